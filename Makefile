@@ -1,0 +1,78 @@
+# Fieldwork 1+2 — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+REDIS_URL ?= redis://127.0.0.1:6379/15
+DEBIAN_TEST_PACKAGES := chromium poppler-utils docker-compose
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: install run serve demo test test-pg test-worker test-browser test-all lint format system-deps check-deploy screenshots pdf-previews bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## create .venv and install the requirements
+
+.env:
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "DJANGO_DEBUG=1" >> .env
+	@echo "Created .env with a development SECRET_KEY."
+
+run: install .env ## migrate, load the demo organization, print logins, serve on 127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+demo: install .env
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo
+
+system-deps: ## Debian packages the test suites need (chromium, pdftoppm, docker-compose)
+	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; fi; fi
+
+test: install ## the whole suite on SQLite (browser and real-worker suites: test-browser, test-worker)
+	DJANGO_TESTING=1 $(VENV)/bin/pytest -q -n 2 -m "not browser and not worker"
+
+test-pg: install ## the same suite on the machine's PostgreSQL, in a fresh database
+	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_ci_$$$$ $(VENV)/bin/pytest -q -n 2 -m "not browser and not worker" --create-db
+
+test-worker: install ## Celery round trip through a real worker process on Redis (and PostgreSQL)
+	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_worker CELERY_BROKER_URL=$(REDIS_URL) $(VENV)/bin/pytest -q -m worker -p no:xdist
+
+test-browser: install system-deps ## Playwright + Debian chromium
+	DJANGO_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=1 $(VENV)/bin/pytest -q -m browser -p no:xdist
+
+test-all: test test-pg test-worker test-browser
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-deploy: install
+	DJANGO_DEBUG=0 SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.vn \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+pdf-previews: install system-deps ## render the first page of every PDF report to PNG under artifacts/
+	$(PY) scripts/pdf_previews.py
+
+bench: install
+	$(PY) bench/quota.py
+	$(PY) bench/reports.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,187 @@
+import secrets
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .vietnamese import name_sort_key, nfc
+
+
+class Organization(models.Model):
+    class Level(models.TextChoices):
+        CENTRAL = "central", _("Trung ương")
+        PROVINCIAL = "provincial", _("Tỉnh, thành phố")
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    place = models.CharField(_("địa danh"), max_length=100, help_text=_("Dùng ở dòng địa danh, ngày tháng"))
+    level = models.CharField(_("cấp"), max_length=20, choices=Level.choices, default=Level.PROVINCIAL)
+    superior_body = models.CharField(
+        _("cơ quan cấp trên"), max_length=200, blank=True, help_text=_("Ví dụ: BCH ĐOÀN TỈNH TÂY NINH")
+    )
+
+    class Meta:
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def header_superior(self) -> str:
+        return self.superior_body or f"BCH {self.name.upper()}"
+
+
+class Department(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("tên ban"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("ban")
+        verbose_name_plural = _("các ban")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="uniq_department_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    # DOMAIN.md §2
+    CADRE = "cadre", _("Cán bộ")
+    HEAD = "head", _("Lãnh đạo ban")
+    BOARD = "board", _("Ban Tổ chức – Kiểm tra")
+    STANDING = "standing", _("Thường trực")
+    INSPECTION = "inspection", _("Ủy ban kiểm tra")
+    ADMIN = "admin", _("Quản trị")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: the login and the cadre profile (one organization each)."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="people", null=True, blank=True
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
+    )
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    group_code = models.CharField(_("đối tượng"), max_length=20, blank=True)
+    active_from = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    active_to = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+        ordering = ["sort_key", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.full_name = nfc(self.full_name).strip()
+        self.email = (self.email or "").strip().lower()
+        self.sort_key = name_sort_key(self.full_name)
+        if not self.calendar_token:
+            self.calendar_token = secrets.token_urlsafe(32)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"sort_key", "full_name"}
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split()[-1] if self.full_name else self.email
+
+    # Roles -------------------------------------------------------------
+    @property
+    def role_codes(self) -> set[str]:
+        cache = getattr(self, "_role_cache", None)
+        if cache is None:
+            if "roles" in getattr(self, "_prefetched_objects_cache", {}):
+                cache = {r.code for r in self.roles.all()}
+            else:
+                cache = set(self.roles.values_list("code", flat=True)) if self.pk else set()
+            self._role_cache = cache
+        return cache
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
+
+    @property
+    def is_secretary(self) -> bool:
+        """Bí thư (not Phó Bí thư): DOMAIN.md §2, self-certified registrations."""
+        pos = nfc(self.position).casefold().strip()
+        return self.has_role(Role.STANDING) and (pos == "bí thư" or pos.startswith("bí thư "))
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(c).label) for c in sorted(self.role_codes)]
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    code = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [models.UniqueConstraint(fields=["user", "code"], name="uniq_user_role")]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class Notification(models.Model):
+    """In-app notification (the bell); an email is sent alongside by the services."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]

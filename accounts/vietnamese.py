@@ -1,0 +1,107 @@
+"""Vietnamese conventions as reusable code (DOMAIN.md §9).
+
+- name_sort_key: people sorted by given name (last word), then middle names, then family
+  name, letter by letter in Vietnamese alphabet order with tones after letters, syllable by
+  syllable. The key is a string of ASCII digits only, so it sorts the same in Python, SQLite
+  and PostgreSQL whatever the database collation.
+- format_days / format_date / format_period / place_date_line: the seeds' written forms.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from decimal import Decimal
+
+# a ă â b c d đ e ê (f) g h i (j) k l m n o ô ơ p q r s t u ư v (w) x y (z)
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {ch: f"{i + 10:02d}" for i, ch in enumerate(_ALPHABET)}
+# Tones in CLDR vi order: none, huyền (grave), hỏi (hook), ngã (tilde), sắc (acute), nặng (dot).
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def _syllable_key(word: str) -> str:
+    letters: list[str] = []
+    tone = 0
+    for ch in unicodedata.normalize("NFD", word.casefold()):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _LETTER_MARKS and letters:
+            base = letters.pop()
+            letters.append(unicodedata.normalize("NFC", base + ch))
+        elif unicodedata.combining(ch):
+            continue
+        else:
+            letters.append(ch)
+    ranks = "".join(_RANK.get(ch, "99" if not ch.isdigit() else f"0{ch}") for ch in letters)
+    # "00" ends the letters (a shorter syllable sorts first), then one digit of tone.
+    return f"{ranks}00{tone}"
+
+
+def split_name(full_name: str) -> tuple[str, str, str]:
+    """(family, middle, given) of a Vietnamese full name."""
+    words = nfc(full_name).split()
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def name_sort_key(full_name: str) -> str:
+    words = nfc(full_name).split()
+    if not words:
+        return ""
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
+    return "".join(_syllable_key(w) for w in ordered)
+
+
+def sort_people(items, name=lambda item: item.full_name):
+    return sorted(items, key=lambda item: name_sort_key(name(item)))
+
+
+def format_days(value) -> str:
+    """Decimal days with a comma as decimal mark: 2 -> "2", 2.5 -> "2,5"."""
+    if value is None:
+        return ""
+    d = Decimal(value)
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f").replace(".", ",")
+
+
+def format_date(d: date | None) -> str:
+    """dd/mm/yyyy, as tables elsewhere use it."""
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def format_short_date(d: date) -> str:
+    """The seeds' style inside 'Thời gian cụ thể': day in two digits, month as is (01/4/2023)."""
+    return f"{d.day:02d}/{d.month}/{d.year}"
+
+
+def format_period(start: date, end: date) -> str:
+    if start == end:
+        return f"Ngày {format_short_date(start)}"
+    return f"Từ ngày {format_short_date(start)} đến ngày {format_short_date(end)}"
+
+
+def place_date_line(place: str, d: date) -> str:
+    """'Tây Ninh, ngày 05 tháng 02 năm 2023': days under 10 and months 1–2 padded."""
+    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
+    return f"{place}, ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def strip_diacritics(text: str) -> str:
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def header_key(text: str) -> str:
+    """Match spreadsheet headers ignoring case, spaces and diacritics."""
+    return "".join(strip_diacritics(text or "").casefold().split())

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tai-khoan/", include("accounts.urls")),
+    path("", include("fieldwork.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("ngon-ngu/", set_language, name="set_language"),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

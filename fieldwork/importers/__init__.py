@@ -1,0 +1,1 @@
+"""Workbook imports: workbook -> rows -> services, all or nothing (DOMAIN.md §10)."""

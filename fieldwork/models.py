@@ -1,0 +1,366 @@
+"""The year's plan (rule set), exemptions, trips, registrations and quarterly reports.
+
+Rules live in fieldwork/quota/engine.py (pure); state changes in fieldwork/services.py.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, Organization
+
+
+class Plan(models.Model):
+    """DOMAIN.md §5: one organization, one year, every parameter as data."""
+
+    class ExemptionPolicy(models.TextChoices):
+        FULL = "full", _("Miễn cả năm")
+        PRORATE = "prorate", _("Giảm theo tỷ lệ thời gian")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans")
+    year = models.PositiveIntegerField(_("năm"))
+    title = models.CharField(_("tên kế hoạch"), max_length=300, blank=True)
+    template_code = models.CharField(max_length=50, blank=True)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    min_days = models.PositiveIntegerField(_("số ngày tối thiểu"), default=60)
+    exemption_policy = models.CharField(
+        _("chế độ miễn"), max_length=10, choices=ExemptionPolicy.choices, default=ExemptionPolicy.FULL
+    )
+    immersion_min_gap_days = models.PositiveIntegerField(
+        _("khoảng cách tối thiểu giữa 2 đợt cùng ăn, cùng ở, cùng làm (ngày)"), null=True, blank=True
+    )
+    registration_deadline = models.DateField(_("hạn đăng ký (mẫu 1)"), null=True, blank=True)
+    consolidation_deadline = models.DateField(_("hạn tổng hợp (mẫu 2)"), null=True, blank=True)
+    quarter_report_day = models.PositiveSmallIntegerField(
+        _("ngày hạn báo cáo quý (mẫu 3)"), null=True, blank=True, help_text=_("Ngày trong tháng cuối quý")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="uniq_plan_year")]
+
+    def __str__(self):
+        return self.title or f"Kế hoạch {self.year}"
+
+    @property
+    def period_days(self) -> int:
+        return (self.period_end - self.period_start).days + 1
+
+
+class Group(models.Model):
+    """Đối tượng (DOMAIN.md §3): a class of cadres with its own immersion rule and focus."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("mã"), max_length=20)
+    name = models.CharField(_("tên"), max_length=200)
+    focus = models.JSONField(_("nội dung trọng tâm"), default=list, blank=True)
+    immersion_trips = models.PositiveSmallIntegerField(_("số đợt cùng ăn, cùng ở, cùng làm"), default=0)
+    immersion_min_days = models.DecimalField(
+        _("số ngày tối thiểu mỗi đợt"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    immersion_max_days = models.DecimalField(
+        _("số ngày tối đa mỗi đợt"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("đối tượng")
+        verbose_name_plural = _("đối tượng")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="uniq_group_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Category(models.Model):
+    """Nội dung (DOMAIN.md §4); `counts` False for e.g. invited attendance."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(_("mã"), max_length=20)
+    name = models.CharField(_("tên"), max_length=300)
+    counts = models.BooleanField(_("được tính ngày"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nội dung")
+        verbose_name_plural = _("nội dung")
+        ordering = ["order", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="uniq_category_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}" if self.code[:1].isdigit() else self.name
+
+
+class ExemptionReason(models.Model):
+    class Scope(models.TextChoices):
+        POSITION = "position", _("Theo chức danh")
+        INDIVIDUAL = "individual", _("Cá nhân")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exemption_reasons")
+    code = models.CharField(_("mã"), max_length=30)
+    name = models.CharField(_("tên"), max_length=200)
+    scope = models.CharField(_("phạm vi"), max_length=12, choices=Scope.choices)
+    positions = models.JSONField(_("chức danh"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lý do miễn")
+        verbose_name_plural = _("lý do miễn")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="uniq_reason_code")]
+
+    def __str__(self):
+        return self.name
+
+
+def exemption_upload_to(instance, filename):
+    return f"exemptions/{instance.person.organization_id}/{instance.person_id}/{filename}"
+
+
+class Exemption(models.Model):
+    """An individual exemption (DOMAIN.md §6), proposed by the Board, approved by the Standing Committee."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Chờ phê duyệt")
+        APPROVED = "approved", _("Đã phê duyệt")
+        REJECTED = "rejected", _("Không phê duyệt")
+        REVOKED = "revoked", _("Đã thu hồi")
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exemptions")
+    reason = models.ForeignKey(ExemptionReason, on_delete=models.PROTECT, related_name="exemptions")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    document = models.FileField(_("văn bản kèm theo"), upload_to=exemption_upload_to, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("miễn thực hiện")
+        verbose_name_plural = _("miễn thực hiện")
+        ordering = ["-start"]
+
+
+class Registration(models.Model):
+    """Mẫu 1: a cadre's registration for one quarter of the plan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Nháp")
+        SUBMITTED = "submitted", _("Chờ phê duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+        APPROVED = "approved", _("Đã phê duyệt")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    self_certified = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bản đăng ký")
+        verbose_name_plural = _("bản đăng ký")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person", "quarter"], name="uniq_registration_quarter")
+        ]
+
+
+def attachment_upload_to(instance, filename):
+    return f"trips/{instance.trip.person.organization_id}/{instance.trip_id}/{filename}"
+
+
+class Trip(models.Model):
+    """Đợt đi cơ sở: one record shared by registration lines (planned) and results (done)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Nháp")  # a line of an unapproved registration
+        APPROVED = "approved", _("Đã duyệt kế hoạch")
+        REPORTED = "reported", _("Đã báo cáo, chờ xác nhận")
+        RETURNED = "returned", _("Báo cáo bị trả lại")
+        CONFIRMED = "confirmed", _("Đã thực hiện")
+        CANCELLED = "cancelled", _("Đã hủy")
+        REJECTED = "rejected", _("Không được duyệt")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Trên web")
+        IMPORT = "import", _("Nhập từ tệp")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="trips")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trips")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="trips"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="trips")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    days = models.DecimalField(
+        _("số ngày đi"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    location = models.CharField(_("địa điểm"), max_length=300)
+    province_code = models.CharField(max_length=10, blank=True)
+    ward_code = models.CharField(max_length=10, blank=True)
+    content = models.TextField(_("cụ thể nội dung"), blank=True)
+    immersion = models.BooleanField(_("cùng ăn, cùng ở, cùng làm"), default=False)
+    travel_order = models.CharField(_("công lệnh số"), max_length=100, blank=True)
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    planned_days = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    results = models.TextField(_("kết quả chủ yếu"), blank=True)
+    shortcomings = models.TextField(_("hạn chế"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    status_comment = models.TextField(blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("đợt đi cơ sở")
+        verbose_name_plural = _("đợt đi cơ sở")
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["plan", "person"]), models.Index(fields=["plan", "start"])]
+        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="trip_end_after_start")]
+
+    def __str__(self):
+        return f"{self.category.code} {self.location} {self.start:%d/%m/%Y}"
+
+    @property
+    def quarter(self) -> int:
+        # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
+        return (self.start.month - 1) // 3 + 1
+
+
+class ChangeRequest(models.Model):
+    """A change to an approved (locked) registration line: goes through approval again (issue 5)."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("Thay đổi")
+        CANCEL = "cancel", _("Hủy đợt")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ phê duyệt")
+        APPROVED = "approved", _("Đã phê duyệt")
+        REJECTED = "rejected", _("Không phê duyệt")
+        WITHDRAWN = "withdrawn", _("Đã rút")
+
+    trip = models.ForeignKey("Trip", on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
+    proposed = models.JSONField(default=dict, blank=True)  # field -> new value (ISO dates, days as str)
+    reason = models.TextField(_("lý do"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+
+class TripAttachment(models.Model):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_upload_to)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class DepartmentPlan(models.Model):
+    """Mẫu 2: the department's consolidated plan for a quarter."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang tổng hợp")
+        SUBMITTED = "submitted", _("Chờ Thường trực phê duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+        APPROVED = "approved", _("Đã phê duyệt")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="department_plans")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="quarter_plans")
+    quarter = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "department", "quarter"], name="uniq_department_plan")
+        ]
+
+
+class QuarterReport(models.Model):
+    """Mẫu 3: the department's results for a quarter."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi Ban Tổ chức – Kiểm tra")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quarter_reports")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="quarter_reports")
+    quarter = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(_("nêu khái quát kết quả, hạn chế, đề xuất"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "department", "quarter"], name="uniq_quarter_report")
+        ]
+
+
+class HistoryEntry(models.Model):
+    """Every state change: who, when, from → to, comment (issue 5 §5)."""
+
+    object_type = models.CharField(max_length=30)  # "registration", "trip", "exemption", ...
+    object_id = models.PositiveBigIntegerField()
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]

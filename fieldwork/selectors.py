@@ -1,0 +1,172 @@
+"""Reads: ORM -> quota engine inputs, in a constant number of queries (STYLE.md).
+
+`standings(plan, as_of)` is the one place every figure comes from: pages, exports,
+reports and the `quota` command all call it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from accounts.models import User
+from accounts.vietnamese import nfc
+from fieldwork.models import Exemption, ExemptionReason, Plan, QuarterReport, Trip
+from fieldwork.quota import engine
+
+# DB trip status -> engine status (DOMAIN.md §7.4; issue 6: only confirmed trips are done).
+TRIP_STATUS_TO_ENGINE = {
+    Trip.Status.DRAFT: "draft",
+    Trip.Status.APPROVED: "planned",
+    Trip.Status.REPORTED: "planned",
+    Trip.Status.RETURNED: "planned",
+    Trip.Status.CONFIRMED: "done",
+    Trip.Status.CANCELLED: "cancelled",
+    Trip.Status.REJECTED: "rejected",
+}
+
+
+def rules_for(plan: Plan) -> engine.Rules:
+    groups = {
+        g.code: engine.GroupRules(
+            code=g.code,
+            immersion_trips=g.immersion_trips,
+            immersion_min_days=g.immersion_min_days,
+            immersion_max_days=g.immersion_max_days,
+            focus=frozenset(g.focus or ()),
+        )
+        for g in plan.groups.all()
+    }
+    return engine.Rules(
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        min_days=plan.min_days,
+        groups=groups,
+        counting_categories=frozenset(c.code for c in plan.categories.all() if c.counts),
+        exemption_policy=plan.exemption_policy,
+        immersion_min_gap_days=plan.immersion_min_gap_days,
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(nfc(text).casefold().split())
+
+
+def position_reasons(plan: Plan) -> dict[str, str]:
+    """normalized position -> reason code, for reasons tied to a position (DOMAIN.md §6)."""
+    out = {}
+    for r in plan.exemption_reasons.all():
+        if r.scope == ExemptionReason.Scope.POSITION:
+            for p in r.positions or [r.name]:
+                out[_norm(p)] = r.code
+    return out
+
+
+def cadre_people(plan: Plan):
+    """Everyone of the organization who is subject to the plan: active people with a group,
+    or who were active during the period (left during the year)."""
+    return (
+        User.objects.filter(organization_id=plan.organization_id)
+        .exclude(group_code="")
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=plan.period_start))
+        .filter(Q(active_from__isnull=True) | Q(active_from__lte=plan.period_end))
+        .filter(Q(is_active=True) | Q(active_to__isnull=False))
+        .select_related("department")
+        .order_by("sort_key", "email")
+    )
+
+
+def cadre_facts(plan: Plan, person: User, exemptions, pos_reasons) -> engine.Cadre:
+    spans = []
+    code = pos_reasons.get(_norm(person.position))
+    if code:
+        spans.append(engine.ExemptionSpan(reason_code=code))
+    spans.extend(engine.ExemptionSpan(reason_code=e[0], start=e[1], end=e[2]) for e in exemptions)
+    return engine.Cadre(
+        key=person.pk,
+        group_code=person.group_code,
+        active_from=person.active_from,
+        active_to=person.active_to,
+        exemptions=tuple(spans),
+    )
+
+
+def trip_fact(row) -> engine.TripFact:
+    pk, cat, start, end, days, immersion, status, late = row
+    return engine.TripFact(
+        key=pk, category_code=cat, start=start, end=end, days=days, immersion=immersion,
+        status=TRIP_STATUS_TO_ENGINE[status], late=late,
+    )
+
+
+@dataclass
+class StandingRow:
+    person: User
+    standing: engine.Standing
+
+    @property
+    def status(self):
+        return self.standing.status
+
+
+def late_quarters(plan: Plan) -> set[tuple[int, int]]:
+    """(department_id, quarter) whose mẫu 3 was submitted late."""
+    return set(QuarterReport.objects.filter(plan=plan, late=True).values_list("department_id", "quarter"))
+
+
+def standings(plan: Plan, as_of: date, *, people=None, extra_trips=None) -> list[StandingRow]:
+    """Every cadre's standing, in Vietnamese name order. Queries: plan rules (3) + people (1)
+    + exemptions (1) + trips (1) + late reports (1), whatever the number of cadres.
+
+    `people` narrows to a queryset (a department, one cadre). `extra_trips` maps a person pk to
+    hypothetical TripFacts (the registration page's "with this plan" preview).
+    """
+    rules = rules_for(plan)
+    pos_reasons = position_reasons(plan)
+    people_qs = people if people is not None else cadre_people(plan)
+    people_list = list(people_qs)
+    ids = [p.pk for p in people_list]
+    ex_by_person = defaultdict(list)
+    ex_qs = Exemption.objects.filter(status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start)
+    if people is not None:
+        ex_qs = ex_qs.filter(person_id__in=ids)
+    else:
+        ex_qs = ex_qs.filter(person__organization_id=plan.organization_id)
+    for pid, code, s, e in ex_qs.values_list("person_id", "reason__code", "start", "end"):
+        ex_by_person[pid].append((code, s, e))
+    late = late_quarters(plan)
+    dept_of = {p.pk: p.department_id for p in people_list}
+    trips_by_person = defaultdict(list)
+    trip_qs = Trip.objects.filter(plan=plan)
+    trip_qs = trip_qs.filter(person_id__in=ids) if people is not None else trip_qs
+    for pid, pk, cat, start, end, days, immersion, status in trip_qs.values_list(
+        "person_id", "pk", "category__code", "start", "end", "days", "immersion", "status"
+    ).iterator(chunk_size=5000):
+        is_late = status == Trip.Status.CONFIRMED and (dept_of.get(pid), (start.month - 1) // 3 + 1) in late
+        trips_by_person[pid].append(trip_fact((pk, cat, start, end, days, immersion, status, is_late)))
+    if extra_trips:
+        for pid, facts in extra_trips.items():
+            trips_by_person[pid].extend(facts)
+    inputs = [(cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons), trips_by_person.get(p.pk, ())) for p in people_list]
+    results = engine.compute_all(rules, inputs, as_of)
+    return [StandingRow(person=p, standing=s) for p, s in zip(people_list, results, strict=True)]
+
+
+def standing_for(plan: Plan, person: User, as_of: date, extra_trips=None) -> engine.Standing:
+    rows = standings(
+        plan, as_of, people=User.objects.filter(pk=person.pk).select_related("department"),
+        extra_trips={person.pk: extra_trips} if extra_trips else None,
+    )
+    return rows[0].standing
+
+
+def current_plan(organization_id, on: date | None = None) -> Plan | None:
+    """The organization's plan for the year of `on` (today), else its most recent."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    qs = Plan.objects.filter(organization_id=organization_id)
+    return qs.filter(year=on.year).first() or qs.order_by("-year").first()

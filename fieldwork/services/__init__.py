@@ -1,0 +1,1 @@
+"""Every state change of the fieldwork domain goes through these modules (STYLE.md)."""

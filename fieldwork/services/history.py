@@ -1,0 +1,54 @@
+"""History entries and notifications, shared by every service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from accounts.models import Notification
+from fieldwork.models import HistoryEntry
+
+
+def record(obj, *, actor, action: str, from_state: str = "", to_state: str = "", comment: str = "", object_type: str | None = None, organization_id=None):
+    org_id = organization_id
+    if org_id is None:
+        person = getattr(obj, "person", None)
+        if person is not None:
+            org_id = person.organization_id
+        elif getattr(obj, "department", None) is not None:
+            org_id = obj.department.organization_id
+        else:
+            org_id = getattr(obj, "organization_id", None)
+    return HistoryEntry.objects.create(
+        object_type=object_type or obj._meta.model_name,
+        object_id=obj.pk,
+        organization_id=org_id,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def history_of(obj, object_type: str | None = None):
+    return HistoryEntry.objects.filter(object_type=object_type or obj._meta.model_name, object_id=obj.pk).select_related("actor")
+
+
+def notify(users, text: str, url: str = "", *, email_subject: str | None = None):
+    """In-app notification now and an email after the transaction commits."""
+    users = [u for u in users if u is not None and u.is_active]
+    Notification.objects.bulk_create([Notification(user=u, text=text[:300], url=url) for u in users])
+    if not users:
+        return
+    link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else settings.SITE_URL
+    subject = email_subject or text[:120]
+    body = f"{text}\n\nXem chi tiết: {link}\n\n— Hệ thống Đi cơ sở 1+2"
+    recipients = [u.email for u in users]
+
+    def _send():
+        for r in recipients:
+            send_mail(subject, body, None, [r], fail_silently=True)
+
+    transaction.on_commit(_send)

@@ -1,0 +1,109 @@
+"""Trips: the one record shared by registration lines and results (DOMAIN.md §7).
+
+Every write (web form, registration, report, import, admin) goes through `validate_trip`,
+so the counting rules are enforced once, by the quota engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from fieldwork.models import Category, Plan, Trip
+from fieldwork.quota import engine
+from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
+
+# Codes refused when a trip is registered or reported on the web (DOMAIN.md §7.2–7.4);
+# imports record them as violations instead.
+BLOCKING = {"DAYS_EXCEED_SPAN", "OVERLAP", "OUTSIDE_PERIOD"}
+
+
+def violation_message(code: str) -> str:
+    """Vietnamese explanation of each violation code (DOMAIN.md §7.9)."""
+    return {
+        "DAYS_EXCEED_SPAN": _("Số ngày đi lớn hơn số ngày của khoảng thời gian (tính cả ngày đầu và ngày cuối). Hãy giảm số ngày hoặc kéo dài khoảng thời gian."),
+        "OVERLAP": _("Trùng thời gian với đợt khác của bạn: tổng số ngày của các đợt trùng nhau vượt quá số ngày lịch. Một người không thể ở hai nơi cùng lúc."),
+        "OUTSIDE_PERIOD": _("Đợt đi nằm ngoài (hoặc một phần ngoài) thời gian của kế hoạch năm nên không được tính."),
+        "NOT_COUNTED_CATEGORY": _("Nội dung này (ví dụ dự hoạt động do được mời) không được tính vào số ngày đi cơ sở."),
+        "IMMERSION_TOO_SHORT": _("Đợt “cùng ăn, cùng ở, cùng làm” ngắn hơn số ngày tối thiểu của đối tượng nên chưa được tính là một đợt."),
+        "IMMERSION_TOO_LONG": _("Đợt “cùng ăn, cùng ở, cùng làm” dài hơn số ngày tối đa của đối tượng nên chưa được tính là một đợt."),
+        "IMMERSION_BACK_TO_BACK": _("Hai đợt “cùng ăn, cùng ở, cùng làm” liên tiếp nhau (khoảng cách ngắn hơn quy định): đợt sau vẫn tính ngày nhưng không tính là một đợt."),
+        "OUTSIDE_FOCUS": _("Nội dung này không thuộc nội dung trọng tâm của đối tượng bạn (chỉ là lưu ý, vẫn được tính)."),
+        "LATE_REPORT": _("Báo cáo kết quả quý (mẫu 3) được gửi sau hạn."),
+    }.get(code, code)
+
+
+@dataclass
+class TripInput:
+    category: Category
+    start: date
+    end: date
+    days: Decimal
+    location: str
+    content: str = ""
+    immersion: bool = False
+    travel_order: str = ""
+    province_code: str = ""
+    ward_code: str = ""
+
+
+def as_fact(trip: Trip | TripInput, *, key=None, status: str = "planned") -> engine.TripFact:
+    return engine.TripFact(
+        key=key if key is not None else getattr(trip, "pk", None) or "new",
+        category_code=trip.category.code,
+        start=trip.start,
+        end=trip.end,
+        days=Decimal(trip.days),
+        immersion=trip.immersion,
+        status=status,
+    )
+
+
+def cadre_of(plan: Plan, person) -> engine.Cadre:
+    return engine.Cadre(key=person.pk, group_code=person.group_code, active_from=person.active_from, active_to=person.active_to)
+
+
+def check(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> tuple[engine.Violation, ...]:
+    others = [
+        engine.TripFact(key=t.pk, category_code=t.category.code, start=t.start, end=t.end, days=t.days,
+                        immersion=t.immersion, status=TRIP_STATUS_TO_ENGINE[t.status])
+        for t in Trip.objects.filter(plan=plan, person=person).exclude(pk=exclude_pk).exclude(
+            status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]
+        ).select_related("category")
+    ]
+    return engine.check_trip(rules_for(plan), cadre_of(plan, person), as_fact(data, key=exclude_pk or "new"), others)
+
+
+def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> list[str]:
+    """Raise ValidationError (field -> Vietnamese message) for refused trips; return warnings."""
+    errors: dict[str, list[str]] = {}
+    if data.category.plan_id != plan.pk:
+        errors.setdefault("category", []).append(_("Nội dung không thuộc kế hoạch này."))
+    if data.end < data.start:
+        errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+    try:
+        days = engine.parse_days(data.days)
+        if days <= 0:
+            raise ValueError
+    except ValueError:
+        errors.setdefault("days", []).append(_("Số ngày đi phải là số dương, theo bước nửa ngày (0,5; 1; 1,5 …)."))
+    if not (data.location or "").strip():
+        errors.setdefault("location", []).append(_("Hãy nhập địa điểm."))
+    if errors:
+        raise ValidationError(errors)
+    violations = check(plan, person, data, exclude_pk=exclude_pk)
+    field_of = {"DAYS_EXCEED_SPAN": "days", "OVERLAP": "start", "OUTSIDE_PERIOD": "start"}
+    for v in violations:
+        if v.code in BLOCKING:
+            msg = violation_message(v.code)
+            if v.code == "OUTSIDE_PERIOD":
+                msg = _("Thời gian đi phải nằm trong thời gian của kế hoạch (%(start)s – %(end)s).") % {
+                    "start": plan.period_start.strftime("%d/%m/%Y"), "end": plan.period_end.strftime("%d/%m/%Y")}
+            errors.setdefault(field_of[v.code], []).append(msg)
+    if errors:
+        raise ValidationError(errors)
+    return sorted({violation_message(v.code) for v in violations if v.code not in BLOCKING})

@@ -1,0 +1,69 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+
+
+class ReportJob(models.Model):
+    """One request for a report file, produced by a Celery task (issue 7)."""
+
+    class Kind(models.TextChoices):
+        MAU1 = "mau1", _("Mẫu 1 – Bản đăng ký")
+        MAU2 = "mau2", _("Mẫu 2 – Bản tổng hợp đăng ký")
+        MAU3 = "mau3", _("Mẫu 3 – Báo cáo kết quả quý")
+        COMPLIANCE = "compliance", _("Báo cáo tình hình thực hiện quý")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="report_jobs")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    params = models.JSONField(default=dict)  # year, quarter, department_id, cadre_id
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="report_jobs"
+    )
+    scheduled = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)  # relative to MEDIA_ROOT, never public
+    file_name = models.CharField(max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "kind", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.format})"
+
+
+class ScheduledRun(models.Model):
+    """Celery beat's quarterly production: one row per organization and quarter, so a second
+    firing produces nothing new (issue 7 §7)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "quarter"], name="uniq_scheduled_run")
+        ]

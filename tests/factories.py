@@ -1,0 +1,70 @@
+"""factory-boy factories shared by every test module."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from accounts.models import Department, Organization, User, UserRole
+from fieldwork.models import Category, Plan, Trip
+from fieldwork.services.plans import load_plan, read_plan_source
+
+PASSWORD = "Mat-khau-Thu-2023!"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Tỉnh đoàn Số {n}")
+    place = "Tây Ninh"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Ban Phong trào {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"canbo{n}@example.vn")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Cán Bộ{n}")
+    organization = factory.SelfAttribute("department.organization")
+    department = factory.SubFactory(DepartmentFactory)
+    position = "Chuyên viên"
+    group_code = "2.3"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            for code in extracted or ["cadre"]:
+                UserRole.objects.get_or_create(user=self, code=code)
+            self._role_cache = None
+
+
+def make_plan(template: str = "tay-ninh-2023", org_code: str | None = None) -> Plan:
+    """A plan from a shipped template, optionally under another organization code."""
+    data = read_plan_source(template)
+    if org_code:
+        data["organization"] = {**data["organization"], "code": org_code, "name": f"Tỉnh đoàn {org_code}"}
+    plan, _ = load_plan(data)
+    return plan
+
+
+def make_trip(plan: Plan, person: User, *, category: str = "1.1", start=date(2023, 3, 1), end=None, days="5",
+              status=Trip.Status.CONFIRMED, immersion=False, location="Xã Tân Đông", **extra) -> Trip:
+    end = end or start
+    return Trip.objects.create(
+        plan=plan, person=person, category=Category.objects.get(plan=plan, code=category), start=start, end=end,
+        days=Decimal(days), status=status, immersion=immersion, location=location, **extra,
+    )
