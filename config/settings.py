@@ -145,6 +145,8 @@ STORAGES = {
 }
 # Uploaded files and produced reports are never served from a public URL: every
 # download goes through a permission-checked view.
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("DJANGO_TESTING", default=False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("tai-khoan/", include("accounts.urls")),
     path("", include("fieldwork.urls")),
     path("bao-cao/", include("reports.urls")),

@@ -1,4 +1,6 @@
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -32,3 +34,11 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+def healthz(request):
+    """Liveness for the compose health check: the database answers."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+        cur.fetchone()
+    return JsonResponse({"status": "ok"})
