@@ -8,6 +8,8 @@ CELERY_BROKER_URL to run on PostgreSQL and Redis with real workers.
 from datetime import timedelta
 from pathlib import Path
 
+import sys
+
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -15,11 +17,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Under pytest the development key and plain static storage are used without any variable set.
+TESTING = env.bool("DJANGO_TESTING", default="pytest" in sys.modules)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or env.bool("DJANGO_TESTING", default=False):
+    if DEBUG or TESTING:
         SECRET_KEY = "dev-insecure-key-only-for-local-use-" + "x" * 20
     else:
         from django.core.exceptions import ImproperlyConfigured
@@ -139,13 +143,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and not env.bool("DJANGO_TESTING", default=False)
+        if not DEBUG and not TESTING
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 # Uploaded files and produced reports are never served from a public URL: every
 # download goes through a permission-checked view.
-WHITENOISE_USE_FINDERS = DEBUG or env.bool("DJANGO_TESTING", default=False)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"

@@ -1,0 +1,148 @@
+"""Quota benchmark from the database: an organization of 10,000 cadres with 20 trips each.
+
+Prints the time and peak memory of computing every standing — the engine alone (inputs
+built beforehand) and from the database through fieldwork.selectors.standings — and the
+number of queries, for two organization sizes so you can see it does not grow.
+
+    .venv/bin/python bench/quota.py [--cadres 10000] [--trips 20]
+
+Uses a temporary SQLite file unless DATABASE_URL is set (e.g. to a scratch PostgreSQL
+database: the script creates its own organization and deletes it at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_tmp = None
+if not os.environ.get("DATABASE_URL"):
+    _tmp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
+    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_TESTING", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import Department, Organization, User  # noqa: E402
+from accounts.vietnamese import name_sort_key  # noqa: E402
+from fieldwork import selectors  # noqa: E402
+from fieldwork.models import Category, Plan, Trip  # noqa: E402
+from fieldwork.quota import engine  # noqa: E402
+from fieldwork.services.plans import load_plan, read_plan_source  # noqa: E402
+
+STATUSES = [Trip.Status.CONFIRMED] * 14 + [Trip.Status.APPROVED] * 4 + [Trip.Status.DRAFT, Trip.Status.CANCELLED]
+
+
+def build(code: str, n_cadres: int, n_trips: int, seed: int = 7) -> Plan:
+    data = read_plan_source("tay-ninh-2023")
+    data["organization"] = {**data["organization"], "code": code, "name": f"Bench {code}"}
+    plan, _ = load_plan(data)
+    org = plan.organization
+    cats = list(Category.objects.filter(plan=plan))
+    depts = [Department.objects.create(organization=org, name=f"Ban {i}") for i in range(12)]
+    rnd = random.Random(seed)
+    users = [
+        User(email=f"c{i}@{code}.vn", full_name=f"Nguyễn Văn Cán {i}", organization=org,
+             department=depts[i % 12], position="Kế toán" if i % 50 == 0 else "Chuyên viên",
+             group_code=rnd.choice(["2.1", "2.2", "2.3"]), calendar_token=f"{code}-{i}", password="!")
+        for i in range(n_cadres)
+    ]
+    for u in users:
+        u.sort_key = name_sort_key(u.full_name)
+    User.objects.bulk_create(users, batch_size=2000)
+    ids = list(User.objects.filter(organization=org).values_list("pk", flat=True))
+    trips = []
+    for pid in ids:
+        day = plan.period_start
+        for _k in range(n_trips):
+            day += timedelta(days=rnd.randrange(1, 12))
+            if day > plan.period_end - timedelta(days=5):
+                day = plan.period_start + timedelta(days=rnd.randrange(200))
+            length = rnd.randrange(1, 5)
+            trips.append(Trip(
+                plan=plan, person_id=pid, category=rnd.choice(cats), start=day, end=day + timedelta(days=length - 1),
+                days=Decimal(rnd.randrange(1, 2 * length + 1)) / 2, location="Xã Tân Đông",
+                status=rnd.choice(STATUSES), immersion=rnd.random() < 0.05,
+            ))
+    Trip.objects.bulk_create(trips, batch_size=5000)
+    return plan
+
+
+def measure(plan: Plan, as_of: date):
+    # Engine alone: inputs built beforehand (the selector's own path, minus compute_all).
+    rows = selectors.standings(plan, as_of)
+    people = [r.person for r in rows]
+    rules = selectors.rules_for(plan)
+    trips_by = {}
+    for pid, pk, cat, s, e, d, imm, st in Trip.objects.filter(plan=plan).values_list(
+        "person_id", "pk", "category__code", "start", "end", "days", "immersion", "status"
+    ):
+        trips_by.setdefault(pid, []).append(selectors.trip_fact((pk, cat, s, e, d, imm, st, False)))
+    pos = selectors.position_reasons(plan)
+    inputs = [(selectors.cadre_facts(plan, p, (), pos), trips_by.get(p.pk, ())) for p in people]
+    t = time.perf_counter()
+    engine.compute_all(rules, inputs, as_of)
+    engine_s = time.perf_counter() - t
+    tracemalloc.start()
+    engine.compute_all(rules, inputs, as_of)
+    engine_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del inputs, trips_by
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        t = time.perf_counter()
+        result = selectors.standings(plan, as_of)
+        db_s = time.perf_counter() - t
+    queries = len(ctx.captured_queries)
+    tracemalloc.start()
+    selectors.standings(plan, as_of)
+    db_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    statuses = {}
+    for r in result:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    return len(result), engine_s, engine_peak, db_s, db_peak, queries, statuses
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cadres", type=int, default=10_000)
+    ap.add_argument("--trips", type=int, default=20)
+    args = ap.parse_args()
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}")
+    as_of = date(2023, 8, 31)
+    print(f"{'cadres':>8} {'trips':>8} {'engine s':>9} {'engine MB':>9} {'db s':>7} {'db MB':>7} {'queries':>7}  statuses")
+    for n in (args.cadres // 10, args.cadres):
+        code = f"bench-{n}-{os.getpid()}"
+        t = time.perf_counter()
+        plan = build(code, n, args.trips)
+        build_s = time.perf_counter() - t
+        count, e_s, e_peak, d_s, d_peak, q, st = measure(plan, as_of)
+        print(f"{count:>8} {count * args.trips:>8} {e_s:>9.3f} {e_peak / 1e6:>9.1f} {d_s:>7.3f} {d_peak / 1e6:>7.1f} {q:>7}  {st}  (built in {build_s:.1f} s)")
+        Organization.objects.filter(code=code).delete() if connection.vendor != "sqlite" else None
+    print("targets: engine < 1 s, from the database < 5 s, queries constant, peak memory < 500 MB")
+    if _tmp:
+        os.unlink(_tmp.name)
+
+
+if __name__ == "__main__":
+    main()

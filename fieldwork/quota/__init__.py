@@ -1,0 +1,37 @@
+"""The pure quota engine (DOMAIN.md §6–§7): no Django, no project import."""
+
+from fieldwork.quota.engine import (
+    HALF,
+    STATUSES,
+    VIOLATION_CODES,
+    Cadre,
+    ExemptionSpan,
+    GroupRules,
+    Rules,
+    Standing,
+    TripFact,
+    Violation,
+    check_trip,
+    compute_all,
+    compute_standing,
+    parse_days,
+    quarter_of,
+)
+
+__all__ = [
+    "HALF",
+    "STATUSES",
+    "VIOLATION_CODES",
+    "Cadre",
+    "ExemptionSpan",
+    "GroupRules",
+    "Rules",
+    "Standing",
+    "TripFact",
+    "Violation",
+    "check_trip",
+    "compute_all",
+    "compute_standing",
+    "parse_days",
+    "quarter_of",
+]
