@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 _tmp = None
 if not os.environ.get("DATABASE_URL"):
-    _tmp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}"
+    _tmp = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_TESTING", "1")
 
@@ -59,9 +59,16 @@ def build(code: str, n_cadres: int, n_trips: int, seed: int = 7) -> Plan:
     depts = [Department.objects.create(organization=org, name=f"Ban {i}") for i in range(12)]
     rnd = random.Random(seed)
     users = [
-        User(email=f"c{i}@{code}.vn", full_name=f"Nguyễn Văn Cán {i}", organization=org,
-             department=depts[i % 12], position="Kế toán" if i % 50 == 0 else "Chuyên viên",
-             group_code=rnd.choice(["2.1", "2.2", "2.3"]), calendar_token=f"{code}-{i}", password="!")
+        User(
+            email=f"c{i}@{code}.vn",
+            full_name=f"Nguyễn Văn Cán {i}",
+            organization=org,
+            department=depts[i % 12],
+            position="Kế toán" if i % 50 == 0 else "Chuyên viên",
+            group_code=rnd.choice(["2.1", "2.2", "2.3"]),
+            calendar_token=f"{code}-{i}",
+            password="!",
+        )
         for i in range(n_cadres)
     ]
     for u in users:
@@ -76,11 +83,19 @@ def build(code: str, n_cadres: int, n_trips: int, seed: int = 7) -> Plan:
             if day > plan.period_end - timedelta(days=5):
                 day = plan.period_start + timedelta(days=rnd.randrange(200))
             length = rnd.randrange(1, 5)
-            trips.append(Trip(
-                plan=plan, person_id=pid, category=rnd.choice(cats), start=day, end=day + timedelta(days=length - 1),
-                days=Decimal(rnd.randrange(1, 2 * length + 1)) / 2, location="Xã Tân Đông",
-                status=rnd.choice(STATUSES), immersion=rnd.random() < 0.05,
-            ))
+            trips.append(
+                Trip(
+                    plan=plan,
+                    person_id=pid,
+                    category=rnd.choice(cats),
+                    start=day,
+                    end=day + timedelta(days=length - 1),
+                    days=Decimal(rnd.randrange(1, 2 * length + 1)) / 2,
+                    location="Xã Tân Đông",
+                    status=rnd.choice(STATUSES),
+                    immersion=rnd.random() < 0.05,
+                )
+            )
     Trip.objects.bulk_create(trips, batch_size=5000)
     return plan
 
@@ -130,18 +145,23 @@ def main():
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}")
     as_of = date(2023, 8, 31)
-    print(f"{'cadres':>8} {'trips':>8} {'engine s':>9} {'engine MB':>9} {'db s':>7} {'db MB':>7} {'queries':>7}  statuses")
+    print(
+        f"{'cadres':>8} {'trips':>8} {'engine s':>9} {'engine MB':>9} {'db s':>7} {'db MB':>7} {'queries':>7}  statuses"
+    )
     for n in (args.cadres // 10, args.cadres):
         code = f"bench-{n}-{os.getpid()}"
         t = time.perf_counter()
         plan = build(code, n, args.trips)
         build_s = time.perf_counter() - t
         count, e_s, e_peak, d_s, d_peak, q, st = measure(plan, as_of)
-        print(f"{count:>8} {count * args.trips:>8} {e_s:>9.3f} {e_peak / 1e6:>9.1f} {d_s:>7.3f} {d_peak / 1e6:>7.1f} {q:>7}  {st}  (built in {build_s:.1f} s)")
-        Organization.objects.filter(code=code).delete() if connection.vendor != "sqlite" else None
+        print(
+            f"{count:>8} {count * args.trips:>8} {e_s:>9.3f} {e_peak / 1e6:>9.1f} {d_s:>7.3f} {d_peak / 1e6:>7.1f} {q:>7}  {st}  (built in {build_s:.1f} s)"
+        )
+        if connection.vendor != "sqlite":
+            Organization.objects.filter(code=code).delete()
     print("targets: engine < 1 s, from the database < 5 s, queries constant, peak memory < 500 MB")
     if _tmp:
-        os.unlink(_tmp.name)
+        _tmp.unlink()
 
 
 if __name__ == "__main__":
