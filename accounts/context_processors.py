@@ -11,6 +11,7 @@ NAV_ITEMS = [
     ("fieldwork:my_trips", _("Đợt đi cơ sở"), "geo-alt", lambda u: True),
     ("fieldwork:approvals", _("Phê duyệt"), "inbox", lambda u: rules.is_head(u) or rules.is_standing(u)),
     ("fieldwork:department_home", _("Ban của tôi"), "people", lambda u: rules.is_head(u)),
+    ("fieldwork:department_plans", _("Kế hoạch ban"), "clipboard-check", lambda u: rules.is_head(u) or rules.sees_whole_organization(u)),
     ("fieldwork:organization_dashboard", _("Toàn cơ quan"), "bar-chart", rules.sees_whole_organization),
     ("fieldwork:standings", _("Tình hình thực hiện"), "table", rules.sees_whole_organization),
     ("accounts:people", _("Cán bộ"), "person-lines-fill", rules.can_view_people),

@@ -1,0 +1,221 @@
+"""Forms of issue 5: a registration line (mẫu 1), change and cancel requests, decisions."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.vietnamese import format_days
+from fieldwork import locations
+from fieldwork.models import Category, Plan, Registration, Trip
+from fieldwork.services.registrations import check_line_quarter
+from fieldwork.services.trips import TripInput
+
+REQUIRED = {"required": _("Hãy điền mục này.")}
+
+
+class DaysField(forms.CharField):
+    """Days in half-day steps, typed "2,5" or "2.5" (DOMAIN.md §7.1)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int):
+            return format_days(value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        text = str(value or "").strip().replace(",", ".")
+        try:
+            days = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Hãy nhập số ngày, ví dụ 2 hoặc 2,5.")) from None
+        if not days.is_finite() or days <= 0 or (days * 2) % 1 != 0:
+            raise forms.ValidationError(_("Số ngày đi phải là số dương, theo bước nửa ngày (0,5; 1; 1,5 …)."))
+        return days
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _ward_attrs(trigger: str) -> dict:
+    return {
+        "hx-get": reverse_lazy("fieldwork:wards"),
+        "hx-target": "#id_ward",
+        "hx-trigger": trigger,
+        "hx-include": "#id_province, #id_ward_search",
+        "hx-swap": "innerHTML",
+    }
+
+
+class TripLineForm(forms.Form):
+    """One line of mẫu 1: what, when, how many days, where."""
+
+    category = forms.ModelChoiceField(
+        label=_("Nội dung"),
+        queryset=Category.objects.none(),
+        error_messages=REQUIRED,
+        empty_label=_("— Chọn nội dung —"),
+    )
+    start = forms.DateField(
+        label=_("Từ ngày"),
+        widget=DateInput(),
+        error_messages={**REQUIRED, "invalid": _("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm.")},
+    )
+    end = forms.DateField(
+        label=_("Đến ngày"),
+        widget=DateInput(),
+        error_messages={**REQUIRED, "invalid": _("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm.")},
+    )
+    days = DaysField(
+        label=_("Số ngày đi"),
+        error_messages=REQUIRED,
+        help_text=_("Theo bước nửa ngày: 0,5; 1; 1,5 … Không lớn hơn số ngày từ ngày đi đến ngày về."),
+    )
+    province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
+    ward_search = forms.CharField(
+        label=_("Tìm xã, phường"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                **_ward_attrs("input changed delay:300ms, search"),
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("Gõ vài chữ, ví dụ: tan dong"),
+            }
+        ),
+    )
+    # A CharField with a select: the choices follow the chosen province, and clean() says in
+    # words when a ward does not belong to it (a ChoiceField would only say "invalid choice").
+    ward = forms.CharField(label=_("Xã, phường, đặc khu"), required=False, widget=forms.Select)
+    location_detail = forms.CharField(
+        label=_("Đơn vị, địa điểm cụ thể"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Ví dụ: Huyện đoàn Châu Thành; Đoàn trường THPT Tây Ninh; Chi đoàn ấp 3. "
+            "Có thể chỉ ghi mục này nếu không chọn xã, phường."
+        ),
+    )
+    content = forms.CharField(
+        label=_("Cụ thể nội dung đi cơ sở"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    immersion = forms.BooleanField(label=_("Đợt “cùng ăn, cùng ở, cùng làm”"), required=False)
+    travel_order = forms.CharField(label=_("Công lệnh số (nếu có)"), required=False, max_length=100)
+
+    def __init__(self, *args, plan: Plan, registration: Registration | None = None, trip: Trip | None = None, **kwargs):
+        if trip is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(trip)
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.registration = registration
+        self.fields["category"].queryset = Category.objects.filter(plan=plan).order_by("order", "code")
+        self.fields["province"].choices = [("", _("— Chọn tỉnh, thành phố —")), *locations.provinces()]
+        self.fields["province"].widget.attrs.update(_ward_attrs("change"))
+        province = (self.data.get(self.add_prefix("province")) if self.is_bound else self.initial.get("province")) or ""
+        self.fields["ward"].widget.choices = [("", _("— Chọn xã, phường —")), *locations.wards(province)]
+
+    @staticmethod
+    def initial_from(trip: Trip) -> dict:
+        return {
+            "category": trip.category_id,
+            "start": trip.start,
+            "end": trip.end,
+            "days": trip.days,
+            "province": trip.province_code,
+            "ward": trip.ward_code,
+            "location_detail": locations.detail_of(trip.location, trip.province_code, trip.ward_code),
+            "content": trip.content,
+            "immersion": trip.immersion,
+            "travel_order": trip.travel_order,
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Ngày về phải bằng hoặc sau ngày đi."))
+        if start and self.registration is not None:
+            try:
+                check_line_quarter(self.registration, start)
+            except ValidationError as exc:
+                for msg in exc.message_dict.get("start", []):
+                    self.add_error("start", msg)
+        province, ward = data.get("province") or "", data.get("ward") or ""
+        detail = (data.get("location_detail") or "").strip()
+        if ward and not (province and locations.ward_in_province(ward, province)):
+            self.add_error("ward", _("Xã, phường này không thuộc tỉnh đã chọn. Hãy chọn lại."))
+        elif not ward and not detail:
+            self.add_error(
+                "location_detail", _("Hãy chọn xã, phường hoặc ghi tên đơn vị (ví dụ: Huyện đoàn Châu Thành).")
+            )
+        else:
+            location = locations.location_text(province_code=province, ward_code=ward, detail=detail)
+            if len(location) > 300:
+                self.add_error("location_detail", _("Địa điểm quá dài (tối đa 300 ký tự). Hãy viết gọn lại."))
+            data["location"] = location
+        return data
+
+    def trip_input(self) -> TripInput:
+        d = self.cleaned_data
+        return TripInput(
+            category=d["category"],
+            start=d["start"],
+            end=d["end"],
+            days=d["days"],
+            location=d["location"],
+            content=d.get("content", ""),
+            immersion=d.get("immersion", False),
+            travel_order=d.get("travel_order", ""),
+            province_code=d.get("province", ""),
+            ward_code=d.get("ward", ""),
+        )
+
+
+class ChangeRequestForm(TripLineForm):
+    reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi lý do đề nghị thay đổi.")},
+    )
+
+
+class CancelRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do hủy đợt"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi lý do đề nghị hủy đợt.")},
+    )
+
+
+class ReturnForm(forms.Form):
+    """Returning (a registration, a department plan, a change request): the comment is required."""
+
+    comment = forms.CharField(
+        label=_("Lý do trả lại, việc cần sửa"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi lý do trả lại để người đăng ký biết cần sửa gì.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "return_%s")  # the approve form is on the same page
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến (không bắt buộc)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,226 @@
+"""Changing an approved (locked) registration line: a ChangeRequest of kind change or cancel,
+decided by the same approver as the registration (issue 5 §3).
+
+    PENDING ──approve──▶ APPROVED (the change is validated again and applied, or the trip is CANCELLED)
+    PENDING ──reject (comment required)──▶ REJECTED
+    the Secretary's requests are self-certified: applied at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import rules
+from accounts.models import User
+from accounts.vietnamese import format_date
+from fieldwork.models import Category, ChangeRequest, Plan, Trip
+from fieldwork.services.history import notify, record
+from fieldwork.services.registrations import (
+    StaleVersion,
+    approvers_of,
+    check_line_quarter,
+    check_writer,
+    line_fields,
+    own_registration_url,
+)
+from fieldwork.services.trips import TripInput, validate_trip
+
+
+def proposed_of(data: TripInput) -> dict:
+    return {
+        "category": data.category.code,
+        "start": data.start.isoformat(),
+        "end": data.end.isoformat(),
+        "days": str(Decimal(data.days)),
+        "location": data.location.strip(),
+        "content": data.content.strip(),
+        "immersion": bool(data.immersion),
+        "travel_order": data.travel_order.strip(),
+        "province_code": data.province_code,
+        "ward_code": data.ward_code,
+    }
+
+
+def input_of(plan: Plan, proposed: dict) -> TripInput:
+    return TripInput(
+        category=Category.objects.get(plan=plan, code=proposed["category"]),
+        start=date.fromisoformat(proposed["start"]),
+        end=date.fromisoformat(proposed["end"]),
+        days=Decimal(proposed["days"]),
+        location=proposed["location"],
+        content=proposed.get("content", ""),
+        immersion=bool(proposed.get("immersion")),
+        travel_order=proposed.get("travel_order", ""),
+        province_code=proposed.get("province_code", ""),
+        ward_code=proposed.get("ward_code", ""),
+    )
+
+
+def _changeable(actor: User, trip: Trip) -> Trip:
+    check_writer(actor)
+    current = (
+        Trip.objects.select_for_update(of=("self",))
+        .select_related("plan", "person", "registration__plan", "category")
+        .get(pk=trip.pk)
+    )
+    if not rules.can_edit_trip(actor, current):
+        raise PermissionDenied
+    if current.status != Trip.Status.APPROVED:
+        raise ValidationError(_("Chỉ đề nghị thay đổi hoặc hủy được đợt đã phê duyệt mà chưa báo cáo kết quả."))
+    if current.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
+        raise ValidationError(
+            _("Đợt này đã có một đề nghị đang chờ phê duyệt. Hãy chờ kết quả trước khi gửi đề nghị mới.")
+        )
+    return current
+
+
+def _open_change(actor, trip, *, kind, proposed, reason, now) -> ChangeRequest:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Hãy ghi lý do đề nghị.")]})
+    cr = ChangeRequest.objects.create(trip=trip, kind=kind, proposed=proposed, reason=reason, requested_by=actor)
+    action = "change_requested" if kind == ChangeRequest.Kind.CHANGE else "cancel_requested"
+    record(
+        trip,
+        actor=actor,
+        action=action,
+        from_state=trip.status,
+        to_state=trip.status,
+        comment=reason,
+        object_type="trip",
+    )
+    if rules.approver_kind(trip.person) == "self":
+        # The Secretary's changes are self-certified like the registration.
+        _apply(cr, trip, actor=actor, comment=_("Tự xác nhận"), now=now)
+    else:
+        text = (
+            _("%(name)s đề nghị thay đổi một đợt đi cơ sở đã duyệt (%(s)s), chờ bạn phê duyệt.")
+            if kind == ChangeRequest.Kind.CHANGE
+            else _("%(name)s đề nghị hủy một đợt đi cơ sở đã duyệt (%(s)s), chờ bạn phê duyệt.")
+        )
+        notify(
+            approvers_of(trip.person),
+            text % {"name": trip.person.full_name, "s": format_date(trip.start)},
+            reverse("fieldwork:approvals"),
+        )
+    return cr
+
+
+def request_change(
+    *, actor: User, trip: Trip, data: TripInput, reason: str, now=None
+) -> tuple[ChangeRequest, list[str]]:
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _changeable(actor, trip)
+        if current.registration_id:
+            check_line_quarter(current.registration, data.start)
+        warnings = validate_trip(current.plan, current.person, data, exclude_pk=current.pk)
+        cr = _open_change(
+            actor, current, kind=ChangeRequest.Kind.CHANGE, proposed=proposed_of(data), reason=reason, now=now
+        )
+    return cr, warnings
+
+
+def request_cancel(*, actor: User, trip: Trip, reason: str, now=None) -> ChangeRequest:
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _changeable(actor, trip)
+        return _open_change(actor, current, kind=ChangeRequest.Kind.CANCEL, proposed={}, reason=reason, now=now)
+
+
+def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> None:
+    if not ChangeRequest.objects.filter(pk=cr.pk, status=ChangeRequest.Status.PENDING).update(
+        status=ChangeRequest.Status.APPROVED,
+        decided_by=actor,
+        decided_at=now,
+        comment=comment,
+    ):
+        raise StaleVersion(_("Đề nghị này đã được người khác xử lý. Trang đã được tải lại với trạng thái mới nhất."))
+    if cr.kind == ChangeRequest.Kind.CANCEL:
+        fields = {"status": Trip.Status.CANCELLED, "status_comment": cr.reason}
+        action, to_state = "cancelled", Trip.Status.CANCELLED
+    else:
+        data = input_of(trip.plan, cr.proposed)
+        if trip.registration_id:
+            check_line_quarter(trip.registration, data.start)
+        validate_trip(trip.plan, trip.person, data, exclude_pk=trip.pk)  # others may have changed since
+        fields = {
+            **line_fields(data),
+            "planned_start": data.start,
+            "planned_end": data.end,
+            "planned_days": Decimal(data.days),
+        }
+        action, to_state = "changed", Trip.Status.APPROVED
+    if not Trip.objects.filter(pk=trip.pk, version=trip.version, status=Trip.Status.APPROVED).update(
+        version=F("version") + 1,
+        updated_at=now,
+        **fields,
+    ):
+        raise StaleVersion(_("Đợt đi đã được thay đổi ở nơi khác. Trang đã được tải lại với trạng thái mới nhất."))
+    record(
+        trip,
+        actor=actor,
+        action=action,
+        from_state=trip.status,
+        to_state=to_state,
+        comment=comment or cr.reason,
+        object_type="trip",
+    )
+
+
+def decide_change(
+    *, actor: User, change_request: ChangeRequest, approve: bool, comment: str = "", now=None
+) -> ChangeRequest:
+    now = now or timezone.now()
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        check_writer(actor)
+        cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        trip = (
+            Trip.objects.select_for_update(of=("self",))
+            .select_related("plan", "person", "registration__plan", "category")
+            .get(pk=cr.trip_id)
+        )
+        if not rules.can_approve_for(actor, trip.person):
+            raise PermissionDenied
+        if cr.status != ChangeRequest.Status.PENDING:
+            raise StaleVersion(
+                _("Đề nghị này đã được xử lý (%(s)s). Trang đã được tải lại với trạng thái mới nhất.")
+                % {"s": cr.get_status_display()}
+            )
+        if approve:
+            _apply(cr, trip, actor=actor, comment=comment, now=now)
+            text = _("Đề nghị %(k)s đợt đi cơ sở ngày %(s)s của bạn đã được phê duyệt.")
+        else:
+            if not comment:
+                raise ValidationError({"comment": [_("Hãy ghi lý do không phê duyệt đề nghị.")]})
+            if not ChangeRequest.objects.filter(pk=cr.pk, status=ChangeRequest.Status.PENDING).update(
+                status=ChangeRequest.Status.REJECTED,
+                decided_by=actor,
+                decided_at=now,
+                comment=comment,
+            ):
+                raise StaleVersion(_("Đề nghị này đã được người khác xử lý."))
+            record(
+                trip,
+                actor=actor,
+                action="change_rejected",
+                from_state=trip.status,
+                to_state=trip.status,
+                comment=comment,
+                object_type="trip",
+            )
+            text = _("Đề nghị %(k)s đợt đi cơ sở ngày %(s)s của bạn không được phê duyệt.")
+        kind_word = _("hủy") if cr.kind == ChangeRequest.Kind.CANCEL else _("thay đổi")
+        url = own_registration_url(trip.registration) if trip.registration_id else ""
+        notify([cr.requested_by], text % {"k": kind_word, "s": format_date(trip.start)}, url)
+    cr.refresh_from_db()
+    return cr

@@ -1,0 +1,275 @@
+"""The department's consolidated plan for a quarter (mẫu 2) and its approval (issue 5 §4).
+
+    DRAFT|RETURNED ──submit (head)──▶ SUBMITTED ──approve (Standing)──▶ APPROVED
+                                     SUBMITTED ──return (Standing, comment required)──▶ RETURNED
+
+Registration deadline of a quarter (decision, DOMAIN.md §5 is per plan): quarter I uses the
+plan's `registration_deadline` when it is set (Tây Ninh: 15/02); every other quarter, and
+quarter I of a plan without one, is due the day before the quarter starts ("quarterly,
+before the quarter", Đà Nẵng). A registration is late when it was first submitted after the
+deadline's day, or is still not submitted once the deadline has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import rules
+from accounts.models import Department, Role, User
+from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
+from fieldwork.selectors import cadre_people
+from fieldwork.services.history import notify, record
+from fieldwork.services.registrations import StaleVersion, quarter_bounds, quarter_name
+
+# Lines that appear in mẫu 2: registered trips once approved, whatever happened next
+# (DOMAIN.md §8: "registered (planned) trips of the quarter, not imported results").
+PLANNED_STATUSES = (Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED, Trip.Status.CONFIRMED)
+
+
+def registration_deadline(plan: Plan, quarter: int) -> date:
+    if quarter == 1 and plan.registration_deadline:
+        return plan.registration_deadline
+    return quarter_bounds(plan.year, quarter)[0] - timedelta(days=1)
+
+
+def is_late(registration: Registration | None, deadline: date, today: date) -> bool:
+    if registration is not None and registration.submitted_at is not None:
+        return timezone.localtime(registration.submitted_at).date() > deadline
+    return today > deadline
+
+
+@dataclass
+class MemberRow:
+    person: User
+    registration: Registration | None
+    late: bool
+    lines: int = 0
+
+    @property
+    def status_label(self) -> str:
+        if self.registration is None or (self.registration.status == Registration.Status.DRAFT and not self.lines):
+            return _("Chưa đăng ký")
+        if self.registration.self_certified and self.registration.status == Registration.Status.APPROVED:
+            return _("Tự xác nhận")
+        return self.registration.get_status_display()
+
+    @property
+    def registered(self) -> bool:
+        return self.registration is not None and self.registration.submitted_at is not None
+
+
+@dataclass
+class Overview:
+    plan: Plan
+    department: Department
+    quarter: int
+    deadline: date
+    members: list[MemberRow]
+    lines: list[Trip]
+    department_plan: DepartmentPlan | None
+    not_registered: list[User] = field(default_factory=list)
+    late: list[User] = field(default_factory=list)
+
+
+def planned_lines(plan: Plan, department: Department, quarter: int):
+    """Mẫu 2 rows: the department's approved registration lines of the quarter, people in
+    Vietnamese order, then by date."""
+    return (
+        Trip.objects.filter(
+            plan=plan,
+            person__department=department,
+            registration__quarter=quarter,
+            registration__plan=plan,
+            status__in=PLANNED_STATUSES,
+        )
+        .select_related("person", "category")
+        .order_by("person__sort_key", "person__email", "start", "pk")
+    )
+
+
+def overview(plan: Plan, department: Department, quarter: int, today: date | None = None) -> Overview:
+    """Everything the department plan page shows, in a constant number of queries."""
+    today = today or timezone.localdate()
+    deadline = registration_deadline(plan, quarter)
+    members = list(cadre_people(plan).filter(department=department))
+    regs = {
+        r.person_id: r
+        for r in Registration.objects.filter(plan=plan, quarter=quarter, person__in=[m.pk for m in members])
+    }
+    counts: dict[int, int] = {}
+    for rid in (
+        Trip.objects.filter(registration__in=list(regs.values()))
+        .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+        .values_list("registration_id", flat=True)
+    ):
+        counts[rid] = counts.get(rid, 0) + 1
+    rows = []
+    for m in members:
+        reg = regs.get(m.pk)
+        rows.append(
+            MemberRow(
+                person=m,
+                registration=reg,
+                late=is_late(reg, deadline, today),
+                lines=counts.get(reg.pk, 0) if reg else 0,
+            )
+        )
+    dp = DepartmentPlan.objects.filter(plan=plan, department=department, quarter=quarter).first()
+    return Overview(
+        plan=plan,
+        department=department,
+        quarter=quarter,
+        deadline=deadline,
+        members=rows,
+        lines=list(planned_lines(plan, department, quarter)),
+        department_plan=dp,
+        not_registered=[r.person for r in rows if not r.registered],
+        late=[r.person for r in rows if r.late],
+    )
+
+
+def department_plan_url(dp: DepartmentPlan) -> str:
+    return reverse("fieldwork:department_plan", args=[dp.department_id, dp.quarter]) + f"?year={dp.plan.year}"
+
+
+def _standing_members(organization_id, exclude=None) -> list[User]:
+    qs = User.objects.filter(organization_id=organization_id, is_active=True, roles__code=Role.STANDING).distinct()
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs)
+
+
+def submit(*, actor: User, plan: Plan, department: Department, quarter: int, version: int, now=None) -> DepartmentPlan:
+    now = now or timezone.now()
+    if (
+        rules.is_read_only(actor)
+        or not rules.can_lead_department(actor, department)
+        or plan.organization_id != department.organization_id
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        dp, _created = DepartmentPlan.objects.get_or_create(plan=plan, department=department, quarter=quarter)
+        dp = DepartmentPlan.objects.select_for_update().get(pk=dp.pk)
+        if dp.version != version:
+            raise StaleVersion(
+                _("Kế hoạch của ban vừa được xử lý ở nơi khác. Trang đã được tải lại với trạng thái mới nhất.")
+            )
+        if dp.status not in (DepartmentPlan.Status.DRAFT, DepartmentPlan.Status.RETURNED):
+            raise ValidationError(_("Kế hoạch của ban đã được gửi (%(s)s).") % {"s": dp.get_status_display()})
+        if not planned_lines(plan, department, quarter).exists():
+            raise ValidationError(
+                _(
+                    "Chưa có đợt nào được phê duyệt trong quý này để tổng hợp. Hãy phê duyệt bản đăng ký của cán bộ trước."
+                )
+            )
+        waiting = [
+            r.person.full_name
+            for r in Registration.objects.filter(
+                plan=plan, quarter=quarter, person__department=department, status=Registration.Status.SUBMITTED
+            ).select_related("person")
+            if rules.can_approve_for(actor, r.person)
+        ]
+        if waiting:
+            raise ValidationError(
+                _(
+                    "Còn bản đăng ký chờ bạn phê duyệt: %(names)s. Hãy phê duyệt hoặc trả lại trước khi gửi kế hoạch của ban."
+                )
+                % {"names": ", ".join(waiting)}
+            )
+        if not DepartmentPlan.objects.filter(pk=dp.pk, version=version).update(
+            status=DepartmentPlan.Status.SUBMITTED,
+            version=F("version") + 1,
+            submitted_by=actor,
+            submitted_at=now,
+            comment="",
+        ):
+            raise StaleVersion()
+        record(
+            dp,
+            actor=actor,
+            action="submitted",
+            from_state=dp.status,
+            to_state=DepartmentPlan.Status.SUBMITTED,
+            object_type="departmentplan",
+            organization_id=department.organization_id,
+        )
+        notify(
+            _standing_members(department.organization_id, exclude=actor),
+            _("%(d)s gửi kế hoạch đi cơ sở quý %(q)s/%(y)s (mẫu 2), chờ Thường trực phê duyệt.")
+            % {"d": department.name, "q": quarter_name(quarter), "y": plan.year},
+            department_plan_url(dp),
+        )
+    dp.refresh_from_db()
+    return dp
+
+
+def decide(
+    *, actor: User, department_plan: DepartmentPlan, version: int, approve: bool, comment: str = "", now=None
+) -> DepartmentPlan:
+    now = now or timezone.now()
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        dp = (
+            DepartmentPlan.objects.select_for_update(of=("self",))
+            .select_related("department", "plan")
+            .get(pk=department_plan.pk)
+        )
+        if (
+            rules.is_read_only(actor)
+            or not rules.can_decide_department_plan(actor, dp)
+            or dp.submitted_by_id == actor.pk
+        ):
+            raise PermissionDenied  # nobody approves their own
+        if dp.version != version:
+            raise StaleVersion(
+                _(
+                    "Kế hoạch của ban đã được người khác xử lý trong lúc bạn đang xem. Trang đã được tải lại với trạng thái mới nhất; nội dung bạn đã nhập vẫn được giữ."
+                )
+            )
+        if dp.status != DepartmentPlan.Status.SUBMITTED:
+            raise ValidationError(
+                _("Chỉ phê duyệt hoặc trả lại được kế hoạch đang chờ phê duyệt (hiện tại: %(s)s).")
+                % {"s": dp.get_status_display()}
+            )
+        if not approve and not comment:
+            raise ValidationError({"comment": [_("Hãy ghi lý do trả lại để ban biết cần sửa gì.")]})
+        to_state = DepartmentPlan.Status.APPROVED if approve else DepartmentPlan.Status.RETURNED
+        if not DepartmentPlan.objects.filter(pk=dp.pk, version=version, status=DepartmentPlan.Status.SUBMITTED).update(
+            status=to_state,
+            version=F("version") + 1,
+            decided_by=actor,
+            decided_at=now,
+            comment=comment,
+        ):
+            raise StaleVersion()
+        record(
+            dp,
+            actor=actor,
+            action="approved" if approve else "returned",
+            from_state=dp.status,
+            to_state=to_state,
+            comment=comment,
+            object_type="departmentplan",
+            organization_id=dp.department.organization_id,
+        )
+        text = (
+            _("Kế hoạch đi cơ sở quý %(q)s/%(y)s của %(d)s đã được Thường trực phê duyệt.")
+            if approve
+            else _("Kế hoạch đi cơ sở quý %(q)s/%(y)s của %(d)s bị trả lại: %(c)s")
+        )
+        heads = [dp.submitted_by] if dp.submitted_by_id else []
+        notify(
+            heads,
+            text % {"q": quarter_name(dp.quarter), "y": dp.plan.year, "d": dp.department.name, "c": comment},
+            department_plan_url(dp),
+        )
+    dp.refresh_from_db()
+    return dp

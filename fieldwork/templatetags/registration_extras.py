@@ -1,0 +1,73 @@
+"""Template filters of issue 5 (registration, approvals, mẫu 2): Vietnamese written forms."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from accounts.vietnamese import format_days, format_period
+from fieldwork.models import DepartmentPlan, Registration, Trip
+
+register = template.Library()
+
+ACTIONS = {
+    "submitted": _("Gửi phê duyệt"),
+    "approved": _("Phê duyệt"),
+    "returned": _("Trả lại"),
+    "self_certified": _("Tự xác nhận"),
+    "reopened": _("Bổ sung đợt mới (mở lại bản đăng ký)"),
+    "change_requested": _("Đề nghị thay đổi đợt"),
+    "cancel_requested": _("Đề nghị hủy đợt"),
+    "changed": _("Phê duyệt thay đổi đợt"),
+    "cancelled": _("Phê duyệt hủy đợt"),
+    "change_rejected": _("Không phê duyệt đề nghị"),
+}
+STATES = {
+    "registration": dict(Registration.Status.choices),
+    "departmentplan": dict(DepartmentPlan.Status.choices),
+    "trip": dict(Trip.Status.choices),
+}
+BADGES = {
+    "draft": "secondary",
+    "submitted": "warning",
+    "returned": "danger",
+    "approved": "success",
+    "reported": "info",
+    "confirmed": "success",
+    "cancelled": "dark",
+    "rejected": "dark",
+    "pending": "warning",
+}
+
+
+@register.filter
+def fdays(value):
+    """Decimal days with a comma: 2,5."""
+    return "" if value is None else format_days(value)
+
+
+@register.filter
+def trip_period(trip):
+    """'Từ ngày 01/4/2023 đến ngày 01/5/2023' (the seeds' style, mẫu 1 and 2)."""
+    return format_period(trip.start, trip.end)
+
+
+@register.filter
+def action_label(code):
+    return ACTIONS.get(str(code), code)
+
+
+@register.filter
+def state_label(code, object_type="registration"):
+    if not code:
+        return ""
+    return STATES.get(object_type, {}).get(code, code)
+
+
+@register.filter
+def badge(status):
+    return BADGES.get(str(status), "secondary")
+
+
+@register.filter
+def roman(quarter):
+    """Quarter numbers are written in Roman numerals in the forms: quý I … IV."""
+    return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(quarter, quarter)

@@ -1,0 +1,376 @@
+"""The cadre's registration (mẫu 1): quarters, lines, live validation, submit, changes (issue 5 §1–§3)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import rules
+from fieldwork import locations
+from fieldwork.forms.registration import CancelRequestForm, ChangeRequestForm, TripLineForm
+from fieldwork.models import ChangeRequest, Registration, Trip
+from fieldwork.services import change_requests as changes
+from fieldwork.services import department_plans
+from fieldwork.services import registrations as service
+from fieldwork.services.trips import validate_trip
+
+from .registration_common import (
+    add_errors,
+    check_quarter,
+    error_messages,
+    int_or,
+    org_id,
+    pick_plan,
+    plan_years,
+    template_exists,
+    write_view,
+)
+
+EDITABLE = (Registration.Status.DRAFT, Registration.Status.RETURNED, Registration.Status.APPROVED)
+
+
+def _quarter_url(plan, quarter) -> str:
+    return service.quarter_url(plan, quarter)
+
+
+@login_required
+@require_GET
+def registrations(request):
+    """The cadre's quarters of the chosen plan year, each with its status."""
+    plan = pick_plan(request)
+    regs = {
+        r.quarter: r
+        for r in Registration.objects.filter(plan=plan, person=request.user).annotate(
+            n_lines=Count("trips", filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])),
+            n_days=Sum("trips__days", filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])),
+        )
+    }
+    today = timezone.localdate()
+    rows = []
+    for q in service.plan_quarters(plan):
+        start, end = service.quarter_bounds(plan.year, q)
+        reg = regs.get(q)
+        deadline = department_plans.registration_deadline(plan, q)
+        rows.append(
+            {
+                "quarter": q,
+                "name": service.quarter_name(q),
+                "start": start,
+                "end": end,
+                "registration": reg,
+                "deadline": deadline,
+                "late": department_plans.is_late(reg, deadline, today),
+            }
+        )
+    return render(
+        request,
+        "fieldwork/registration/registrations.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "years": plan_years(request),
+            "preview": service.preview(plan=plan, person=request.user),
+        },
+    )
+
+
+def _detail_context(request, plan, quarter, registration, form):
+    lines = list(registration.trips.select_related("category").order_by("start", "pk")) if registration else []
+    pending = {}
+    if lines:
+        for cr in ChangeRequest.objects.filter(trip__in=lines, status=ChangeRequest.Status.PENDING):
+            pending[cr.trip_id] = cr
+    for line in lines:
+        line.pending_change = pending.get(line.pk)
+    start, end = service.quarter_bounds(plan.year, quarter)
+    editable = (not rules.is_read_only(request.user)) and (registration is None or registration.status in EDITABLE)
+    return {
+        "plan": plan,
+        "quarter": quarter,
+        "quarter_name": service.quarter_name(quarter),
+        "quarter_start": start,
+        "quarter_end": end,
+        "registration": registration,
+        "lines": lines,
+        "draft_lines": [t for t in lines if t.status == Trip.Status.DRAFT],
+        "can_edit": editable,
+        "form": form,
+        "can_submit": editable
+        and registration is not None
+        and registration.status != Registration.Status.APPROVED
+        and any(t.status == Trip.Status.DRAFT for t in lines),
+        "preview": service.preview(plan=plan, person=request.user),
+        "history": list(service.registration_history(registration)) if registration else [],
+        "deadline": department_plans.registration_deadline(plan, quarter),
+        "approver_kind": rules.approver_kind(request.user),
+        "years": plan_years(request),
+        "downloads": template_exists("reports/_download_buttons.html"),
+        "action_url": service.quarter_url(plan, quarter),
+        "validate_url": reverse("fieldwork:registration_validate", args=[quarter]),
+    }
+
+
+@login_required
+@write_view
+def registration_detail(request, quarter):
+    """One quarter of the cadre's registration: the lines, the add-a-line form (POST adds)."""
+    plan = pick_plan(request)
+    check_quarter(plan, quarter)
+    registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
+    bound = registration or Registration(plan=plan, person=request.user, quarter=quarter)
+    form = TripLineForm(request.POST or None, plan=plan, registration=bound)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                registration = service.registration_for(person=request.user, plan=plan, quarter=quarter)
+                trip, warnings = service.add_line(actor=request.user, registration=registration, data=form.trip_input())
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Đã thêm đợt đi cơ sở vào bản đăng ký (chưa gửi)."))
+                for w in warnings:
+                    messages.warning(request, w)
+                return redirect(_quarter_url(plan, quarter))
+        registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
+    return render(
+        request, "fieldwork/registration/detail.html", _detail_context(request, plan, quarter, registration, form)
+    )
+
+
+def _check_panel(request, form, *, plan, exclude_pk=None, with_preview=True):
+    """Errors (only of what was typed), warnings and the standing preview of a line being typed."""
+    errors, warnings, result = [], [], None
+    valid = form.is_valid()
+    for name, errs in form.errors.items():
+        raw = form.data.get(form.add_prefix(name), "") if name != "__all__" else "x"
+        if name in ("location_detail",) and not (form.data.get("ward") or form.data.get("location_detail")):
+            continue  # nothing typed yet
+        if not str(raw).strip():
+            continue  # not typed yet: no need to shout
+        label = form.fields[name].label if name in form.fields else ""
+        errors.extend({"label": label, "message": e} for e in errs)
+    if valid:
+        data = form.trip_input()
+        try:
+            warnings = validate_trip(plan, request.user, data, exclude_pk=exclude_pk)
+        except ValidationError as exc:
+            for name, errs in exc.message_dict.items():
+                label = form.fields[name].label if name in form.fields else ""
+                errors.extend({"label": label, "message": e} for e in errs)
+        else:
+            result = with_preview and service.preview(plan=plan, person=request.user, typed=data, exclude_pk=exclude_pk)
+    return render(
+        request,
+        "fieldwork/registration/_line_check.html",
+        {
+            "errors": errors,
+            "warnings": warnings,
+            "preview": result,
+            "complete": valid,
+        },
+    )
+
+
+@login_required
+@write_view
+@require_POST
+def registration_validate(request, quarter):
+    """htmx: check the line as the user types (hx-trigger="change delay:300ms")."""
+    plan = pick_plan(request)
+    check_quarter(plan, quarter)
+    registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
+    line_pk = int_or(request.POST.get("line_pk"))
+    line = None
+    if line_pk is not None:
+        line = get_object_or_404(Trip, pk=line_pk, person=request.user, registration__isnull=False)
+    bound = registration or Registration(plan=plan, person=request.user, quarter=quarter)
+    form = TripLineForm(request.POST, plan=plan, registration=bound)
+    # An approved line being changed still counts as approved: no "with this plan" figure then.
+    return _check_panel(
+        request, form, plan=plan, exclude_pk=line_pk, with_preview=line is None or line.status == Trip.Status.DRAFT
+    )
+
+
+@login_required
+@write_view
+@require_POST
+def registration_submit(request, quarter):
+    plan = pick_plan(request)
+    check_quarter(plan, quarter)
+    registration = get_object_or_404(Registration, plan=plan, person=request.user, quarter=quarter)
+    try:
+        reg = service.submit(
+            actor=request.user, registration=registration, version=int_or(request.POST.get("version"), -1)
+        )
+    except service.StaleVersion as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    else:
+        if reg.self_certified:
+            messages.success(request, _("Bản đăng ký đã được ghi nhận (tự xác nhận)."))
+        else:
+            messages.success(request, _("Đã gửi bản đăng ký để phê duyệt. Bạn sẽ nhận được thông báo khi có kết quả."))
+    return redirect(_quarter_url(plan, quarter))
+
+
+def _own_line(request, pk) -> Trip:
+    trip = get_object_or_404(
+        Trip.objects.select_related("plan", "category", "registration__plan", "person"),
+        pk=pk,
+        person__organization_id=org_id(request),
+        registration__isnull=False,
+    )
+    if not rules.can_edit_trip(request.user, trip):
+        raise PermissionDenied
+    return trip
+
+
+@login_required
+@write_view
+def registration_line_edit(request, pk):
+    trip = _own_line(request, pk)
+    reg = trip.registration
+    back = service.own_registration_url(reg)
+    if trip.status != Trip.Status.DRAFT:
+        messages.error(request, _("Đợt này đã được phê duyệt nên không sửa trực tiếp được. Hãy gửi đề nghị thay đổi."))
+        if trip.status == Trip.Status.APPROVED:
+            return redirect("fieldwork:trip_change_request", pk=trip.pk)
+        return redirect(back)
+    form = TripLineForm(request.POST or None, plan=trip.plan, trip=trip)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = service.update_line(actor=request.user, trip=trip, data=form.trip_input())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi của đợt đi."))
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect(back)
+    return render(
+        request,
+        "fieldwork/registration/line_edit.html",
+        {
+            "form": form,
+            "trip": trip,
+            "registration": reg,
+            "plan": trip.plan,
+            "back": back,
+            "quarter_name": service.quarter_name(reg.quarter),
+            "preview": service.preview(plan=trip.plan, person=request.user),
+        },
+    )
+
+
+@login_required
+@write_view
+@require_POST
+def registration_line_delete(request, pk):
+    trip = _own_line(request, pk)
+    try:
+        service.delete_line(actor=request.user, trip=trip)
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã xóa đợt đi khỏi bản đăng ký."))
+    return redirect(service.own_registration_url(trip.registration))
+
+
+@login_required
+@write_view
+def trip_change_request(request, pk):
+    """An approved line is locked: changing it is a request to the same approver."""
+    trip = _own_line(request, pk)
+    back = service.own_registration_url(trip.registration)
+    form = ChangeRequestForm(request.POST or None, plan=trip.plan, registration=trip.registration, trip=trip)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cr, warnings = changes.request_change(
+                actor=request.user, trip=trip, data=form.trip_input(), reason=form.cleaned_data["reason"]
+            )
+        except service.StaleVersion as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if cr.status == ChangeRequest.Status.APPROVED:
+                messages.success(request, _("Đã thay đổi đợt đi (tự xác nhận)."))
+            else:
+                messages.success(request, _("Đã gửi đề nghị thay đổi. Đợt đi giữ nguyên cho đến khi được phê duyệt."))
+            for w in warnings:
+                messages.warning(request, w)
+            return redirect(back)
+    return render(
+        request,
+        "fieldwork/registration/change_request.html",
+        {
+            "form": form,
+            "trip": trip,
+            "back": back,
+            "kind": "change",
+            "plan": trip.plan,
+            "quarter_name": service.quarter_name(trip.registration.quarter),
+        },
+    )
+
+
+@login_required
+@write_view
+def trip_cancel_request(request, pk):
+    trip = _own_line(request, pk)
+    back = service.own_registration_url(trip.registration)
+    form = CancelRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cr = changes.request_cancel(actor=request.user, trip=trip, reason=form.cleaned_data["reason"])
+        except service.StaleVersion as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if cr.status == ChangeRequest.Status.APPROVED:
+                messages.success(request, _("Đã hủy đợt đi (tự xác nhận)."))
+            else:
+                messages.success(request, _("Đã gửi đề nghị hủy đợt. Đợt đi giữ nguyên cho đến khi được phê duyệt."))
+            return redirect(back)
+    return render(
+        request,
+        "fieldwork/registration/change_request.html",
+        {
+            "form": form,
+            "trip": trip,
+            "back": back,
+            "kind": "cancel",
+            "plan": trip.plan,
+            "quarter_name": service.quarter_name(trip.registration.quarter),
+        },
+    )
+
+
+@login_required
+@require_GET
+def wards(request):
+    """htmx: the <option>s of a province's communes and wards, filtered by the search box."""
+    province = request.GET.get("province", "")
+    query = request.GET.get("ward_search", "") or request.GET.get("q", "")
+    items = locations.wards(province, query)
+    return render(
+        request,
+        "fieldwork/registration/_ward_options.html",
+        {
+            "wards": items,
+            "province": province,
+            "query": query,
+            "selected": request.GET.get("ward", ""),
+        },
+    )

@@ -1,0 +1,273 @@
+"""Approving registrations and change requests: the approver's inbox and review page (issue 5 §3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import rules
+from accounts.models import Department
+from accounts.vietnamese import format_date, format_days
+from fieldwork.forms.registration import ApproveForm, ReturnForm
+from fieldwork.models import Category, ChangeRequest, DepartmentPlan, Registration
+from fieldwork.services import change_requests as changes
+from fieldwork.services import registrations as service
+
+from .registration_common import PAGE_SIZE, add_errors, error_messages, int_or, org_id, template_exists, write_view
+
+
+def _registration(request, pk) -> Registration:
+    """Scoped to the user's organization before the get: another organization's is a 404."""
+    reg = get_object_or_404(
+        Registration.objects.select_related("plan", "person__department", "decided_by"),
+        pk=pk,
+        person__organization_id=org_id(request),
+    )
+    if not rules.can_view_registration(request.user, reg):
+        raise PermissionDenied
+    return reg
+
+
+def _review_context(request, reg, *, approve_form=None, return_form=None, conflict=None, kept_comment=""):
+    user = request.user
+    lines = list(reg.trips.select_related("category").order_by("start", "pk"))
+    can_decide = (
+        reg.status == Registration.Status.SUBMITTED
+        and rules.can_approve_registration(user, reg)
+        and not rules.is_read_only(user)
+    )
+    return {
+        "registration": reg,
+        "plan": reg.plan,
+        "person": reg.person,
+        "lines": lines,
+        "quarter_name": service.quarter_name(reg.quarter),
+        "quarter_start": service.quarter_bounds(reg.plan.year, reg.quarter)[0],
+        "quarter_end": service.quarter_bounds(reg.plan.year, reg.quarter)[1],
+        "preview": service.preview(plan=reg.plan, person=reg.person),
+        "history": list(service.registration_history(reg)),
+        "can_decide": can_decide,
+        "approve_form": approve_form or ApproveForm(initial={"version": reg.version}),
+        "return_form": return_form or ReturnForm(initial={"version": reg.version}),
+        "conflict": conflict,
+        "kept_comment": kept_comment,
+        "inbox_link": rules.is_head(user) or rules.is_standing(user),
+        "downloads": template_exists("reports/_download_buttons.html"),
+    }
+
+
+@login_required
+@require_GET
+def registration_review(request, pk):
+    reg = _registration(request, pk)
+    if reg.person_id == request.user.pk:
+        return redirect(service.own_registration_url(reg))
+    return render(request, "fieldwork/registration/review.html", _review_context(request, reg))
+
+
+def _decide(request, pk, *, approve: bool):
+    reg = _registration(request, pk)
+    if not rules.can_approve_registration(request.user, reg):
+        raise PermissionDenied  # nobody approves their own; heads only their department's cadres
+    form_class = ApproveForm if approve else ReturnForm
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            if approve:
+                service.approve(
+                    actor=request.user,
+                    registration=reg,
+                    version=form.cleaned_data["version"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Đã phê duyệt bản đăng ký của %(n)s.") % {"n": reg.person.full_name})
+            else:
+                service.return_registration(
+                    actor=request.user,
+                    registration=reg,
+                    version=form.cleaned_data["version"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(
+                    request, _("Đã trả lại bản đăng ký của %(n)s kèm ý kiến.") % {"n": reg.person.full_name}
+                )
+        except service.StaleVersion as exc:
+            # Lose nothing: the page comes back with the new state and what the user typed.
+            reg.refresh_from_db()
+            forms = {
+                "approve_form" if approve else "return_form": form_class(
+                    initial={"comment": form.cleaned_data["comment"], "version": reg.version}
+                )
+            }
+            return render(
+                request,
+                "fieldwork/registration/review.html",
+                _review_context(request, reg, conflict=exc.message, kept_comment=form.cleaned_data["comment"], **forms),
+                status=409,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            nxt = request.POST.get("next", "")
+            return redirect(
+                reverse("fieldwork:approvals")
+                if nxt == "approvals"
+                else reverse("fieldwork:registration_review", args=[reg.pk])
+            )
+    forms = {"approve_form" if approve else "return_form": form}
+    return render(request, "fieldwork/registration/review.html", _review_context(request, reg, **forms), status=400)
+
+
+@login_required
+@write_view
+@require_POST
+def registration_approve(request, pk):
+    return _decide(request, pk, approve=True)
+
+
+@login_required
+@write_view
+@require_POST
+def registration_return(request, pk):
+    return _decide(request, pk, approve=False)
+
+
+def _inbox(request):
+    user = request.user
+    oid = org_id(request)
+    regs = (
+        Registration.objects.filter(person__organization_id=oid, status=Registration.Status.SUBMITTED)
+        .select_related("plan", "person__department")
+        .prefetch_related("person__roles")
+        .order_by("submitted_at", "pk")
+    )
+    crs = (
+        ChangeRequest.objects.filter(trip__person__organization_id=oid, status=ChangeRequest.Status.PENDING)
+        .select_related(
+            "trip__person__department",
+            "trip__category",
+            "trip__plan",
+            "trip__registration",
+            "requested_by",
+        )
+        .prefetch_related("trip__person__roles")
+        .order_by("requested_at", "pk")
+    )
+    if not rules.is_standing(user):  # a head approves only the department's cadres
+        regs = regs.filter(person__department_id=user.department_id)
+        crs = crs.filter(trip__person__department_id=user.department_id)
+    department = int_or(request.GET.get("department"))
+    year = int_or(request.GET.get("year"))
+    if department:
+        regs = regs.filter(person__department_id=department)
+        crs = crs.filter(trip__person__department_id=department)
+    if year:
+        regs = regs.filter(plan__year=year)
+        crs = crs.filter(trip__plan__year=year)
+    regs = [r for r in regs if rules.can_approve_registration(user, r)]
+    crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]
+    dps = []
+    if rules.is_standing(user):
+        qs = (
+            DepartmentPlan.objects.filter(department__organization_id=oid, status=DepartmentPlan.Status.SUBMITTED)
+            .select_related("department", "plan", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+        if department:
+            qs = qs.filter(department_id=department)
+        if year:
+            qs = qs.filter(plan__year=year)
+        dps = [d for d in qs if d.submitted_by_id != user.pk]
+    return regs, crs, dps, department, year
+
+
+@login_required
+@require_GET
+def approvals(request):
+    """Everything waiting for this approver: registrations, change requests, department plans."""
+    user = request.user
+    if not (rules.is_head(user) or rules.is_standing(user)):
+        raise PermissionDenied
+    regs, crs, dps, department, year = _inbox(request)
+    cats = {}
+    if crs:
+        for c in Category.objects.filter(plan_id__in={c.trip.plan_id for c in crs}):
+            cats[(c.plan_id, c.code)] = c
+    for c in crs:
+        c.readable = _readable(c, cats)
+    reg_page = Paginator(regs, PAGE_SIZE).get_page(request.GET.get("page"))
+    departments = Department.objects.filter(organization_id=org_id(request), is_active=True).order_by("name")
+    return render(
+        request,
+        "fieldwork/registration/approvals.html",
+        {
+            "page": reg_page,
+            "change_requests": crs,
+            "department_plans": dps,
+            "departments": departments if rules.is_standing(user) else [],
+            "department": department,
+            "year": year,
+            "years": sorted(
+                {r.plan.year for r in regs} | {c.trip.plan.year for c in crs} | {d.plan.year for d in dps}, reverse=True
+            ),
+            "total": len(regs) + len(crs) + len(dps),
+        },
+    )
+
+
+def _readable(cr, cats):
+    p = cr.proposed or {}
+    if not p:
+        return {}
+    cat = cats.get((cr.trip.plan_id, p.get("category")))
+    return {
+        "category": str(cat) if cat else p.get("category"),
+        "start": format_date(date.fromisoformat(p["start"])),
+        "end": format_date(date.fromisoformat(p["end"])),
+        "days": format_days(Decimal(p["days"])),
+        "location": p.get("location", ""),
+        "content": p.get("content", ""),
+        "immersion": p.get("immersion", False),
+        "travel_order": p.get("travel_order", ""),
+    }
+
+
+@login_required
+@write_view
+@require_POST
+def change_request_decide(request, pk):
+    cr = get_object_or_404(
+        ChangeRequest.objects.select_related("trip__person"), pk=pk, trip__person__organization_id=org_id(request)
+    )
+    if not rules.can_approve_for(request.user, cr.trip.person):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    if action not in ("approve", "reject"):
+        messages.error(request, _("Hãy chọn phê duyệt hoặc không phê duyệt."))
+        return redirect("fieldwork:approvals")
+    try:
+        changes.decide_change(
+            actor=request.user, change_request=cr, approve=action == "approve", comment=request.POST.get("comment", "")
+        )
+    except service.StaleVersion as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    else:
+        if action == "approve":
+            messages.success(request, _("Đã phê duyệt đề nghị của %(n)s.") % {"n": cr.trip.person.full_name})
+        else:
+            messages.success(
+                request, _("Đã không phê duyệt đề nghị của %(n)s, kèm lý do.") % {"n": cr.trip.person.full_name}
+            )
+    return redirect("fieldwork:approvals")

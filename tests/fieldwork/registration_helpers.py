@@ -1,0 +1,78 @@
+"""Shared helpers of the registration tests (issue 5)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from fieldwork.models import Category
+from fieldwork.services import registrations as service
+from fieldwork.services.trips import TripInput
+
+
+def tan_dong() -> str:
+    from fieldwork import locations
+
+    return locations.wards("80", "tan dong")[0][0]
+
+
+def line(
+    plan,
+    *,
+    category="1.1",
+    start=date(2023, 2, 1),
+    end=None,
+    days="3",
+    location="Xã Tân Đông, Tỉnh Tây Ninh",
+    immersion=False,
+    content="Phối hợp tổ chức hoạt động hè",
+) -> TripInput:
+    return TripInput(
+        category=Category.objects.get(plan=plan, code=category),
+        start=start,
+        end=end or start + timedelta(days=2),
+        days=Decimal(days),
+        location=location,
+        content=content,
+        immersion=immersion,
+        province_code="80" if location.endswith("Tỉnh Tây Ninh") else "",
+        ward_code=tan_dong() if "Xã Tân Đông" in location else "",
+    )
+
+
+def registered(plan, person, quarter=1, lines=None):
+    """A registration with lines added through the service."""
+    reg = service.registration_for(person=person, plan=plan, quarter=quarter)
+    for data in lines if lines is not None else [line(plan)]:
+        service.add_line(actor=person, registration=reg, data=data)
+    reg.refresh_from_db()
+    return reg
+
+
+def submitted(plan, person, quarter=1, lines=None):
+    reg = registered(plan, person, quarter, lines)
+    return service.submit(actor=person, registration=reg, version=reg.version)
+
+
+def line_post(plan, **overrides) -> dict:
+    """POST data of the line form."""
+    data = {
+        "year": plan.year,
+        "category": str(Category.objects.get(plan=plan, code="1.1").pk),
+        "start": "2023-02-01",
+        "end": "2023-02-03",
+        "days": "3",
+        "province": "80",
+        "ward": tan_dong(),
+        "location_detail": "",
+        "content": "Phối hợp tổ chức hoạt động",
+        "travel_order": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The people fixture hashes eleven passwords: a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
