@@ -10,6 +10,7 @@ NAV_ITEMS = [
     ("fieldwork:registrations", _("Đăng ký"), "journal-text", lambda u: True),
     ("fieldwork:my_trips", _("Đợt đi cơ sở"), "geo-alt", lambda u: True),
     ("fieldwork:approvals", _("Phê duyệt"), "inbox", lambda u: rules.is_head(u) or rules.is_standing(u)),
+    ("fieldwork:trips_to_confirm", _("Xác nhận kết quả"), "check2-square", lambda u: rules.is_head(u) or rules.is_standing(u)),
     ("fieldwork:department_home", _("Ban của tôi"), "people", lambda u: rules.is_head(u)),
     ("fieldwork:department_plans", _("Kế hoạch ban"), "clipboard-check", lambda u: rules.is_head(u) or rules.sees_whole_organization(u)),
     ("fieldwork:organization_dashboard", _("Toàn cơ quan"), "bar-chart", rules.sees_whole_organization),

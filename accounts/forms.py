@@ -1,15 +1,191 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .models import Department, Role, User
+from .services import PersonData, validate_roles
+from .vietnamese import nfc
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     error_messages = {
-        "invalid_login": _("Email hoặc mật khẩu không đúng. Lưu ý: sau 5 lần sai liên tiếp, tài khoản bị tạm khóa 15 phút."),
+        "invalid_login": _(
+            "Email hoặc mật khẩu không đúng. Lưu ý: sau 5 lần sai liên tiếp, tài khoản bị tạm khóa 15 phút."
+        ),
         "inactive": _("Tài khoản này đã ngừng hoạt động."),
     }
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+# People and departments (the Board's pages) -------------------------------------------------
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonForm(forms.Form):
+    """Create or edit a person. `group_choices` come from the organization's current plan
+    (computed by the caller: accounts does not import fieldwork, STYLE.md)."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Email (dùng để đăng nhập)"))
+    department = forms.ModelChoiceField(
+        label=_("Ban"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("— Không thuộc ban nào (Thường trực) —"),
+    )
+    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    group_code = forms.ChoiceField(
+        label=_("Đối tượng"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Đối tượng “%(value)s” không có trong kế hoạch hiện hành. Hãy chọn một đối tượng trong danh sách."
+            ),
+        },
+    )
+    active_from = forms.DateField(
+        label=_("Ngày bắt đầu công tác"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Để trống nếu công tác cả năm."),
+    )
+    active_to = forms.DateField(label=_("Ngày kết thúc công tác"), required=False, widget=DateInput())
+    roles = forms.MultipleChoiceField(
+        label=_("Vai trò"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Để trống nghĩa là Cán bộ. Lãnh đạo ban lãnh đạo ban của chính mình."),
+    )
+
+    def __init__(self, *args, organization, group_choices, actor=None, person=None, **kwargs):
+        self.organization = organization
+        self.actor = actor
+        self.person = person
+        if person is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "full_name": person.full_name,
+                "email": person.email,
+                "department": person.department_id,
+                "position": person.position,
+                "group_code": person.group_code,
+                "active_from": person.active_from,
+                "active_to": person.active_to,
+                "roles": sorted(person.role_codes),
+            }
+        super().__init__(*args, **kwargs)
+        qs = Department.objects.filter(organization=organization)
+        if person is not None and person.department_id:
+            qs = qs.filter(models.Q(is_active=True) | models.Q(pk=person.department_id))
+        else:
+            qs = qs.filter(is_active=True)
+        self.fields["department"].queryset = qs.order_by("name")
+        self.allowed_groups = {code for code, _label in group_choices}
+        self.fields["group_code"].choices = [("", _("— Không thuộc đối tượng (không tính chỉ tiêu) —")), *group_choices]
+        if person is not None and person.group_code and person.group_code not in self.allowed_groups:
+            # keep what is stored visible, so the error below explains it
+            self.fields["group_code"].choices.append((person.group_code, person.group_code))
+
+    def clean_full_name(self):
+        return " ".join(nfc(self.cleaned_data["full_name"]).split())
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        qs = User.objects.filter(email__iexact=email)
+        if self.person is not None:
+            qs = qs.exclude(pk=self.person.pk)
+        if qs.exists():
+            raise forms.ValidationError(_("Email này đã được dùng cho một tài khoản khác. Mỗi người một email."))
+        return email
+
+    def clean_group_code(self):
+        code = self.cleaned_data["group_code"]
+        if code and code not in self.allowed_groups:
+            raise forms.ValidationError(
+                _("Đối tượng “%(code)s” không có trong kế hoạch hiện hành. Hãy chọn một đối tượng trong danh sách.")
+                % {"code": code}
+            )
+        return code
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("active_from"), data.get("active_to")
+        if start and end and start > end:
+            self.add_error("active_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        if "roles" in data and "department" in data:
+            try:
+                validate_roles(
+                    actor=self.actor, person=self.person, roles=set(data["roles"]), department=data["department"]
+                )
+            except ValidationError as exc:
+                for msg in exc.messages:
+                    self.add_error("roles", msg)
+        return data
+
+    def person_data(self) -> PersonData:
+        d = self.cleaned_data
+        return PersonData(
+            full_name=d["full_name"],
+            email=d["email"],
+            department=d["department"],
+            position=d["position"].strip(),
+            group_code=d["group_code"],
+            active_from=d["active_from"],
+            active_to=d["active_to"],
+        )
+
+
+class DeactivateForm(forms.Form):
+    active_to = forms.DateField(
+        label=_("Ngày kết thúc công tác"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Nếu người này chuyển công tác trong năm, nhập ngày cuối cùng: chỉ tiêu được tính theo tỷ lệ "
+            "thời gian công tác. Để trống nếu tài khoản tạo nhầm (không tính vào chỉ tiêu)."
+        ),
+    )
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Tên ban"), max_length=200)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=30, required=False)
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """The invited person's first password (Django's validators)."""
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc email"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Ban"), queryset=Department.objects.none(), required=False, empty_label=_("Tất cả các ban")
+    )
+    group = forms.ChoiceField(label=_("Đối tượng"), required=False)
+    role = forms.ChoiceField(label=_("Vai trò"), required=False, choices=[("", _("Mọi vai trò")), *Role.choices])
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[
+            ("active", _("Đang hoạt động")),
+            ("inactive", _("Đã ngừng")),
+            ("all", _("Tất cả")),
+        ],
+    )
+
+    def __init__(self, *args, organization, group_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(organization=organization).order_by("name")
+        self.fields["group"].choices = [("", _("Mọi đối tượng")), *[(c, c) for c in group_codes]]

@@ -186,3 +186,21 @@ def is_read_only(user) -> bool:
 
 rules.add_perm("accounts.manage_people", is_board)
 rules.add_perm("accounts.view_organization", sees_whole_organization)
+
+
+# Exemptions and standings (issue 4) --------------------------------------------------------------
+def can_view_exemption(user, exemption) -> bool:
+    """The Board, Standing and Inspection Committees, and the exempted person (their own document)."""
+    if not same_org(user, exemption.person.organization_id):
+        return False
+    return sees_whole_organization(user) or exemption.person_id == user.pk
+
+
+def can_revoke_exemption(user, exemption) -> bool:
+    return (same_org(user, exemption.person.organization_id) and has(user, Role.BOARD, Role.ADMIN, Role.STANDING)
+            and exemption.person_id != user.pk and not is_read_only(user))
+
+
+def can_view_standings(user) -> bool:
+    """The table of every cadre's standing: whole organization, or a head's own department."""
+    return sees_whole_organization(user) or is_head(user)

@@ -10,7 +10,9 @@ urlpatterns = [
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=EmailAuthenticationForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -55,4 +57,16 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("thong-bao/", views.notifications, name="notifications"),
+    # The Board's pages: people and departments (create/edit a person and the import live in
+    # fieldwork, which knows the plan's groups: fieldwork/urls_people.py).
+    path("can-bo/", views.people, name="people"),
+    path("can-bo/moi-tat-ca/", views.invite_all, name="invite_all"),
+    path("can-bo/<int:pk>/ngung/", views.person_deactivate, name="person_deactivate"),
+    path("can-bo/<int:pk>/kich-hoat/", views.person_reactivate, name="person_reactivate"),
+    path("can-bo/<int:pk>/moi/", views.person_invite, name="person_invite"),
+    path("loi-moi/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("cac-ban/", views.departments, name="departments"),
+    path("cac-ban/them/", views.department_create, name="department_create"),
+    path("cac-ban/<int:pk>/sua/", views.department_edit, name="department_edit"),
+    path("cac-ban/<int:pk>/trang-thai/", views.department_toggle, name="department_toggle"),
 ]

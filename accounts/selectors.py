@@ -1,0 +1,84 @@
+"""Reads on people and departments, scoped to one organization (STYLE.md: selectors read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Prefetch, Q
+
+from .models import Department, Role, User, UserRole
+from .vietnamese import strip_diacritics
+
+
+def _fold(text: str) -> str:
+    return " ".join(strip_diacritics(text or "").casefold().split())
+
+
+@dataclass
+class PeopleFilter:
+    q: str = ""
+    department: int | None = None
+    group: str = ""
+    role: str = ""
+    status: str = "active"  # active | inactive | all
+
+
+def people(organization_id, f: PeopleFilter | None = None):
+    """The organization's people in Vietnamese order (sort_key), filtered. Search by name
+    or email ignores case and diacritics ("nguyen van an" finds "Nguyễn Văn An"): the
+    organization's names are folded in Python (one query), whatever the database."""
+    f = f or PeopleFilter()
+    qs = (
+        User.objects.filter(organization_id=organization_id)
+        .select_related("department")
+        .prefetch_related(Prefetch("roles", queryset=UserRole.objects.order_by("code")))
+        .order_by("sort_key", "email")
+    )
+    if f.status == "active":
+        qs = qs.filter(is_active=True)
+    elif f.status == "inactive":
+        qs = qs.filter(is_active=False)
+    if f.department:
+        qs = qs.filter(department_id=f.department)
+    if f.group:
+        qs = qs.filter(group_code=f.group)
+    if f.role in Role.values:
+        qs = qs.filter(roles__code=f.role)
+    needle = _fold(f.q)
+    if needle:
+        ids = [
+            pk
+            for pk, name, email in User.objects.filter(organization_id=organization_id).values_list(
+                "pk", "full_name", "email"
+            )
+            if needle in _fold(name) or needle in email.casefold()
+        ]
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def group_codes_in_use(organization_id) -> list[str]:
+    qs = User.objects.filter(organization_id=organization_id).exclude(group_code="")
+    return sorted(set(qs.values_list("group_code", flat=True)))
+
+
+def departments(organization_id, *, active_only: bool = False):
+    qs = Department.objects.filter(organization_id=organization_id)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.annotate(
+        member_count=Count("members", distinct=True, filter=Q(members__is_active=True)),
+        head_count=Count("members", distinct=True, filter=Q(members__is_active=True, members__roles__code=Role.HEAD)),
+    ).order_by("-is_active", "name")
+
+
+def heads_of(department: Department) -> list[User]:
+    return list(department.members.filter(is_active=True, roles__code=Role.HEAD).order_by("sort_key"))
+
+
+def not_yet_invited(organization_id):
+    """Active people without a usable password who were never invited."""
+    return User.objects.filter(organization_id=organization_id, is_active=True, invited_at__isnull=True).filter(
+        Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password="")
+    )

@@ -1,0 +1,228 @@
+"""The Board's people pages that need the plan: create/edit a person (the group must be one
+of the current plan's) and the cadre import with its preview (DOMAIN.md §10 import_cadres).
+
+They live in fieldwork because accounts must not import fieldwork (STYLE.md); the list of
+people is accounts:people.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import rules
+from accounts import services as people_services
+from accounts.forms import PersonForm
+from accounts.models import User
+from fieldwork.importers.cadres import apply_cadres, read_cadres
+from fieldwork.importers.workbook import ImportFailed
+from fieldwork.models import Plan
+from fieldwork.selectors import current_plan
+
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+STALE_SECONDS = 24 * 3600
+
+
+def group_choices(organization_id) -> tuple[list[tuple[str, str]], Plan | None]:
+    """The current plan's groups as form choices (accounts' person form takes them as data)."""
+    plan = current_plan(organization_id)
+    if plan is None:
+        return [], None
+    return [(g.code, f"{g.code} – {g.name}") for g in plan.groups.all()], plan
+
+
+def _require_manage(user):
+    if not rules.can_manage_people(user):
+        raise PermissionDenied
+
+
+# Create / edit a person ---------------------------------------------------------------------------
+@login_required
+def person_create(request):
+    _require_manage(request.user)
+    org = request.user.organization
+    choices, plan = group_choices(org.pk)
+    form = PersonForm(request.POST or None, organization=org, group_choices=choices, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = people_services.create_person(
+                actor=request.user, organization=org, data=form.person_data(), roles=set(form.cleaned_data["roles"])
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Đã thêm %(name)s. Hãy gửi thư mời để người này đặt mật khẩu.") % {"name": person}
+            )
+            return redirect("fieldwork:person_edit", pk=person.pk)
+    return render(
+        request, "accounts/person_form.html", {"form": form, "title": _("Thêm cán bộ"), "no_plan": plan is None}
+    )
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_object_or_404(
+        User.objects.select_related("department"), pk=pk, organization_id=request.user.organization_id
+    )
+    if not rules.can_edit_person(request.user, person):
+        raise PermissionDenied
+    org = request.user.organization
+    choices, plan = group_choices(org.pk)
+    form = PersonForm(request.POST or None, organization=org, group_choices=choices, actor=request.user, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = people_services.update_person(
+                actor=request.user, person=person, data=form.person_data(), roles=set(form.cleaned_data["roles"])
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if changes:
+                messages.success(request, _("Đã lưu thay đổi của %(name)s.") % {"name": person})
+            else:
+                messages.info(request, _("Không có gì thay đổi."))
+            return redirect("accounts:people")
+    return render(
+        request,
+        "accounts/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Sửa thông tin: %(name)s") % {"name": person},
+            "no_plan": plan is None,
+        },
+    )
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            for m in msgs:
+                form.add_error(field if field in form.fields else None, m)
+    else:
+        for m in exc.messages:
+            form.add_error(None, m)
+
+
+# Import ------------------------------------------------------------------------------------------
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp Excel (.xlsx)"),
+        help_text=gettext_lazy(
+            "Trang tính đầu tiên; dòng tiêu đề là dòng đầu tiên có ô “Họ và tên”. Cột bắt buộc: Họ và tên, Email, Ban, "
+            "Chức vụ, Đối tượng. Cột không bắt buộc: Lý do miễn, Miễn từ ngày, Miễn đến ngày, Ngày bắt đầu, Ngày kết thúc, Vai trò."
+        ),
+    )
+    plan = forms.ModelChoiceField(
+        label=gettext_lazy("Kế hoạch (đối tượng và lý do miễn theo kế hoạch này)"),
+        queryset=Plan.objects.none(),
+        empty_label=None,
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(organization=organization).order_by("-year")
+        default = current_plan(organization.pk)
+        if default is not None:
+            self.fields["plan"].initial = default.pk
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("Hãy chọn tệp Excel có đuôi .xlsx (Excel: Tệp → Lưu thành → Sổ làm việc Excel).")
+            )
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB: hãy bỏ các trang tính không cần thiết."))
+        return f
+
+
+def _import_dir(org) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / org.code
+
+
+def _stored(org, token: str) -> Path:
+    if not TOKEN_RE.match(token or ""):
+        raise Http404
+    path = _import_dir(org) / f"cadres-{token}.xlsx"
+    if not path.exists():
+        raise Http404
+    return path
+
+
+def _clean_stale(folder: Path):
+    cutoff = time.time() - STALE_SECONDS
+    for p in folder.glob("cadres-*.xlsx"):
+        if p.stat().st_mtime < cutoff:
+            p.unlink(missing_ok=True)
+
+
+@login_required
+def people_import(request):
+    """Upload → preview. The file waits under MEDIA_ROOT/imports/<org>/ with a random name
+    until the Board confirms (or for a day); it is never kept in the session."""
+    if not rules.can_import(request.user):
+        raise PermissionDenied
+    org = request.user.organization
+    form = UploadForm(request.POST or None, request.FILES or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        plan = form.cleaned_data["plan"]
+        folder = _import_dir(org)
+        folder.mkdir(parents=True, exist_ok=True)
+        _clean_stale(folder)
+        token = secrets.token_hex(16)
+        path = folder / f"cadres-{token}.xlsx"
+        with path.open("wb") as out:
+            for chunk in form.cleaned_data["file"].chunks():
+                out.write(chunk)
+        result = read_cadres(str(path), organization=org, plan=plan, actor=request.user)
+        if result.errors or not result.has_changes:
+            path.unlink(missing_ok=True)
+            token = ""
+        return render(
+            request,
+            "fieldwork/people/import_preview.html",
+            {
+                "result": result,
+                "token": token,
+                "plan": plan,
+                "file_name": form.cleaned_data["file"].name,
+            },
+        )
+    return render(request, "fieldwork/people/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def people_import_confirm(request):
+    if not rules.can_import(request.user):
+        raise PermissionDenied
+    org = request.user.organization
+    path = _stored(org, request.POST.get("token", ""))
+    plan = get_object_or_404(Plan, pk=request.POST.get("plan") or 0, organization=org)
+    # Read again: the database may have changed since the preview; apply what the file says now.
+    result = read_cadres(str(path), organization=org, plan=plan, actor=request.user)
+    try:
+        apply_cadres(result, actor=request.user)
+    except ImportFailed as exc:
+        result.errors = exc.errors
+        return render(request, "fieldwork/people/import_preview.html", {"result": result, "token": "", "plan": plan})
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(request, _("Đã nhập danh sách cán bộ: %(summary)s") % {"summary": result.summary()})
+    return redirect("accounts:people")
