@@ -124,6 +124,27 @@ def standings(plan: Plan, as_of: date, *, people=None, extra_trips=None) -> list
     `people` narrows to a queryset (a department, one cadre). `extra_trips` maps a person pk to
     hypothetical TripFacts (the registration page's "with this plan" preview).
     """
+    rules, people_list, inputs = standing_inputs(plan, people=people, extra_trips=extra_trips)
+    results = engine.compute_all(rules, inputs, as_of)
+    return [StandingRow(person=p, standing=s) for p, s in zip(people_list, results, strict=True)]
+
+
+def standings_series(plan: Plan, dates, *, people=None) -> list[list[StandingRow]]:
+    """`standings` at several dates (cumulative charts) from ONE read of the data: the same
+    queries as a single `standings` call, the engine run once per date."""
+    rules, people_list, inputs = standing_inputs(plan, people=people)
+    return [
+        [
+            StandingRow(person=p, standing=s)
+            for p, s in zip(people_list, engine.compute_all(rules, inputs, d), strict=True)
+        ]
+        for d in dates
+    ]
+
+
+def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
+    """(rules, people, [(Cadre, [TripFact])]): what the engine needs, read in a constant number
+    of queries (shared by `standings` and `standings_series`)."""
     rules = rules_for(plan)
     pos_reasons = position_reasons(plan)
     people_qs = people if people is not None else cadre_people(plan)
@@ -151,8 +172,7 @@ def standings(plan: Plan, as_of: date, *, people=None, extra_trips=None) -> list
         for pid, facts in extra_trips.items():
             trips_by_person[pid].extend(facts)
     inputs = [(cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons), trips_by_person.get(p.pk, ())) for p in people_list]
-    results = engine.compute_all(rules, inputs, as_of)
-    return [StandingRow(person=p, standing=s) for p, s in zip(people_list, results, strict=True)]
+    return rules, people_list, inputs
 
 
 def standing_for(plan: Plan, person: User, as_of: date, extra_trips=None) -> engine.Standing:
@@ -170,3 +190,43 @@ def current_plan(organization_id, on: date | None = None) -> Plan | None:
     on = on or timezone.localdate()
     qs = Plan.objects.filter(organization_id=organization_id)
     return qs.filter(year=on.year).first() or qs.order_by("-year").first()
+
+
+# Issue 4: who each rule of the plan affects --------------------------------------------------------
+@dataclass
+class PlanAffected:
+    groups: list  # (Group, [User])
+    position_reasons: list  # (ExemptionReason, [User])
+    individual_reasons: list  # (ExemptionReason, [Exemption])
+    without_group: list  # people subject to no group of the plan (unknown group code)
+
+
+def plan_affected(plan: Plan) -> PlanAffected:
+    """Per group the cadres in it, per position reason the cadres holding the position, per
+    individual reason the approved exemptions overlapping the period. Five queries."""
+    groups = list(plan.groups.all())
+    reasons = list(plan.exemption_reasons.all())
+    people = list(cadre_people(plan))
+    by_group = defaultdict(list)
+    for p in people:
+        by_group[p.group_code].append(p)
+    known = {g.code for g in groups}
+    holders = defaultdict(list)
+    pos = position_reasons(plan)
+    active = (User.objects.filter(organization_id=plan.organization_id, is_active=True).exclude(position="")
+              .select_related("department").order_by("sort_key", "email"))
+    for p in active:
+        code = pos.get(_norm(p.position))
+        if code:
+            holders[code].append(p)
+    exemptions = defaultdict(list)
+    for ex in (Exemption.objects.filter(reason__plan=plan, status=Exemption.Status.APPROVED, start__lte=plan.period_end,
+                                        end__gte=plan.period_start)
+               .select_related("person__department").order_by("person__sort_key", "start")):
+        exemptions[ex.reason_id].append(ex)
+    return PlanAffected(
+        groups=[(g, by_group.get(g.code, [])) for g in groups],
+        position_reasons=[(r, holders.get(r.code, [])) for r in reasons if r.scope == ExemptionReason.Scope.POSITION],
+        individual_reasons=[(r, exemptions.get(r.pk, [])) for r in reasons if r.scope == ExemptionReason.Scope.INDIVIDUAL],
+        without_group=[p for p in people if p.group_code not in known],
+    )

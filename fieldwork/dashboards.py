@@ -1,0 +1,394 @@
+"""Figures of the dashboards (issue 6 §3): built ONLY on fieldwork.selectors.standings (and its
+multi-date form standings_series) and simple counts. Nothing here computes done days: a
+cumulative series is the selector asked at each month's end.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Department, User
+from fieldwork import charts
+from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.selectors import StandingRow, cadre_people, standings, standings_series
+from fieldwork.services import quarter_reports
+from fieldwork.services.trips import violation_message
+
+STATUS_ORDER = ["at_risk", "not_met", "on_track", "met", "exempt"]
+STATUS_LABELS = {
+    "met": gettext_lazy("Đã đạt"),
+    "on_track": gettext_lazy("Đúng tiến độ"),
+    "at_risk": gettext_lazy("Có nguy cơ không đạt"),
+    "not_met": gettext_lazy("Không đạt"),
+    "exempt": gettext_lazy("Miễn thực hiện"),
+}
+STATUS_BADGES = {
+    "met": "success",
+    "on_track": "primary",
+    "at_risk": "warning",
+    "not_met": "danger",
+    "exempt": "secondary",
+}
+MONTHS_SHORT = ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"]
+ZERO = Decimal(0)
+
+
+# as_of ---------------------------------------------------------------------------------
+def default_as_of(plan: Plan, today: date | None = None) -> date:
+    """Today, or the period's end once the plan's period is over."""
+    today = today or timezone.localdate()
+    return plan.period_end if today > plan.period_end else today
+
+
+def pick_as_of(plan: Plan, raw: str | None, today: date | None = None) -> date:
+    """?as_of=YYYY-MM-DD, kept inside the plan's year; anything unreadable gives the default."""
+    try:
+        d = date.fromisoformat(str(raw))
+    except (TypeError, ValueError):
+        return default_as_of(plan, today)
+    return min(max(d, date(plan.year, 1, 1)), date(plan.year, 12, 31))
+
+
+def checkpoints(plan: Plan, as_of: date) -> list[date]:
+    """Month ends from the period's first month up to as_of, then as_of itself."""
+    points: list[date] = []
+    y, m = plan.period_start.year, plan.period_start.month
+    while True:
+        end = date(y, m, calendar.monthrange(y, m)[1])
+        if end >= as_of or end >= plan.period_end:
+            break
+        points.append(end)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    points.append(min(as_of, plan.period_end) if as_of >= plan.period_start else as_of)
+    return points
+
+
+def pace(required, plan: Plan, d: date) -> Decimal:
+    """Days needed by date d to keep a steady pace toward `required` at the period's end."""
+    elapsed = (min(d, plan.period_end) - plan.period_start).days + 1
+    elapsed = max(0, min(elapsed, plan.period_days))
+    return (Decimal(required) * elapsed / plan.period_days).quantize(Decimal("0.1"))
+
+
+def _label(d: date, plan: Plan) -> str:
+    month_end = d.day == calendar.monthrange(d.year, d.month)[1]
+    return MONTHS_SHORT[d.month - 1] if month_end else d.strftime("%d/%m")
+
+
+def percent(part: int, whole: int) -> str:
+    """'100%', '70,8%' (comma decimal mark); '—' when there is nothing to divide."""
+    if not whole:
+        return "—"
+    value = (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = str(value.normalize() if value == value.to_integral_value() else value).replace(".", ",")
+    return f"{int(value)}%" if value == value.to_integral_value() else f"{text}%"
+
+
+def pct_class(done, required) -> int:
+    """0–100, for the .w-pct-N progress classes (CSP: no inline width)."""
+    if not required:
+        return 100
+    return max(0, min(100, int(Decimal(done) * 100 / Decimal(required))))
+
+
+# Explaining a standing --------------------------------------------------------------------
+def violation_codes(standing) -> list[str]:
+    out = []
+    for v in getattr(standing, "violations", ()) or ():
+        out.append(getattr(v, "code", v))
+    return sorted(set(out))
+
+
+def explained_violations(standing) -> list[tuple[str, str]]:
+    return [(code, violation_message(code)) for code in violation_codes(standing)]
+
+
+def remaining(standing) -> Decimal:
+    return max(ZERO, Decimal(standing.required_days) - Decimal(standing.done_days))
+
+
+# Cadre -----------------------------------------------------------------------------------
+@dataclass
+class CadreDashboard:
+    plan: Plan
+    person: User
+    as_of: date
+    standing: object
+    chart: str
+    upcoming: list
+    violations: list
+    to_fix: list
+    progress: int
+    remaining: Decimal
+    status_label: str
+    status_badge: str
+    days_left: int
+
+
+def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = None) -> CadreDashboard:
+    today = today or timezone.localdate()
+    people = User.objects.filter(pk=person.pk).select_related("department")
+    points = checkpoints(plan, as_of)
+    series = [
+        (d, rows[0].standing) for d, rows in zip(points, standings_series(plan, points, people=people), strict=True)
+    ]
+    standing = series[-1][1]
+    x_labels = [_label(d, plan) for d in points]
+    chart = charts.line_chart(
+        x_labels=x_labels,
+        title=_("Số ngày đi cơ sở cộng dồn theo tháng"),
+        lines=[
+            charts.Line(_("Đã thực hiện (cộng dồn)"), [Decimal(s.done_days) for _d, s in series], charts.BLUE),
+            charts.Line(
+                _("Tiến độ cần đạt"), [pace(standing.required_days, plan, d) for d in points], charts.GREY, dashed=True
+            ),
+        ],
+    )
+    upcoming = list(
+        Trip.objects.filter(plan=plan, person=person, status=Trip.Status.APPROVED, end__gte=as_of)
+        .select_related("category")
+        .order_by("start")[:5]
+    )
+    to_fix = list(
+        Trip.objects.filter(
+            plan=plan, person=person, status__in=[Trip.Status.RETURNED, Trip.Status.APPROVED], end__lt=today
+        )
+        .select_related("category")
+        .order_by("start")[:10]
+    )
+    return CadreDashboard(
+        plan=plan,
+        person=person,
+        as_of=as_of,
+        standing=standing,
+        chart=chart,
+        upcoming=upcoming,
+        violations=explained_violations(standing),
+        to_fix=to_fix,
+        progress=pct_class(standing.done_days, standing.required_days),
+        remaining=remaining(standing),
+        status_label=str(STATUS_LABELS.get(standing.status, standing.status)),
+        status_badge=STATUS_BADGES.get(standing.status, "secondary"),
+        days_left=max(0, (plan.period_end - as_of).days),
+    )
+
+
+# Department ------------------------------------------------------------------------------
+SORTS = {
+    "name": None,  # the selector's Vietnamese order
+    "done": lambda r: (-Decimal(r.standing.done_days),),
+    "remaining": lambda r: (-remaining(r.standing),),
+    "status": lambda r: (STATUS_ORDER.index(r.standing.status) if r.standing.status in STATUS_ORDER else 9,),
+}
+
+
+@dataclass
+class MemberRow:
+    row: StandingRow
+    registration: Registration | None
+    progress: int
+    remaining: Decimal
+    violations: list
+
+    @property
+    def person(self):
+        return self.row.person
+
+    @property
+    def standing(self):
+        return self.row.standing
+
+
+@dataclass
+class DepartmentHome:
+    plan: Plan
+    department: Department
+    as_of: date
+    quarter: int
+    members: list[MemberRow]
+    at_risk: list[MemberRow]
+    counts: dict
+    department_plan: DepartmentPlan | None
+    quarter_report: QuarterReport | None
+    deadline: date
+    to_confirm: list = field(default_factory=list)
+    registration_counts: dict = field(default_factory=dict)
+    member_total: int = 0
+
+
+def department_home(
+    plan: Plan, department: Department, as_of: date, quarter: int, *, sort: str = "name", status: str = ""
+) -> DepartmentHome:
+    rows = standings(plan, as_of, people=cadre_people(plan).filter(department=department))
+    regs = {
+        r.person_id: r for r in Registration.objects.filter(plan=plan, quarter=quarter, person__department=department)
+    }
+    members = [
+        MemberRow(
+            row=r,
+            registration=regs.get(r.person.pk),
+            progress=pct_class(r.standing.done_days, r.standing.required_days),
+            remaining=remaining(r.standing),
+            violations=violation_codes(r.standing),
+        )
+        for r in rows
+    ]
+    counts = Counter(m.standing.status for m in members)
+    reg_counts = Counter(m.registration.status if m.registration else "none" for m in members)
+    at_risk = [m for m in members if m.standing.status in ("at_risk", "not_met")]
+    if status:
+        members = [m for m in members if m.standing.status == status]
+    key = SORTS.get(sort)
+    if key:
+        members = sorted(members, key=lambda m: key(m.row))  # stable: ties keep Vietnamese order
+    to_confirm = list(
+        Trip.objects.filter(plan=plan, status=Trip.Status.REPORTED, person__department=department)
+        .select_related("person", "category")
+        .order_by("reported_at", "pk")
+    )
+    return DepartmentHome(
+        plan=plan,
+        department=department,
+        as_of=as_of,
+        quarter=quarter,
+        members=members,
+        at_risk=at_risk,
+        counts={s: counts.get(s, 0) for s in STATUS_ORDER},
+        department_plan=DepartmentPlan.objects.filter(plan=plan, department=department, quarter=quarter).first(),
+        quarter_report=QuarterReport.objects.filter(plan=plan, department=department, quarter=quarter).first(),
+        deadline=quarter_reports.quarter_deadline(plan, quarter),
+        to_confirm=to_confirm,
+        registration_counts=dict(reg_counts),
+        member_total=len(rows),
+    )
+
+
+# Organization ----------------------------------------------------------------------------
+@dataclass
+class DepartmentFigures:
+    name: str
+    department_id: int | None
+    counts: dict
+    subject: int = 0
+    went: int = 0
+    done_days: Decimal = ZERO
+
+
+@dataclass
+class OrganizationDashboard:
+    plan: Plan
+    as_of: date
+    rows: list
+    counts: dict
+    total: int
+    subject: int
+    went: int
+    met: int
+    met_percent: str
+    headline: str
+    by_department: list
+    exempt_by_reason: list
+    at_risk: list
+    late: list
+    chart: str
+    department_chart: str
+    done_days: Decimal
+    required_days: Decimal
+
+
+def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
+    points = checkpoints(plan, as_of)
+    # One read of the data, the engine at each month's end and at as_of (the last point; a date
+    # after the period counts as its end).
+    per_point = standings_series(plan, [*points[:-1], as_of])
+    rows = per_point[-1]
+
+    counts = Counter(r.standing.status for r in rows)
+    subject_rows = [r for r in rows if r.standing.status != "exempt"]
+    went = sum(1 for r in subject_rows if Decimal(r.standing.done_days) > 0)
+    met = counts.get("met", 0)
+    met_pct = percent(met, len(subject_rows))
+    # The seeds' year-end sentence (000_…: "17/24 … 100% đạt 60 ngày").
+    headline = _("%(went)s/%(subject)s cán bộ đi cơ sở; %(pct)s đạt %(days)s ngày") % {
+        "went": went,
+        "subject": len(subject_rows),
+        "pct": met_pct,
+        "days": plan.min_days,
+    }
+
+    depts: dict = {}
+    for r in rows:
+        dept = r.person.department
+        key = dept.pk if dept else None
+        fig = depts.get(key)
+        if fig is None:
+            fig = depts[key] = DepartmentFigures(
+                name=dept.name if dept else _("Thường trực / chưa xếp ban"), department_id=key, counts=Counter()
+            )
+        fig.counts[r.standing.status] += 1
+        if r.standing.status != "exempt":
+            fig.subject += 1
+            fig.went += 1 if Decimal(r.standing.done_days) > 0 else 0
+            fig.done_days += Decimal(r.standing.done_days)
+    by_department = sorted(depts.values(), key=lambda f: (f.department_id is None, f.name))
+
+    reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
+    exempt = Counter(getattr(r.standing, "exemption", None) or "" for r in rows if r.standing.status == "exempt")
+    exempt_by_reason = sorted(
+        ((reasons.get(code, code or _("Không rõ lý do")), n) for code, n in exempt.items()), key=lambda x: (-x[1], x[0])
+    )
+
+    at_risk = [r for r in rows if r.standing.status in ("at_risk", "not_met")]
+    late = []
+    for dept, cells in quarter_reports.overview(plan, as_of):
+        for c in cells:
+            if c.status in ("late", "overdue"):
+                late.append((dept, c))
+
+    required = sum((Decimal(r.standing.required_days) for r in subject_rows), ZERO)
+    done_series = [
+        sum((Decimal(r.standing.done_days) for r in pr if r.standing.status != "exempt"), ZERO) for pr in per_point
+    ]
+    chart = charts.line_chart(
+        x_labels=[_label(d, plan) for d in points],
+        title=_("Tổng số ngày đi cơ sở cộng dồn của cán bộ thuộc diện thực hiện"),
+        lines=[
+            charts.Line(_("Đã thực hiện (cộng dồn)"), done_series, charts.BLUE),
+            charts.Line(
+                _("Mục tiêu theo tiến độ"), [pace(required, plan, d) for d in points], charts.GREY, dashed=True
+            ),
+        ],
+    )
+    department_chart = charts.bar_chart(
+        items=[(f.name, f.done_days) for f in by_department],
+        title=_("Tổng số ngày đã đi cơ sở theo ban"),
+        color=charts.GREEN,
+    )
+    return OrganizationDashboard(
+        plan=plan,
+        as_of=as_of,
+        rows=rows,
+        counts={s: counts.get(s, 0) for s in STATUS_ORDER},
+        total=len(rows),
+        subject=len(subject_rows),
+        went=went,
+        met=met,
+        met_percent=met_pct,
+        headline=headline,
+        by_department=by_department,
+        exempt_by_reason=exempt_by_reason,
+        at_risk=at_risk,
+        late=late,
+        chart=chart,
+        department_chart=department_chart,
+        done_days=done_series[-1] if done_series else ZERO,
+        required_days=required,
+    )

@@ -1,0 +1,284 @@
+"""Doing the trips (issue 6): reporting results, confirming or returning them, attachments,
+the personal calendar link.
+
+State machine of a trip once it is planned (only CONFIRMED trips count as done, see
+fieldwork.selectors.TRIP_STATUS_TO_ENGINE):
+
+    APPROVED ──report──▶ REPORTED ──confirm──▶ CONFIRMED
+    (none)   ──report──▶ REPORTED ──return───▶ RETURNED ──report──▶ REPORTED
+    the Secretary's report is self-certified: (APPROVED|none) ──report──▶ CONFIRMED
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import rules
+from accounts.models import Role, User
+from accounts.vietnamese import format_days, format_period, nfc
+from fieldwork.models import Plan, Trip, TripAttachment
+from fieldwork.services.history import notify, record
+from fieldwork.services.trips import TripInput, validate_trip
+
+# A cadre may report (or correct) a trip in these states; CONFIRMED is locked.
+REPORTABLE = {Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED}
+MAX_ATTACHMENTS_PER_TRIP = 10
+
+# Magic bytes -> (content type, extension). The declared type and name of an upload are
+# never trusted; only these formats are kept (photos of the trip and scanned papers).
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+
+
+@dataclass
+class ReportInput:
+    trip: TripInput
+    results: str
+    shortcomings: str = ""
+    proposals: str = ""
+
+
+def approvers_of(person: User) -> list[User]:
+    """Who confirms this person's trips (DOMAIN.md §2 routing, accounts.rules.can_approve_for)."""
+    kind = rules.approver_kind(person)
+    if kind == "self":
+        return []
+    qs = User.objects.filter(organization_id=person.organization_id, is_active=True).exclude(pk=person.pk)
+    if kind == "head":
+        qs = qs.filter(roles__code=Role.HEAD, department_id=person.department_id)
+    else:
+        qs = qs.filter(roles__code=Role.STANDING)
+    qs = qs.distinct().prefetch_related("roles")
+    return [u for u in qs if rules.can_approve_for(u, person)]
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, ext in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, ext
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    return None
+
+
+def clean_filename(name: str) -> str:
+    name = nfc(PurePath(str(name or "")).name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    return (name or "tep-dinh-kem")[:200]
+
+
+def check_upload(upload) -> tuple[str, str]:
+    """(content type, extension) of an acceptable upload, else a Vietnamese ValidationError."""
+    limit = settings.MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Tệp “%(name)s” lớn hơn giới hạn %(mb)s MB.")
+            % {"name": clean_filename(upload.name), "mb": format_days(limit / (1024 * 1024))}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError(
+            _("Tệp “%(name)s” không phải ảnh (JPEG, PNG, GIF, WebP) hoặc PDF.") % {"name": clean_filename(upload.name)}
+        )
+    return kind
+
+
+def _store_attachments(trip: Trip, files) -> list[TripAttachment]:
+    files = list(files or [])
+    if not files:
+        return []
+    if trip.attachments.count() + len(files) > MAX_ATTACHMENTS_PER_TRIP:
+        raise ValidationError(_("Mỗi đợt chỉ đính kèm tối đa %(n)s tệp.") % {"n": MAX_ATTACHMENTS_PER_TRIP})
+    checked = [(f, *check_upload(f)) for f in files]
+    out = []
+    for f, content_type, ext in checked:
+        att = TripAttachment(trip=trip, original_name=clean_filename(f.name), content_type=content_type, size=f.size)
+        # A random stored name: the upload's own name never reaches the file system.
+        att.file.save(f"{uuid.uuid4().hex}{ext}", f, save=False)
+        att.save()
+        out.append(att)
+    return out
+
+
+def _check_report_data(report: ReportInput, today: date) -> None:
+    errors = {}
+    if not (report.results or "").strip():
+        errors["results"] = [_("Hãy nêu khái quát những kết quả chủ yếu của đợt đi.")]
+    if report.trip.end and report.trip.end > today:
+        errors["end"] = [
+            _("Chỉ báo cáo đợt đã kết thúc: ngày kết thúc thực tế không được sau hôm nay (%(d)s).")
+            % {"d": today.strftime("%d/%m/%Y")}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_trip(
+    *, actor: User, plan: Plan, report: ReportInput, trip: Trip | None = None, files=(), today: date | None = None
+) -> tuple[Trip, list[str]]:
+    """Record what was done: a planned trip (APPROVED/RETURNED/REPORTED) or, with trip=None, a trip
+    that was not planned. Returns the trip and the non-blocking warnings."""
+    today = today or timezone.localdate()
+    if trip is not None:
+        trip = Trip.objects.select_for_update().select_related("person", "plan").get(pk=trip.pk)
+        if not rules.can_edit_trip(actor, trip):
+            raise PermissionDenied
+        if trip.status not in REPORTABLE:
+            raise ValidationError(_("Đợt ở trạng thái “%(s)s” không thể báo cáo.") % {"s": trip.get_status_display()})
+        plan = trip.plan
+        person = trip.person
+    else:
+        if not rules.same_org(actor, plan.organization_id):
+            raise PermissionDenied
+        person = actor
+    _check_report_data(report, today)
+    warnings = validate_trip(plan, person, report.trip, exclude_pk=trip.pk if trip else None)
+    data = report.trip
+    from_state = trip.status if trip else ""
+    if trip is None:
+        trip = Trip(plan=plan, person=person, registration=None, source=Trip.Source.WEB)
+    elif trip.planned_start is None and trip.status == Trip.Status.APPROVED:
+        # Keep what was planned: the report may change dates and days.
+        trip.planned_start, trip.planned_end, trip.planned_days = trip.start, trip.end, trip.days
+    for field in (
+        "category",
+        "start",
+        "end",
+        "days",
+        "location",
+        "content",
+        "immersion",
+        "travel_order",
+        "province_code",
+        "ward_code",
+    ):
+        setattr(trip, field, getattr(data, field))
+    trip.results = report.results.strip()
+    trip.shortcomings = (report.shortcomings or "").strip()
+    trip.proposals = (report.proposals or "").strip()
+    trip.reported_at = timezone.now()
+    trip.version += 1
+    self_certified = rules.approver_kind(person) == "self"
+    if self_certified:
+        # DOMAIN.md §2: the Secretary has no approver; the report is self-certified.
+        trip.status = Trip.Status.CONFIRMED
+        trip.confirmed_by, trip.confirmed_at = actor, timezone.now()
+        trip.status_comment = _("Tự xác nhận (Bí thư)")
+    else:
+        trip.status = Trip.Status.REPORTED
+        trip.confirmed_by, trip.confirmed_at = None, None
+    trip.save()
+    _store_attachments(trip, files)
+    action = (
+        "self_certified"
+        if self_certified
+        else ("reported" if from_state in ("", Trip.Status.APPROVED) else "re_reported")
+    )
+    record(trip, actor=actor, action=action, from_state=from_state, to_state=trip.status)
+    if not self_certified:
+        url = reverse("fieldwork:trip_detail", args=[trip.pk])
+        notify(
+            approvers_of(person),
+            _("%(name)s báo cáo kết quả đợt đi cơ sở %(period)s tại %(place)s, chờ xác nhận.")
+            % {"name": person.full_name, "period": format_period(trip.start, trip.end), "place": trip.location},
+            url,
+        )
+    return trip, warnings
+
+
+def _lock_for_decision(actor: User, trip: Trip) -> Trip:
+    trip = Trip.objects.select_for_update().select_related("person", "plan").get(pk=trip.pk)
+    if rules.is_read_only(actor) or not rules.can_confirm_trip(actor, trip):
+        raise PermissionDenied
+    if trip.status != Trip.Status.REPORTED:
+        raise ValidationError(
+            _("Chỉ xác nhận hoặc trả lại đợt đang chờ xác nhận (trạng thái hiện tại: “%(s)s”).")
+            % {"s": trip.get_status_display()}
+        )
+    return trip
+
+
+@transaction.atomic
+def confirm_trip(*, actor: User, trip: Trip, comment: str = "") -> Trip:
+    trip = _lock_for_decision(actor, trip)
+    trip.status = Trip.Status.CONFIRMED
+    trip.confirmed_by, trip.confirmed_at = actor, timezone.now()
+    trip.status_comment = (comment or "").strip()
+    trip.version += 1
+    trip.save()
+    record(
+        trip,
+        actor=actor,
+        action="confirmed",
+        from_state=Trip.Status.REPORTED,
+        to_state=trip.status,
+        comment=trip.status_comment,
+    )
+    notify(
+        [trip.person],
+        _("Đợt đi cơ sở %(period)s tại %(place)s đã được xác nhận (%(days)s ngày).")
+        % {"period": format_period(trip.start, trip.end), "place": trip.location, "days": format_days(trip.days)},
+        reverse("fieldwork:trip_detail", args=[trip.pk]),
+    )
+    return trip
+
+
+@transaction.atomic
+def return_trip(*, actor: User, trip: Trip, comment: str) -> Trip:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": [_("Hãy ghi rõ lý do trả lại để cán bộ biết cần sửa gì.")]})
+    trip = _lock_for_decision(actor, trip)
+    trip.status = Trip.Status.RETURNED
+    trip.status_comment = comment
+    trip.version += 1
+    trip.save()
+    record(trip, actor=actor, action="returned", from_state=Trip.Status.REPORTED, to_state=trip.status, comment=comment)
+    notify(
+        [trip.person],
+        _("Báo cáo đợt đi cơ sở %(period)s bị trả lại: %(comment)s")
+        % {"period": format_period(trip.start, trip.end), "comment": comment},
+        reverse("fieldwork:trip_detail", args=[trip.pk]),
+    )
+    return trip
+
+
+@transaction.atomic
+def delete_attachment(*, actor: User, attachment: TripAttachment) -> None:
+    trip = attachment.trip
+    if not rules.can_edit_trip(actor, trip):
+        raise PermissionDenied
+    if trip.status == Trip.Status.CONFIRMED:
+        raise ValidationError(_("Đợt đã được xác nhận: không thể xóa tệp đính kèm."))
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    record(trip, actor=actor, action="attachment_deleted", comment=name)
+
+
+def reset_calendar_token(*, actor: User) -> str:
+    """A new secret link for the personal iCalendar feed; the old link stops working."""
+    actor.calendar_token = secrets.token_urlsafe(32)
+    actor.save(update_fields=["calendar_token"])
+    return actor.calendar_token

@@ -1,0 +1,239 @@
+"""Mẫu 3 — the quarterly results report, its deadline and LATE_REPORT (issue 6 §2)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from accounts.models import Notification
+from fieldwork.models import QuarterReport, Trip
+from fieldwork.selectors import standing_for
+from fieldwork.services import quarter_reports as qr
+from tests.access import assert_access
+from tests.factories import make_trip
+
+
+def at(y, m, d, h=10):
+    # 10:00 in Hồ Chí Minh City = 03:00 UTC
+    return datetime(y, m, d, h - 7, 0, tzinfo=UTC)
+
+
+def test_deadline_is_the_plan_day_of_the_quarters_last_month(tn_plan):
+    assert [qr.quarter_deadline(tn_plan, q) for q in (1, 2, 3, 4)] == [
+        date(2023, 3, 27),
+        date(2023, 6, 27),
+        date(2023, 9, 27),
+        date(2023, 12, 27),
+    ]
+
+
+def test_deadline_without_a_day_is_the_quarters_last_day_and_day_is_clamped(tn_plan):
+    tn_plan.quarter_report_day = None
+    assert [qr.quarter_deadline(tn_plan, q) for q in (1, 2, 3, 4)] == [
+        date(2023, 3, 31),
+        date(2023, 6, 30),
+        date(2023, 9, 30),
+        date(2023, 12, 31),
+    ]
+    tn_plan.quarter_report_day = 31
+    assert qr.quarter_deadline(tn_plan, 2) == date(2023, 6, 30)
+
+
+def test_plan_quarters_follow_the_period(tn_plan):
+    assert qr.plan_quarters(tn_plan) == [1, 2, 3, 4]  # Tây Ninh ends 25/10: Q4 has 25 days
+    tn_plan.period_end = date(2023, 9, 30)
+    assert qr.plan_quarters(tn_plan) == [1, 2, 3]
+
+
+@pytest.fixture
+def q1_trips(people):
+    plan = people["plan"]
+    a = make_trip(
+        plan,
+        people["cadre"],
+        start=date(2023, 2, 1),
+        end=date(2023, 2, 3),
+        days="2.5",
+        content="Đại hội chi đoàn",
+        results="Tốt",
+        shortcomings="Thiếu kinh phí",
+        proposals="Hỗ trợ thêm",
+    )
+    b = make_trip(plan, people["head"], start=date(2023, 3, 30), end=date(2023, 4, 2), days="4")  # starts in Q1
+    # Not in mẫu 3: invited attendance, not confirmed, another quarter, another department.
+    make_trip(plan, people["cadre"], category="moi", start=date(2023, 2, 10), days="1")
+    make_trip(plan, people["cadre2"], start=date(2023, 2, 12), days="1", status=Trip.Status.REPORTED)
+    make_trip(plan, people["cadre2"], start=date(2023, 4, 5), days="1")
+    make_trip(plan, people["other_cadre"], start=date(2023, 2, 5), days="1")
+    return a, b
+
+
+def test_mau3_lists_confirmed_counting_trips_by_start_quarter(people, q1_trips):
+    m = qr.mau3(people["plan"], people["d1"], 1)
+    # Vietnamese order: Dung (Trần Thị Dung) before Hải (Võ Minh Hải).
+    assert [t.pk for t in m.trips] == [q1_trips[0].pk, q1_trips[1].pk]
+    assert m.total_days == Decimal("6.5")
+    assert m.deadline == date(2023, 3, 27)
+
+
+def test_mau3_page_layout(client, people, q1_trips):
+    client.force_login(people["head"])
+    resp = client.get(reverse("fieldwork:quarter_report", args=[people["d1"].pk, 1]) + "?year=2023")
+    html = resp.content.decode()
+    for header in (
+        "STT",
+        "Họ và tên",
+        "Nội dung",
+        "Cụ thể nội dung đi cơ sở",
+        "Số ngày đi",
+        "Thời gian cụ thể",
+        "Địa điểm",
+        "Nêu khái quát những kết quả chủ yếu (mặt được, hạn chế); đề xuất, kiến nghị",
+    ):
+        assert f"<th>{header}</th>" in html
+    assert "Từ ngày 01/2/2023 đến ngày 03/2/2023" in html
+    assert 'data-testid="mau3-total">6,5<' in html
+    assert "Hạn gửi Ban Tổ chức – Kiểm tra: 27/03/2023" in html
+    assert "Thiếu kinh phí" in html and "Hỗ trợ thêm" in html
+
+
+def test_submission_on_time_and_late(people, q1_trips, django_capture_on_commit_callbacks):
+    plan, head = people["plan"], people["head"]
+    r = qr.save_quarter_report(
+        actor=head,
+        plan=plan,
+        department=people["d1"],
+        quarter=1,
+        summary="Ban hoàn thành",
+        submit=True,
+        now=at(2023, 3, 27),
+    )
+    assert (r.status, r.late, r.submitted_by) == (QuarterReport.Status.SUBMITTED, False, head)
+    assert Notification.objects.filter(user=people["board"], text__contains="quý 1/2023").exists()
+    r2 = qr.save_quarter_report(
+        actor=people["head2"],
+        plan=plan,
+        department=people["d2"],
+        quarter=1,
+        summary="",
+        submit=True,
+        now=at(2023, 3, 28),
+    )
+    assert r2.late is True
+    # A later correction keeps the first submission's flag.
+    r = qr.save_quarter_report(
+        actor=head, plan=plan, department=people["d1"], quarter=1, summary="Sửa", submit=True, now=at(2023, 5, 1)
+    )
+    assert (r.late, r.summary, r.submitted_at) == (False, "Sửa", at(2023, 3, 27))
+
+
+def test_late_report_marks_the_departments_confirmed_trips(people, q1_trips):
+    plan = people["plan"]
+    as_of = date(2023, 10, 25)
+    assert "LATE_REPORT" not in {v.code for v in standing_for(plan, people["cadre"], as_of).violations}
+    qr.save_quarter_report(
+        actor=people["head"], plan=plan, department=people["d1"], quarter=1, summary="", submit=True, now=at(2023, 4, 2)
+    )
+    assert "LATE_REPORT" in {v.code for v in standing_for(plan, people["cadre"], as_of).violations}
+    assert "LATE_REPORT" not in {v.code for v in standing_for(plan, people["other_cadre"], as_of).violations}
+
+
+def test_draft_save_and_quarter_checks(people):
+    plan, head = people["plan"], people["head"]
+    r = qr.save_quarter_report(
+        actor=head, plan=plan, department=people["d1"], quarter=2, summary="nháp", submit=False, now=at(2023, 5, 1)
+    )
+    assert (r.status, r.late, r.submitted_at) == (QuarterReport.Status.DRAFT, False, None)
+    with pytest.raises(ValidationError):  # the quarter has not begun
+        qr.save_quarter_report(
+            actor=head, plan=plan, department=people["d1"], quarter=3, summary="", submit=True, now=at(2023, 5, 1)
+        )
+    plan.period_end = date(2023, 9, 30)
+    with pytest.raises(ValidationError):
+        qr.save_quarter_report(
+            actor=head, plan=plan, department=people["d1"], quarter=4, summary="", submit=True, now=at(2023, 12, 1)
+        )
+
+
+@pytest.mark.parametrize("who", ["head2", "board", "deputy", "inspector", "cadre", "stranger"])
+def test_only_the_departments_head_submits(people, who):
+    with pytest.raises(PermissionDenied):
+        qr.save_quarter_report(
+            actor=people[who],
+            plan=people["plan"],
+            department=people["d1"],
+            quarter=1,
+            summary="",
+            submit=True,
+            now=at(2023, 3, 1),
+        )
+
+
+def test_quarter_report_page_access(client, people, q1_trips):
+    url = reverse("fieldwork:quarter_report", args=[people["d1"].pk, 1]) + "?year=2023"
+    assert_access(
+        client,
+        url,
+        allowed=[people["head"], people["board"], people["deputy"], people["inspector"]],
+        forbidden=[people["cadre"], people["head2"]],
+        not_found=[people["stranger"]],
+    )
+    # Writing: the head only; Inspection and Board 403, another organization 404.
+    assert_access(
+        client,
+        url,
+        method="post",
+        data={"summary": "x", "submit": "1"},
+        allowed=[people["head"]],
+        ok_codes=(302,),
+        forbidden=[people["inspector"], people["board"], people["head2"]],
+        not_found=[people["stranger"]],
+    )
+    r = QuarterReport.objects.get(plan=people["plan"], department=people["d1"], quarter=1)
+    assert r.status == QuarterReport.Status.SUBMITTED and r.late is True  # submitted today, long after 27/03/2023
+
+
+def test_unknown_quarter_is_404(client, people):
+    client.force_login(people["head"])
+    assert client.get(reverse("fieldwork:quarter_report", args=[people["d1"].pk, 5]) + "?year=2023").status_code == 404
+
+
+def test_board_overview_shows_who_submitted_late_or_not(client, people):
+    plan = people["plan"]
+    qr.save_quarter_report(
+        actor=people["head"],
+        plan=plan,
+        department=people["d1"],
+        quarter=1,
+        summary="",
+        submit=True,
+        now=at(2023, 3, 20),
+    )
+    qr.save_quarter_report(
+        actor=people["head2"],
+        plan=plan,
+        department=people["d2"],
+        quarter=1,
+        summary="",
+        submit=True,
+        now=at(2023, 3, 29),
+    )
+    rows = {d.name: [c.status for c in cells] for d, cells in qr.overview(plan, date(2023, 7, 1))}
+    assert rows == {
+        "Ban Phong trào": ["on_time", "overdue", "pending", "pending"],
+        "Văn phòng": ["late", "overdue", "pending", "pending"],
+    }
+    url = reverse("fieldwork:quarter_reports_overview") + "?year=2023"
+    assert_access(
+        client,
+        url,
+        allowed=[people["board"], people["deputy"], people["inspector"]],
+        forbidden=[people["head"], people["cadre"]],
+    )
+    client.force_login(people["board"])
+    html = client.get(url).content.decode()
+    assert "Đúng hạn" in html and "Sau hạn" in html
+    client.force_login(people["inspector"])
+    assert client.post(url).status_code == 403
