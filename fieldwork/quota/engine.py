@@ -121,6 +121,8 @@ _DECIMALS: dict[int, Decimal] = {}
 
 
 def _halves(value) -> int:
+    if isinstance(value, bool):  # True == 1 would hit the cache below
+        raise ValueError(f"{value!r} is not a number of days")
     try:
         return _HALVES[value]
     except (KeyError, TypeError):
