@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -86,7 +87,9 @@ class PlanSpec:
         gap = d.get("immersion_min_gap_days")
         if gap is not None and int(gap) < 0:
             errors.append(_("Khoảng cách giữa hai đợt không được âm."))
-        for label, items in (("groups", d["groups"]), ("categories", d["categories"]), ("exemption_reasons", d["exemption_reasons"])):
+        labels = {"groups": _("Đối tượng"), "categories": _("Nội dung"), "exemption_reasons": _("Lý do miễn")}
+        for key, items in (("groups", d["groups"]), ("categories", d["categories"]), ("exemption_reasons", d["exemption_reasons"])):
+            label = labels[key]
             codes = [str(i.get("code", "")).strip() for i in items]
             if any(not c for c in codes):
                 errors.append(_("%(what)s: có mục thiếu mã.") % {"what": label})
@@ -173,10 +176,8 @@ def _sync(plan, model, items, defaults, with_index=False):
     from django.db.models import ProtectedError
 
     for obj in model.objects.filter(plan=plan).exclude(pk__in=keep):
-        try:
+        with contextlib.suppress(ProtectedError):
             obj.delete()
-        except ProtectedError:
-            pass
 
 
 def plan_to_dict(plan: Plan) -> dict:
@@ -215,22 +216,117 @@ def plan_to_dict(plan: Plan) -> dict:
     }
 
 
-def copy_plan_to_year(plan: Plan, year: int) -> Plan:
-    """A new plan from last year's: same rules, dates shifted to the new year."""
-    data = plan_to_dict(plan)
+def shift_to_year(data: dict, year: int) -> dict:
+    """The same plan description moved to another year: period and deadlines shifted."""
+    from_year = int(data["year"])
+    data = {**data, "period": dict(data["period"]), "deadlines": dict(data.get("deadlines") or {})}
 
     def shift(iso):
         d = date.fromisoformat(iso)
         try:
-            return d.replace(year=d.year + (year - plan.year)).isoformat()
+            return d.replace(year=d.year + (year - from_year)).isoformat()
         except ValueError:  # 29 February
-            return d.replace(day=28, year=d.year + (year - plan.year)).isoformat()
+            return d.replace(day=28, year=d.year + (year - from_year)).isoformat()
 
     data["year"] = year
-    data["title"] = data["title"].replace(str(plan.year), str(year))
+    data["title"] = str(data.get("title") or "").replace(str(from_year), str(year))
     data["period"] = {k: shift(v) for k, v in data["period"].items()}
     for k in ("registration", "consolidation"):
-        if k in data["deadlines"]:
+        if data["deadlines"].get(k):
             data["deadlines"][k] = shift(data["deadlines"][k])
-    new_plan, _ = load_plan(data)
+    return data
+
+
+def copy_plan_to_year(plan: Plan, year: int) -> Plan:
+    """A new plan from last year's: same rules, dates shifted to the new year."""
+    new_plan, _created = load_plan(shift_to_year(plan_to_dict(plan), year))
     return new_plan
+
+
+# The Board's pages (issue 4): create a year's plan, edit it ---------------------------------------
+def organization_dict(org: Organization) -> dict:
+    return {"code": org.code, "name": org.name, "place": org.place, "superior_body": org.superior_body}
+
+
+@transaction.atomic
+def create_plan(*, actor, organization: Organization, year: int, template: str | None = None, source_plan: Plan | None = None) -> Plan:
+    """A plan for `year` from a shipped template or from another plan of the organization
+    (copy_plan_to_year). The template's organization is replaced by the actor's."""
+    from accounts import rules
+    from fieldwork.services.history import record
+
+    if not (rules.can_manage_plan(actor) and rules.same_org(actor, organization.pk)) or rules.is_read_only(actor):
+        raise PermissionDenied
+    if Plan.objects.filter(organization=organization, year=year).exists():
+        raise ValidationError(_("Đã có kế hoạch năm %(year)s: hãy mở và sửa kế hoạch đó.") % {"year": year})
+    if source_plan is not None:
+        if source_plan.organization_id != organization.pk:
+            raise PermissionDenied
+        plan = copy_plan_to_year(source_plan, year)
+        comment = _("Sao chép từ kế hoạch năm %(y)s") % {"y": source_plan.year}
+    else:
+        if template not in template_names():
+            raise ValidationError(_("Không có mẫu kế hoạch “%(name)s”.") % {"name": template})
+        data = shift_to_year(read_plan_source(template), year)
+        data["organization"] = organization_dict(organization)
+        data["template_code"] = template
+        plan, _created = load_plan(data)
+        comment = _("Tạo từ mẫu %(t)s") % {"t": template}
+    record(plan, actor=actor, action="created", to_state=str(year), comment=comment, organization_id=organization.pk)
+    return plan
+
+
+def _in_use_errors(plan: Plan, data: dict) -> list[str]:
+    """A group, category or reason that is removed (or whose code changes) while something still
+    refers to it is refused: people would silently lose their rule, trips their category."""
+    from django.db.models import Count
+
+    from accounts.models import User
+
+    errors = []
+    keep = {str(g["code"]).strip() for g in data["groups"]}
+    held = (User.objects.filter(organization_id=plan.organization_id, is_active=True)
+            .exclude(group_code__in=keep).exclude(group_code="")
+            .filter(group_code__in=plan.groups.values("code"))
+            .values("group_code").annotate(n=Count("pk")).order_by("group_code"))
+    for row in held:
+        errors.append(_("Không thể bỏ đối tượng %(code)s: còn %(n)s cán bộ thuộc đối tượng này. "
+                        "Hãy chuyển họ sang đối tượng khác trước.") % {"code": row["group_code"], "n": row["n"]})
+    keep = {str(c["code"]).strip() for c in data["categories"]}
+    for c in plan.categories.exclude(code__in=keep).annotate(n=Count("trips")).filter(n__gt=0):
+        errors.append(_("Không thể bỏ nội dung %(code)s: đã có %(n)s đợt đi cơ sở thuộc nội dung này.") % {"code": c.code, "n": c.n})
+    keep = {str(r["code"]).strip() for r in data["exemption_reasons"]}
+    for r in plan.exemption_reasons.exclude(code__in=keep).annotate(n=Count("exemptions")).filter(n__gt=0):
+        errors.append(_("Không thể bỏ lý do miễn “%(name)s”: đã có %(n)s quyết định miễn theo lý do này.") % {"name": r.name, "n": r.n})
+    return errors
+
+
+@transaction.atomic
+def save_plan(*, actor, plan: Plan, data: dict) -> list[str]:
+    """Save the edit form's description of `plan` (same validation as load_plan: PlanSpec).
+    The year and the organization never change here. Existing trips are not touched: every
+    figure is recomputed from the new rules; returns notes on what the change affects."""
+    from accounts import rules
+    from fieldwork.models import Trip
+    from fieldwork.services.history import record
+
+    if not (rules.can_manage_plan(actor) and rules.same_org(actor, plan.organization_id)) or rules.is_read_only(actor):
+        raise PermissionDenied
+    data = {**data, "year": plan.year, "organization": organization_dict(plan.organization),
+            "template_code": plan.template_code}
+    PlanSpec(data).validate()
+    errors = _in_use_errors(plan, data)
+    if errors:
+        raise ValidationError(errors)
+    old_period = (plan.period_start, plan.period_end)
+    load_plan(data)
+    plan.refresh_from_db()
+    notes = []
+    if (plan.period_start, plan.period_end) != old_period:
+        outside = (Trip.objects.filter(plan=plan).exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+                   .exclude(start__gte=plan.period_start, end__lte=plan.period_end).count())
+        if outside:
+            notes.append(_("%(n)s đợt đi cơ sở đã ghi nhận nằm ngoài thời gian mới của kế hoạch: các đợt này không còn "
+                           "được tính và mang vi phạm OUTSIDE_PERIOD.") % {"n": outside})
+    record(plan, actor=actor, action="edited", comment="; ".join(notes), organization_id=plan.organization_id)
+    return notes

@@ -107,3 +107,48 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
     if errors:
         raise ValidationError(errors)
     return sorted({violation_message(v.code) for v in violations if v.code not in BLOCKING})
+
+
+# Imports (DOMAIN.md §10 import_trips) -----------------------------------------------------------
+@dataclass
+class ImportedTrip:
+    person: object
+    data: TripInput
+    results: str = ""
+    row: int | None = None
+
+
+def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> list[Trip]:
+    """Record done trips read from a mẫu 3 workbook: CONFIRMED, source IMPORT, each with a history
+    entry. Rule-breaking trips are kept (they carry their violation in the engine); only what
+    cannot be a trip at all is refused here."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from fieldwork.models import HistoryEntry
+
+    now = timezone.now()
+    objs = []
+    for item in trips:
+        d = item.data
+        if d.category.plan_id != plan.pk or item.person.organization_id != plan.organization_id:
+            raise ValidationError(_("Dữ liệu nhập không thuộc kế hoạch này."))
+        if d.end < d.start:
+            raise ValidationError(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+        days = engine.parse_days(d.days)
+        objs.append(Trip(
+            plan=plan, person=item.person, category=d.category, start=d.start, end=d.end, days=days,
+            location=d.location[:300], content=d.content, immersion=d.immersion, results=item.results,
+            status=Trip.Status.CONFIRMED, source=Trip.Source.IMPORT, confirmed_by=actor, confirmed_at=now,
+            reported_at=now,
+        ))
+    with transaction.atomic():
+        created = Trip.objects.bulk_create(objs)
+        comment_of = {id(o): (_("Nhập từ tệp mẫu 3, dòng %(row)s") % {"row": t.row} if t.row else _("Nhập từ tệp mẫu 3"))
+                      for o, t in zip(objs, trips, strict=True)}
+        HistoryEntry.objects.bulk_create([
+            HistoryEntry(object_type="trip", object_id=o.pk, organization_id=plan.organization_id, actor=actor,
+                         action="imported", from_state="", to_state=Trip.Status.CONFIRMED, comment=comment_of[id(o)])
+            for o in created
+        ])
+    return created

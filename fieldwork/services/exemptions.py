@@ -1,0 +1,207 @@
+"""Individual exemptions (DOMAIN.md §6): the Board proposes, the Standing Committee approves
+or rejects (never their own), the Board or the Standing Committee revokes.
+
+Position exemptions are not records: everyone holding the position is exempt while holding it
+(selectors.position_reasons); they are listed read-only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import rules
+from accounts.models import Role, User
+from accounts.vietnamese import format_date, format_days
+from fieldwork.models import Exemption, ExemptionReason
+from fieldwork.services.history import notify, record
+
+# Magic bytes of the only document formats kept: a scanned decision (PDF) or a photo of it.
+# The declared content type and the file name of an upload are never trusted.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+CONTENT_TYPES = {ext: ctype for _magic, ctype, ext in SIGNATURES}
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, ext in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, ext
+    return None
+
+
+def check_document(upload) -> str:
+    """The extension to store an acceptable document under; a Vietnamese ValidationError otherwise."""
+    limit = settings.MAX_ATTACHMENT_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Văn bản lớn hơn giới hạn %(mb)s MB: hãy quét lại với độ phân giải thấp hơn.")
+            % {"mb": format_days(limit // (1024 * 1024))}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError(_("Văn bản kèm theo phải là tệp PDF, ảnh JPEG hoặc PNG."))
+    return kind[1]
+
+
+@dataclass
+class ExemptionInput:
+    person: User
+    reason: ExemptionReason
+    start: date
+    end: date
+    note: str = ""
+    document: object | None = None  # an UploadedFile
+
+
+def _standing_members(organization_id, exclude=()):
+    return list(
+        User.objects.filter(organization_id=organization_id, is_active=True, roles__code=Role.STANDING)
+        .exclude(pk__in=[u.pk for u in exclude if u is not None])
+        .distinct()
+    )
+
+
+def _url(exemption: Exemption) -> str:
+    return reverse("fieldwork:exemption_detail", args=[exemption.pk])
+
+
+def _describe(ex: Exemption) -> str:
+    return _("%(reason)s, từ %(s)s đến %(e)s") % {
+        "reason": ex.reason.name,
+        "s": format_date(ex.start),
+        "e": format_date(ex.end),
+    }
+
+
+def _active_overlaps(person, start, end, exclude_pk=None):
+    return Exemption.objects.filter(
+        person=person, status__in=[Exemption.Status.PROPOSED, Exemption.Status.APPROVED], start__lte=end, end__gte=start
+    ).exclude(pk=exclude_pk)
+
+
+@transaction.atomic
+def propose(*, actor, data: ExemptionInput) -> Exemption:
+    if not rules.can_propose_exemption(actor) or rules.is_read_only(actor):
+        raise PermissionDenied
+    person, reason = data.person, data.reason
+    if not rules.same_org(actor, person.organization_id) or reason.plan.organization_id != person.organization_id:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if reason.scope != ExemptionReason.Scope.INDIVIDUAL:
+        errors.setdefault("reason", []).append(
+            _("Lý do theo chức danh không cần quyết định: người giữ chức danh được miễn.")
+        )
+    if data.end < data.start:
+        errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+    else:
+        other = _active_overlaps(person, data.start, data.end).select_related("reason").first()
+        if other is not None:
+            errors.setdefault("start", []).append(
+                _("Trùng thời gian với quyết định miễn khác của người này (%(d)s).") % {"d": _describe(other)}
+            )
+    ext = None
+    if data.document:
+        try:
+            ext = check_document(data.document)
+        except ValidationError as exc:
+            errors.setdefault("document", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    ex = Exemption(
+        person=person,
+        reason=reason,
+        start=data.start,
+        end=data.end,
+        note=(data.note or "").strip(),
+        status=Exemption.Status.PROPOSED,
+        proposed_by=actor,
+    )
+    if ext:
+        data.document.seek(0)
+        # A random name: the uploaded name is kept nowhere and never reaches a path.
+        ex.document.save(f"mien-{secrets.token_hex(8)}{ext}", ContentFile(data.document.read()), save=False)
+    ex.save()
+    record(ex, actor=actor, action="proposed", to_state=ex.status, comment=ex.note)
+    text = _("Ban Tổ chức – Kiểm tra đề nghị miễn đi cơ sở cho %(name)s: %(d)s.") % {
+        "name": person.full_name,
+        "d": _describe(ex),
+    }
+    notify([person, *_standing_members(person.organization_id, exclude=[person, actor])], text, _url(ex))
+    return ex
+
+
+def _decide(*, actor, exemption: Exemption, to: str, comment: str, action: str) -> Exemption:
+    exemption = Exemption.objects.select_for_update().select_related("person", "reason").get(pk=exemption.pk)
+    if not rules.can_decide_exemption(actor, exemption) or exemption.person_id == actor.pk:
+        raise PermissionDenied  # DOMAIN.md §2 spirit: nobody decides on their own exemption
+    if exemption.status != Exemption.Status.PROPOSED:
+        raise ValidationError(_("Đề nghị này đã được quyết định (%(s)s).") % {"s": exemption.get_status_display()})
+    if to == Exemption.Status.REJECTED and not (comment or "").strip():
+        raise ValidationError({"comment": [_("Hãy ghi lý do không phê duyệt.")]})
+    old = exemption.status
+    exemption.status, exemption.decided_by, exemption.decided_at = to, actor, timezone.now()
+    exemption.save(update_fields=["status", "decided_by", "decided_at"])
+    record(exemption, actor=actor, action=action, from_state=old, to_state=to, comment=comment)
+    return exemption
+
+
+@transaction.atomic
+def approve(*, actor, exemption: Exemption, comment: str = "") -> Exemption:
+    ex = _decide(actor=actor, exemption=exemption, to=Exemption.Status.APPROVED, comment=comment, action="approved")
+    text = _("Thường trực đã phê duyệt miễn đi cơ sở cho %(name)s: %(d)s.") % {
+        "name": ex.person.full_name,
+        "d": _describe(ex),
+    }
+    notify([ex.person, ex.proposed_by if ex.proposed_by_id != ex.person_id else None], text, _url(ex))
+    return ex
+
+
+@transaction.atomic
+def reject(*, actor, exemption: Exemption, comment: str) -> Exemption:
+    ex = _decide(actor=actor, exemption=exemption, to=Exemption.Status.REJECTED, comment=comment, action="rejected")
+    text = _("Thường trực không phê duyệt đề nghị miễn đi cơ sở cho %(name)s (%(d)s): %(c)s") % {
+        "name": ex.person.full_name,
+        "d": _describe(ex),
+        "c": comment,
+    }
+    notify([ex.person, ex.proposed_by if ex.proposed_by_id != ex.person_id else None], text, _url(ex))
+    return ex
+
+
+@transaction.atomic
+def revoke(*, actor, exemption: Exemption, comment: str) -> Exemption:
+    """An approved exemption withdrawn (the cadre is back at work): the requirement comes back."""
+    exemption = Exemption.objects.select_for_update().select_related("person", "reason").get(pk=exemption.pk)
+    if not rules.can_revoke_exemption(actor, exemption):
+        raise PermissionDenied
+    if exemption.status != Exemption.Status.APPROVED:
+        raise ValidationError(_("Chỉ thu hồi được quyết định miễn đã phê duyệt."))
+    if not (comment or "").strip():
+        raise ValidationError({"comment": [_("Hãy ghi lý do thu hồi.")]})
+    old = exemption.status
+    exemption.status = Exemption.Status.REVOKED
+    exemption.save(update_fields=["status"])
+    record(exemption, actor=actor, action="revoked", from_state=old, to_state=exemption.status, comment=comment)
+    text = _("Quyết định miễn đi cơ sở của %(name)s (%(d)s) đã được thu hồi: %(c)s") % {
+        "name": exemption.person.full_name,
+        "d": _describe(exemption),
+        "c": comment,
+    }
+    notify([exemption.person], text, _url(exemption))
+    return exemption

@@ -1,0 +1,117 @@
+"""The year's plan (issue 4 §1): list, detail, create (from a template or last year's plan),
+edit (general fields + groups, categories, exemption reasons), and who each rule affects.
+
+The Board manages plans; the Standing and Inspection Committees may read them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import rules
+from fieldwork.forms.plans import PlanCreateForm, PlanEditor
+from fieldwork.models import Plan, Trip
+from fieldwork.selectors import plan_affected
+from fieldwork.services import plans as plan_services
+from fieldwork.services.history import history_of
+
+
+def _can_read(user) -> bool:
+    return rules.can_manage_plan(user) or rules.sees_whole_organization(user)
+
+
+def _can_write(user) -> bool:
+    return rules.can_manage_plan(user) and not rules.is_read_only(user)
+
+
+def _plan(request, pk) -> Plan:
+    # Scoped to the user's organization before the get: another organization's plan is a 404.
+    plan = get_object_or_404(
+        Plan.objects.select_related("organization"), pk=pk, organization_id=request.user.organization_id
+    )
+    if not _can_read(request.user):
+        raise PermissionDenied
+    return plan
+
+
+@login_required
+def plans(request):
+    if not _can_read(request.user):
+        raise PermissionDenied
+    qs = Plan.objects.filter(organization_id=request.user.organization_id).order_by("-year")
+    return render(request, "fieldwork/plans/list.html", {"plans": qs, "can_write": _can_write(request.user)})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _plan(request, pk)
+    trips = Trip.objects.filter(plan=plan).exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]).count()
+    return render(
+        request,
+        "fieldwork/plans/detail.html",
+        {
+            "plan": plan,
+            "groups": plan.groups.all(),
+            "categories": plan.categories.all(),
+            "reasons": plan.exemption_reasons.all(),
+            "trip_count": trips,
+            "can_write": _can_write(request.user),
+            "history": history_of(plan)[:20],
+        },
+    )
+
+
+@login_required
+def plan_edit(request, pk):
+    plan = _plan(request, pk)
+    if not _can_write(request.user):
+        raise PermissionDenied
+    editor = PlanEditor(request.POST if request.method == "POST" else None, initial=plan_services.plan_to_dict(plan))
+    rule_errors: list[str] = []
+    if request.method == "POST" and editor.is_valid():
+        try:
+            notes = plan_services.save_plan(actor=request.user, plan=plan, data=editor.to_dict())
+        except ValidationError as exc:
+            rule_errors = exc.messages  # PlanSpec.validate, the same check as load_plan
+        else:
+            messages.success(request, _("Đã lưu kế hoạch năm %(y)s.") % {"y": plan.year})
+            for note in notes:
+                messages.warning(request, note)
+            return redirect("fieldwork:plan_detail", pk=plan.pk)
+    return render(request, "fieldwork/plans/edit.html", {"plan": plan, "editor": editor, "rule_errors": rule_errors})
+
+
+@login_required
+def plan_create(request):
+    if not _can_write(request.user):
+        raise PermissionDenied
+    org = request.user.organization
+    form = PlanCreateForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        kind, source = form.cleaned_data["source"]
+        try:
+            plan = plan_services.create_plan(
+                actor=request.user,
+                organization=org,
+                year=form.cleaned_data["year"],
+                template=source if kind == "template" else None,
+                source_plan=source if kind == "plan" else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request, _("Đã tạo kế hoạch năm %(y)s. Hãy kiểm tra và sửa các thông số.") % {"y": plan.year}
+            )
+            return redirect("fieldwork:plan_edit", pk=plan.pk)
+    return render(request, "fieldwork/plans/create.html", {"form": form})
+
+
+@login_required
+def plan_affected_view(request, pk):
+    plan = _plan(request, pk)
+    return render(request, "fieldwork/plans/affected.html", {"plan": plan, "a": plan_affected(plan)})

@@ -1,0 +1,131 @@
+"""Standing everywhere (issue 4 §5): "my standing" for every cadre, and the table of every
+cadre's standing for the Board, Standing and Inspection Committees (a head: own department).
+
+Every figure comes from fieldwork.selectors.standings (the one engine)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts import rules
+from accounts.models import Department
+from accounts.vietnamese import strip_diacritics
+from fieldwork.models import Plan
+from fieldwork.selectors import cadre_people, standing_for, standings
+from fieldwork.templatetags.standing_extras import STATUS_LABELS, STATUS_ORDER, progress_pct
+
+from .results_common import pick_plan, read_page
+
+PAGE_SIZE = 50
+SORTS = ("name", "done", "status")
+
+
+def pick_as_of(plan: Plan, raw: str | None, today: date | None = None) -> date:
+    """?as_of=YYYY-MM-DD (kept inside the plan's year); by default today, or the period's end
+    once the period is over."""
+    today = today or timezone.localdate()
+    try:
+        d = date.fromisoformat(str(raw))
+    except (TypeError, ValueError):
+        return min(today, plan.period_end)
+    return min(max(d, date(plan.year, 1, 1)), date(plan.year, 12, 31))
+
+
+@login_required
+@read_page
+def my_standing(request):
+    plan = pick_plan(request)
+    as_of = pick_as_of(plan, request.GET.get("as_of"))
+    person = request.user
+    subject = bool(person.group_code)
+    standing = standing_for(plan, person, as_of) if subject else None
+    years = list(
+        Plan.objects.filter(organization_id=plan.organization_id).order_by("-year").values_list("year", flat=True)
+    )
+    return render(
+        request,
+        "fieldwork/standing/mine.html",
+        {
+            "plan": plan,
+            "as_of": as_of,
+            "standing": standing,
+            "person": person,
+            "subject": subject,
+            "years": years,
+        },
+    )
+
+
+def _search_key(text: str) -> str:
+    return strip_diacritics(text or "").casefold()
+
+
+@login_required
+@read_page
+def standings_table(request):
+    user = request.user
+    if not rules.can_view_standings(user):
+        raise PermissionDenied
+    plan = pick_plan(request)
+    as_of = pick_as_of(plan, request.GET.get("as_of"))
+    whole = rules.sees_whole_organization(user)
+    departments = (
+        list(Department.objects.filter(organization_id=plan.organization_id).order_by("name"))
+        if whole
+        else [user.department]
+    )
+    groups = list(plan.groups.all())
+    people = cadre_people(plan)
+    dept = request.GET.get("department", "")
+    if not whole:
+        people = people.filter(department_id=user.department_id)  # a head sees own department only
+    elif dept.isdigit():
+        people = people.filter(department_id=int(dept))
+    group = request.GET.get("group", "")
+    if group in {g.code for g in groups}:
+        people = people.filter(group_code=group)
+    else:
+        group = ""
+    rows = standings(plan, as_of, people=people)
+    status = request.GET.get("status", "")
+    if status in STATUS_LABELS:
+        rows = [r for r in rows if r.standing.status == status]
+    else:
+        status = ""
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        key = _search_key(q)
+        rows = [r for r in rows if key in _search_key(r.person.full_name) or key in r.person.email.lower()]
+    sort = request.GET.get("sort", "name")
+    if sort == "done":
+        rows = sorted(rows, key=lambda r: -Decimal(r.standing.done_days))  # stable: ties stay in name order
+    elif sort == "status":
+        rows = sorted(rows, key=lambda r: STATUS_ORDER.index(r.standing.status))
+    else:
+        sort = "name"
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for r in page.object_list:
+        r.pct = progress_pct(r.standing.done_days, r.standing.required_days)
+    return render(
+        request,
+        "fieldwork/standing/table.html",
+        {
+            "plan": plan,
+            "as_of": as_of,
+            "page": page,
+            "total": len(rows),
+            "departments": departments,
+            "groups": groups,
+            "statuses": list(STATUS_LABELS.items()),
+            "filters": {"department": dept, "group": group, "status": status, "q": q, "sort": sort},
+            "whole": whole,
+            "can_import": rules.can_import(user) and not rules.is_read_only(user),
+        },
+    )
