@@ -1,8 +1,8 @@
 // Fieldwork 1+2: behaviour without inline scripts (CSP).
-// - [data-confirm] on a form or button asks before submitting.
+// - [data-confirm] on a form or on its submit button asks before submitting.
 // - [data-autosubmit] selects submit their form on change (filters).
 document.addEventListener("submit", function (e) {
-  var msg = e.target.getAttribute("data-confirm");
+  var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
   if (msg && !window.confirm(msg)) { e.preventDefault(); }
 });
 document.addEventListener("change", function (e) {
