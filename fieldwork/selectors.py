@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import User
@@ -163,9 +165,7 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     trips_by_person = defaultdict(list)
     trip_qs = Trip.objects.filter(plan=plan)
     trip_qs = trip_qs.filter(person_id__in=ids) if people is not None else trip_qs
-    for pid, pk, cat, start, end, days, immersion, status in trip_qs.values_list(
-        "person_id", "pk", "category__code", "start", "end", "days", "immersion", "status"
-    ).iterator(chunk_size=5000):
+    for pid, pk, cat, start, end, days, immersion, status in _raw_trip_rows(trip_qs):
         is_late = status == Trip.Status.CONFIRMED and (dept_of.get(pid), (start.month - 1) // 3 + 1) in late
         trips_by_person[pid].append(trip_fact((pk, cat, start, end, days, immersion, status, is_late)))
     if extra_trips:
@@ -173,6 +173,31 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
             trips_by_person[pid].extend(facts)
     inputs = [(cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons), trips_by_person.get(p.pk, ())) for p in people_list]
     return rules, people_list, inputs
+
+
+def _raw_trip_rows(trip_qs):
+    """The trips' columns straight from the cursor: Django's per-value converters cost more
+    than the engine itself at 200,000 trips (bench/quota.py). SQLite hands back dates as ISO
+    text and days as int/float (halves are exact in binary); PostgreSQL as date and Decimal."""
+    qs = trip_qs.values_list("person_id", "pk", "category__code", "start", "end", "days", "immersion", "status")
+    sql, params = qs.query.sql_with_params()
+    as_date = _DateCache()
+    as_days: dict = {}
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        while rows := cur.fetchmany(5000):
+            for pid, pk, cat, start, end, days, immersion, status in rows:
+                d = as_days.get(days)
+                if d is None:
+                    d = as_days[days] = days if isinstance(days, Decimal) else Decimal(str(days))
+                yield pid, pk, cat, as_date[start], as_date[end], d, bool(immersion), status
+
+
+class _DateCache(dict):
+    def __missing__(self, value):
+        d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        self[value] = d
+        return d
 
 
 def standing_for(plan: Plan, person: User, as_of: date, extra_trips=None) -> engine.Standing:
