@@ -64,6 +64,7 @@ class ScheduledRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "year", "quarter"], name="uniq_scheduled_run")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "year", "quarter"], name="uniq_scheduled_run")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} Q{self.quarter}"

@@ -1,0 +1,45 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+
+from .models import ReportJob
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportJob.Kind.choices)
+    format = forms.ChoiceField(label=_("Định dạng"), choices=ReportJob.Format.choices, initial="pdf")
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Cả năm (chỉ mẫu 1)")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Ban, văn phòng"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("Cho mẫu 2 và mẫu 3."),
+    )
+    cadre = forms.ModelChoiceField(
+        label=_("Cán bộ"), queryset=User.objects.none(), required=False, help_text=_("Cho mẫu 1.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(organization_id=user.organization_id)
+        self.fields["cadre"].queryset = User.objects.filter(organization_id=user.organization_id).order_by(
+            "sort_key", "email"
+        )
+        self.fields["year"].initial = date.today().year
+
+
+class JobFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + ReportJob.Kind.choices)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + ReportJob.Status.choices
+    )

@@ -1,0 +1,57 @@
+"""PDF builders: WeasyPrint from templates/reports/pdf/, with a lean print stylesheet of its
+own (no Bootstrap) and the bundled Liberation Serif (metric-compatible with Times New Roman,
+Vietnamese glyphs) loaded by file:// URL, so the PDF never depends on the system's fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FAMILY = "Liberation Serif"  # @font-face below maps it to the bundled files
+FACES = [
+    ("Regular", "normal", "normal"),
+    ("Bold", "bold", "normal"),
+    ("Italic", "normal", "italic"),
+    ("BoldItalic", "bold", "italic"),
+]
+
+
+def font_faces() -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{(FONTS_DIR / f"LiberationSerif-{name}.ttf").as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}"
+        for name, weight, style in FACES
+    )
+
+
+def form_context(doc) -> dict:
+    """Column widths in percent, cells with their alignment class, the "Tổng" row's spans."""
+    total_width = sum(c.width for c in doc.columns) or 1
+    widths = [f"{100 * c.width / total_width:.2f}" for c in doc.columns]  # no localized comma in CSS
+    classes = ["" if c.align == "left" else c.align for c in doc.columns]
+    rows = [list(zip(row, classes, strict=True)) for row in doc.rows]
+    total = None
+    if doc.total_column is not None:
+        total = {"before": doc.total_column, "after": len(doc.columns) - doc.total_column - 1}
+    return {"doc": doc, "widths": widths, "rows": rows, "total": total}
+
+
+def build_pdf(doc, path, progress=lambda pct: None) -> None:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .chart import status_chart
+
+    template = "reports/pdf/compliance.html" if doc.kind == "compliance" else "reports/pdf/form.html"
+    context = {"doc": doc, "chart": status_chart(doc)} if doc.kind == "compliance" else form_context(doc)
+    html = render_to_string(template, context)
+    progress(60)
+    css_text = (
+        font_faces() + "\n" + render_to_string("reports/pdf/print.css", {"landscape": doc.landscape, "family": FAMILY})
+    )
+    font_config = FontConfiguration()
+    css = CSS(string=css_text, font_config=font_config)
+    HTML(string=html, base_url=FONTS_DIR.as_uri()).write_pdf(path, stylesheets=[css], font_config=font_config)
+    progress(95)

@@ -1,0 +1,270 @@
+"""Report jobs: request, produce (called by the Celery task), retry, regenerate, and the
+quarterly production by Celery beat (issue 7).
+
+A report is never built inside a web request when a broker is configured: the service creates
+a ReportJob and enqueues reports.tasks.build_report with delay_on_commit; only with no broker
+(settings: CELERY_TASK_ALWAYS_EAGER) does the task run in-process.
+
+The file is written to a temporary name in MEDIA_ROOT/reports/<org>/<job>/, moved into place
+with os.replace (atomic on one file system), and only then is the job marked done: a job that
+is done always has its whole file, and a killed task leaves no partial file at file_path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import rules
+from accounts.models import Department, Organization, Role, User
+from fieldwork.models import Plan
+from fieldwork.services.history import notify
+from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
+from fieldwork.services.registrations import quarter_name
+
+from .data import check_params, gather, resolve
+from .models import ReportJob, ScheduledRun
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another attempt: the database or the file system hiccuped.
+TRANSIENT = (OperationalError, InterfaceError)
+GENERIC_ERROR = gettext_lazy(
+    "Không tạo được báo cáo do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, hãy báo cho quản trị viên."
+)
+
+
+# Request --------------------------------------------------------------------------------------
+def request_report(
+    *,
+    user: User,
+    kind: str,
+    fmt: str,
+    year: int,
+    quarter: int | None = None,
+    department: Department | None = None,
+    cadre: User | None = None,
+) -> ReportJob:
+    """Check the permission and the parameters, create a job and enqueue it (after commit)."""
+    if fmt not in ReportJob.Format.values:
+        raise ValidationError(_("Định dạng phải là PDF hoặc XLSX."))
+    check_params(kind, quarter=quarter, department=department, cadre=cadre)
+    if not rules.can_request_report(user, kind, department=department, cadre=cadre):
+        raise PermissionDenied(_("Bạn không có quyền tạo báo cáo này."))
+    if not Plan.objects.filter(organization_id=user.organization_id, year=year).exists():
+        raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
+    params = {"year": int(year)}
+    if quarter:
+        params["quarter"] = int(quarter)
+    if department is not None:
+        params["department_id"] = department.pk
+    if cadre is not None:
+        params["cadre_id"] = cadre.pk
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            organization_id=user.organization_id, kind=kind, format=fmt, params=params, requested_by=user
+        )
+        enqueue(job)
+    return job
+
+
+def enqueue(job: ReportJob) -> None:
+    from .tasks import build_report
+
+    build_report.delay_on_commit(str(job.pk))
+
+
+def retry_job(*, user: User, job: ReportJob) -> ReportJob:
+    """A failed job runs again (same job, same parameters)."""
+    if not rules.can_view_report_job(user, job):
+        raise PermissionDenied
+    with transaction.atomic():
+        if not ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.FAILED).update(
+            status=ReportJob.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None
+        ):
+            raise ValidationError(_("Chỉ thử lại được báo cáo bị lỗi."))
+        job.refresh_from_db()
+        enqueue(job)
+    return job
+
+
+def regenerate_compliance(*, user: User, year: int, quarter: int) -> list[ReportJob]:
+    """The Board's "tạo lại": new PDF and XLSX jobs; older versions stay listed."""
+    return [
+        request_report(user=user, kind="compliance", fmt=fmt, year=year, quarter=quarter)
+        for fmt in (ReportJob.Format.PDF, ReportJob.Format.XLSX)
+    ]
+
+
+# Produce (inside the Celery task) ---------------------------------------------------------------
+def job_dir(job: ReportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "reports" / str(job.organization_id) / str(job.pk)
+
+
+def file_of(job: ReportJob) -> Path | None:
+    """The job's file when it is done and really there, inside MEDIA_ROOT/reports/."""
+    if job.status != ReportJob.Status.DONE or not job.file_path:
+        return None
+    root = (Path(settings.MEDIA_ROOT) / "reports").resolve()
+    path = (Path(settings.MEDIA_ROOT) / job.file_path).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def _set(job_id, **fields) -> None:
+    ReportJob.objects.filter(pk=job_id).update(**fields)
+
+
+def build_file(doc, fmt: str, path, progress) -> None:
+    if fmt == ReportJob.Format.XLSX:
+        from .xlsx import build_xlsx
+
+        build_xlsx(doc, path, progress)
+    else:
+        from .pdf import build_pdf
+
+        build_pdf(doc, path, progress)
+
+
+def produce(job_id, *, today: date | None = None) -> ReportJob:
+    """Build the job's file. Idempotent: a done job whose file exists is returned untouched."""
+    job = ReportJob.objects.select_related("organization").get(pk=job_id)
+    if file_of(job) is not None:
+        return job
+    _set(
+        job.pk,
+        status=ReportJob.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=5,
+        error="",
+        attempts=F("attempts") + 1,
+    )
+    params = resolve(job.organization, job.params)
+    doc = gather(job.kind, params, today)
+    _set(job.pk, progress=40)
+    folder = job_dir(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{doc.file_stem}.{job.format}"
+    final = folder / name
+    tmp = folder / f".{name}.{uuid.uuid4().hex}.part"
+    last = [40]
+
+    def progress(pct: int) -> None:
+        pct = max(40, min(99, int(pct)))
+        if pct >= last[0] + 5:  # a write every 5 %, not every row
+            last[0] = pct
+            _set(job.pk, progress=pct)
+
+    try:
+        build_file(doc, job.format, tmp, progress)
+        os.replace(tmp, final)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _set(
+        job.pk,
+        status=ReportJob.Status.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        file_path=str(final.relative_to(settings.MEDIA_ROOT)),
+        file_name=name,
+        file_size=final.stat().st_size,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def error_message(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _("Quá thời gian cho phép khi tạo báo cáo. Hãy bấm “Thử lại” vào lúc ít người dùng hơn.")
+    if isinstance(exc, ReportJob.DoesNotExist):
+        return _("Không tìm thấy yêu cầu báo cáo.")
+    return str(GENERIC_ERROR)
+
+
+def mark_failed(job_id, exc: BaseException) -> None:
+    try:
+        _set(job_id, status=ReportJob.Status.FAILED, error=error_message(exc), finished_at=timezone.now())
+    except DatabaseError:  # the database is the problem: the message will be redelivered or retried
+        logger.exception("report job %s: could not record the failure", job_id)
+
+
+def mark_waiting(job_id, exc: BaseException, attempt: int) -> None:
+    try:
+        _set(
+            job_id,
+            status=ReportJob.Status.QUEUED,
+            error=_("Lỗi tạm thời (lần %(n)s), hệ thống sẽ tự thử lại.") % {"n": attempt},
+        )
+    except DatabaseError:
+        logger.warning("report job %s: could not record the retry", job_id)
+
+
+# Celery beat ----------------------------------------------------------------------------------
+def board_members(organization_id) -> list[User]:
+    return list(
+        User.objects.filter(organization_id=organization_id, is_active=True, roles__code__in=[Role.BOARD]).distinct()
+    )
+
+
+def produce_due_compliance_reports(*, today: date | None = None) -> list[ReportJob]:
+    """For every organization with a plan and every quarter of the plan whose mẫu 3 deadline is
+    before today: once (ScheduledRun's unique constraint), enqueue a PDF and an XLSX compliance
+    report and notify the Board. A second firing finds the rows and produces nothing."""
+    today = today or timezone.localdate()
+    created_jobs: list[ReportJob] = []
+    for plan in Plan.objects.select_related("organization").order_by("organization_id", "year"):
+        for quarter in plan_quarters(plan):
+            if quarter_deadline(plan, quarter) >= today:
+                continue
+            with transaction.atomic():
+                _run, created = ScheduledRun.objects.get_or_create(
+                    organization=plan.organization, year=plan.year, quarter=quarter
+                )
+                if not created:
+                    continue
+                jobs = [
+                    ReportJob.objects.create(
+                        organization=plan.organization,
+                        kind=ReportJob.Kind.COMPLIANCE,
+                        format=fmt,
+                        params={"year": plan.year, "quarter": quarter},
+                        scheduled=True,
+                    )
+                    for fmt in (ReportJob.Format.PDF, ReportJob.Format.XLSX)
+                ]
+                for job in jobs:
+                    enqueue(job)
+                url = reverse("reports:quarter") + f"?year={plan.year}"
+                notify(
+                    board_members(plan.organization_id),
+                    _("Báo cáo tình hình thực hiện quý %(q)s năm %(y)s đã được lập tự động (PDF và XLSX).")
+                    % {"q": quarter_name(quarter), "y": plan.year},
+                    url,
+                )
+                created_jobs += jobs
+    return created_jobs
+
+
+# Command line ---------------------------------------------------------------------------------
+def find_organization(code: str) -> Organization:
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        raise ValidationError(_("Không có tổ chức mã “%(code)s”.") % {"code": code})
+    return org

@@ -1,0 +1,189 @@
+"""Report pages: the user's jobs, requesting one, its live status (htmx), the permission-checked
+download, retry, and the Board's quarter page. No view builds a report: services enqueue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import rules
+from fieldwork.models import Plan
+from fieldwork.selectors import current_plan
+from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
+
+from . import selectors, services
+from .forms import JobFilterForm, ReportRequestForm
+from .models import ReportJob
+
+PAGE_SIZE = 25
+
+
+def _job(request, pk) -> ReportJob:
+    """Scoped to the user's organization first (another organization's job: 404), then the
+    object rule (a job of one's own organization one may not see: 403)."""
+    job = get_object_or_404(
+        ReportJob.objects.select_related("requested_by"), pk=pk, organization_id=request.user.organization_id
+    )
+    if not rules.can_view_report_job(request.user, job):
+        raise PermissionDenied
+    return job
+
+
+@login_required
+@require_GET
+def jobs(request):
+    form = JobFilterForm(request.GET or None)
+    qs = selectors.visible_jobs(request.user)
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            qs = qs.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["status"]:
+            qs = qs.filter(status=form.cleaned_data["status"])
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/jobs.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "can_see_quarter": rules.can_request_report(request.user, "compliance"),
+        },
+    )
+
+
+@login_required
+def request_report(request):
+    """GET: the form; POST (this form, or _download_buttons.html from any page): a job."""
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST, user=request.user)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                job = services.request_report(
+                    user=request.user,
+                    kind=d["kind"],
+                    fmt=d["format"],
+                    year=d["year"],
+                    quarter=d["quarter"],
+                    department=d["department"],
+                    cadre=d["cadre"],
+                )
+            except ValidationError as exc:
+                for msg in exc.messages:
+                    form.add_error(None, msg)
+            else:
+                messages.info(request, _("Đã nhận yêu cầu. Báo cáo đang được tạo, trang sẽ tự cập nhật."))
+                return redirect("reports:job_detail", pk=job.pk)
+        return render(request, "reports/request.html", {"form": form}, status=400)
+    initial = {
+        k: v for k, v in request.GET.items() if k in ("kind", "format", "year", "quarter", "department", "cadre")
+    }
+    if "cadre" not in initial:
+        initial["cadre"] = request.user.pk
+    return render(request, "reports/request.html", {"form": ReportRequestForm(initial=initial, user=request.user)})
+
+
+@login_required
+@require_GET
+def job_detail(request, pk):
+    job = _job(request, pk)
+    return render(request, "reports/job_detail.html", {"job": job})
+
+
+@login_required
+@require_GET
+def job_status(request, pk):
+    """The htmx partial, polled every second while the job is queued or running."""
+    job = _job(request, pk)
+    return render(request, "reports/_job_status.html", {"job": job})
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    job = _job(request, pk)
+    path = services.file_of(job)
+    if path is None:
+        raise Http404(_("Báo cáo chưa sẵn sàng."))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    job = _job(request, pk)
+    try:
+        services.retry_job(user=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("Đang tạo lại báo cáo."))
+    return redirect("reports:job_detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def quarter(request):
+    """The Board's page: the organization's compliance reports per quarter, every version."""
+    if not rules.can_request_report(request.user, "compliance"):
+        raise PermissionDenied
+    current = current_plan(request.user.organization_id)
+    default_year = current.year if current else timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or default_year)
+    except ValueError:
+        year = default_year
+    by_quarter = selectors.quarter_reports(request.user.organization_id, year)
+    plan = Plan.objects.filter(organization_id=request.user.organization_id, year=year).first()
+    years = list(Plan.objects.filter(organization_id=request.user.organization_id).values_list("year", flat=True))
+    today = timezone.localdate()
+    rows = []
+    for q in range(1, 5):
+        start, end = quarter_bounds(year, q)
+        rows.append(
+            {
+                "quarter": q,
+                "start": start,
+                "end": end,
+                "started": start <= today,
+                "deadline": quarter_deadline(plan, q) if plan else None,
+                **by_quarter[q],
+            }
+        )
+    return render(
+        request,
+        "reports/quarter.html",
+        {
+            "year": year,
+            "years": years,
+            "plan": plan,
+            "rows": rows,
+            "can_regenerate": not rules.is_read_only(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def regenerate(request):
+    if rules.is_read_only(request.user) or not rules.can_request_report(request.user, "compliance"):
+        raise PermissionDenied
+    try:
+        year, quarter_no = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
+        services.regenerate_compliance(user=request.user, year=year, quarter=quarter_no)
+    except ValueError:
+        messages.error(request, _("Năm hoặc quý không hợp lệ."))
+        return redirect("reports:quarter")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("Đang tạo lại báo cáo quý (PDF và XLSX); các bản trước vẫn được giữ."))
+    return redirect(reverse("reports:quarter") + f"?year={year}")

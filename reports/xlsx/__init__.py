@@ -1,0 +1,13 @@
+"""XLSX builders (openpyxl, write-only)."""
+
+from __future__ import annotations
+
+
+def build_xlsx(doc, path, progress=lambda pct: None) -> None:
+    if doc.kind == "compliance":
+        from .compliance import build_compliance
+
+        return build_compliance(doc, path, progress)
+    from .forms import build_form
+
+    return build_form(doc, path, progress)

@@ -1,0 +1,207 @@
+"""A write-only worksheet with the Union header block, styles and print setup.
+
+Every workbook is written in openpyxl's write_only mode (rows streamed to disk): the same
+code serves a one-page mẫu 1 and the 10,000-cadre compliance report.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.documents import Header, Signer
+
+FONT_NAME = "Times New Roman"  # DOMAIN.md §9; LibreOffice substitutes Liberation Serif
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+MM = 1 / 25.4  # openpyxl margins are in inches
+
+
+def font(size=12, bold=False, italic=False) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+F_BODY = font(13)
+F_BOLD = font(13, bold=True)
+F_ITALIC = font(13, italic=True)
+F_BOLD_ITALIC = font(13, bold=True, italic=True)
+F_TITLE = font(14, bold=True)
+F_CELL = font(12)
+F_CELL_BOLD = font(12, bold=True)
+F_CELL_ITALIC = font(12, italic=True)
+A_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+A_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+A_RIGHT = Alignment(horizontal="right", vertical="top", wrap_text=True)
+A_CELL_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
+A_PLAIN = Alignment(horizontal="left", vertical="center", wrap_text=False)
+ALIGN = {"left": A_LEFT, "center": A_CELL_CENTER, "right": A_RIGHT}
+DAYS_FORMAT = "General"  # 2, 2.5 (Excel shows the locale's decimal mark)
+
+
+def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = None):
+    """A4, fit to width, margins of DOMAIN.md §9 (top/bottom 20, left 30, right 15 mm)."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = 30 * MM
+    ws.page_margins.right = 15 * MM
+    ws.page_margins.top = 20 * MM
+    ws.page_margins.bottom = 20 * MM
+    ws.page_margins.header = 10 * MM
+    ws.page_margins.footer = 10 * MM
+    ws.print_options.horizontalCentered = True
+    # DOMAIN.md §9: page number centred at the top (Excel cannot skip page 1 without a
+    # different first page, which openpyxl sets with differentFirst).
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = FONT_NAME
+    ws.HeaderFooter.differentFirst = True
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+class SheetWriter:
+    """Streams rows to a write-only worksheet, remembering merges (written at save)."""
+
+    def __init__(self, ws, ncols: int):
+        self.ws = ws
+        self.ncols = ncols
+        self.row = 0
+        self._styles: dict = {}
+
+    def cell(self, value, font=F_CELL, align=A_LEFT, border=None, number_format=None):
+        # Styles are resolved once per combination and copied as a StyleArray: assigning
+        # Font/Alignment objects to every cell of a 10,000-row table costs seconds.
+        key = (id(font), id(align), id(border), number_format)
+        style = self._styles.get(key)
+        if style is None:
+            proto = WriteOnlyCell(self.ws)
+            proto.font = font
+            proto.alignment = align
+            if border is not None:
+                proto.border = border
+            if number_format:
+                proto.number_format = number_format
+            style = self._styles[key] = proto._style
+        c = WriteOnlyCell(self.ws, value=float(value) if isinstance(value, Decimal) else value)
+        c._style = copy(style)
+        return c
+
+    def append(self, cells, height=None) -> int:
+        self.row += 1
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(cells)
+        return self.row
+
+    def merge(self, c1: int, c2: int, r1: int | None = None, r2: int | None = None):
+        r1 = r1 or self.row
+        r2 = r2 or r1
+        if c1 == c2 and r1 == r2:
+            return
+        self.ws.merged_cells.add(f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+
+    def line(self, value, font=F_BODY, align=A_CENTER, height=None, first=1, last=None):
+        """One text line merged across columns first..last."""
+        last = last or self.ncols
+        cells = [None] * (first - 1) + [self.cell(value, font, align)]
+        cells += [self.cell(None, font, align) for _ in range(last - first)]
+        self.append(cells, height)
+        self.merge(first, last)
+
+    def blank(self):
+        self.append([])
+
+    def pair(self, left, right, left_font, right_font, split: int, height=None):
+        """Left text merged over 1..split, right text over split+1..ncols."""
+        cells = [self.cell(left, left_font, A_CENTER)] + [
+            self.cell(None, left_font, A_CENTER) for _ in range(split - 1)
+        ]
+        cells += [self.cell(right, right_font, A_CENTER)]
+        cells += [self.cell(None, right_font, A_CENTER) for _ in range(self.ncols - split - 1)]
+        self.append(cells, height)
+        self.merge(1, split)
+        self.merge(split + 1, self.ncols)
+
+    def union_header(self, h: Header, split: int):
+        """DOMAIN.md §8: left superior / issuer (bold) / *** / number; right Union (bold) / place-date (italic)."""
+        self.pair(h.superior, h.union, F_BODY, F_BOLD, split)
+        self.pair(h.issuer, h.place_date, F_BOLD, F_ITALIC, split)
+        self.pair("***", None, F_BODY, F_BODY, split)
+        self.pair(h.number, None, F_BODY, F_BODY, split)
+        self.blank()
+
+    def titles(self, title: str, subtitle: str, reference: str):
+        self.line(title.upper(), F_TITLE, height=20)
+        if subtitle:
+            self.line(subtitle, F_BOLD, height=34)
+        if reference:
+            self.line(reference, F_ITALIC, height=34)
+        self.blank()
+
+    def table_header(self, titles: list[str], height=None) -> int:
+        return self.append([self.cell(t, F_CELL_BOLD, A_CENTER, BORDER) for t in titles], height)
+
+    def numbering(self, labels: list[str]):
+        self.append([self.cell(t or None, F_CELL_ITALIC, A_CENTER, BORDER) for t in labels])
+
+    def signatures(self, left: Signer | None, right: Signer | None, split: int, recipients: list[str] | None = None):
+        """Signature cells side by side; "Nơi nhận:" (bold italic) and its lines on the left."""
+        self.blank()
+        lefts: list[tuple[str, object]] = []
+        if recipients:
+            lefts.append(("Nơi nhận:", F_BOLD_ITALIC))
+            lefts += [(f"- {r}" if r.endswith((".", ";")) else f"- {r};", font(11)) for r in recipients]
+        elif left:
+            lefts = signer_lines(left)
+        rights = signer_lines(right) if right else []
+        for i in range(max(len(lefts), len(rights))):
+            lt, lf = lefts[i] if i < len(lefts) else (None, F_BODY)
+            rt, rf = rights[i] if i < len(rights) else (None, F_BODY)
+            la = A_LEFT if recipients else A_CENTER
+            cells = [self.cell(lt, lf, la)] + [self.cell(None, lf, la) for _ in range(split - 1)]
+            cells += [self.cell(rt, rf, A_CENTER)] + [
+                self.cell(None, rf, A_CENTER) for _ in range(self.ncols - split - 1)
+            ]
+            self.append(cells)
+            self.merge(1, split)
+            self.merge(split + 1, self.ncols)
+
+
+def signer_lines(s: Signer) -> list[tuple[str | None, object]]:
+    out = []
+    if s.over:
+        out.append((s.over, F_BOLD))
+    out.append((s.title, F_BOLD))
+    if s.note:
+        out.append((s.note, F_ITALIC))
+    out += [(None, F_BODY)] * 3  # room to sign
+    out.append((s.name or None, F_BOLD))
+    return out
+
+
+def fit_widths(columns, rows, cap=60) -> list[int]:
+    """Column widths fitting Vietnamese text: the declared width, widened to the longest
+    word of the header and the content (up to `cap`), never narrower than 5."""
+    widths = []
+    for i, col in enumerate(columns):
+        longest_word = max((len(w) for w in col.title.split()), default=4)
+        content = 0
+        for r in rows[:500]:  # a sample is enough to size a column
+            v = r[i]
+            if isinstance(v, str):
+                content = max(content, min(len(v), cap))
+        w = max(col.width, longest_word + 2, 5)
+        if content and content + 2 < w and not col.numeric:
+            w = max(content + 2, longest_word + 2, 5)
+        widths.append(min(w, cap))
+    return widths

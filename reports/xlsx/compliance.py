@@ -1,0 +1,163 @@
+"""The quarterly compliance report as XLSX: the formal report on the first sheet, and a second
+sheet of plain per-cadre data with an autofilter for the Board's own analysis."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from reports.compliance import ComplianceReport
+
+from .common import (
+    A_CELL_CENTER,
+    A_LEFT,
+    BORDER,
+    DAYS_FORMAT,
+    F_BOLD,
+    F_CELL,
+    F_CELL_BOLD,
+    SheetWriter,
+    setup,
+)
+
+DEPT_COLUMNS = [
+    "STT",
+    "Ban, văn phòng",
+    "Thuộc diện / tổng số",
+    "Đã đi trong quý",
+    "Số ngày trong quý",
+    "Số ngày lũy kế",
+    "Đạt số ngày tối thiểu",
+    "Hoàn thành",
+    "Đợt “3 cùng” đạt yêu cầu",
+    "Mẫu 3 của quý",
+]
+CADRE_COLUMNS = [
+    "STT",
+    "Họ và tên",
+    "Ban, văn phòng",
+    "Chức vụ",
+    "Số ngày phải đi",
+    "Số ngày trong quý",
+    "Số ngày lũy kế",
+    "Đợt “3 cùng” đạt / phải",
+    "Tình trạng",
+    "Ghi chú",
+]
+WIDTHS = [6, 26, 24, 18, 11, 11, 11, 13, 16, 30]
+DATA_COLUMNS = [
+    ("STT", 6),
+    ("Họ và tên", 26),
+    ("Email", 28),
+    ("Ban, văn phòng", 24),
+    ("Chức vụ", 18),
+    ("Đối tượng", 9),
+    ("Tình trạng", 18),
+    ("Mã tình trạng", 10),
+    ("Số ngày phải đi", 10),
+    ("Số ngày trong quý", 10),
+    ("Số ngày lũy kế", 10),
+    ("Số ngày kế hoạch còn lại", 12),
+    ("Đợt “3 cùng” đạt", 9),
+    ("Đợt “3 cùng” phải", 9),
+    ("Lý do miễn", 22),
+    ("Đã đi trong quý", 9),
+    ("Vi phạm", 24),
+]
+
+
+def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Báo cáo")
+    n = len(WIDTHS)
+    split = 4
+    setup(ws, landscape=True, widths=WIDTHS)
+    w = SheetWriter(ws, n)
+    w.union_header(doc.header, split)
+    w.titles(doc.title, doc.subtitle, doc.reference)
+
+    w.line("I. TỔNG HỢP", F_BOLD, A_LEFT)
+    for label, value in doc.summary:
+        cells = [w.cell(label, F_CELL, A_LEFT, BORDER)] + [w.cell(None, border=BORDER) for _ in range(5)]
+        cells += [w.cell(value, F_CELL_BOLD, A_LEFT, BORDER)] + [w.cell(None, border=BORDER) for _ in range(n - 7)]
+        w.append(cells)
+        w.merge(1, 6)
+        w.merge(7, n)
+    w.blank()
+
+    w.line("II. THEO BAN, VĂN PHÒNG", F_BOLD, A_LEFT)
+    w.table_header(DEPT_COLUMNS, height=45)
+    c = A_CELL_CENTER
+    for i, d in enumerate(doc.departments, 1):
+        w.append(
+            [
+                w.cell(i, F_CELL, c, BORDER),
+                w.cell(d.name, F_CELL, A_LEFT, BORDER),
+                w.cell(f"{d.subject}/{d.total}", F_CELL, c, BORDER),
+                w.cell(d.went, F_CELL, c, BORDER),
+                w.cell(d.quarter_days, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(d.done_days, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(d.met_days, F_CELL, c, BORDER),
+                w.cell(d.met, F_CELL, c, BORDER),
+                w.cell(d.immersion_done, F_CELL, c, BORDER),
+                w.cell(d.mau3, F_CELL, A_LEFT, BORDER),
+            ]
+        )
+    w.blank()
+    progress(40)
+
+    w.line("III. THEO CÁN BỘ", F_BOLD, A_LEFT)
+    w.table_header(CADRE_COLUMNS, height=45)
+    total = len(doc.cadres)
+    for i, p in enumerate(doc.cadres, 1):
+        w.append(
+            [
+                w.cell(i, F_CELL, c, BORDER),
+                w.cell(p.name, F_CELL, A_LEFT, BORDER),
+                w.cell(p.department, F_CELL, A_LEFT, BORDER),
+                w.cell(p.position, F_CELL, A_LEFT, BORDER),
+                w.cell(p.required, F_CELL, c, BORDER),
+                w.cell(p.quarter_days, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(p.done_days, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(f"{p.immersion_done}/{p.immersion_required}", F_CELL, c, BORDER),
+                w.cell(p.status_label, F_CELL, A_LEFT, BORDER),
+                w.cell(p.note, F_CELL, A_LEFT, BORDER),
+            ]
+        )
+        if i % 2000 == 0:
+            progress(40 + 25 * i // total)
+    w.signatures(None, doc.signer, split + 2, doc.recipients)
+
+    # Sheet 2: one header row, one row per cadre, numbers as numbers, an autofilter.
+    data = wb.create_sheet("Dữ liệu cán bộ")
+    setup(data, landscape=True, widths=[wd for _, wd in DATA_COLUMNS], title_rows="1:1")
+    data.freeze_panes = "C2"
+    last = total + 1
+    data.auto_filter.ref = f"A1:{chr(ord('A') + len(DATA_COLUMNS) - 1)}{last}"
+    dw = SheetWriter(data, len(DATA_COLUMNS))
+    dw.append([dw.cell(t, F_CELL_BOLD, A_CELL_CENTER, BORDER) for t, _ in DATA_COLUMNS], height=45)
+    # Plain values (no per-cell style): the sheet is data for filters and pivot tables.
+    for i, p in enumerate(doc.cadres, 1):
+        data.append(
+            [
+                i,
+                p.name,
+                p.email,
+                p.department,
+                p.position,
+                p.group,
+                p.status_label,
+                p.status,
+                p.required,
+                float(p.quarter_days),
+                float(p.done_days),
+                float(p.planned_days),
+                p.immersion_done,
+                p.immersion_required,
+                p.exemption,
+                "Có" if p.went else "Không",
+                p.violations,
+            ]
+        )
+        if i % 2000 == 0:
+            progress(65 + 25 * i // total)
+    wb.save(path)

@@ -1,0 +1,143 @@
+"""Every PDF's text (pypdf) holds the Vietnamese headers, names and numbers, and the PDF embeds
+the bundled Liberation Serif (DOMAIN.md §9)."""
+
+import pytest
+from pypdf import PdfReader
+
+from tests.reports.conftest import pdf_fonts, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def top_texts(page) -> list[str]:
+    """Texts drawn in the top margin (above 20 mm from the top edge)."""
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        y = cm[5] + tm[5] * cm[3] if cm else tm[5]
+        if text.strip() and y > height - 20 * 72 / 25.4:
+            found.append(text.strip())
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def assert_embedded_liberation(path):
+    fonts = pdf_fonts(path)
+    assert fonts, "no fonts in the page resources"
+    assert all("Liberation" in name for name in fonts), fonts
+    assert all(fonts.values()), f"not embedded: {fonts}"
+
+
+def test_mau1_pdf(build, report_data):
+    path = build("mau1", "pdf", cadre=report_data["cadre"], quarter=1)
+    text = pdf_text(path)
+    for s in (
+        "BCH ĐOÀN TỈNH TÂY NINH",
+        "BAN PHONG TRÀO",
+        "ĐOÀN TNCS HỒ CHÍ MINH",
+        "Tây Ninh, ngày 15 tháng 4 năm 2023",
+        "BẢN ĐĂNG KÝ",
+        "Họ và tên: Trần Thị Dung",
+        "Chức vụ: Chuyên viên",
+        "Thời gian cụ thể",
+        "Địa điểm",
+        "Xã Tân Đông, huyện Tân Châu",
+        "Lãnh đạo Ban/Văn phòng phê duyệt",
+        "Người đăng ký",
+        "Võ Minh Hải",
+    ):
+        assert s in text, s
+    assert "Từ ngày 09/1/2023" in text and "30" in text
+    assert "Chi đoàn ấp Bàu Vừng" not in text  # an imported result is not a registration line
+    reader = PdfReader(path)
+    box = reader.pages[0].mediabox
+    assert round(float(box.width) * 25.4 / 72) == 210 and round(float(box.height) * 25.4 / 72) == 297  # A4 portrait
+    assert_embedded_liberation(path)
+
+
+def test_mau2_pdf_landscape(build, report_data):
+    path = build("mau2", "pdf", department=report_data["d1"], quarter=1)
+    text = pdf_text(path)
+    for s in (
+        "BẢN TỔNG HỢP ĐĂNG KÝ",
+        "Họ và tên",
+        "Chức vụ",
+        "Nội dung đi cơ sở",
+        "Trần Thị Dung",
+        "Phê duyệt của Lãnh đạo Tỉnh đoàn",
+        "Trưởng Ban",
+        "Xã Suối Đá",
+    ):
+        assert s in text, s
+    assert "Lê Văn Em" not in text
+    box = PdfReader(path).pages[0].mediabox
+    assert float(box.width) > float(box.height)
+    assert_embedded_liberation(path)
+
+
+def test_mau3_pdf_total_and_signature(build, report_data):
+    path = build("mau3", "pdf", department=report_data["d1"], quarter=1)
+    text = pdf_text(path)
+    for s in (
+        "TỔNG HỢP BÁO CÁO",
+        "Kết quả đi công tác quý I năm 2023",
+        "Cụ thể nội dung đi cơ sở",
+        "Trần Thị Dung",
+        "Lê Văn Em",
+        "Tổng",
+        "34,5",
+        "2,5",
+        "TRƯỞNG BAN",
+        "Nơi nhận:",
+        "Hạn chế: Thiếu kinh phí",
+    ):
+        assert s in text, s
+    assert "Dự hoạt động do được mời" not in text
+    assert text.index("Trần Thị Dung") < text.index("Lê Văn Em")
+    assert_embedded_liberation(path)
+
+
+def test_compliance_pdf(build, report_data):
+    path = build("compliance", "pdf", quarter=1)
+    text = pdf_text(path)
+    for s in (
+        "BÁO CÁO",
+        "Tình hình thực hiện chủ trương “1+2” quý I năm 2023",
+        "Số liệu tính đến ngày 31/03/2023",
+        "I. TỔNG HỢP",
+        "9/10",
+        "1 (Kế toán: 1)",
+        "34,5",
+        "II. THEO BAN, VĂN PHÒNG",
+        "III. THEO CÁN BỘ",
+        "Ban Phong trào",
+        "Gửi muộn",
+        "Trần Thị Dung",
+        "Ngô Thị Quỳnh",
+        "Miễn thực hiện",
+        "Có nguy cơ không đạt",
+        "Biểu đồ",
+    ):
+        assert s in text, s
+    # Page numbers centred at the top from page 2 only (DOMAIN.md §9).
+    reader = PdfReader(path)
+    assert len(reader.pages) >= 2
+    assert top_texts(reader.pages[0]) == []
+    assert top_texts(reader.pages[1]) == ["2"]
+    assert_embedded_liberation(path)
+
+
+def test_pdf_has_svg_chart(report_data):
+    from datetime import date
+
+    from reports.compliance import compliance
+    from reports.data import Params
+    from reports.pdf.chart import status_chart
+
+    doc = compliance(
+        Params(organization=report_data["org"], plan=report_data["plan"], year=2023, quarter=1), date(2023, 4, 15)
+    )
+    svg = str(status_chart(doc))
+    assert svg.startswith("<svg") and svg.count("<rect") >= 3 and "Ban Phong trào" in svg
