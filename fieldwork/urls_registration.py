@@ -9,11 +9,17 @@ urlpatterns: list = [
     path("dang-ky/", registration.registrations, name="registrations"),
     path("dang-ky/quy-<int:quarter>/", registration.registration_detail, name="registration_detail"),
     path("dang-ky/quy-<int:quarter>/kiem-tra/", registration.registration_validate, name="registration_validate"),
+    path(
+        "dang-ky/quy-<int:quarter>/sao-chep-quy-truoc/",
+        registration.registration_copy_previous,
+        name="registration_copy_previous",
+    ),
     path("dang-ky/quy-<int:quarter>/gui/", registration.registration_submit, name="registration_submit"),
     path("dang-ky/dong/<int:pk>/sua/", registration.registration_line_edit, name="registration_line_edit"),
     path("dang-ky/dong/<int:pk>/xoa/", registration.registration_line_delete, name="registration_line_delete"),
     path("dang-ky/dong/<int:pk>/de-nghi-thay-doi/", registration.trip_change_request, name="trip_change_request"),
     path("dang-ky/dong/<int:pk>/de-nghi-huy/", registration.trip_cancel_request, name="trip_cancel_request"),
+    path("dang-ky/de-nghi/<int:pk>/rut/", registration.change_request_withdraw, name="change_request_withdraw"),
     path("dia-ban/xa-phuong/", registration.wards, name="wards"),
     # Approval
     path("phe-duyet/", registration_approvals.approvals, name="approvals"),

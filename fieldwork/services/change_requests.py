@@ -3,6 +3,7 @@ decided by the same approver as the registration (issue 5 §3).
 
     PENDING ──approve──▶ APPROVED (the change is validated again and applied, or the trip is CANCELLED)
     PENDING ──reject (comment required)──▶ REJECTED
+    PENDING ──withdraw (the requester)──▶ WITHDRAWN (the trip stays as approved)
     the Secretary's requests are self-certified: applied at once.
 """
 
@@ -22,10 +23,10 @@ from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
 from fieldwork.models import Category, ChangeRequest, Plan, Trip
+from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
 from fieldwork.services.registrations import (
     StaleVersion,
-    approvers_of,
     check_line_quarter,
     check_writer,
     line_fields,
@@ -222,5 +223,47 @@ def decide_change(
         kind_word = _("hủy") if cr.kind == ChangeRequest.Kind.CANCEL else _("thay đổi")
         url = own_registration_url(trip.registration) if trip.registration_id else ""
         notify([cr.requested_by], text % {"k": kind_word, "s": format_date(trip.start)}, url)
+    cr.refresh_from_db()
+    return cr
+
+
+def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> ChangeRequest:
+    """The requester takes back a pending request: it leaves the approver's inbox and the trip
+    stays exactly as approved. Only the cadre whose trip it is may withdraw it (not a colleague,
+    not the approver: the approver rejects instead)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        check_writer(actor)
+        cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        trip = Trip.objects.select_related("person", "registration__plan").get(pk=cr.trip_id)
+        if not rules.can_edit_trip(actor, trip) or (cr.requested_by_id not in (None, actor.pk)):
+            raise PermissionDenied
+        if cr.status != ChangeRequest.Status.PENDING:
+            raise ValidationError(
+                _("Đề nghị này đã được xử lý (%(s)s) nên không rút được nữa. Không có gì thay đổi.")
+                % {"s": cr.get_status_display()}
+            )
+        if not ChangeRequest.objects.filter(pk=cr.pk, status=ChangeRequest.Status.PENDING).update(
+            status=ChangeRequest.Status.WITHDRAWN, decided_at=now
+        ):
+            raise StaleVersion(
+                _("Đề nghị này vừa được người khác xử lý. Trang đã được tải lại với trạng thái mới nhất.")
+            )
+        record(
+            trip,
+            actor=actor,
+            action="change_withdrawn",
+            from_state=trip.status,
+            to_state=trip.status,
+            comment=cr.reason,
+            object_type="trip",
+        )
+        kind_word = _("hủy") if cr.kind == ChangeRequest.Kind.CANCEL else _("thay đổi")
+        notify(
+            approvers_of(trip.person),
+            _("%(name)s đã rút đề nghị %(k)s đợt đi cơ sở ngày %(s)s; không cần phê duyệt nữa.")
+            % {"name": trip.person.full_name, "k": kind_word, "s": format_date(trip.start)},
+            reverse("fieldwork:approvals"),
+        )
     cr.refresh_from_db()
     return cr

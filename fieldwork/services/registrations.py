@@ -16,6 +16,7 @@ Concurrency: every decision carries the `version` the decider saw; the update is
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -27,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.vietnamese import format_date
 from fieldwork.models import HistoryEntry, Plan, Registration, Trip
+from fieldwork.services.approvers import approvers_of  # noqa: F401 (re-exported for compatibility)
 from fieldwork.services.history import notify, record
 from fieldwork.services.trips import TripInput, validate_trip
 
@@ -104,18 +106,7 @@ def check_line_quarter(registration: Registration, start: date) -> None:
 
 
 # Routing --------------------------------------------------------------------------------
-def approvers_of(person: User) -> list[User]:
-    """Who approves this person's registrations (DOMAIN.md §2, accounts.rules.can_approve_for)."""
-    kind = rules.approver_kind(person)
-    if kind == "self":
-        return []
-    qs = User.objects.filter(organization_id=person.organization_id, is_active=True).exclude(pk=person.pk)
-    qs = (
-        qs.filter(roles__code=Role.HEAD, department_id=person.department_id)
-        if kind == "head"
-        else qs.filter(roles__code=Role.STANDING)
-    )
-    return [u for u in qs.distinct().prefetch_related("roles") if rules.can_approve_for(u, person)]
+# approvers_of lives in fieldwork.services.approvers (shared with results); re-exported above.
 
 
 def registration_url(registration: Registration) -> str:
@@ -260,6 +251,73 @@ def _revalidate(reg: Registration, lines) -> None:
             )
     if problems:
         raise ValidationError(problems)
+
+
+# Copying the previous quarter -------------------------------------------------------------
+def _plus_months(d: date, months: int) -> date:
+    month0 = d.month - 1 + months
+    year, month = d.year + month0 // 12, month0 % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+    return date(year, month, min(d.day, last))
+
+
+def copy_previous_quarter(*, actor: User, registration: Registration) -> tuple[list[Trip], list[str]]:
+    """Copy the lines of the previous quarter's registration (not cancelled, not refused) into
+    this one as new draft lines, three months later, same span, days, place and content; the
+    travel order is not copied (it belongs to one trip). A line that would break a rule here
+    (overlap, outside the plan period …) or is already in this quarter is skipped and said why.
+    All lines go through add_line: the same checks as typing them."""
+    reg = Registration.objects.select_related("plan", "person").get(pk=registration.pk)
+    _check_owner(actor, reg)
+    quarters = plan_quarters(reg.plan)
+    if reg.quarter == quarters[0]:
+        raise ValidationError(
+            _("Quý %(q)s là quý đầu tiên của kế hoạch năm %(y)s nên không có quý trước để sao chép.")
+            % {"q": quarter_name(reg.quarter), "y": reg.plan.year}
+        )
+    if reg.status == Registration.Status.SUBMITTED:
+        raise ValidationError(
+            _("Bản đăng ký đang chờ phê duyệt nên chưa thêm được đợt mới. Hãy chờ kết quả phê duyệt.")
+        )
+    previous = reg.quarter - 1
+    source = list(
+        Trip.objects.filter(
+            registration__plan=reg.plan, registration__person=reg.person, registration__quarter=previous
+        )
+        .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+        .select_related("category")
+        .order_by("start", "pk")
+    )
+    if not source:
+        raise ValidationError(
+            _("Quý %(q)s chưa có đợt nào để sao chép. Hãy thêm đợt đi trực tiếp.") % {"q": quarter_name(previous)}
+        )
+    existing = set(
+        reg.trips.exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]).values_list(
+            "category_id", "start", "end", "location"
+        )
+    )
+    added, skipped = [], []
+    with transaction.atomic():
+        for old in source:
+            start = _plus_months(old.start, 3)
+            end = start + (old.end - old.start)
+            label = _("Đợt %(s)s – %(e)s") % {"s": format_date(start), "e": format_date(end)}
+            if (old.category_id, start, end, old.location.strip()) in existing:
+                skipped.append(_("%(l)s: đã có trong bản đăng ký này.") % {"l": label})
+                continue
+            data = replace(trip_input(old), start=start, end=end, travel_order="")
+            try:
+                trip, _warnings = add_line(actor=actor, registration=reg, data=data)
+            except ValidationError as exc:
+                msgs = (
+                    [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
+                )
+                skipped.append(_("%(l)s: không sao chép được — %(m)s") % {"l": label, "m": " ".join(msgs)})
+            else:
+                added.append(trip)
+                existing.add((old.category_id, start, end, old.location.strip()))
+    return added, skipped
 
 
 # Transitions ----------------------------------------------------------------------------
@@ -449,7 +507,14 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
     }
 
 
-TRIP_ACTIONS = ("change_requested", "cancel_requested", "changed", "cancelled", "change_rejected")
+TRIP_ACTIONS = (
+    "change_requested",
+    "cancel_requested",
+    "changed",
+    "cancelled",
+    "change_rejected",
+    "change_withdrawn",
+)
 
 
 def registration_history(registration: Registration):

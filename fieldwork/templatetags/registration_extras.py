@@ -19,6 +19,7 @@ ACTIONS = {
     "changed": _("Phê duyệt thay đổi đợt"),
     "cancelled": _("Phê duyệt hủy đợt"),
     "change_rejected": _("Không phê duyệt đề nghị"),
+    "change_withdrawn": _("Rút đề nghị"),
 }
 STATES = {
     "registration": dict(Registration.Status.choices),
@@ -35,6 +36,7 @@ BADGES = {
     "cancelled": "dark",
     "rejected": "dark",
     "pending": "warning",
+    "withdrawn": "secondary",
 }
 
 
@@ -71,3 +73,12 @@ def badge(status):
 def roman(quarter):
     """Quarter numbers are written in Roman numerals in the forms: quý I … IV."""
     return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(quarter, quarter)
+
+
+@register.simple_tag
+def page_query(request, param, number):
+    """The current query string with one list's page number replaced: the inbox's three lists
+    page independently (?page=, ?cr_page=, ?dp_page=) and keep the filters."""
+    query = request.GET.copy()
+    query[param] = number
+    return query.urlencode()

@@ -113,6 +113,7 @@ def _detail_context(request, plan, quarter, registration, form):
         "years": plan_years(request),
         "downloads": template_exists("reports/_download_buttons.html"),
         "action_url": service.quarter_url(plan, quarter),
+        "previous_quarter": service.quarter_name(quarter - 1) if quarter > service.plan_quarters(plan)[0] else None,
         "validate_url": reverse("fieldwork:registration_validate", args=[quarter]),
     }
 
@@ -219,6 +220,36 @@ def registration_submit(request, quarter):
             messages.success(request, _("Bản đăng ký đã được ghi nhận (tự xác nhận)."))
         else:
             messages.success(request, _("Đã gửi bản đăng ký để phê duyệt. Bạn sẽ nhận được thông báo khi có kết quả."))
+    return redirect(_quarter_url(plan, quarter))
+
+
+@login_required
+@write_view
+@require_POST
+def registration_copy_previous(request, quarter):
+    """Start a quarter from the previous one: its lines three months later, as drafts."""
+    plan = pick_plan(request)
+    check_quarter(plan, quarter)
+    try:
+        registration = service.registration_for(person=request.user, plan=plan, quarter=quarter)
+        added, skipped = service.copy_previous_quarter(actor=request.user, registration=registration)
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    else:
+        if added:
+            messages.success(
+                request,
+                _(
+                    "Đã sao chép %(n)s đợt từ quý %(p)s (dời 3 tháng) vào bản đăng ký, chưa gửi. "
+                    "Hãy xem lại ngày, số ngày và địa điểm trước khi gửi."
+                )
+                % {"n": len(added), "p": service.quarter_name(quarter - 1)},
+            )
+        else:
+            messages.warning(request, _("Không sao chép được đợt nào."))
+        for m in skipped:
+            messages.warning(request, m)
     return redirect(_quarter_url(plan, quarter))
 
 
@@ -355,6 +386,32 @@ def trip_cancel_request(request, pk):
             "quarter_name": service.quarter_name(trip.registration.quarter),
         },
     )
+
+
+@login_required
+@write_view
+@require_POST
+def change_request_withdraw(request, pk):
+    """The cadre takes back their own pending change or cancel request."""
+    cr = get_object_or_404(
+        ChangeRequest.objects.select_related("trip__person", "trip__registration__plan"),
+        pk=pk,
+        trip__person__organization_id=org_id(request),
+    )
+    if cr.trip.person_id != request.user.pk:
+        raise PermissionDenied  # a colleague or the approver: not theirs to withdraw
+    try:
+        changes.withdraw_change(actor=request.user, change_request=cr)
+    except service.StaleVersion as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for m in error_messages(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã rút đề nghị. Đợt đi giữ nguyên như đã phê duyệt."))
+    if cr.trip.registration_id:
+        return redirect(service.own_registration_url(cr.trip.registration))
+    return redirect("fieldwork:registrations")
 
 
 @login_required

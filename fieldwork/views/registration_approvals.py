@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +24,16 @@ from fieldwork.models import Category, ChangeRequest, DepartmentPlan, Registrati
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
 
-from .registration_common import PAGE_SIZE, add_errors, error_messages, int_or, org_id, template_exists, write_view
+from .registration_common import (
+    PAGE_SIZE,
+    add_errors,
+    error_messages,
+    int_or,
+    org_id,
+    plan_years,
+    template_exists,
+    write_view,
+)
 
 
 def _registration(request, pk) -> Registration:
@@ -141,7 +152,16 @@ def registration_return(request, pk):
     return _decide(request, pk, approve=False)
 
 
-def _inbox(request):
+INBOX_PAGES = {"registrations": "page", "changes": "cr_page", "department_plans": "dp_page"}
+
+
+def _quarter_months(quarter: int) -> tuple[int, int]:
+    return 3 * quarter - 2, 3 * quarter
+
+
+def _inbox(request, *, department=None, year=None, quarter=None):
+    """The three lists waiting for this approver, filtered; each list is complete (the rule of
+    who approves whom is applied in Python: DOMAIN.md §2 tells the Secretary by position)."""
     user = request.user
     oid = org_id(request)
     regs = (
@@ -165,20 +185,24 @@ def _inbox(request):
     if not rules.is_standing(user):  # a head approves only the department's cadres
         regs = regs.filter(person__department_id=user.department_id)
         crs = crs.filter(trip__person__department_id=user.department_id)
-    department = int_or(request.GET.get("department"))
-    year = int_or(request.GET.get("year"))
     if department:
         regs = regs.filter(person__department_id=department)
         crs = crs.filter(trip__person__department_id=department)
     if year:
         regs = regs.filter(plan__year=year)
         crs = crs.filter(trip__plan__year=year)
+    if quarter:
+        first, last = _quarter_months(quarter)
+        regs = regs.filter(quarter=quarter)
+        # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
+        crs = crs.filter(trip__start__month__gte=first, trip__start__month__lte=last)
     regs = [r for r in regs if rules.can_approve_registration(user, r)]
     crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]
     dps = []
     if rules.is_standing(user):
         qs = (
             DepartmentPlan.objects.filter(department__organization_id=oid, status=DepartmentPlan.Status.SUBMITTED)
+            .exclude(submitted_by=user)  # nobody approves their own
             .select_related("department", "plan", "submitted_by")
             .order_by("submitted_at", "pk")
         )
@@ -186,40 +210,57 @@ def _inbox(request):
             qs = qs.filter(department_id=department)
         if year:
             qs = qs.filter(plan__year=year)
-        dps = [d for d in qs if d.submitted_by_id != user.pk]
-    return regs, crs, dps, department, year
+        if quarter:
+            qs = qs.filter(quarter=quarter)
+        dps = list(qs)
+    return regs, crs, dps
 
 
 @login_required
 @require_GET
 def approvals(request):
-    """Everything waiting for this approver: registrations, change requests, department plans."""
+    """Everything waiting for this approver: registrations, change requests, department plans.
+    Each list pages on its own (?page=, ?cr_page=, ?dp_page=); the filters apply to all three."""
     user = request.user
     if not (rules.is_head(user) or rules.is_standing(user)):
         raise PermissionDenied
-    regs, crs, dps, department, year = _inbox(request)
+    department = int_or(request.GET.get("department")) if rules.is_standing(user) else None
+    year = int_or(request.GET.get("year"))
+    quarter = int_or(request.GET.get("quarter"))
+    quarter = quarter if quarter in (1, 2, 3, 4) else None
+    regs, crs, dps = _inbox(request, department=department, year=year, quarter=quarter)
+    reg_page = Paginator(regs, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["registrations"]))
+    cr_page = Paginator(crs, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["changes"]))
+    dp_page = Paginator(dps, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["department_plans"]))
+    shown = list(cr_page.object_list)
     cats = {}
-    if crs:
-        for c in Category.objects.filter(plan_id__in={c.trip.plan_id for c in crs}):
+    if shown:
+        for c in Category.objects.filter(plan_id__in={c.trip.plan_id for c in shown}):
             cats[(c.plan_id, c.code)] = c
-    for c in crs:
+    for c in shown:
         c.readable = _readable(c, cats)
-    reg_page = Paginator(regs, PAGE_SIZE).get_page(request.GET.get("page"))
-    departments = Department.objects.filter(organization_id=org_id(request), is_active=True).order_by("name")
+    departments = (
+        Department.objects.filter(organization_id=org_id(request), is_active=True).order_by("name")
+        if rules.is_standing(user)
+        else []
+    )
     return render(
         request,
         "fieldwork/registration/approvals.html",
         {
             "page": reg_page,
-            "change_requests": crs,
-            "department_plans": dps,
-            "departments": departments if rules.is_standing(user) else [],
+            "cr_page": cr_page,
+            "dp_page": dp_page,
+            "page_params": INBOX_PAGES,
+            "departments": departments,
             "department": department,
             "year": year,
-            "years": sorted(
-                {r.plan.year for r in regs} | {c.trip.plan.year for c in crs} | {d.plan.year for d in dps}, reverse=True
-            ),
+            "years": plan_years(request),
+            "quarter": quarter,
+            "quarters": [(q, service.quarter_name(q)) for q in (1, 2, 3, 4)],
+            "filtered": bool(department or year or quarter),
             "total": len(regs) + len(crs) + len(dps),
+            "show_department_plans": rules.is_standing(user),
         },
     )
 
@@ -241,6 +282,14 @@ def _readable(cr, cats):
     }
 
 
+def _inbox_url(request) -> str:
+    """Back to the inbox on the same filters and pages the decider was looking at."""
+    back = QueryDict(request.POST.get("back", ""))
+    keep = {k: back[k] for k in ("department", "year", "quarter", *INBOX_PAGES.values()) if back.get(k, "").isdigit()}
+    url = reverse("fieldwork:approvals")
+    return f"{url}?{urlencode(keep)}" if keep else url
+
+
 @login_required
 @write_view
 @require_POST
@@ -253,7 +302,7 @@ def change_request_decide(request, pk):
     action = request.POST.get("action")
     if action not in ("approve", "reject"):
         messages.error(request, _("Hãy chọn phê duyệt hoặc không phê duyệt."))
-        return redirect("fieldwork:approvals")
+        return redirect(_inbox_url(request))
     try:
         changes.decide_change(
             actor=request.user, change_request=cr, approve=action == "approve", comment=request.POST.get("comment", "")
@@ -270,4 +319,4 @@ def change_request_decide(request, pk):
             messages.success(
                 request, _("Đã không phê duyệt đề nghị của %(n)s, kèm lý do.") % {"n": cr.trip.person.full_name}
             )
-    return redirect("fieldwork:approvals")
+    return redirect(_inbox_url(request))

@@ -1,0 +1,31 @@
+"""Who approves whom (DOMAIN.md §2), in one place for registrations (issue 5) and for
+confirming reported trips (issue 6).
+
+The routing itself is `accounts.rules.approver_kind` / `can_approve_for`; this module only
+finds the people the rule allows, so a change of the rule changes every notification too.
+"""
+
+from __future__ import annotations
+
+from accounts import rules
+from accounts.models import Role, User
+
+
+def approvers_of(person: User) -> list[User]:
+    """The active users who may approve `person`'s registrations and confirm their trips:
+    the head(s) of the cadre's department; a Standing Committee member for a head; the
+    Secretary for a Standing Committee member; nobody for the Secretary (self-certified)."""
+    kind = rules.approver_kind(person)
+    if kind == "self":
+        return []
+    qs = User.objects.filter(organization_id=person.organization_id, is_active=True).exclude(pk=person.pk)
+    if kind == "head":
+        qs = qs.filter(roles__code=Role.HEAD, department_id=person.department_id)
+    else:  # "standing" and "secretary": the Secretary is a Standing Committee member (User.is_secretary)
+        qs = qs.filter(roles__code=Role.STANDING)
+    # The rule has the last word (e.g. the Secretary is told apart by position, not by role).
+    return [
+        u
+        for u in qs.distinct().order_by("sort_key", "email").prefetch_related("roles")
+        if rules.can_approve_for(u, person)
+    ]
