@@ -26,9 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.vietnamese import format_days, format_period, nfc
 from fieldwork.models import Plan, Trip, TripAttachment
+from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
 from fieldwork.services.trips import TripInput, validate_trip
 
@@ -53,20 +54,6 @@ class ReportInput:
     results: str
     shortcomings: str = ""
     proposals: str = ""
-
-
-def approvers_of(person: User) -> list[User]:
-    """Who confirms this person's trips (DOMAIN.md §2 routing, accounts.rules.can_approve_for)."""
-    kind = rules.approver_kind(person)
-    if kind == "self":
-        return []
-    qs = User.objects.filter(organization_id=person.organization_id, is_active=True).exclude(pk=person.pk)
-    if kind == "head":
-        qs = qs.filter(roles__code=Role.HEAD, department_id=person.department_id)
-    else:
-        qs = qs.filter(roles__code=Role.STANDING)
-    qs = qs.distinct().prefetch_related("roles")
-    return [u for u in qs if rules.can_approve_for(u, person)]
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
