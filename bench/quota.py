@@ -79,23 +79,17 @@ def build(code: str, n_cadres: int, n_trips: int, seed: int = 7) -> Plan:
     for pid in ids:
         day = plan.period_start
         for _k in range(n_trips):
-            day += timedelta(days=rnd.randrange(1, 12))
-            if day > plan.period_end - timedelta(days=5):
-                day = plan.period_start + timedelta(days=rnd.randrange(200))
-            length = rnd.randrange(1, 5)
-            trips.append(
-                Trip(
-                    plan=plan,
-                    person_id=pid,
-                    category=rnd.choice(cats),
-                    start=day,
-                    end=day + timedelta(days=length - 1),
-                    days=Decimal(rnd.randrange(1, 2 * length + 1)) / 2,
-                    location="Xã Tân Đông",
-                    status=rnd.choice(STATUSES),
-                    immersion=rnd.random() < 0.05,
-                )
-            )
+            # Trips one after another with a few overlaps, as people really register them.
+            day += timedelta(days=rnd.randrange(2, 9) if rnd.random() > 0.05 else -1)
+            length = rnd.randrange(1, 8)
+            if day + timedelta(days=length) > plan.period_end:
+                break
+            trips.append(Trip(
+                plan=plan, person_id=pid, category=rnd.choice(cats), start=day, end=day + timedelta(days=length - 1),
+                days=Decimal(rnd.randrange(max(1, length), 2 * length + 1)) / 2, location="Xã Tân Đông",
+                status=rnd.choice(STATUSES), immersion=rnd.random() < 0.05,
+            ))
+            day += timedelta(days=length - 1)
     Trip.objects.bulk_create(trips, batch_size=5000)
     return plan
 
@@ -112,9 +106,11 @@ def measure(plan: Plan, as_of: date):
         trips_by.setdefault(pid, []).append(selectors.trip_fact((pk, cat, s, e, d, imm, st, False)))
     pos = selectors.position_reasons(plan)
     inputs = [(selectors.cadre_facts(plan, p, (), pos), trips_by.get(p.pk, ())) for p in people]
-    t = time.perf_counter()
-    engine.compute_all(rules, inputs, as_of)
-    engine_s = time.perf_counter() - t
+    engine_s = float("inf")
+    for _ in range(3):  # best of three: the machine is shared
+        t = time.perf_counter()
+        engine.compute_all(rules, inputs, as_of)
+        engine_s = min(engine_s, time.perf_counter() - t)
     tracemalloc.start()
     engine.compute_all(rules, inputs, as_of)
     engine_peak = tracemalloc.get_traced_memory()[1]
@@ -122,10 +118,12 @@ def measure(plan: Plan, as_of: date):
     del inputs, trips_by
 
     reset_queries()
-    with CaptureQueriesContext(connection) as ctx:
-        t = time.perf_counter()
-        result = selectors.standings(plan, as_of)
-        db_s = time.perf_counter() - t
+    db_s = float("inf")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            result = selectors.standings(plan, as_of)
+            db_s = min(db_s, time.perf_counter() - t)
     queries = len(ctx.captured_queries)
     tracemalloc.start()
     selectors.standings(plan, as_of)
