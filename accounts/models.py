@@ -92,9 +92,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="people", null=True, blank=True
     )
-    department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
-    )
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, related_name="members", null=True, blank=True)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     group_code = models.CharField(_("đối tượng"), max_length=20, blank=True)
     active_from = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
@@ -185,3 +183,6 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text

@@ -174,8 +174,10 @@ def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
 def can_view_report_job(user, job) -> bool:
     if not same_org(user, job.organization_id):
         return False
-    return job.requested_by_id == user.pk or has(user, Role.BOARD, Role.ADMIN) or (
-        job.kind == "compliance" and sees_whole_organization(user)
+    return (
+        job.requested_by_id == user.pk
+        or has(user, Role.BOARD, Role.ADMIN)
+        or (job.kind == "compliance" and sees_whole_organization(user))
     )
 
 
@@ -197,10 +199,37 @@ def can_view_exemption(user, exemption) -> bool:
 
 
 def can_revoke_exemption(user, exemption) -> bool:
-    return (same_org(user, exemption.person.organization_id) and has(user, Role.BOARD, Role.ADMIN, Role.STANDING)
-            and exemption.person_id != user.pk and not is_read_only(user))
+    return (
+        same_org(user, exemption.person.organization_id)
+        and has(user, Role.BOARD, Role.ADMIN, Role.STANDING)
+        and exemption.person_id != user.pk
+        and not is_read_only(user)
+    )
 
 
 def can_view_standings(user) -> bool:
     """The table of every cadre's standing: whole organization, or a head's own department."""
     return sees_whole_organization(user) or is_head(user)
+
+
+# Own fieldwork (decision of the lead) ----------------------------------------------------------
+def is_subject_cadre(user) -> bool:
+    """A cadre the 1+2 rule applies to: the cadre role and a group (2.1, 2.2, 2.3)."""
+    return has(user, Role.CADRE) and bool(getattr(user, "group_code", ""))
+
+
+def can_act_on_own_fieldwork(user) -> bool:
+    """Register, submit, change, cancel and report one's OWN trips (with their attachments) and
+    reset one's own calendar link. The Inspection Committee changes nothing of other people or of
+    the organization, but a member who is also a cadre subject to the rule does their own
+    fieldwork like any cadre. Whether the object is the user's own is checked by
+    can_edit_registration / can_edit_trip."""
+    return bool(user and user.is_authenticated and user.is_active) and (
+        not is_read_only(user) or is_subject_cadre(user)
+    )
+
+
+def is_approver(user) -> bool:
+    """Has an approval inbox (registrations, change requests, reported trips to confirm): a
+    department's head or a Standing Committee member (DOMAIN.md §2)."""
+    return bool(is_head(user) or is_standing(user))

@@ -84,11 +84,19 @@ def build(code: str, n_cadres: int, n_trips: int, seed: int = 7) -> Plan:
             length = rnd.randrange(1, 8)
             if day + timedelta(days=length) > plan.period_end:
                 break
-            trips.append(Trip(
-                plan=plan, person_id=pid, category=rnd.choice(cats), start=day, end=day + timedelta(days=length - 1),
-                days=Decimal(rnd.randrange(max(1, length), 2 * length + 1)) / 2, location="Xã Tân Đông",
-                status=rnd.choice(STATUSES), immersion=rnd.random() < 0.05,
-            ))
+            trips.append(
+                Trip(
+                    plan=plan,
+                    person_id=pid,
+                    category=rnd.choice(cats),
+                    start=day,
+                    end=day + timedelta(days=length - 1),
+                    days=Decimal(rnd.randrange(max(1, length), 2 * length + 1)) / 2,
+                    location="Xã Tân Đông",
+                    status=rnd.choice(STATUSES),
+                    immersion=rnd.random() < 0.05,
+                )
+            )
             day += timedelta(days=length - 1)
     Trip.objects.bulk_create(trips, batch_size=5000)
     return plan

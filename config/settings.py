@@ -5,10 +5,9 @@ folder and Celery in eager mode (tasks run in-process). Set DATABASE_URL and
 CELERY_BROKER_URL to run on PostgreSQL and Redis with real workers.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
-
-import sys
 
 import environ
 from django.utils.translation import gettext_lazy as _

@@ -139,9 +139,7 @@ class Exemption(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     document = models.FileField(_("văn bản kèm theo"), upload_to=exemption_upload_to, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -152,6 +150,9 @@ class Exemption(models.Model):
         verbose_name = _("miễn thực hiện")
         verbose_name_plural = _("miễn thực hiện")
         ordering = ["-start"]
+
+    def __str__(self):
+        return f"Exemption {self.pk} ({self.status})"
 
 
 class Registration(models.Model):
@@ -179,9 +180,10 @@ class Registration(models.Model):
     class Meta:
         verbose_name = _("bản đăng ký")
         verbose_name_plural = _("bản đăng ký")
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "person", "quarter"], name="uniq_registration_quarter")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "person", "quarter"], name="uniq_registration_quarter")]
+
+    def __str__(self):
+        return f"Registration {self.pk}: person {self.person_id}, quarter {self.quarter} ({self.status})"
 
 
 def attachment_upload_to(instance, filename):
@@ -244,7 +246,9 @@ class Trip(models.Model):
         verbose_name_plural = _("đợt đi cơ sở")
         ordering = ["start", "id"]
         indexes = [models.Index(fields=["plan", "person"]), models.Index(fields=["plan", "start"])]
-        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="trip_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="trip_end_after_start")
+        ]
 
     def __str__(self):
         return f"{self.category.code} {self.location} {self.start:%d/%m/%Y}"
@@ -284,6 +288,9 @@ class ChangeRequest(models.Model):
     class Meta:
         ordering = ["-requested_at"]
 
+    def __str__(self):
+        return f"ChangeRequest {self.pk}: {self.kind} of trip {self.trip_id} ({self.status})"
+
 
 class TripAttachment(models.Model):
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="attachments")
@@ -292,6 +299,9 @@ class TripAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.original_name
 
 
 class DepartmentPlan(models.Model):
@@ -319,9 +329,10 @@ class DepartmentPlan(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "department", "quarter"], name="uniq_department_plan")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "department", "quarter"], name="uniq_department_plan")]
+
+    def __str__(self):
+        return f"DepartmentPlan {self.pk}: department {self.department_id}, quarter {self.quarter} ({self.status})"
 
 
 class QuarterReport(models.Model):
@@ -343,9 +354,10 @@ class QuarterReport(models.Model):
     late = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "department", "quarter"], name="uniq_quarter_report")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "department", "quarter"], name="uniq_quarter_report")]
+
+    def __str__(self):
+        return f"QuarterReport {self.pk}: department {self.department_id}, quarter {self.quarter}"
 
 
 class HistoryEntry(models.Model):
@@ -364,3 +376,6 @@ class HistoryEntry(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.object_type} {self.object_id}: {self.action}"

@@ -99,8 +99,14 @@ def cadre_facts(plan: Plan, person: User, exemptions, pos_reasons) -> engine.Cad
 def trip_fact(row) -> engine.TripFact:
     pk, cat, start, end, days, immersion, status, late = row
     return engine.TripFact(
-        key=pk, category_code=cat, start=start, end=end, days=days, immersion=immersion,
-        status=TRIP_STATUS_TO_ENGINE[status], late=late,
+        key=pk,
+        category_code=cat,
+        start=start,
+        end=end,
+        days=days,
+        immersion=immersion,
+        status=TRIP_STATUS_TO_ENGINE[status],
+        late=late,
     )
 
 
@@ -153,7 +159,9 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     people_list = list(people_qs)
     ids = [p.pk for p in people_list]
     ex_by_person = defaultdict(list)
-    ex_qs = Exemption.objects.filter(status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start)
+    ex_qs = Exemption.objects.filter(
+        status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start
+    )
     if people is not None:
         ex_qs = ex_qs.filter(person_id__in=ids)
     else:
@@ -171,7 +179,10 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     if extra_trips:
         for pid, facts in extra_trips.items():
             trips_by_person[pid].extend(facts)
-    inputs = [(cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons), trips_by_person.get(p.pk, ())) for p in people_list]
+    inputs = [
+        (cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons), trips_by_person.get(p.pk, ()))
+        for p in people_list
+    ]
     return rules, people_list, inputs
 
 
@@ -202,7 +213,9 @@ class _DateCache(dict):
 
 def standing_for(plan: Plan, person: User, as_of: date, extra_trips=None) -> engine.Standing:
     rows = standings(
-        plan, as_of, people=User.objects.filter(pk=person.pk).select_related("department"),
+        plan,
+        as_of,
+        people=User.objects.filter(pk=person.pk).select_related("department"),
         extra_trips={person.pk: extra_trips} if extra_trips else None,
     )
     return rows[0].standing
@@ -238,20 +251,30 @@ def plan_affected(plan: Plan) -> PlanAffected:
     known = {g.code for g in groups}
     holders = defaultdict(list)
     pos = position_reasons(plan)
-    active = (User.objects.filter(organization_id=plan.organization_id, is_active=True).exclude(position="")
-              .select_related("department").order_by("sort_key", "email"))
+    active = (
+        User.objects.filter(organization_id=plan.organization_id, is_active=True)
+        .exclude(position="")
+        .select_related("department")
+        .order_by("sort_key", "email")
+    )
     for p in active:
         code = pos.get(_norm(p.position))
         if code:
             holders[code].append(p)
     exemptions = defaultdict(list)
-    for ex in (Exemption.objects.filter(reason__plan=plan, status=Exemption.Status.APPROVED, start__lte=plan.period_end,
-                                        end__gte=plan.period_start)
-               .select_related("person__department").order_by("person__sort_key", "start")):
+    for ex in (
+        Exemption.objects.filter(
+            reason__plan=plan, status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start
+        )
+        .select_related("person__department")
+        .order_by("person__sort_key", "start")
+    ):
         exemptions[ex.reason_id].append(ex)
     return PlanAffected(
         groups=[(g, by_group.get(g.code, [])) for g in groups],
         position_reasons=[(r, holders.get(r.code, [])) for r in reasons if r.scope == ExemptionReason.Scope.POSITION],
-        individual_reasons=[(r, exemptions.get(r.pk, [])) for r in reasons if r.scope == ExemptionReason.Scope.INDIVIDUAL],
+        individual_reasons=[
+            (r, exemptions.get(r.pk, [])) for r in reasons if r.scope == ExemptionReason.Scope.INDIVIDUAL
+        ],
         without_group=[p for p in people if p.group_code not in known],
     )

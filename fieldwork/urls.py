@@ -4,4 +4,9 @@ from . import urls_people, urls_plans, urls_registration, urls_results
 
 app_name = "fieldwork"
 
-urlpatterns = [*urls_plans.urlpatterns, *urls_registration.urlpatterns, *urls_results.urlpatterns, *urls_people.urlpatterns]
+urlpatterns = [
+    *urls_plans.urlpatterns,
+    *urls_registration.urlpatterns,
+    *urls_results.urlpatterns,
+    *urls_people.urlpatterns,
+]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
+from fieldwork import uploads
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
 from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
@@ -113,7 +114,7 @@ def download(request, pk):
     path = services.file_of(job)
     if path is None:
         raise Http404(_("Báo cáo chưa sẵn sàng."))
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+    return uploads.attachment_response(path.open("rb"), filename=job.file_name)
 
 
 @login_required

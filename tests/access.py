@@ -16,7 +16,9 @@ def assert_access(client, url, *, allowed=(), forbidden=(), not_found=(), method
     for user in not_found:
         client.force_login(user)
         resp = getattr(client, method)(url, data or {})
-        assert resp.status_code == 404, f"{user.email} (other organization) should get 404 on {url}, got {resp.status_code}"
+        assert resp.status_code == 404, (
+            f"{user.email} (other organization) should get 404 on {url}, got {resp.status_code}"
+        )
     for user in allowed:
         client.force_login(user)
         resp = getattr(client, method)(url, data or {})

@@ -61,10 +61,29 @@ def make_plan(template: str = "tay-ninh-2023", org_code: str | None = None) -> P
     return plan
 
 
-def make_trip(plan: Plan, person: User, *, category: str = "1.1", start=date(2023, 3, 1), end=None, days="5",
-              status=Trip.Status.CONFIRMED, immersion=False, location="Xã Tân Đông", **extra) -> Trip:
+def make_trip(
+    plan: Plan,
+    person: User,
+    *,
+    category: str = "1.1",
+    start=date(2023, 3, 1),
+    end=None,
+    days="5",
+    status=Trip.Status.CONFIRMED,
+    immersion=False,
+    location="Xã Tân Đông",
+    **extra,
+) -> Trip:
     end = end or start
     return Trip.objects.create(
-        plan=plan, person=person, category=Category.objects.get(plan=plan, code=category), start=start, end=end,
-        days=Decimal(days), status=status, immersion=immersion, location=location, **extra,
+        plan=plan,
+        person=person,
+        category=Category.objects.get(plan=plan, code=category),
+        start=start,
+        end=end,
+        days=Decimal(days),
+        status=status,
+        immersion=immersion,
+        location=location,
+        **extra,
     )

@@ -28,7 +28,11 @@ def test_production_settings_pass_check_deploy():
     env.update(DJANGO_DEBUG="0", SECRET_KEY="k" * 60 + "-Zz9", ALLOWED_HOSTS="example.vn")
     proc = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
@@ -37,8 +41,18 @@ def test_production_settings_pass_check_deploy():
 def test_production_refuses_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "DJANGO_DEBUG", "SECRET_KEY")}
     env.update(DJANGO_DEBUG="0")
-    proc = subprocess.run([sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); django.setup()"],
-                          cwd="/", env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); django.setup()",
+        ],
+        cwd="/",
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode != 0
     assert "SECRET_KEY is required" in proc.stderr
 
@@ -69,7 +83,11 @@ def test_login_page_is_vietnamese_and_has_csp(client):
 
 
 def test_static_assets_are_vendored():
-    for rel in ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap/bootstrap.bundle.min.js", "vendor/htmx/htmx.min.js"):
+    for rel in (
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/htmx/htmx.min.js",
+    ):
         assert (ROOT / "static" / rel).stat().st_size > 10_000
     base = (ROOT / "templates" / "base.html").read_text()
     assert "http://" not in base and "https://" not in base, "no CDN"

@@ -9,7 +9,7 @@ from accounts.models import User
 from fieldwork.models import Exemption, ExemptionReason, Plan
 from fieldwork.services.exemptions import ExemptionInput, check_document
 
-from .plans import DateInput
+from .fields import DateInput
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -17,15 +17,9 @@ from accounts.vietnamese import format_days
 from fieldwork.models import ExemptionReason, Plan
 from fieldwork.services.plans import template_names
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from .fields import DateInput, WorkbookUploadForm
+
 _SPLIT = re.compile(r"[,;\n]+")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class OptionalDaysField(forms.CharField):
@@ -261,7 +255,7 @@ class PlanCreateForm(forms.Form):
         return ("template", value)
 
 
-class TripsUploadForm(forms.Form):
+class TripsUploadForm(WorkbookUploadForm):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) theo mẫu 3"),
         help_text=_(
@@ -271,19 +265,3 @@ class TripsUploadForm(forms.Form):
         ),
     )
     plan = forms.ModelChoiceField(label=_("Kế hoạch năm"), queryset=Plan.objects.none(), empty_label=None)
-
-    def __init__(self, *args, organization, default_plan=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.filter(organization=organization).order_by("-year")
-        if default_plan is not None:
-            self.fields["plan"].initial = default_plan.pk
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("Hãy chọn tệp Excel có đuôi .xlsx (Excel: Tệp → Lưu thành → Sổ làm việc Excel).")
-            )
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB: hãy bỏ các trang tính không cần thiết."))
-        return f

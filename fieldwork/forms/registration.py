@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.vietnamese import format_days
 from fieldwork import locations
 from fieldwork.models import Category, Plan, Registration, Trip
 from fieldwork.services.registrations import check_line_quarter
 from fieldwork.services.trips import TripInput
 
+from .fields import DateInput, DaysField, TripDatesMixin
+
 REQUIRED = {"required": _("Hãy điền mục này.")}
-
-
-class DaysField(forms.CharField):
-    """Days in half-day steps, typed "2,5" or "2.5" (DOMAIN.md §7.1)."""
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal | int):
-            return format_days(value)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        text = str(value or "").strip().replace(",", ".")
-        try:
-            days = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Hãy nhập số ngày, ví dụ 2 hoặc 2,5.")) from None
-        if not days.is_finite() or days <= 0 or (days * 2) % 1 != 0:
-            raise forms.ValidationError(_("Số ngày đi phải là số dương, theo bước nửa ngày (0,5; 1; 1,5 …)."))
-        return days
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _ward_attrs(trigger: str) -> dict:
@@ -55,8 +27,10 @@ def _ward_attrs(trigger: str) -> dict:
     }
 
 
-class TripLineForm(forms.Form):
+class TripLineForm(TripDatesMixin, forms.Form):
     """One line of mẫu 1: what, when, how many days, where."""
+
+    end_before_start = _("Ngày về phải bằng hoặc sau ngày đi.")
 
     category = forms.ModelChoiceField(
         label=_("Nội dung"),
@@ -139,9 +113,7 @@ class TripLineForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("Ngày về phải bằng hoặc sau ngày đi."))
+        start = data.get("start")
         if start and self.registration is not None:
             try:
                 check_line_quarter(self.registration, start)

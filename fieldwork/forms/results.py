@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.vietnamese import format_days
 from fieldwork.models import Category, Plan, Trip
 from fieldwork.services.results import check_upload
 from fieldwork.services.trips import TripInput
+
+from .fields import DateInput, DaysField, TripDatesMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,34 +39,7 @@ class MultipleFileField(forms.FileField):
         return out
 
 
-class DaysField(forms.CharField):
-    """Days in half-day steps, typed "2,5" or "2.5" (DOMAIN.md §7.1)."""
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal | int | float):
-            return format_days(value)
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        text = str(value or "").strip().replace(",", ".")
-        try:
-            days = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Hãy nhập số ngày, ví dụ 2 hoặc 2,5.")) from None
-        if days <= 0 or (days * 2) % 1 != 0:
-            raise forms.ValidationError(_("Số ngày đi phải là số dương, theo bước nửa ngày (0,5; 1; 1,5 …)."))
-        return days
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TripReportForm(forms.Form):
+class TripReportForm(TripDatesMixin, forms.Form):
     category = forms.ModelChoiceField(label=_("Nội dung"), queryset=Category.objects.none())
     content = forms.CharField(
         label=_("Cụ thể nội dung đi cơ sở"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -113,13 +86,6 @@ class TripReportForm(forms.Form):
         self.plan = plan
         self.trip = trip
         self.fields["category"].queryset = Category.objects.filter(plan=plan)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
-        return data
 
     def report_input(self):
         from fieldwork.services.results import ReportInput

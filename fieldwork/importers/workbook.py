@@ -64,7 +64,14 @@ class Sheet:
     rows: list[Row]
 
 
-def open_sheet(fileobj: IO[bytes] | str, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], *, anchor: str = "Họ và tên", prefix_columns: dict[str, str] | None = None) -> Sheet:
+def open_sheet(
+    fileobj: IO[bytes] | str,
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    *,
+    anchor: str = "Họ và tên",
+    prefix_columns: dict[str, str] | None = None,
+) -> Sheet:
     """Read the first sheet. `columns` maps a canonical key to accepted header spellings
     (compared with header_key); `prefix_columns` maps a key to a header prefix (e.g. the
     long results header "Nêu khái quát …"). Raises ImportFailed for unreadable files or
@@ -72,7 +79,9 @@ def open_sheet(fileobj: IO[bytes] | str, columns: dict[str, tuple[str, ...]], re
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFailed([RowError(_("Tệp"), None, None, _("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ."))]) from exc
+        raise ImportFailed(
+            [RowError(_("Tệp"), None, None, _("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ."))]
+        ) from exc
     ws = wb.worksheets[0]
     title = ws.title
     rows = list(ws.iter_rows(values_only=True))
@@ -84,7 +93,9 @@ def open_sheet(fileobj: IO[bytes] | str, columns: dict[str, tuple[str, ...]], re
             header_idx = i
             break
     if header_idx is None:
-        raise ImportFailed([RowError(title, None, None, _("Không tìm thấy dòng tiêu đề có cột “%(h)s”.") % {"h": anchor})])
+        raise ImportFailed(
+            [RowError(title, None, None, _("Không tìm thấy dòng tiêu đề có cột “%(h)s”.") % {"h": anchor})]
+        )
     wanted = {header_key(s): key for key, spellings in columns.items() for s in spellings}
     prefixes = {header_key(p): key for key, p in (prefix_columns or {}).items()}
     col_of: dict[str, int] = {}
@@ -100,7 +111,9 @@ def open_sheet(fileobj: IO[bytes] | str, columns: dict[str, tuple[str, ...]], re
     missing = [k for k in required if k not in col_of]
     if missing:
         names = ", ".join(f"“{columns[k][0] if k in columns else (prefix_columns or {}).get(k, k)}”" for k in missing)
-        raise ImportFailed([RowError(title, header_idx + 1, None, _("Thiếu cột bắt buộc: %(cols)s.") % {"cols": names})])
+        raise ImportFailed(
+            [RowError(title, header_idx + 1, None, _("Thiếu cột bắt buộc: %(cols)s.") % {"cols": names})]
+        )
     out = []
     for i in range(header_idx + 1, len(rows)):
         r = rows[i]

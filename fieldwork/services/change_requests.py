@@ -28,6 +28,7 @@ from fieldwork.services.history import notify, record
 from fieldwork.services.registrations import (
     StaleVersion,
     check_line_quarter,
+    check_own_writer,
     check_writer,
     line_fields,
     own_registration_url,
@@ -66,7 +67,7 @@ def input_of(plan: Plan, proposed: dict) -> TripInput:
 
 
 def _changeable(actor: User, trip: Trip) -> Trip:
-    check_writer(actor)
+    check_own_writer(actor)
     current = (
         Trip.objects.select_for_update(of=("self",))
         .select_related("plan", "person", "registration__plan", "category")
@@ -233,7 +234,7 @@ def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> 
     not the approver: the approver rejects instead)."""
     now = now or timezone.now()
     with transaction.atomic():
-        check_writer(actor)
+        check_own_writer(actor)
         cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
         trip = Trip.objects.select_related("person", "registration__plan").get(pk=cr.trip_id)
         if not rules.can_edit_trip(actor, trip) or (cr.requested_by_id not in (None, actor.pk)):

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +24,10 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import Department, Role, User
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
+from fieldwork.quarters import quarter_bounds, quarter_name
 from fieldwork.selectors import cadre_people
 from fieldwork.services.history import notify, record
-from fieldwork.services.registrations import StaleVersion, quarter_bounds, quarter_name
+from fieldwork.services.transitions import check_version, update_versioned
 
 # Lines that appear in mẫu 2: registered trips once approved, whatever happened next
 # (DOMAIN.md §8: "registered (planned) trips of the quarter, not imported results").
@@ -158,10 +158,9 @@ def submit(*, actor: User, plan: Plan, department: Department, quarter: int, ver
     with transaction.atomic():
         dp, _created = DepartmentPlan.objects.get_or_create(plan=plan, department=department, quarter=quarter)
         dp = DepartmentPlan.objects.select_for_update().get(pk=dp.pk)
-        if dp.version != version:
-            raise StaleVersion(
-                _("Kế hoạch của ban vừa được xử lý ở nơi khác. Trang đã được tải lại với trạng thái mới nhất.")
-            )
+        check_version(
+            dp, version, _("Kế hoạch của ban vừa được xử lý ở nơi khác. Trang đã được tải lại với trạng thái mới nhất.")
+        )
         if dp.status not in (DepartmentPlan.Status.DRAFT, DepartmentPlan.Status.RETURNED):
             raise ValidationError(_("Kế hoạch của ban đã được gửi (%(s)s).") % {"s": dp.get_status_display()})
         if not planned_lines(plan, department, quarter).exists():
@@ -184,14 +183,14 @@ def submit(*, actor: User, plan: Plan, department: Department, quarter: int, ver
                 )
                 % {"names": ", ".join(waiting)}
             )
-        if not DepartmentPlan.objects.filter(pk=dp.pk, version=version).update(
+        update_versioned(
+            dp,
+            version=version,
             status=DepartmentPlan.Status.SUBMITTED,
-            version=F("version") + 1,
             submitted_by=actor,
             submitted_at=now,
             comment="",
-        ):
-            raise StaleVersion()
+        )
         record(
             dp,
             actor=actor,
@@ -228,12 +227,14 @@ def decide(
             or dp.submitted_by_id == actor.pk
         ):
             raise PermissionDenied  # nobody approves their own
-        if dp.version != version:
-            raise StaleVersion(
-                _(
-                    "Kế hoạch của ban đã được người khác xử lý trong lúc bạn đang xem. Trang đã được tải lại với trạng thái mới nhất; nội dung bạn đã nhập vẫn được giữ."
-                )
-            )
+        check_version(
+            dp,
+            version,
+            _(
+                "Kế hoạch của ban đã được người khác xử lý trong lúc bạn đang xem. Trang đã được tải lại với "
+                "trạng thái mới nhất; nội dung bạn đã nhập vẫn được giữ."
+            ),
+        )
         if dp.status != DepartmentPlan.Status.SUBMITTED:
             raise ValidationError(
                 _("Chỉ phê duyệt hoặc trả lại được kế hoạch đang chờ phê duyệt (hiện tại: %(s)s).")
@@ -242,14 +243,15 @@ def decide(
         if not approve and not comment:
             raise ValidationError({"comment": [_("Hãy ghi lý do trả lại để ban biết cần sửa gì.")]})
         to_state = DepartmentPlan.Status.APPROVED if approve else DepartmentPlan.Status.RETURNED
-        if not DepartmentPlan.objects.filter(pk=dp.pk, version=version, status=DepartmentPlan.Status.SUBMITTED).update(
+        update_versioned(
+            dp,
+            version=version,
+            from_status=DepartmentPlan.Status.SUBMITTED,
             status=to_state,
-            version=F("version") + 1,
             decided_by=actor,
             decided_at=now,
             comment=comment,
-        ):
-            raise StaleVersion()
+        )
         record(
             dp,
             actor=actor,

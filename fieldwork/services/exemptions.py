@@ -22,41 +22,21 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import Role, User
 from accounts.vietnamese import format_date, format_days
+from fieldwork import uploads
 from fieldwork.models import Exemption, ExemptionReason
 from fieldwork.services.history import notify, record
-
-# Magic bytes of the only document formats kept: a scanned decision (PDF) or a photo of it.
-# The declared content type and the file name of an upload are never trusted.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
-CONTENT_TYPES = {ext: ctype for _magic, ctype, ext in SIGNATURES}
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, ext in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    return None
 
 
 def check_document(upload) -> str:
     """The extension to store an acceptable document under; a Vietnamese ValidationError otherwise."""
-    limit = settings.MAX_ATTACHMENT_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("Văn bản lớn hơn giới hạn %(mb)s MB: hãy quét lại với độ phân giải thấp hơn.")
-            % {"mb": format_days(limit // (1024 * 1024))}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationError(_("Văn bản kèm theo phải là tệp PDF, ảnh JPEG hoặc PNG."))
-    return kind[1]
+    _content_type, ext = uploads.check_upload(
+        upload,
+        signatures=uploads.DOCUMENT_SIGNATURES,
+        too_large_message=_("Văn bản lớn hơn giới hạn %(mb)s MB: hãy quét lại với độ phân giải thấp hơn.")
+        % {"mb": format_days(settings.MAX_ATTACHMENT_BYTES // (1024 * 1024))},
+        wrong_type_message=_("Văn bản kèm theo phải là tệp PDF, ảnh JPEG hoặc PNG."),
+    )
+    return ext
 
 
 @dataclass

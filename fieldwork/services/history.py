@@ -10,7 +10,17 @@ from accounts.models import Notification
 from fieldwork.models import HistoryEntry
 
 
-def record(obj, *, actor, action: str, from_state: str = "", to_state: str = "", comment: str = "", object_type: str | None = None, organization_id=None):
+def record(
+    obj,
+    *,
+    actor,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    object_type: str | None = None,
+    organization_id=None,
+):
     org_id = organization_id
     if org_id is None:
         person = getattr(obj, "person", None)
@@ -33,7 +43,9 @@ def record(obj, *, actor, action: str, from_state: str = "", to_state: str = "",
 
 
 def history_of(obj, object_type: str | None = None):
-    return HistoryEntry.objects.filter(object_type=object_type or obj._meta.model_name, object_id=obj.pk).select_related("actor")
+    return HistoryEntry.objects.filter(
+        object_type=object_type or obj._meta.model_name, object_id=obj.pk
+    ).select_related("actor")
 
 
 def notify(users, text: str, url: str = "", *, email_subject: str | None = None):

@@ -44,7 +44,9 @@ def _date(value, where: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except (TypeError, ValueError) as exc:
-        raise ValidationError(_("%(where)s: ngày “%(value)s” không hợp lệ (định dạng YYYY-MM-DD).") % {"where": where, "value": value}) from exc
+        raise ValidationError(
+            _("%(where)s: ngày “%(value)s” không hợp lệ (định dạng YYYY-MM-DD).") % {"where": where, "value": value}
+        ) from exc
 
 
 def _opt_days(value, where: str) -> Decimal | None:
@@ -53,7 +55,9 @@ def _opt_days(value, where: str) -> Decimal | None:
     try:
         d = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValidationError(_("%(where)s: “%(value)s” không phải số ngày.") % {"where": where, "value": value}) from exc
+        raise ValidationError(
+            _("%(where)s: “%(value)s” không phải số ngày.") % {"where": where, "value": value}
+        ) from exc
     if d < 0 or (d * 2) % 1 != 0:
         raise ValidationError(_("%(where)s: số ngày phải là bội của 0,5.") % {"where": where})
     return d
@@ -68,7 +72,16 @@ class PlanSpec:
     def validate(self) -> None:
         d = self.data
         errors: list[str] = []
-        for key in ("organization", "year", "period", "min_days", "exemption_policy", "groups", "categories", "exemption_reasons"):
+        for key in (
+            "organization",
+            "year",
+            "period",
+            "min_days",
+            "exemption_policy",
+            "groups",
+            "categories",
+            "exemption_reasons",
+        ):
             if key not in d:
                 errors.append(_("Thiếu khóa bắt buộc “%(key)s”.") % {"key": key})
         if errors:
@@ -88,7 +101,11 @@ class PlanSpec:
         if gap is not None and int(gap) < 0:
             errors.append(_("Khoảng cách giữa hai đợt không được âm."))
         labels = {"groups": _("Đối tượng"), "categories": _("Nội dung"), "exemption_reasons": _("Lý do miễn")}
-        for key, items in (("groups", d["groups"]), ("categories", d["categories"]), ("exemption_reasons", d["exemption_reasons"])):
+        for key, items in (
+            ("groups", d["groups"]),
+            ("categories", d["categories"]),
+            ("exemption_reasons", d["exemption_reasons"]),
+        ):
             label = labels[key]
             codes = [str(i.get("code", "")).strip() for i in items]
             if any(not c for c in codes):
@@ -104,12 +121,17 @@ class PlanSpec:
                 errors.append(_("Đối tượng %(code)s: số ngày tối thiểu lớn hơn tối đa.") % {"code": g.get("code")})
             unknown = [f for f in g.get("focus", []) if f not in category_codes]
             if unknown:
-                errors.append(_("Đối tượng %(code)s: nội dung trọng tâm không có trong danh mục: %(codes)s.") % {"code": g.get("code"), "codes": ", ".join(unknown)})
+                errors.append(
+                    _("Đối tượng %(code)s: nội dung trọng tâm không có trong danh mục: %(codes)s.")
+                    % {"code": g.get("code"), "codes": ", ".join(unknown)}
+                )
             if int(g.get("immersion_trips", 0)) < 0:
                 errors.append(_("Đối tượng %(code)s: số đợt không được âm.") % {"code": g.get("code")})
         for r in d["exemption_reasons"]:
             if r.get("scope") not in ExemptionReason.Scope.values:
-                errors.append(_("Lý do miễn %(code)s: phạm vi phải là “position” hoặc “individual”.") % {"code": r.get("code")})
+                errors.append(
+                    _("Lý do miễn %(code)s: phạm vi phải là “position” hoặc “individual”.") % {"code": r.get("code")}
+                )
         dl = d.get("deadlines") or {}
         for key in ("registration", "consolidation"):
             if dl.get(key):
@@ -152,17 +174,35 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "quarter_report_day": dl.get("quarter_report_day"),
         },
     )
-    _sync(plan, Group, data["groups"], lambda g: {
-        "name": g["name"],
-        "focus": list(g.get("focus", [])),
-        "immersion_trips": int(g.get("immersion_trips", 0)),
-        "immersion_min_days": _opt_days(g.get("immersion_min_days"), "min"),
-        "immersion_max_days": _opt_days(g.get("immersion_max_days"), "max"),
-    })
-    _sync(plan, Category, data["categories"], lambda c, i: {"name": c["name"], "counts": bool(c.get("counts", True)), "order": i}, with_index=True)
-    _sync(plan, ExemptionReason, data["exemption_reasons"], lambda r: {
-        "name": r["name"], "scope": r["scope"], "positions": list(r.get("positions", [])),
-    })
+    _sync(
+        plan,
+        Group,
+        data["groups"],
+        lambda g: {
+            "name": g["name"],
+            "focus": list(g.get("focus", [])),
+            "immersion_trips": int(g.get("immersion_trips", 0)),
+            "immersion_min_days": _opt_days(g.get("immersion_min_days"), "min"),
+            "immersion_max_days": _opt_days(g.get("immersion_max_days"), "max"),
+        },
+    )
+    _sync(
+        plan,
+        Category,
+        data["categories"],
+        lambda c, i: {"name": c["name"], "counts": bool(c.get("counts", True)), "order": i},
+        with_index=True,
+    )
+    _sync(
+        plan,
+        ExemptionReason,
+        data["exemption_reasons"],
+        lambda r: {
+            "name": r["name"],
+            "scope": r["scope"],
+            "positions": list(r.get("positions", [])),
+        },
+    )
     return plan, created
 
 
@@ -198,20 +238,29 @@ def plan_to_dict(plan: Plan) -> dict:
         "exemption_policy": plan.exemption_policy,
         "immersion_min_gap_days": plan.immersion_min_gap_days,
         "groups": [
-            {"code": g.code, "name": g.name, "focus": g.focus, "immersion_trips": g.immersion_trips,
-             "immersion_min_days": num(g.immersion_min_days), "immersion_max_days": num(g.immersion_max_days)}
+            {
+                "code": g.code,
+                "name": g.name,
+                "focus": g.focus,
+                "immersion_trips": g.immersion_trips,
+                "immersion_min_days": num(g.immersion_min_days),
+                "immersion_max_days": num(g.immersion_max_days),
+            }
             for g in plan.groups.all()
         ],
         "categories": [{"code": c.code, "name": c.name, "counts": c.counts} for c in plan.categories.all()],
         "exemption_reasons": [
-            {"code": r.code, "name": r.name, "scope": r.scope, "positions": r.positions} for r in plan.exemption_reasons.all()
+            {"code": r.code, "name": r.name, "scope": r.scope, "positions": r.positions}
+            for r in plan.exemption_reasons.all()
         ],
         "deadlines": {
-            k: v for k, v in {
+            k: v
+            for k, v in {
                 "registration": plan.registration_deadline.isoformat() if plan.registration_deadline else None,
                 "consolidation": plan.consolidation_deadline.isoformat() if plan.consolidation_deadline else None,
                 "quarter_report_day": plan.quarter_report_day,
-            }.items() if v is not None
+            }.items()
+            if v is not None
         },
     }
 
@@ -249,7 +298,9 @@ def organization_dict(org: Organization) -> dict:
 
 
 @transaction.atomic
-def create_plan(*, actor, organization: Organization, year: int, template: str | None = None, source_plan: Plan | None = None) -> Plan:
+def create_plan(
+    *, actor, organization: Organization, year: int, template: str | None = None, source_plan: Plan | None = None
+) -> Plan:
     """A plan for `year` from a shipped template or from another plan of the organization
     (copy_plan_to_year). The template's organization is replaced by the actor's."""
     from accounts import rules
@@ -285,19 +336,35 @@ def _in_use_errors(plan: Plan, data: dict) -> list[str]:
 
     errors = []
     keep = {str(g["code"]).strip() for g in data["groups"]}
-    held = (User.objects.filter(organization_id=plan.organization_id, is_active=True)
-            .exclude(group_code__in=keep).exclude(group_code="")
-            .filter(group_code__in=plan.groups.values("code"))
-            .values("group_code").annotate(n=Count("pk")).order_by("group_code"))
+    held = (
+        User.objects.filter(organization_id=plan.organization_id, is_active=True)
+        .exclude(group_code__in=keep)
+        .exclude(group_code="")
+        .filter(group_code__in=plan.groups.values("code"))
+        .values("group_code")
+        .annotate(n=Count("pk"))
+        .order_by("group_code")
+    )
     for row in held:
-        errors.append(_("Không thể bỏ đối tượng %(code)s: còn %(n)s cán bộ thuộc đối tượng này. "
-                        "Hãy chuyển họ sang đối tượng khác trước.") % {"code": row["group_code"], "n": row["n"]})
+        errors.append(
+            _(
+                "Không thể bỏ đối tượng %(code)s: còn %(n)s cán bộ thuộc đối tượng này. "
+                "Hãy chuyển họ sang đối tượng khác trước."
+            )
+            % {"code": row["group_code"], "n": row["n"]}
+        )
     keep = {str(c["code"]).strip() for c in data["categories"]}
     for c in plan.categories.exclude(code__in=keep).annotate(n=Count("trips")).filter(n__gt=0):
-        errors.append(_("Không thể bỏ nội dung %(code)s: đã có %(n)s đợt đi cơ sở thuộc nội dung này.") % {"code": c.code, "n": c.n})
+        errors.append(
+            _("Không thể bỏ nội dung %(code)s: đã có %(n)s đợt đi cơ sở thuộc nội dung này.")
+            % {"code": c.code, "n": c.n}
+        )
     keep = {str(r["code"]).strip() for r in data["exemption_reasons"]}
     for r in plan.exemption_reasons.exclude(code__in=keep).annotate(n=Count("exemptions")).filter(n__gt=0):
-        errors.append(_("Không thể bỏ lý do miễn “%(name)s”: đã có %(n)s quyết định miễn theo lý do này.") % {"name": r.name, "n": r.n})
+        errors.append(
+            _("Không thể bỏ lý do miễn “%(name)s”: đã có %(n)s quyết định miễn theo lý do này.")
+            % {"name": r.name, "n": r.n}
+        )
     return errors
 
 
@@ -312,8 +379,12 @@ def save_plan(*, actor, plan: Plan, data: dict) -> list[str]:
 
     if not (rules.can_manage_plan(actor) and rules.same_org(actor, plan.organization_id)) or rules.is_read_only(actor):
         raise PermissionDenied
-    data = {**data, "year": plan.year, "organization": organization_dict(plan.organization),
-            "template_code": plan.template_code}
+    data = {
+        **data,
+        "year": plan.year,
+        "organization": organization_dict(plan.organization),
+        "template_code": plan.template_code,
+    }
     PlanSpec(data).validate()
     errors = _in_use_errors(plan, data)
     if errors:
@@ -323,10 +394,19 @@ def save_plan(*, actor, plan: Plan, data: dict) -> list[str]:
     plan.refresh_from_db()
     notes = []
     if (plan.period_start, plan.period_end) != old_period:
-        outside = (Trip.objects.filter(plan=plan).exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
-                   .exclude(start__gte=plan.period_start, end__lte=plan.period_end).count())
+        outside = (
+            Trip.objects.filter(plan=plan)
+            .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+            .exclude(start__gte=plan.period_start, end__lte=plan.period_end)
+            .count()
+        )
         if outside:
-            notes.append(_("%(n)s đợt đi cơ sở đã ghi nhận nằm ngoài thời gian mới của kế hoạch: các đợt này không còn "
-                           "được tính và mang vi phạm OUTSIDE_PERIOD.") % {"n": outside})
+            notes.append(
+                _(
+                    "%(n)s đợt đi cơ sở đã ghi nhận nằm ngoài thời gian mới của kế hoạch: các đợt này không còn "
+                    "được tính và mang vi phạm OUTSIDE_PERIOD."
+                )
+                % {"n": outside}
+            )
     record(plan, actor=actor, action="edited", comment="; ".join(notes), organization_id=plan.organization_id)
     return notes

@@ -8,7 +8,6 @@ into LATE_REPORT on the department's confirmed trips of that quarter.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,13 +22,9 @@ from accounts import rules
 from accounts.models import Department, Role, User
 from accounts.vietnamese import format_date
 from fieldwork.models import Plan, QuarterReport, Trip
+from fieldwork.quarters import plan_quarters, quarter_bounds
+from fieldwork.quarters import quarter_of as quarter_of_date  # noqa: F401 (used by views)
 from fieldwork.services.history import notify, record
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    first_month = 3 * (quarter - 1) + 1
-    last_month = first_month + 2
-    return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 def quarter_deadline(plan: Plan, quarter: int) -> date:
@@ -39,23 +34,9 @@ def quarter_deadline(plan: Plan, quarter: int) -> date:
     return end.replace(day=min(plan.quarter_report_day, end.day))
 
 
-def plan_quarters(plan: Plan) -> list[int]:
-    """Quarters of the year that meet the plan period (Tây Ninh's period ends 25/10: Q1–Q4)."""
-    out = []
-    for q in range(1, 5):
-        start, end = quarter_bounds(plan.year, q)
-        if start <= plan.period_end and end >= plan.period_start:
-            out.append(q)
-    return out
-
-
 def check_quarter(plan: Plan, quarter: int) -> None:
     if quarter not in plan_quarters(plan):
         raise ValidationError(_("Quý %(q)s không thuộc thời gian của kế hoạch.") % {"q": quarter})
-
-
-def quarter_of_date(d: date) -> int:
-    return (d.month - 1) // 3 + 1
 
 
 def report_trips(plan: Plan, department: Department, quarter: int):

@@ -16,7 +16,6 @@ Concurrency: every decision carries the `version` the decider saw; the update is
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -31,49 +30,22 @@ from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
 from fieldwork.models import HistoryEntry, Plan, Registration, Trip
+from fieldwork.quarters import (  # noqa: F401 (re-exported for compatibility)
+    QUARTER_NAMES,
+    plan_quarters,
+    quarter_bounds,
+    quarter_name,
+    quarter_of,
+)
 from fieldwork.services.approvers import approvers_of  # noqa: F401 (re-exported for compatibility)
 from fieldwork.services.history import notify, record
+from fieldwork.services.transitions import (  # noqa: F401 (StaleVersion re-exported)
+    StaleVersion,
+    check_version,
+    error_messages,
+    update_versioned,
+)
 from fieldwork.services.trips import TripInput, validate_trip
-
-QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-class StaleVersion(Exception):
-    """Somebody else changed the object first; nothing was saved."""
-
-    def __init__(self, message: str | None = None):
-        self.message = message or _(
-            "Bản đăng ký đã được người khác xử lý trong lúc bạn đang xem. Trang đã được tải lại với "
-            "trạng thái mới nhất; nội dung bạn đã nhập vẫn được giữ."
-        )
-        super().__init__(self.message)
-
-
-# Quarters -------------------------------------------------------------------------------
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    start = date(year, 3 * (quarter - 1) + 1, 1)
-    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
-
-
-def quarter_of(d: date) -> int:
-    # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
-    return (d.month - 1) // 3 + 1
-
-
-def plan_quarters(plan: Plan) -> list[int]:
-    """The quarters of the plan's year that overlap its period (Tây Ninh 2023: I–IV, the
-    fourth ending on 25/10)."""
-    out = []
-    for q in range(1, 5):
-        start, end = quarter_bounds(plan.year, q)
-        if start <= plan.period_end and end >= plan.period_start:
-            out.append(q)
-    return out
-
-
-def quarter_name(quarter: int) -> str:
-    return QUARTER_NAMES.get(quarter, str(quarter))
 
 
 def check_line_quarter(registration: Registration, start: date) -> None:
@@ -122,14 +94,28 @@ def own_registration_url(registration: Registration) -> str:
 
 
 def check_writer(actor: User) -> None:
+    """Deciding on other people's work: never the Inspection Committee."""
     if rules.is_read_only(actor):
         raise PermissionDenied
 
 
-def _check_owner(actor: User, registration: Registration) -> None:
-    check_writer(actor)
+def check_own_writer(actor: User) -> None:
+    """Acting on one's own registration and trips (rules.can_act_on_own_fieldwork)."""
+    if not rules.can_act_on_own_fieldwork(actor):
+        raise PermissionDenied
+
+
+def check_owner(actor: User, registration: Registration) -> None:
+    check_own_writer(actor)
     if not rules.can_edit_registration(actor, registration):
         raise PermissionDenied
+
+
+def check_not_submitted(registration: Registration) -> None:
+    if registration.status == Registration.Status.SUBMITTED:
+        raise ValidationError(
+            _("Bản đăng ký đang chờ phê duyệt nên chưa thêm được đợt mới. Hãy chờ kết quả phê duyệt.")
+        )
 
 
 def _fresh(registration: Registration) -> Registration:
@@ -164,11 +150,8 @@ def add_line(*, actor: User, registration: Registration, data: TripInput) -> tup
     stay approved, the new one goes through approval)."""
     with transaction.atomic():
         reg = _fresh(registration)
-        _check_owner(actor, reg)
-        if reg.status == Registration.Status.SUBMITTED:
-            raise ValidationError(
-                _("Bản đăng ký đang chờ phê duyệt nên chưa thêm được đợt mới. Hãy chờ kết quả phê duyệt.")
-            )
+        check_owner(actor, reg)
+        check_not_submitted(reg)
         check_line_quarter(reg, data.start)
         warnings = validate_trip(reg.plan, reg.person, data)
         trip = Trip.objects.create(
@@ -196,7 +179,7 @@ def _editable_line(actor: User, trip: Trip) -> Registration:
     reg = _fresh(trip.registration) if trip.registration_id else None
     if reg is None:
         raise PermissionDenied
-    _check_owner(actor, reg)
+    check_owner(actor, reg)
     current = Trip.objects.select_for_update().get(pk=trip.pk)
     if current.status != Trip.Status.DRAFT:
         raise ValidationError(
@@ -244,80 +227,12 @@ def _revalidate(reg: Registration, lines) -> None:
         try:
             validate_trip(reg.plan, reg.person, trip_input(line), exclude_pk=line.pk)
         except ValidationError as exc:
-            msgs = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
             problems.append(
                 _("Đợt %(s)s – %(e)s: %(m)s")
-                % {"s": format_date(line.start), "e": format_date(line.end), "m": " ".join(msgs)}
+                % {"s": format_date(line.start), "e": format_date(line.end), "m": " ".join(error_messages(exc))}
             )
     if problems:
         raise ValidationError(problems)
-
-
-# Copying the previous quarter -------------------------------------------------------------
-def _plus_months(d: date, months: int) -> date:
-    month0 = d.month - 1 + months
-    year, month = d.year + month0 // 12, month0 % 12 + 1
-    last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
-    return date(year, month, min(d.day, last))
-
-
-def copy_previous_quarter(*, actor: User, registration: Registration) -> tuple[list[Trip], list[str]]:
-    """Copy the lines of the previous quarter's registration (not cancelled, not refused) into
-    this one as new draft lines, three months later, same span, days, place and content; the
-    travel order is not copied (it belongs to one trip). A line that would break a rule here
-    (overlap, outside the plan period …) or is already in this quarter is skipped and said why.
-    All lines go through add_line: the same checks as typing them."""
-    reg = Registration.objects.select_related("plan", "person").get(pk=registration.pk)
-    _check_owner(actor, reg)
-    quarters = plan_quarters(reg.plan)
-    if reg.quarter == quarters[0]:
-        raise ValidationError(
-            _("Quý %(q)s là quý đầu tiên của kế hoạch năm %(y)s nên không có quý trước để sao chép.")
-            % {"q": quarter_name(reg.quarter), "y": reg.plan.year}
-        )
-    if reg.status == Registration.Status.SUBMITTED:
-        raise ValidationError(
-            _("Bản đăng ký đang chờ phê duyệt nên chưa thêm được đợt mới. Hãy chờ kết quả phê duyệt.")
-        )
-    previous = reg.quarter - 1
-    source = list(
-        Trip.objects.filter(
-            registration__plan=reg.plan, registration__person=reg.person, registration__quarter=previous
-        )
-        .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
-        .select_related("category")
-        .order_by("start", "pk")
-    )
-    if not source:
-        raise ValidationError(
-            _("Quý %(q)s chưa có đợt nào để sao chép. Hãy thêm đợt đi trực tiếp.") % {"q": quarter_name(previous)}
-        )
-    existing = set(
-        reg.trips.exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]).values_list(
-            "category_id", "start", "end", "location"
-        )
-    )
-    added, skipped = [], []
-    with transaction.atomic():
-        for old in source:
-            start = _plus_months(old.start, 3)
-            end = start + (old.end - old.start)
-            label = _("Đợt %(s)s – %(e)s") % {"s": format_date(start), "e": format_date(end)}
-            if (old.category_id, start, end, old.location.strip()) in existing:
-                skipped.append(_("%(l)s: đã có trong bản đăng ký này.") % {"l": label})
-                continue
-            data = replace(trip_input(old), start=start, end=end, travel_order="")
-            try:
-                trip, _warnings = add_line(actor=actor, registration=reg, data=data)
-            except ValidationError as exc:
-                msgs = (
-                    [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
-                )
-                skipped.append(_("%(l)s: không sao chép được — %(m)s") % {"l": label, "m": " ".join(msgs)})
-            else:
-                added.append(trip)
-                existing.add((old.category_id, start, end, old.location.strip()))
-    return added, skipped
 
 
 # Transitions ----------------------------------------------------------------------------
@@ -325,9 +240,8 @@ def submit(*, actor: User, registration: Registration, version: int, now=None) -
     now = now or timezone.now()
     with transaction.atomic():
         reg = _fresh(registration)
-        _check_owner(actor, reg)
-        if reg.version != version:
-            raise StaleVersion(_("Bản đăng ký vừa được thay đổi ở nơi khác. Hãy xem lại rồi gửi lại."))
+        check_owner(actor, reg)
+        check_version(reg, version, _("Bản đăng ký vừa được thay đổi ở nơi khác. Hãy xem lại rồi gửi lại."))
         if reg.status not in (Registration.Status.DRAFT, Registration.Status.RETURNED):
             raise ValidationError(
                 _("Chỉ gửi được bản đăng ký đang soạn hoặc bị trả lại (hiện tại: %(s)s).")
@@ -346,7 +260,7 @@ def submit(*, actor: User, registration: Registration, version: int, now=None) -
                     "Hãy liên hệ Ban Tổ chức – Kiểm tra để được phân công."
                 )
             )
-        fields = {"version": F("version") + 1, "comment": ""}
+        fields = {"comment": ""}
         if reg.submitted_at is None:
             fields["submitted_at"] = now  # first submission: lateness is judged on it
         if kind == "self":
@@ -354,27 +268,12 @@ def submit(*, actor: User, registration: Registration, version: int, now=None) -
             fields.update(status=Registration.Status.APPROVED, self_certified=True, decided_by=actor, decided_at=now)
         else:
             fields.update(status=Registration.Status.SUBMITTED)
-        if not Registration.objects.filter(pk=reg.pk, version=version).update(**fields):
-            raise StaleVersion()
+        update_versioned(reg, version=version, **fields)
         if kind == "self":
             _approve_lines(reg)
-            record(
-                reg,
-                actor=actor,
-                action="self_certified",
-                from_state=reg.status,
-                to_state=Registration.Status.APPROVED,
-                object_type="registration",
-            )
+            _record(reg, actor, "self_certified", Registration.Status.APPROVED)
         else:
-            record(
-                reg,
-                actor=actor,
-                action="submitted",
-                from_state=reg.status,
-                to_state=Registration.Status.SUBMITTED,
-                object_type="registration",
-            )
+            _record(reg, actor, "submitted", Registration.Status.SUBMITTED)
             notify(
                 approvers,
                 _("%(name)s gửi bản đăng ký đi cơ sở quý %(q)s/%(y)s, chờ bạn phê duyệt.")
@@ -397,13 +296,25 @@ def _approve_lines(reg: Registration) -> None:
     )
 
 
+def _record(reg: Registration, actor: User, action: str, to_state: str, comment: str = "") -> None:
+    record(
+        reg,
+        actor=actor,
+        action=action,
+        from_state=reg.status,
+        to_state=to_state,
+        comment=comment,
+        object_type="registration",
+    )
+
+
 def _decidable(actor: User, registration: Registration, version: int) -> Registration:
+    """The registration locked for a decision by its approver (never the Inspection Committee)."""
     check_writer(actor)
     reg = _fresh(registration)
     if not rules.can_approve_registration(actor, reg):
         raise PermissionDenied
-    if reg.version != version:
-        raise StaleVersion()
+    check_version(reg, version)
     if reg.status != Registration.Status.SUBMITTED:
         raise ValidationError(
             _("Chỉ phê duyệt hoặc trả lại được bản đăng ký đang chờ phê duyệt (hiện tại: %(s)s).")
@@ -412,74 +323,51 @@ def _decidable(actor: User, registration: Registration, version: int) -> Registr
     return reg
 
 
-def approve(*, actor: User, registration: Registration, version: int, comment: str = "", now=None) -> Registration:
+def _decide(*, actor: User, registration: Registration, version: int, approve: bool, comment: str, now) -> Registration:
+    """Approve or return a submitted registration (its approver only, never the Inspection
+    Committee); the decision is saved only if nobody decided first (StaleVersion)."""
     now = now or timezone.now()
     comment = (comment or "").strip()
     with transaction.atomic():
         reg = _decidable(actor, registration, version)
-        _revalidate(reg, list(reg.trips.filter(status=Trip.Status.DRAFT).select_related("category")))
-        if not Registration.objects.filter(pk=reg.pk, version=version, status=Registration.Status.SUBMITTED).update(
-            status=Registration.Status.APPROVED,
-            version=F("version") + 1,
+        if approve:
+            _revalidate(reg, list(reg.trips.filter(status=Trip.Status.DRAFT).select_related("category")))
+            to_state, action = Registration.Status.APPROVED, "approved"
+            text = _("Bản đăng ký đi cơ sở quý %(q)s/%(y)s của bạn đã được phê duyệt.")
+        else:
+            if not comment:
+                raise ValidationError({"comment": [_("Hãy ghi lý do trả lại để người đăng ký biết cần sửa gì.")]})
+            to_state, action = Registration.Status.RETURNED, "returned"
+            text = _("Bản đăng ký đi cơ sở quý %(q)s/%(y)s bị trả lại: %(c)s")
+        update_versioned(
+            reg,
+            version=version,
+            from_status=Registration.Status.SUBMITTED,
+            status=to_state,
             decided_by=actor,
             decided_at=now,
             comment=comment,
-        ):
-            raise StaleVersion()
-        _approve_lines(reg)
-        record(
-            reg,
-            actor=actor,
-            action="approved",
-            from_state=reg.status,
-            to_state=Registration.Status.APPROVED,
-            comment=comment,
-            object_type="registration",
         )
+        if approve:
+            _approve_lines(reg)
+        _record(reg, actor, action, to_state, comment)
         notify(
             [reg.person],
-            _("Bản đăng ký đi cơ sở quý %(q)s/%(y)s của bạn đã được phê duyệt.")
-            % {"q": quarter_name(reg.quarter), "y": reg.plan.year},
+            text % {"q": quarter_name(reg.quarter), "y": reg.plan.year, "c": comment},
             own_registration_url(reg),
         )
     reg.refresh_from_db()
     return reg
+
+
+def approve(*, actor: User, registration: Registration, version: int, comment: str = "", now=None) -> Registration:
+    return _decide(actor=actor, registration=registration, version=version, approve=True, comment=comment, now=now)
 
 
 def return_registration(
     *, actor: User, registration: Registration, version: int, comment: str, now=None
 ) -> Registration:
-    now = now or timezone.now()
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        reg = _decidable(actor, registration, version)
-        if not comment:
-            raise ValidationError({"comment": [_("Hãy ghi lý do trả lại để người đăng ký biết cần sửa gì.")]})
-        if not Registration.objects.filter(pk=reg.pk, version=version, status=Registration.Status.SUBMITTED).update(
-            status=Registration.Status.RETURNED,
-            version=F("version") + 1,
-            decided_by=actor,
-            decided_at=now,
-            comment=comment,
-        ):
-            raise StaleVersion()
-        record(
-            reg,
-            actor=actor,
-            action="returned",
-            from_state=reg.status,
-            to_state=Registration.Status.RETURNED,
-            comment=comment,
-            object_type="registration",
-        )
-        notify(
-            [reg.person],
-            _("Bản đăng ký đi cơ sở quý %(q)s/%(y)s bị trả lại: %(c)s")
-            % {"q": quarter_name(reg.quarter), "y": reg.plan.year, "c": comment},
-            own_registration_url(reg),
-        )
-    reg.refresh_from_db()
-    return reg
+    return _decide(actor=actor, registration=registration, version=version, approve=False, comment=comment, now=now)
 
 
 # Preview (a read) -------------------------------------------------------------------------
@@ -524,3 +412,7 @@ def registration_history(registration: Registration):
         Q(object_type="registration", object_id=registration.pk)
         | Q(object_type="trip", object_id__in=trip_ids, action__in=TRIP_ACTIONS)
     ).select_related("actor")
+
+
+# Copying the previous quarter lives in its own module; importable from here too.
+from fieldwork.services.registration_copy import copy_previous_quarter  # noqa: E402, F401

@@ -12,11 +12,9 @@ fieldwork.selectors.TRIP_STATUS_TO_ENGINE):
 from __future__ import annotations
 
 import secrets
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,25 +25,17 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import User
-from accounts.vietnamese import format_days, format_period, nfc
+from accounts.vietnamese import format_days, format_period
+from fieldwork import uploads
 from fieldwork.models import Plan, Trip, TripAttachment
 from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
 from fieldwork.services.trips import TripInput, validate_trip
+from fieldwork.uploads import clean_filename
 
 # A cadre may report (or correct) a trip in these states; CONFIRMED is locked.
 REPORTABLE = {Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED}
 MAX_ATTACHMENTS_PER_TRIP = 10
-
-# Magic bytes -> (content type, extension). The declared type and name of an upload are
-# never trusted; only these formats are kept (photos of the trip and scanned papers).
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-)
 
 
 @dataclass
@@ -56,38 +46,16 @@ class ReportInput:
     proposals: str = ""
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, ext in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", ".webp"
-    return None
-
-
-def clean_filename(name: str) -> str:
-    name = nfc(PurePath(str(name or "")).name.replace("\\", "/").rsplit("/", 1)[-1])
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
-    return (name or "tep-dinh-kem")[:200]
-
-
 def check_upload(upload) -> tuple[str, str]:
     """(content type, extension) of an acceptable upload, else a Vietnamese ValidationError."""
-    limit = settings.MAX_ATTACHMENT_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("Tệp “%(name)s” lớn hơn giới hạn %(mb)s MB.")
-            % {"name": clean_filename(upload.name), "mb": format_days(limit / (1024 * 1024))}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationError(
-            _("Tệp “%(name)s” không phải ảnh (JPEG, PNG, GIF, WebP) hoặc PDF.") % {"name": clean_filename(upload.name)}
-        )
-    return kind
+    name = clean_filename(upload.name)
+    return uploads.check_upload(
+        upload,
+        signatures=uploads.ATTACHMENT_SIGNATURES,
+        too_large_message=_("Tệp “%(name)s” lớn hơn giới hạn %(mb)s MB.")
+        % {"name": name, "mb": format_days(settings.MAX_ATTACHMENT_BYTES / (1024 * 1024))},
+        wrong_type_message=_("Tệp “%(name)s” không phải ảnh (JPEG, PNG, GIF, WebP) hoặc PDF.") % {"name": name},
+    )
 
 
 def _store_attachments(trip: Trip, files) -> list[TripAttachment]:
@@ -129,14 +97,14 @@ def report_trip(
     today = today or timezone.localdate()
     if trip is not None:
         trip = Trip.objects.select_for_update().select_related("person", "plan").get(pk=trip.pk)
-        if not rules.can_edit_trip(actor, trip):
+        if not rules.can_act_on_own_fieldwork(actor) or not rules.can_edit_trip(actor, trip):
             raise PermissionDenied
         if trip.status not in REPORTABLE:
             raise ValidationError(_("Đợt ở trạng thái “%(s)s” không thể báo cáo.") % {"s": trip.get_status_display()})
         plan = trip.plan
         person = trip.person
     else:
-        if not rules.same_org(actor, plan.organization_id):
+        if not rules.can_act_on_own_fieldwork(actor) or not rules.same_org(actor, plan.organization_id):
             raise PermissionDenied
         person = actor
     _check_report_data(report, today)
@@ -254,7 +222,7 @@ def return_trip(*, actor: User, trip: Trip, comment: str) -> Trip:
 @transaction.atomic
 def delete_attachment(*, actor: User, attachment: TripAttachment) -> None:
     trip = attachment.trip
-    if not rules.can_edit_trip(actor, trip):
+    if not rules.can_act_on_own_fieldwork(actor) or not rules.can_edit_trip(actor, trip):
         raise PermissionDenied
     if trip.status == Trip.Status.CONFIRMED:
         raise ValidationError(_("Đợt đã được xác nhận: không thể xóa tệp đính kèm."))

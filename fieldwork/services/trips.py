@@ -25,14 +25,28 @@ BLOCKING = {"DAYS_EXCEED_SPAN", "OVERLAP", "OUTSIDE_PERIOD"}
 def violation_message(code: str) -> str:
     """Vietnamese explanation of each violation code (DOMAIN.md §7.9)."""
     return {
-        "DAYS_EXCEED_SPAN": _("Số ngày đi lớn hơn số ngày của khoảng thời gian (tính cả ngày đầu và ngày cuối). Hãy giảm số ngày hoặc kéo dài khoảng thời gian."),
-        "OVERLAP": _("Trùng thời gian với đợt khác của bạn: tổng số ngày của các đợt trùng nhau vượt quá số ngày lịch. Một người không thể ở hai nơi cùng lúc."),
+        "DAYS_EXCEED_SPAN": _(
+            "Số ngày đi lớn hơn số ngày của khoảng thời gian (tính cả ngày đầu và ngày cuối). Hãy giảm số ngày hoặc kéo dài khoảng thời gian."
+        ),
+        "OVERLAP": _(
+            "Trùng thời gian với đợt khác của bạn: tổng số ngày của các đợt trùng nhau vượt quá số ngày lịch. Một người không thể ở hai nơi cùng lúc."
+        ),
         "OUTSIDE_PERIOD": _("Đợt đi nằm ngoài (hoặc một phần ngoài) thời gian của kế hoạch năm nên không được tính."),
-        "NOT_COUNTED_CATEGORY": _("Nội dung này (ví dụ dự hoạt động do được mời) không được tính vào số ngày đi cơ sở."),
-        "IMMERSION_TOO_SHORT": _("Đợt “cùng ăn, cùng ở, cùng làm” ngắn hơn số ngày tối thiểu của đối tượng nên chưa được tính là một đợt."),
-        "IMMERSION_TOO_LONG": _("Đợt “cùng ăn, cùng ở, cùng làm” dài hơn số ngày tối đa của đối tượng nên chưa được tính là một đợt."),
-        "IMMERSION_BACK_TO_BACK": _("Hai đợt “cùng ăn, cùng ở, cùng làm” liên tiếp nhau (khoảng cách ngắn hơn quy định): đợt sau vẫn tính ngày nhưng không tính là một đợt."),
-        "OUTSIDE_FOCUS": _("Nội dung này không thuộc nội dung trọng tâm của đối tượng bạn (chỉ là lưu ý, vẫn được tính)."),
+        "NOT_COUNTED_CATEGORY": _(
+            "Nội dung này (ví dụ dự hoạt động do được mời) không được tính vào số ngày đi cơ sở."
+        ),
+        "IMMERSION_TOO_SHORT": _(
+            "Đợt “cùng ăn, cùng ở, cùng làm” ngắn hơn số ngày tối thiểu của đối tượng nên chưa được tính là một đợt."
+        ),
+        "IMMERSION_TOO_LONG": _(
+            "Đợt “cùng ăn, cùng ở, cùng làm” dài hơn số ngày tối đa của đối tượng nên chưa được tính là một đợt."
+        ),
+        "IMMERSION_BACK_TO_BACK": _(
+            "Hai đợt “cùng ăn, cùng ở, cùng làm” liên tiếp nhau (khoảng cách ngắn hơn quy định): đợt sau vẫn tính ngày nhưng không tính là một đợt."
+        ),
+        "OUTSIDE_FOCUS": _(
+            "Nội dung này không thuộc nội dung trọng tâm của đối tượng bạn (chỉ là lưu ý, vẫn được tính)."
+        ),
         "LATE_REPORT": _("Báo cáo kết quả quý (mẫu 3) được gửi sau hạn."),
     }.get(code, code)
 
@@ -64,16 +78,26 @@ def as_fact(trip: Trip | TripInput, *, key=None, status: str = "planned") -> eng
 
 
 def cadre_of(plan: Plan, person) -> engine.Cadre:
-    return engine.Cadre(key=person.pk, group_code=person.group_code, active_from=person.active_from, active_to=person.active_to)
+    return engine.Cadre(
+        key=person.pk, group_code=person.group_code, active_from=person.active_from, active_to=person.active_to
+    )
 
 
 def check(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> tuple[engine.Violation, ...]:
     others = [
-        engine.TripFact(key=t.pk, category_code=t.category.code, start=t.start, end=t.end, days=t.days,
-                        immersion=t.immersion, status=TRIP_STATUS_TO_ENGINE[t.status])
-        for t in Trip.objects.filter(plan=plan, person=person).exclude(pk=exclude_pk).exclude(
-            status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]
-        ).select_related("category")
+        engine.TripFact(
+            key=t.pk,
+            category_code=t.category.code,
+            start=t.start,
+            end=t.end,
+            days=t.days,
+            immersion=t.immersion,
+            status=TRIP_STATUS_TO_ENGINE[t.status],
+        )
+        for t in Trip.objects.filter(plan=plan, person=person)
+        .exclude(pk=exclude_pk)
+        .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+        .select_related("category")
     ]
     return engine.check_trip(rules_for(plan), cadre_of(plan, person), as_fact(data, key=exclude_pk or "new"), others)
 
@@ -102,7 +126,9 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
             msg = violation_message(v.code)
             if v.code == "OUTSIDE_PERIOD":
                 msg = _("Thời gian đi phải nằm trong thời gian của kế hoạch (%(start)s – %(end)s).") % {
-                    "start": plan.period_start.strftime("%d/%m/%Y"), "end": plan.period_end.strftime("%d/%m/%Y")}
+                    "start": plan.period_start.strftime("%d/%m/%Y"),
+                    "end": plan.period_end.strftime("%d/%m/%Y"),
+                }
             errors.setdefault(field_of[v.code], []).append(msg)
     if errors:
         raise ValidationError(errors)
@@ -136,19 +162,44 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
         if d.end < d.start:
             raise ValidationError(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
         days = engine.parse_days(d.days)
-        objs.append(Trip(
-            plan=plan, person=item.person, category=d.category, start=d.start, end=d.end, days=days,
-            location=d.location[:300], content=d.content, immersion=d.immersion, results=item.results,
-            status=Trip.Status.CONFIRMED, source=Trip.Source.IMPORT, confirmed_by=actor, confirmed_at=now,
-            reported_at=now,
-        ))
+        objs.append(
+            Trip(
+                plan=plan,
+                person=item.person,
+                category=d.category,
+                start=d.start,
+                end=d.end,
+                days=days,
+                location=d.location[:300],
+                content=d.content,
+                immersion=d.immersion,
+                results=item.results,
+                status=Trip.Status.CONFIRMED,
+                source=Trip.Source.IMPORT,
+                confirmed_by=actor,
+                confirmed_at=now,
+                reported_at=now,
+            )
+        )
     with transaction.atomic():
         created = Trip.objects.bulk_create(objs)
-        comment_of = {id(o): (_("Nhập từ tệp mẫu 3, dòng %(row)s") % {"row": t.row} if t.row else _("Nhập từ tệp mẫu 3"))
-                      for o, t in zip(objs, trips, strict=True)}
-        HistoryEntry.objects.bulk_create([
-            HistoryEntry(object_type="trip", object_id=o.pk, organization_id=plan.organization_id, actor=actor,
-                         action="imported", from_state="", to_state=Trip.Status.CONFIRMED, comment=comment_of[id(o)])
-            for o in created
-        ])
+        comment_of = {
+            id(o): (_("Nhập từ tệp mẫu 3, dòng %(row)s") % {"row": t.row} if t.row else _("Nhập từ tệp mẫu 3"))
+            for o, t in zip(objs, trips, strict=True)
+        }
+        HistoryEntry.objects.bulk_create(
+            [
+                HistoryEntry(
+                    object_type="trip",
+                    object_id=o.pk,
+                    organization_id=plan.organization_id,
+                    actor=actor,
+                    action="imported",
+                    from_state="",
+                    to_state=Trip.Status.CONFIRMED,
+                    comment=comment_of[id(o)],
+                )
+                for o in created
+            ]
+        )
     return created

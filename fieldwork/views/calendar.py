@@ -24,7 +24,7 @@ from accounts.vietnamese import format_days
 from fieldwork.models import Trip
 from fieldwork.services import results as results_service
 
-from .results_common import org_id, read_page
+from .common import org_id, read_page
 
 HIDDEN = (Trip.Status.CANCELLED, Trip.Status.REJECTED)
 FEED_STATUSES = (Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED, Trip.Status.CONFIRMED)

@@ -15,7 +15,7 @@ from fieldwork import dashboards
 from fieldwork.forms.results import AsOfForm
 from fieldwork.services import quarter_reports
 
-from .results_common import int_param, org_id, pick_plan, read_page, template_exists
+from .common import int_param, org_id, pick_plan, read_page, template_exists
 
 STANDING_PANEL = "fieldwork/standing/_panel.html"
 

@@ -8,19 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import rules
+from fieldwork import uploads
 from fieldwork.forms.exemptions import DecisionForm, ExemptionFilterForm, ExemptionProposeForm
 from fieldwork.models import Exemption
 from fieldwork.selectors import plan_affected
 from fieldwork.services import exemptions as service
 from fieldwork.services.history import history_of
 
-from .results_common import add_errors, pick_plan
+from .common import add_errors, pick_plan
 
 PAGE_SIZE = 25
 
@@ -174,17 +174,8 @@ def exemption_revoke(request, pk):
 def exemption_document(request, pk):
     """Never served from the upload path: only here, after the permission check, as a download."""
     ex = _exemption(request, pk)
-    if not ex.document:
-        raise Http404
-    try:
-        handle = ex.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = uploads.open_or_404(ex.document)
     ext = "." + ex.document.name.rsplit(".", 1)[-1].lower() if "." in ex.document.name else ""
-    content_type = service.CONTENT_TYPES.get(ext, "application/octet-stream")
-    filename = f"mien-{ex.pk}{ext}"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.attachment_response(
+        handle, filename=f"mien-{ex.pk}{ext}", content_type=uploads.content_type_of(ex.document.name)
+    )

@@ -27,13 +27,15 @@ from accounts import rules
 from accounts import services as people_services
 from accounts.forms import PersonForm
 from accounts.models import User
+from fieldwork.forms.fields import WorkbookUploadForm
 from fieldwork.importers.cadres import apply_cadres, read_cadres
 from fieldwork.importers.workbook import ImportFailed
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
 
+from .common import add_errors
+
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 STALE_SECONDS = 24 * 3600
 
 
@@ -63,7 +65,7 @@ def person_create(request):
                 actor=request.user, organization=org, data=form.person_data(), roles=set(form.cleaned_data["roles"])
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("Đã thêm %(name)s. Hãy gửi thư mời để người này đặt mật khẩu.") % {"name": person}
@@ -90,7 +92,7 @@ def person_edit(request, pk):
                 actor=request.user, person=person, data=form.person_data(), roles=set(form.cleaned_data["roles"])
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if changes:
                 messages.success(request, _("Đã lưu thay đổi của %(name)s.") % {"name": person})
@@ -109,18 +111,8 @@ def person_edit(request, pk):
     )
 
 
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            for m in msgs:
-                form.add_error(field if field in form.fields else None, m)
-    else:
-        for m in exc.messages:
-            form.add_error(None, m)
-
-
 # Import ------------------------------------------------------------------------------------------
-class UploadForm(forms.Form):
+class UploadForm(WorkbookUploadForm):
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel (.xlsx)"),
         help_text=gettext_lazy(
@@ -135,21 +127,7 @@ class UploadForm(forms.Form):
     )
 
     def __init__(self, *args, organization, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = Plan.objects.filter(organization=organization).order_by("-year")
-        default = current_plan(organization.pk)
-        if default is not None:
-            self.fields["plan"].initial = default.pk
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("Hãy chọn tệp Excel có đuôi .xlsx (Excel: Tệp → Lưu thành → Sổ làm việc Excel).")
-            )
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB: hãy bỏ các trang tính không cần thiết."))
-        return f
+        super().__init__(*args, organization=organization, default_plan=current_plan(organization.pk), **kwargs)
 
 
 def _import_dir(org) -> Path:

@@ -21,16 +21,16 @@ from fieldwork.services import department_plans
 from fieldwork.services import registrations as service
 from fieldwork.services.trips import validate_trip
 
-from .registration_common import (
+from .common import (
     add_errors,
     check_quarter,
-    error_messages,
+    flash_errors,
     int_or,
     org_id,
+    own_work_view,
     pick_plan,
     plan_years,
     template_exists,
-    write_view,
 )
 
 EDITABLE = (Registration.Status.DRAFT, Registration.Status.RETURNED, Registration.Status.APPROVED)
@@ -90,7 +90,9 @@ def _detail_context(request, plan, quarter, registration, form):
     for line in lines:
         line.pending_change = pending.get(line.pk)
     start, end = service.quarter_bounds(plan.year, quarter)
-    editable = (not rules.is_read_only(request.user)) and (registration is None or registration.status in EDITABLE)
+    editable = rules.can_act_on_own_fieldwork(request.user) and (
+        registration is None or registration.status in EDITABLE
+    )
     return {
         "plan": plan,
         "quarter": quarter,
@@ -119,7 +121,7 @@ def _detail_context(request, plan, quarter, registration, form):
 
 
 @login_required
-@write_view
+@own_work_view
 def registration_detail(request, quarter):
     """One quarter of the cadre's registration: the lines, the add-a-line form (POST adds)."""
     plan = pick_plan(request)
@@ -145,26 +147,33 @@ def registration_detail(request, quarter):
     )
 
 
+def _labelled(form, errors_by_field) -> list[dict]:
+    return [
+        {"label": form.fields[name].label if name in form.fields else "", "message": e}
+        for name, errs in errors_by_field.items()
+        for e in errs
+    ]
+
+
 def _check_panel(request, form, *, plan, exclude_pk=None, with_preview=True):
     """Errors (only of what was typed), warnings and the standing preview of a line being typed."""
     errors, warnings, result = [], [], None
     valid = form.is_valid()
+    typed = {}
     for name, errs in form.errors.items():
         raw = form.data.get(form.add_prefix(name), "") if name != "__all__" else "x"
         if name in ("location_detail",) and not (form.data.get("ward") or form.data.get("location_detail")):
             continue  # nothing typed yet
         if not str(raw).strip():
             continue  # not typed yet: no need to shout
-        label = form.fields[name].label if name in form.fields else ""
-        errors.extend({"label": label, "message": e} for e in errs)
+        typed[name] = errs
+    errors.extend(_labelled(form, typed))
     if valid:
         data = form.trip_input()
         try:
             warnings = validate_trip(plan, request.user, data, exclude_pk=exclude_pk)
         except ValidationError as exc:
-            for name, errs in exc.message_dict.items():
-                label = form.fields[name].label if name in form.fields else ""
-                errors.extend({"label": label, "message": e} for e in errs)
+            errors.extend(_labelled(form, exc.message_dict))
         else:
             result = with_preview and service.preview(plan=plan, person=request.user, typed=data, exclude_pk=exclude_pk)
     return render(
@@ -180,7 +189,7 @@ def _check_panel(request, form, *, plan, exclude_pk=None, with_preview=True):
 
 
 @login_required
-@write_view
+@own_work_view
 @require_POST
 def registration_validate(request, quarter):
     """htmx: check the line as the user types (hx-trigger="change delay:300ms")."""
@@ -200,7 +209,7 @@ def registration_validate(request, quarter):
 
 
 @login_required
-@write_view
+@own_work_view
 @require_POST
 def registration_submit(request, quarter):
     plan = pick_plan(request)
@@ -213,8 +222,7 @@ def registration_submit(request, quarter):
     except service.StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         if reg.self_certified:
             messages.success(request, _("Bản đăng ký đã được ghi nhận (tự xác nhận)."))
@@ -224,7 +232,7 @@ def registration_submit(request, quarter):
 
 
 @login_required
-@write_view
+@own_work_view
 @require_POST
 def registration_copy_previous(request, quarter):
     """Start a quarter from the previous one: its lines three months later, as drafts."""
@@ -234,8 +242,7 @@ def registration_copy_previous(request, quarter):
         registration = service.registration_for(person=request.user, plan=plan, quarter=quarter)
         added, skipped = service.copy_previous_quarter(actor=request.user, registration=registration)
     except ValidationError as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         if added:
             messages.success(
@@ -266,7 +273,7 @@ def _own_line(request, pk) -> Trip:
 
 
 @login_required
-@write_view
+@own_work_view
 def registration_line_edit(request, pk):
     trip = _own_line(request, pk)
     reg = trip.registration
@@ -303,41 +310,32 @@ def registration_line_edit(request, pk):
 
 
 @login_required
-@write_view
+@own_work_view
 @require_POST
 def registration_line_delete(request, pk):
     trip = _own_line(request, pk)
     try:
         service.delete_line(actor=request.user, trip=trip)
     except ValidationError as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Đã xóa đợt đi khỏi bản đăng ký."))
     return redirect(service.own_registration_url(trip.registration))
 
 
-@login_required
-@write_view
-def trip_change_request(request, pk):
-    """An approved line is locked: changing it is a request to the same approver."""
-    trip = _own_line(request, pk)
+def _request_page(request, trip, form, *, kind: str, send, done: dict):
+    """The change / cancel request page of an approved line: `send()` asks the service and
+    returns the request (and warnings); `done` the message for a self-certified or a sent one."""
     back = service.own_registration_url(trip.registration)
-    form = ChangeRequestForm(request.POST or None, plan=trip.plan, registration=trip.registration, trip=trip)
     if request.method == "POST" and form.is_valid():
         try:
-            cr, warnings = changes.request_change(
-                actor=request.user, trip=trip, data=form.trip_input(), reason=form.cleaned_data["reason"]
-            )
+            cr, warnings = send()
         except service.StaleVersion as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if cr.status == ChangeRequest.Status.APPROVED:
-                messages.success(request, _("Đã thay đổi đợt đi (tự xác nhận)."))
-            else:
-                messages.success(request, _("Đã gửi đề nghị thay đổi. Đợt đi giữ nguyên cho đến khi được phê duyệt."))
+            messages.success(request, done["self" if cr.status == ChangeRequest.Status.APPROVED else "sent"])
             for w in warnings:
                 messages.warning(request, w)
             return redirect(back)
@@ -348,7 +346,7 @@ def trip_change_request(request, pk):
             "form": form,
             "trip": trip,
             "back": back,
-            "kind": "change",
+            "kind": kind,
             "plan": trip.plan,
             "quarter_name": service.quarter_name(trip.registration.quarter),
         },
@@ -356,40 +354,46 @@ def trip_change_request(request, pk):
 
 
 @login_required
-@write_view
+@own_work_view
+def trip_change_request(request, pk):
+    """An approved line is locked: changing it is a request to the same approver."""
+    trip = _own_line(request, pk)
+    form = ChangeRequestForm(request.POST or None, plan=trip.plan, registration=trip.registration, trip=trip)
+    return _request_page(
+        request,
+        trip,
+        form,
+        kind="change",
+        send=lambda: changes.request_change(
+            actor=request.user, trip=trip, data=form.trip_input(), reason=form.cleaned_data["reason"]
+        ),
+        done={
+            "self": _("Đã thay đổi đợt đi (tự xác nhận)."),
+            "sent": _("Đã gửi đề nghị thay đổi. Đợt đi giữ nguyên cho đến khi được phê duyệt."),
+        },
+    )
+
+
+@login_required
+@own_work_view
 def trip_cancel_request(request, pk):
     trip = _own_line(request, pk)
-    back = service.own_registration_url(trip.registration)
     form = CancelRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cr = changes.request_cancel(actor=request.user, trip=trip, reason=form.cleaned_data["reason"])
-        except service.StaleVersion as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            if cr.status == ChangeRequest.Status.APPROVED:
-                messages.success(request, _("Đã hủy đợt đi (tự xác nhận)."))
-            else:
-                messages.success(request, _("Đã gửi đề nghị hủy đợt. Đợt đi giữ nguyên cho đến khi được phê duyệt."))
-            return redirect(back)
-    return render(
+    return _request_page(
         request,
-        "fieldwork/registration/change_request.html",
-        {
-            "form": form,
-            "trip": trip,
-            "back": back,
-            "kind": "cancel",
-            "plan": trip.plan,
-            "quarter_name": service.quarter_name(trip.registration.quarter),
+        trip,
+        form,
+        kind="cancel",
+        send=lambda: (changes.request_cancel(actor=request.user, trip=trip, reason=form.cleaned_data["reason"]), []),
+        done={
+            "self": _("Đã hủy đợt đi (tự xác nhận)."),
+            "sent": _("Đã gửi đề nghị hủy đợt. Đợt đi giữ nguyên cho đến khi được phê duyệt."),
         },
     )
 
 
 @login_required
-@write_view
+@own_work_view
 @require_POST
 def change_request_withdraw(request, pk):
     """The cadre takes back their own pending change or cancel request."""
@@ -405,8 +409,7 @@ def change_request_withdraw(request, pk):
     except service.StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Đã rút đề nghị. Đợt đi giữ nguyên như đã phê duyệt."))
     if cr.trip.registration_id:

@@ -24,10 +24,10 @@ from fieldwork.models import Category, ChangeRequest, DepartmentPlan, Registrati
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
 
-from .registration_common import (
+from .common import (
     PAGE_SIZE,
     add_errors,
-    error_messages,
+    flash_errors,
     int_or,
     org_id,
     plan_years,
@@ -71,7 +71,7 @@ def _review_context(request, reg, *, approve_form=None, return_form=None, confli
         "return_form": return_form or ReturnForm(initial={"version": reg.version}),
         "conflict": conflict,
         "kept_comment": kept_comment,
-        "inbox_link": rules.is_head(user) or rules.is_standing(user),
+        "inbox_link": rules.is_approver(user),
         "downloads": template_exists("reports/_download_buttons.html"),
     }
 
@@ -222,7 +222,7 @@ def approvals(request):
     """Everything waiting for this approver: registrations, change requests, department plans.
     Each list pages on its own (?page=, ?cr_page=, ?dp_page=); the filters apply to all three."""
     user = request.user
-    if not (rules.is_head(user) or rules.is_standing(user)):
+    if not rules.is_approver(user):
         raise PermissionDenied
     department = int_or(request.GET.get("department")) if rules.is_standing(user) else None
     year = int_or(request.GET.get("year"))
@@ -310,8 +310,7 @@ def change_request_decide(request, pk):
     except service.StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         if action == "approve":
             messages.success(request, _("Đã phê duyệt đề nghị của %(n)s.") % {"n": cr.trip.person.full_name})

@@ -19,10 +19,10 @@ from fieldwork.services import department_plans as service
 from fieldwork.services.history import history_of
 from fieldwork.services.registrations import StaleVersion, plan_quarters, quarter_bounds, quarter_name, quarter_of
 
-from .registration_common import (
+from .common import (
     add_errors,
     check_quarter,
-    error_messages,
+    flash_errors,
     int_or,
     org_id,
     pick_plan,
@@ -160,8 +160,7 @@ def department_plan_submit(request, department_pk, quarter):
     except StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
-        for m in error_messages(exc):
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Đã gửi kế hoạch của ban (mẫu 2) để Thường trực phê duyệt."))
     return redirect(_plan_url(plan, department.pk, quarter))

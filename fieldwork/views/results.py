@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,14 @@ from django.views.decorators.http import require_POST
 
 from accounts import rules
 from accounts.models import Department
+from fieldwork import uploads
 from fieldwork.forms.results import QuarterReportForm, ReturnForm, TripReportForm
 from fieldwork.models import Trip, TripAttachment
 from fieldwork.services import quarter_reports
 from fieldwork.services import results as results_service
 from fieldwork.services.history import history_of
 
-from .results_common import add_errors, int_param, org_id, pick_plan, read_page, template_exists
+from .common import add_errors, int_param, org_id, pick_plan, read_page, template_exists
 
 PAGE_SIZE = 25
 
@@ -184,15 +185,8 @@ def trip_attachment(request, pk, attachment_pk):
     always as a download with nosniff."""
     trip = _trip(request, pk)
     att = get_object_or_404(TripAttachment, pk=attachment_pk, trip=trip)
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    handle = uploads.open_or_404(att.file)
+    return uploads.attachment_response(handle, filename=att.original_name, content_type=att.content_type)
 
 
 @login_required
@@ -215,7 +209,7 @@ def trips_to_confirm(request):
     """Reported trips waiting for this user's confirmation (heads: their members; Standing
     Committee: heads; the Secretary: Standing Committee members)."""
     user = request.user
-    if not (rules.is_head(user) or rules.is_standing(user)):
+    if not rules.is_approver(user):
         raise PermissionDenied
     qs = (
         Trip.objects.filter(person__organization_id=org_id(request), status=Trip.Status.REPORTED)

@@ -21,7 +21,7 @@ from fieldwork.models import Plan
 from fieldwork.selectors import cadre_people, standing_for, standings
 from fieldwork.templatetags.standing_extras import STATUS_LABELS, STATUS_ORDER, progress_pct
 
-from .results_common import pick_plan, read_page
+from .common import pick_plan, read_page
 
 PAGE_SIZE = 50
 SORTS = ("name", "done", "status")

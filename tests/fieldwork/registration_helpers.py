@@ -76,3 +76,16 @@ def line_post(plan, **overrides) -> dict:
 def fast_passwords(settings):
     """The people fixture hashes eleven passwords: a fast hasher keeps these tests quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def inspection_only(people):
+    """An Inspection Committee member who is not a cadre under the rule: changes nothing at all."""
+    from tests.factories import UserFactory
+
+    return UserFactory(
+        department=people["d2"],
+        full_name="Đỗ Thị Giám Sát",
+        email="giamsat@tn.vn",
+        group_code="",
+        roles=["inspection"],
+    )

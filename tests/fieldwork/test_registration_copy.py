@@ -10,7 +10,7 @@ from fieldwork.models import Registration, Trip
 from fieldwork.services import registrations as service
 from tests.access import assert_access
 
-from .registration_helpers import fast_passwords, line, registered, submitted  # noqa: F401
+from .registration_helpers import fast_passwords, inspection_only, line, registered, submitted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 COPY_Q2 = "/dang-ky/quy-2/sao-chep-quy-truoc/?year=2023"
@@ -93,10 +93,17 @@ def test_copy_refused_while_waiting_and_for_others(client, people):
     html = client.post(COPY_Q2, follow=True).content.decode()
     assert "đang chờ phê duyệt nên chưa thêm được" in html
     assert q2.trips.count() == 1
-    # the read-only Inspection Committee: 403; a colleague copies their own (empty) quarter, not the cadre's
+    # an Inspection Committee member who is no cadre: 403; a colleague (an Inspection Committee
+    # member who is a cadre too) copies their own (empty) quarter, not the cadre's
     assert_access(
-        client, COPY_Q2, method="post", forbidden=[people["inspector"]], allowed=[people["cadre2"]], ok_codes=(302,)
+        client,
+        COPY_Q2,
+        method="post",
+        forbidden=[inspection_only(people)],
+        allowed=[people["cadre2"], people["inspector"]],
+        ok_codes=(302,),
     )
-    assert not Registration.objects.filter(person=people["cadre2"], quarter=2).exclude(trips=None).exists()
+    for colleague in (people["cadre2"], people["inspector"]):
+        assert not Registration.objects.filter(person=colleague, quarter=2).exclude(trips=None).exists()
     with pytest.raises(PermissionDenied):
         service.copy_previous_quarter(actor=people["cadre2"], registration=q2)

@@ -13,7 +13,7 @@ from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
 from tests.factories import make_trip
 
-from .registration_helpers import fast_passwords, line, registered, submitted  # noqa: F401
+from .registration_helpers import fast_passwords, inspection_only, line, registered, submitted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -228,14 +228,39 @@ def test_submit_without_any_approver_is_refused(people):
     assert "Chưa có người phê duyệt" in exc.value.messages[0]
 
 
-def test_inspection_committee_changes_nothing(people):
+def test_inspection_committee_changes_nothing_of_others(people):
+    """Decision (lead): the Inspection Committee changes nothing of other people; a member who is
+    not a cadre under the rule has no registration of their own to change either."""
     plan, inspector = people["plan"], people["inspector"]
-    reg = Registration.objects.create(plan=plan, person=inspector, quarter=1)
-    with pytest.raises(PermissionDenied):
-        service.add_line(actor=inspector, registration=reg, data=line(plan))
     other = submitted(plan, people["cadre"])
     with pytest.raises(PermissionDenied):
         service.approve(actor=inspector, registration=other, version=other.version)
+    with pytest.raises(PermissionDenied):
+        service.return_registration(actor=inspector, registration=other, version=other.version, comment="x")
+    with pytest.raises(PermissionDenied):
+        service.add_line(actor=inspector, registration=other, data=line(plan, start=date(2023, 3, 1)))
+    watcher = inspection_only(people)
+    own = Registration.objects.create(plan=plan, person=watcher, quarter=1)
+    with pytest.raises(PermissionDenied):
+        service.add_line(actor=watcher, registration=own, data=line(plan))
+    other.refresh_from_db()
+    assert other.status == Registration.Status.SUBMITTED and other.trips.count() == 1
+    assert not own.trips.exists()
+
+
+def test_an_inspection_member_who_is_a_cadre_registers_own_trips(people):
+    """Decision (lead): like any cadre, an Inspection Committee member who is also a cadre under
+    the rule registers and submits their own lines; their department's head approves them."""
+    plan, inspector, head2 = people["plan"], people["inspector"], people["head2"]
+    reg = service.registration_for(person=inspector, plan=plan, quarter=1)
+    trip, _warnings = service.add_line(actor=inspector, registration=reg, data=line(plan))
+    assert trip.person == inspector and trip.status == Trip.Status.DRAFT
+    reg = service.submit(actor=inspector, registration=reg, version=reg.version)
+    assert reg.status == Registration.Status.SUBMITTED
+    reg = service.approve(actor=head2, registration=reg, version=reg.version)
+    assert reg.status == Registration.Status.APPROVED
+    trip.refresh_from_db()
+    assert trip.status == Trip.Status.APPROVED
 
 
 def test_concurrent_approval_second_one_is_told_and_nothing_is_lost(people):

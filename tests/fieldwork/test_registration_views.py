@@ -11,7 +11,15 @@ from fieldwork.services import registrations as service
 from tests.access import assert_access
 from tests.factories import make_trip
 
-from .registration_helpers import fast_passwords, line, line_post, registered, submitted, tan_dong  # noqa: F401
+from .registration_helpers import (  # noqa: F401
+    fast_passwords,
+    inspection_only,
+    line,
+    line_post,
+    registered,
+    submitted,
+    tan_dong,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -271,15 +279,14 @@ def test_lines_of_others_are_out_of_reach(client, people):
     assert Trip.objects.filter(pk=trip.pk).exists()
 
 
-def test_the_inspection_committee_posts_nothing(client, people):
+def test_the_inspection_committee_changes_nothing_of_others(client, people):
+    """Decision (lead): the Inspection Committee reads everything and changes nothing of other
+    people or of the organization: approving, consolidating, acting on a cadre's lines are 403."""
     plan = people["plan"]
     inspector = people["inspector"]
     reg = submitted(plan, people["cadre"])
     trip = reg.trips.get()
     urls = [
-        Q1,
-        reverse("fieldwork:registration_validate", args=[1]),
-        reverse("fieldwork:registration_submit", args=[1]),
         reverse("fieldwork:registration_line_edit", args=[trip.pk]),
         reverse("fieldwork:registration_line_delete", args=[trip.pk]),
         reverse("fieldwork:trip_change_request", args=[trip.pk]),
@@ -293,8 +300,50 @@ def test_the_inspection_committee_posts_nothing(client, people):
     for url in urls:
         resp = client.post(url, {**line_post(plan), "version": reg.version, "comment": "x", "reason": "x"})
         assert resp.status_code == 403, url
-    assert not Trip.objects.filter(person=inspector).exists()
     reg.refresh_from_db()
-    assert reg.status == Registration.Status.SUBMITTED
+    trip.refresh_from_db()
+    assert reg.status == Registration.Status.SUBMITTED and reg.trips.count() == 1
+    assert trip.days == Decimal("3") and not ChangeRequest.objects.exists()
     # reading is fine
     assert client.get(reverse("fieldwork:registration_review", args=[reg.pk])).status_code == 200
+
+
+def test_an_inspection_member_who_is_no_cadre_registers_nothing(client, people):
+    plan = people["plan"]
+    watcher = inspection_only(people)
+    client.force_login(watcher)
+    for url in (
+        Q1,
+        reverse("fieldwork:registration_validate", args=[1]),
+        reverse("fieldwork:registration_submit", args=[1]),
+        reverse("fieldwork:registration_copy_previous", args=[2]),
+    ):
+        assert client.post(url, {**line_post(plan), "version": 0}).status_code == 403, url
+    assert not Trip.objects.filter(person=watcher).exists()
+    assert client.get(Q1).status_code == 200
+
+
+def test_an_inspection_member_who_is_a_cadre_registers_own_trips(client, people):
+    """Decision (lead): an Inspection Committee member who is also a cadre under the rule (cadre
+    role and a group) registers, submits and asks to change their own trips like any cadre."""
+    plan, inspector = people["plan"], people["inspector"]
+    client.force_login(inspector)
+    assert client.post(reverse("fieldwork:registration_validate", args=[1]), line_post(plan)).status_code == 200
+    resp = client.post(Q1, line_post(plan))
+    assert resp.status_code == 302
+    trip = Trip.objects.get(person=inspector)
+    assert trip.status == Trip.Status.DRAFT and trip.days == Decimal("3")
+    reg = trip.registration
+    resp = client.post(reverse("fieldwork:registration_submit", args=[1]) + "?year=2023", {"version": reg.version})
+    assert resp.status_code == 302
+    reg.refresh_from_db()
+    assert reg.status == Registration.Status.SUBMITTED
+    # their department's head approves; the member then asks for a change like any cadre
+    service.approve(actor=people["head2"], registration=reg, version=reg.version)
+    url = reverse("fieldwork:trip_change_request", args=[trip.pk])
+    assert client.post(url, line_post(plan, days="2", reason="Rút ngắn")).status_code == 302
+    cr = ChangeRequest.objects.get(trip=trip)
+    assert cr.status == ChangeRequest.Status.PENDING and cr.proposed["days"] == "2"
+    assert client.post(reverse("fieldwork:change_request_withdraw", args=[cr.pk])).status_code == 302
+    cr.refresh_from_db()
+    assert cr.status == ChangeRequest.Status.WITHDRAWN

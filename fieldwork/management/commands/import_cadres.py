@@ -1,12 +1,10 @@
 """python manage.py import_cadres --org CODE [--year YYYY] FILE.xlsx [--dry-run] (DOMAIN.md §10)."""
 
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
-from accounts.models import Organization
 from fieldwork.importers.cadres import default_plan, import_cadres
-from fieldwork.importers.workbook import ImportFailed
+
+from . import _imports
 
 
 class Command(BaseCommand):
@@ -19,19 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in những gì sẽ thay đổi")
 
     def handle(self, *args, **opts):
-        org = Organization.objects.filter(code=opts["org"]).first()
-        if org is None:
-            raise CommandError(f"Không có tổ chức mã “{opts['org']}”.")
-        path = Path(opts["file"])
-        if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp {path}.")
-        try:
-            plan = default_plan(org, opts["year"])
-            result = import_cadres(str(path), organization=org, plan=plan, actor=None, dry_run=opts["dry_run"])
-        except ImportFailed as exc:
-            for e in exc.errors:
-                self.stderr.write(str(e))
-            raise CommandError(f"Tệp có {len(exc.errors)} lỗi: không nhập gì.") from exc
+        org = _imports.organization(opts["org"])
+        path = _imports.existing_file(opts["file"])
+        result = _imports.run_import(
+            self,
+            lambda: import_cadres(
+                str(path),
+                organization=org,
+                plan=default_plan(org, opts["year"]),
+                actor=None,
+                dry_run=opts["dry_run"],
+            ),
+        )
         for name in result.departments:
             self.stdout.write(f"+ Ban mới: {name}")
         for line in result.new:
@@ -44,5 +41,4 @@ class Command(BaseCommand):
             self.stdout.write(f"+ Miễn: {line.full_name}, {ex.reason.name}, {ex.start:%d/%m/%Y} – {ex.end:%d/%m/%Y}")
         if not result.has_changes:
             self.stdout.write("Không có thay đổi nào.")
-        prefix = "Chạy thử (không lưu): " if opts["dry_run"] else "Đã nhập: "
-        self.stdout.write(prefix + result.summary())
+        self.stdout.write(_imports.dry_run_prefix(opts) + result.summary())

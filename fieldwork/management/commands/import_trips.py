@@ -1,13 +1,11 @@
 """python manage.py import_trips --org CODE --year YYYY FILE.xlsx [--dry-run] (DOMAIN.md §10)."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Organization
 from fieldwork.importers.trips import describe, import_trips
-from fieldwork.importers.workbook import ImportFailed
 from fieldwork.models import Plan
+
+from . import _imports
 
 
 class Command(BaseCommand):
@@ -23,25 +21,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và in những gì sẽ nhập")
 
     def handle(self, *args, **opts):
-        org = Organization.objects.filter(code=opts["org"]).first()
-        if org is None:
-            raise CommandError(f"Không có tổ chức mã “{opts['org']}”.")
+        org = _imports.organization(opts["org"])
         plan = Plan.objects.filter(organization=org, year=opts["year"]).first()
         if plan is None:
             raise CommandError(f"{org.name} chưa có kế hoạch năm {opts['year']}.")
-        path = Path(opts["file"])
-        if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp {path}.")
-        try:
-            result = import_trips(str(path), plan=plan, actor=None, dry_run=opts["dry_run"])
-        except ImportFailed as exc:
-            for e in exc.errors:
-                self.stderr.write(str(e))
-            raise CommandError(f"Tệp có {len(exc.errors)} lỗi: không nhập gì.") from exc
+        path = _imports.existing_file(opts["file"])
+        result = _imports.run_import(
+            self, lambda: import_trips(str(path), plan=plan, actor=None, dry_run=opts["dry_run"])
+        )
         for line in result.new:
             flags = f" — vi phạm: {', '.join(line.violations)}" if line.violations else ""
             self.stdout.write(f"+ dòng {line.row}: {describe(line)}{flags}")
         for line in result.skipped:
             self.stdout.write(f"= dòng {line.row}: đã có, bỏ qua ({describe(line)})")
-        prefix = "Chạy thử (không lưu): " if opts["dry_run"] else "Đã nhập: "
-        self.stdout.write(prefix + result.summary())
+        self.stdout.write(_imports.dry_run_prefix(opts) + result.summary())

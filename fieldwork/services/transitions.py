@@ -1,0 +1,45 @@
+"""Optimistic locking shared by every versioned object (Registration, DepartmentPlan, Trip).
+
+Every decision carries the `version` the decider saw; the update is
+`UPDATE … WHERE version = n [AND status = s]` and zero rows means somebody else acted first.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+
+class StaleVersion(Exception):
+    """Somebody else changed the object first; nothing was saved."""
+
+    def __init__(self, message: str | None = None):
+        self.message = message or _(
+            "Bản đăng ký đã được người khác xử lý trong lúc bạn đang xem. Trang đã được tải lại với "
+            "trạng thái mới nhất; nội dung bạn đã nhập vẫn được giữ."
+        )
+        super().__init__(self.message)
+
+
+def check_version(obj, version: int, message: str | None = None) -> None:
+    """The locked row is not the version the user saw: StaleVersion."""
+    if obj.version != version:
+        raise StaleVersion(message)
+
+
+def update_versioned(obj, *, version: int, from_status=None, message: str | None = None, **fields) -> None:
+    """Save `fields` and bump the version, only if the row is still at `version` (and in
+    `from_status` when given); StaleVersion otherwise."""
+    qs = type(obj).objects.filter(pk=obj.pk, version=version)
+    if from_status is not None:
+        qs = qs.filter(status=from_status)
+    if not qs.update(version=F("version") + 1, **fields):
+        raise StaleVersion(message)
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """Every message of a ValidationError, field errors included, as one flat list."""
+    if hasattr(exc, "error_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(exc.messages)
