@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from accounts.vietnamese import format_days, format_period
-from fieldwork.models import DepartmentPlan, Registration, Trip
+from fieldwork.models import DepartmentPlan, QuarterReport, Registration, Trip
 
 register = template.Library()
 
@@ -20,11 +20,13 @@ ACTIONS = {
     "cancelled": _("Phê duyệt hủy đợt"),
     "change_rejected": _("Không phê duyệt đề nghị"),
     "change_withdrawn": _("Rút đề nghị"),
+    "saved": _("Lưu bản nháp"),
 }
 STATES = {
     "registration": dict(Registration.Status.choices),
     "departmentplan": dict(DepartmentPlan.Status.choices),
     "trip": dict(Trip.Status.choices),
+    "quarterreport": dict(QuarterReport.Status.choices),
 }
 BADGES = {
     "draft": "secondary",

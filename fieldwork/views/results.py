@@ -283,6 +283,7 @@ def quarter_report(request, department_pk, quarter):
             "quarters": quarter_reports.plan_quarters(plan),
             "has_download_buttons": template_exists("reports/_download_buttons.html"),
             "deadline_is_quarter_end": not plan.quarter_report_day,
+            "history": list(history_of(data.report, "quarterreport")) if data.report else [],
         },
     )
 

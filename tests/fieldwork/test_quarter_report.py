@@ -237,3 +237,23 @@ def test_board_overview_shows_who_submitted_late_or_not(client, people):
     assert "Đúng hạn" in html and "Sau hạn" in html
     client.force_login(people["inspector"])
     assert client.post(url).status_code == 403
+
+
+def test_mau3_page_shows_its_history(client, people, q1_trips):
+    qr.save_quarter_report(
+        actor=people["head2"],
+        plan=people["plan"],
+        department=people["d2"],
+        quarter=1,
+        summary="",
+        submit=True,
+        now=at(2023, 3, 28),
+    )
+    client.force_login(people["board"])
+    html = client.get(reverse("fieldwork:quarter_report", args=[people["d2"].pk, 1]) + "?year=2023").content.decode()
+    history = html[html.index('data-testid="history"') :]
+    assert "Gửi phê duyệt" in history and "Đặng Thu Hà" in history
+    assert "Đang soạn → Đã gửi Ban Tổ chức – Kiểm tra" in history.replace("</span>", "").replace("(", "").replace(
+        ")", ""
+    )
+    assert "Gửi sau hạn 27/03/2023" in history
