@@ -108,7 +108,7 @@ def bar_chart(
     *, items: list[tuple[str, int]], title: str, color: str = BLUE, width: int = 720, bar_h: int = 22
 ) -> SafeString:
     """Horizontal bars: (label, count)."""
-    left, right, gap = 170, 40, 8
+    left, right, gap = 230, 40, 8  # room for ~26 characters of a department name at 14 px
     height = max(1, len(items)) * (bar_h + gap) + gap
     top_value = max([Decimal(c) for _l, c in items] + [Decimal(1)])
     parts = [
