@@ -3,46 +3,108 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 
-# (url name, label, icon, predicate) — navigation by role. Apps register their own pages
-# here by URL name only (STYLE.md: imports point one way).
-NAV_ITEMS = [
-    ("fieldwork:my_standing", _("Của tôi"), "person-check", lambda u: True),
-    ("fieldwork:registrations", _("Đăng ký"), "journal-text", lambda u: True),
-    ("fieldwork:my_trips", _("Đợt đi cơ sở"), "geo-alt", lambda u: True),
-    ("fieldwork:approvals", _("Phê duyệt"), "inbox", lambda u: rules.is_head(u) or rules.is_standing(u)),
+
+def _anyone(user):
+    return True
+
+
+def _can_see_exemptions(user):
+    return rules.is_board(user) or rules.is_standing(user) or rules.is_inspection(user)
+
+
+# Navigation by role, in menus: (menu label, icon, [(url name, label, predicate)]). Pages are named
+# by URL only (STYLE.md: imports point one way); a menu with no visible page is not shown.
+NAV_MENUS = [
     (
-        "fieldwork:trips_to_confirm",
-        _("Xác nhận kết quả"),
-        "check2-square",
-        rules.is_approver,
+        _("Của tôi"),
+        "person-check",
+        [
+            ("fieldwork:my_standing", _("Tình hình của tôi"), _anyone),
+            ("fieldwork:cadre_dashboard", _("Tiến độ trong năm"), _anyone),
+            ("fieldwork:registrations", _("Đăng ký đi cơ sở (mẫu 1)"), _anyone),
+            ("fieldwork:my_trips", _("Đợt đi cơ sở và kết quả"), _anyone),
+            ("fieldwork:calendar", _("Lịch"), _anyone),
+        ],
     ),
-    ("fieldwork:department_home", _("Ban của tôi"), "people", lambda u: rules.is_head(u)),
     (
-        "fieldwork:department_plans",
-        _("Kế hoạch ban"),
-        "clipboard-check",
-        lambda u: rules.is_head(u) or rules.sees_whole_organization(u),
+        _("Phê duyệt"),
+        "inbox",
+        [
+            ("fieldwork:approvals", _("Đăng ký chờ phê duyệt"), rules.is_approver),
+            ("fieldwork:trips_to_confirm", _("Kết quả chờ xác nhận"), rules.is_approver),
+        ],
     ),
-    ("fieldwork:organization_dashboard", _("Toàn cơ quan"), "bar-chart", rules.sees_whole_organization),
-    ("fieldwork:standings", _("Tình hình thực hiện"), "table", rules.sees_whole_organization),
-    ("accounts:people", _("Cán bộ"), "person-lines-fill", rules.can_view_people),
-    ("fieldwork:plans", _("Kế hoạch"), "gear", rules.can_manage_plan),
-    ("fieldwork:exemptions", _("Miễn thực hiện"), "shield-check", lambda u: rules.is_board(u) or rules.is_standing(u)),
-    ("reports:jobs", _("Báo cáo"), "file-earmark-arrow-down", lambda u: True),
+    (
+        _("Ban"),
+        "people",
+        [
+            ("fieldwork:department_home", _("Tình hình của ban"), rules.is_head),
+            (
+                "fieldwork:department_plans",
+                _("Kế hoạch của ban (mẫu 2)"),
+                lambda u: rules.is_head(u) or rules.sees_whole_organization(u),
+            ),
+            ("fieldwork:quarter_reports_overview", _("Báo cáo quý (mẫu 3)"), rules.sees_whole_organization),
+        ],
+    ),
+    (
+        _("Toàn cơ quan"),
+        "bar-chart",
+        [
+            ("fieldwork:organization_dashboard", _("Tổng quan"), rules.sees_whole_organization),
+            ("fieldwork:standings", _("Tình hình từng cán bộ"), rules.sees_whole_organization),
+            ("fieldwork:coverage", _("Địa bàn cơ sở đã đến"), rules.sees_whole_organization),
+            ("reports:quarter", _("Báo cáo tình hình thực hiện quý"), rules.sees_whole_organization),
+        ],
+    ),
+    (
+        _("Quản lý"),
+        "gear",
+        [
+            ("accounts:people", _("Cán bộ"), rules.can_view_people),
+            ("accounts:departments", _("Các ban"), rules.can_view_people),
+            ("fieldwork:plans", _("Kế hoạch năm"), rules.sees_whole_organization),
+            ("fieldwork:exemptions", _("Miễn thực hiện"), _can_see_exemptions),
+            ("fieldwork:people_import", _("Nhập danh sách cán bộ"), rules.can_import),
+            ("fieldwork:trips_import", _("Nhập kết quả (mẫu 3)"), rules.can_import),
+        ],
+    ),
+    (
+        _("Báo cáo"),
+        "file-earmark-arrow-down",
+        [
+            ("reports:jobs", _("Tệp báo cáo của tôi"), _anyone),
+        ],
+    ),
 ]
+
+
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for name, label, icon, pred in NAV_ITEMS:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue  # page not built (yet)
-        if pred(user):
-            items.append({"url": url, "label": label, "icon": icon, "active": request.path.startswith(url)})
+    menus = []
+    best = ""  # the longest URL that prefixes the path is the active page
+    for label, icon, items in NAV_MENUS:
+        links = []
+        for name, text, pred in items:
+            url = _url(name)
+            if url and pred(user):
+                links.append({"url": url, "label": text})
+                if request.path.startswith(url) and len(url) > len(best):
+                    best = url
+        if links:
+            menus.append({"label": label, "icon": icon, "links": links})
+    for menu in menus:
+        for link in menu["links"]:
+            link["active"] = link["url"] == best
+        menu["active"] = any(link["active"] for link in menu["links"])
     unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": items, "unread_notifications": unread, "read_only_user": rules.is_read_only(user)}
+    return {"nav_menus": menus, "unread_notifications": unread, "read_only_user": rules.is_read_only(user)}

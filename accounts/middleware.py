@@ -2,6 +2,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class SessionLifetimeMiddleware:
@@ -21,3 +23,23 @@ class SessionLifetimeMiddleware:
             elif now - int(started) > settings.SESSION_ABSOLUTE_LIFETIME:
                 logout(request)
         return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware:
+    """DOMAIN.md §9: Vietnamese first, English when the user chooses it. Unlike Django's
+    LocaleMiddleware, the browser's Accept-Language is ignored: only the language the user
+    picked (the set_language cookie) or LANGUAGE_CODE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

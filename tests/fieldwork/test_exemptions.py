@@ -72,7 +72,7 @@ def test_board_proposes_with_a_document(client, people):
     [
         ({"document": "fake"}, "document", "Văn bản kèm theo phải là tệp PDF, ảnh JPEG hoặc PNG."),
         ({"end": "2023-04-01"}, "end", "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."),
-        ({"reason": "ke-toan"}, "reason", "Hãy chọn một lựa chọn hợp lệ"),
+        ({"reason": "ke-toan"}, "reason", "Lựa chọn không hợp lệ"),
     ],
 )
 def test_propose_rejected_keeps_what_was_typed(client, people, overrides, field, message):
