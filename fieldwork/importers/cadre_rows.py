@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from accounts.models import Role
-from accounts.vietnamese import format_date, header_key, nfc
+from accounts.vietnamese import format_date, nfc
+from fieldwork.importers.base import RowErrors, name_key, norm
 from fieldwork.importers.workbook import Row, RowError, parse_date
 from fieldwork.models import ExemptionReason, Plan
 
@@ -31,15 +32,6 @@ COLUMNS = {
     "roles": ("Vai trò",),
 }
 REQUIRED = ("name", "email", "department", "position", "group")
-
-
-def name_key(text: str) -> str:
-    """Names compared ignoring case, diacritics, spaces and punctuation ("Ban Tổ chức - Kiểm tra")."""
-    return "".join(ch for ch in header_key(text) if ch.isalnum())
-
-
-def norm(text: str) -> str:
-    return " ".join(nfc(text or "").casefold().split())
 
 
 def clean(text: str) -> str:
@@ -84,20 +76,14 @@ class Lookups:
         self.role_by_key = role_keys()
 
 
-class RowReader:
-    """Collects the errors of one row, each with the column as the file writes it."""
+class RowReader(RowErrors):
+    """One row's cells to values; errors name the column as the file writes it."""
+
+    labels = {k: v[0] for k, v in COLUMNS.items()}
 
     def __init__(self, sheet: str, row: Row, errors: list[RowError], lookups: Lookups):
-        self.sheet, self.row, self.errors, self.lk = sheet, row, errors, lookups
-
-    def col(self, key: str) -> str:
-        return self.row.headers.get(key) or COLUMNS[key][0]
-
-    def error(self, key: str | None, message: str) -> None:
-        self.errors.append(RowError(self.sheet, self.row.number, self.col(key) if key else None, message))
-
-    def has(self, key: str) -> bool:
-        return key in self.row.headers
+        super().__init__(sheet, row, errors)
+        self.lk = lookups
 
     def text(self, key: str) -> str:
         return clean(self.row.text(key)) if self.has(key) else ""

@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy
 from accounts import services as people_services
 from accounts.models import Department, Organization, Role, User
 from accounts.vietnamese import format_date
-from fieldwork.importers.cadre_rows import COLUMNS, REQUIRED, ExemptionLine, Lookups, RowReader, clean, norm
-from fieldwork.importers.workbook import ImportFailed, RowError, open_sheet
+from fieldwork.importers.base import finish_import, norm, open_or_collect, raise_if_errors
+from fieldwork.importers.cadre_rows import COLUMNS, REQUIRED, ExemptionLine, Lookups, RowReader, clean
+from fieldwork.importers.workbook import ImportFailed, RowError
 from fieldwork.models import Exemption, Plan
 from fieldwork.services.history import record
 
@@ -198,7 +199,6 @@ class _Reader:
     def read_row(self, row) -> None:
         result = self.result
         rd = RowReader(self.sheet.title, row, result.errors, self.lookups)
-        n_errors = len(result.errors)
         full_name = clean(row.text("name"))
         if not full_name:
             rd.error("name", _("Thiếu họ và tên."))
@@ -228,7 +228,7 @@ class _Reader:
                 )
                 % {"fr": format_date(clash[2]), "to": format_date(clash[3])},
             )
-        if len(result.errors) > n_errors:
+        if rd.failed:
             return
 
         data = people_services.PersonData(
@@ -267,12 +267,9 @@ class _Reader:
 def read_cadres(fileobj: IO[bytes] | str, *, organization: Organization, plan: Plan, actor=None) -> CadreImport:
     """Parse and compare; write nothing. Errors are collected in `result.errors`."""
     result = CadreImport(organization=organization, plan=plan)
-    try:
-        sheet = open_sheet(fileobj, COLUMNS, REQUIRED)
-    except ImportFailed as exc:
-        result.errors = list(exc.errors)
+    sheet = open_or_collect(result, fileobj, COLUMNS, REQUIRED)
+    if sheet is None:
         return result
-    result.sheet = sheet.title
     reader = _Reader(result, sheet, actor)
     for row in sheet.rows:
         reader.read_row(row)
@@ -282,8 +279,7 @@ def read_cadres(fileobj: IO[bytes] | str, *, organization: Organization, plan: P
 
 def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
     """Write a preview without errors, all or nothing."""
-    if result.errors:
-        raise ImportFailed(result.errors)
+    raise_if_errors(result)
     org = result.organization
     with transaction.atomic():
         created = {}
@@ -332,8 +328,4 @@ def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
 def import_cadres(fileobj, *, organization: Organization, plan: Plan, actor=None, dry_run: bool = False) -> CadreImport:
     """Read, then (unless dry_run) write. Raises ImportFailed listing every error."""
     result = read_cadres(fileobj, organization=organization, plan=plan, actor=actor)
-    if result.errors:
-        raise ImportFailed(result.errors)
-    if not dry_run:
-        apply_cadres(result, actor=actor)
-    return result
+    return finish_import(result, apply_cadres, actor=actor, dry_run=dry_run)

@@ -7,17 +7,10 @@ people is accounts:people.
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,9 +27,7 @@ from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
 
 from .common import add_errors
-
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-STALE_SECONDS = 24 * 3600
+from .imports_common import stored_upload, upload_preview
 
 
 def group_choices(organization_id) -> tuple[list[tuple[str, str]], Plan | None]:
@@ -130,57 +121,20 @@ class UploadForm(WorkbookUploadForm):
         super().__init__(*args, organization=organization, default_plan=current_plan(organization.pk), **kwargs)
 
 
-def _import_dir(org) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / org.code
-
-
-def _stored(org, token: str) -> Path:
-    if not TOKEN_RE.match(token or ""):
-        raise Http404
-    path = _import_dir(org) / f"cadres-{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return path
-
-
-def _clean_stale(folder: Path):
-    cutoff = time.time() - STALE_SECONDS
-    for p in folder.glob("cadres-*.xlsx"):
-        if p.stat().st_mtime < cutoff:
-            p.unlink(missing_ok=True)
-
-
 @login_required
 def people_import(request):
-    """Upload → preview. The file waits under MEDIA_ROOT/imports/<org>/ with a random name
-    until the Board confirms (or for a day); it is never kept in the session."""
+    """Upload → preview (views/imports_common.py keeps the file until the Board confirms)."""
     if not rules.can_import(request.user):
         raise PermissionDenied
     org = request.user.organization
     form = UploadForm(request.POST or None, request.FILES or None, organization=org)
     if request.method == "POST" and form.is_valid():
-        plan = form.cleaned_data["plan"]
-        folder = _import_dir(org)
-        folder.mkdir(parents=True, exist_ok=True)
-        _clean_stale(folder)
-        token = secrets.token_hex(16)
-        path = folder / f"cadres-{token}.xlsx"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        result = read_cadres(str(path), organization=org, plan=plan, actor=request.user)
-        if result.errors or not result.has_changes:
-            path.unlink(missing_ok=True)
-            token = ""
-        return render(
+        return upload_preview(
             request,
-            "fieldwork/people/import_preview.html",
-            {
-                "result": result,
-                "token": token,
-                "plan": plan,
-                "file_name": form.cleaned_data["file"].name,
-            },
+            form,
+            kind="cadres",
+            read=lambda path, plan: read_cadres(path, organization=org, plan=plan, actor=request.user),
+            template="fieldwork/people/import_preview.html",
         )
     return render(request, "fieldwork/people/import.html", {"form": form})
 
@@ -191,7 +145,7 @@ def people_import_confirm(request):
     if not rules.can_import(request.user):
         raise PermissionDenied
     org = request.user.organization
-    path = _stored(org, request.POST.get("token", ""))
+    path = stored_upload(org, "cadres", request.POST.get("token", ""))
     plan = get_object_or_404(Plan, pk=request.POST.get("plan") or 0, organization=org)
     # Read again: the database may have changed since the preview; apply what the file says now.
     result = read_cadres(str(path), organization=org, plan=plan, actor=request.user)

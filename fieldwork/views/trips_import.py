@@ -3,16 +3,9 @@ confirm. Same reader and writer as `manage.py import_trips`."""
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,8 +17,7 @@ from fieldwork.importers.workbook import ImportFailed
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
 
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-STALE_SECONDS = 24 * 3600
+from .imports_common import stored_upload, upload_preview
 
 
 def _require(user):
@@ -33,49 +25,21 @@ def _require(user):
         raise PermissionDenied
 
 
-def _folder(org) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / org.code
-
-
-def _stored(org, token: str) -> Path:
-    if not TOKEN_RE.match(token or ""):
-        raise Http404
-    path = _folder(org) / f"trips-{token}.xlsx"
-    if not path.exists():
-        raise Http404
-    return path
-
-
 @login_required
 def trips_import(request):
-    """Upload → preview. The file waits under MEDIA_ROOT/imports/<org>/ with a random name until
-    the Board confirms (or for a day)."""
+    """Upload → preview (views/imports_common.py keeps the file until the Board confirms)."""
     _require(request.user)
     org = request.user.organization
     form = TripsUploadForm(
         request.POST or None, request.FILES or None, organization=org, default_plan=current_plan(org.pk)
     )
     if request.method == "POST" and form.is_valid():
-        plan = form.cleaned_data["plan"]
-        folder = _folder(org)
-        folder.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - STALE_SECONDS
-        for old in folder.glob("trips-*.xlsx"):
-            if old.stat().st_mtime < cutoff:
-                old.unlink(missing_ok=True)
-        token = secrets.token_hex(16)
-        path = folder / f"trips-{token}.xlsx"
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        result = read_trips(str(path), plan=plan)
-        if result.errors or not result.new:
-            path.unlink(missing_ok=True)
-            token = ""
-        return render(
+        return upload_preview(
             request,
-            "fieldwork/plans/trips_import_preview.html",
-            {"result": result, "token": token, "plan": plan, "file_name": form.cleaned_data["file"].name},
+            form,
+            kind="trips",
+            read=lambda path, plan: read_trips(path, plan=plan),
+            template="fieldwork/plans/trips_import_preview.html",
         )
     return render(request, "fieldwork/plans/trips_import.html", {"form": form})
 
@@ -86,7 +50,7 @@ def trips_import_confirm(request):
     _require(request.user)
     org = request.user.organization
     plan = get_object_or_404(Plan, pk=request.POST.get("plan") or 0, organization=org)
-    path = _stored(org, request.POST.get("token", ""))
+    path = stored_upload(org, "trips", request.POST.get("token", ""))
     try:
         # Read again: the database may have changed since the preview (and re-import dedup applies).
         result = read_trips(str(path), plan=plan)
