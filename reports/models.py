@@ -1,7 +1,9 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -52,6 +54,18 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.format})"
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running for longer than the task's hard time limit: its worker was lost (killed, out of
+        memory) and the broker has not redelivered it yet. The user may retry it."""
+        if self.status != self.Status.RUNNING or self.started_at is None:
+            return False
+        return timezone.now() - self.started_at > timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+    @property
+    def is_polling(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stalled
 
 
 class ScheduledRun(models.Model):

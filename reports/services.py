@@ -12,17 +12,19 @@ is done always has its whole file, and a killed task leaves no partial file at f
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,11 +90,14 @@ def enqueue(job: ReportJob) -> None:
 
 
 def retry_job(*, user: User, job: ReportJob) -> ReportJob:
-    """A failed job runs again (same job, same parameters)."""
+    """A failed job, or one whose worker was lost (ReportJob.is_stalled), runs again (same job,
+    same parameters)."""
     if not rules.can_view_report_job(user, job):
         raise PermissionDenied
+    stalled_before = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    retryable = Q(status=ReportJob.Status.FAILED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=stalled_before)
     with transaction.atomic():
-        if not ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.FAILED).update(
+        if not ReportJob.objects.filter(retryable, pk=job.pk).update(
             status=ReportJob.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None
         ):
             raise ValidationError(_("Chỉ thử lại được báo cáo bị lỗi."))
@@ -175,6 +180,7 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
     finally:
         if tmp.exists():
             tmp.unlink()
+    _remove_leftovers(folder, keep=final)
     _set(
         job.pk,
         status=ReportJob.Status.DONE,
@@ -186,6 +192,16 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
     )
     job.refresh_from_db()
     return job
+
+
+def _remove_leftovers(folder: Path, *, keep: Path) -> None:
+    """Temporary files of attempts whose worker was killed (never served: downloads only serve
+    the final file). Only ones older than the task time limit, so a concurrent run is left alone."""
+    limit = time.time() - settings.CELERY_TASK_TIME_LIMIT
+    for part in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            if part != keep and part.stat().st_mtime < limit:
+                part.unlink()
 
 
 def error_message(exc: BaseException) -> str:

@@ -150,3 +150,47 @@ def test_only_failed_jobs_are_retried(report_data, run_jobs):
         services.retry_job(user=report_data["board"], job=job)
     with pytest.raises(PermissionDenied):
         services.retry_job(user=report_data["cadre"], job=job)
+
+
+def test_a_job_whose_worker_was_lost_can_be_retried_and_leftovers_go(report_data, run_jobs, client):
+    """A worker killed mid-task leaves the job RUNNING and a temporary file. Until the task's hard
+    time limit has passed it may still be working: no retry. After it, the page says it was
+    interrupted and offers “Thử lại”; the rebuilt job removes the stale temporary file."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ReportJob.objects.create(
+        organization=report_data["org"],
+        kind="compliance",
+        format="xlsx",
+        requested_by=report_data["board"],
+        params={"year": 2023, "quarter": 1},
+        status=ReportJob.Status.RUNNING,
+        started_at=timezone.now(),
+    )
+    folder = services.job_dir(job)
+    folder.mkdir(parents=True)
+    stale = folder / ".compliance.xlsx.dead.part"
+    stale.write_bytes(b"PK\x03\x04 half")
+    old = timezone.now().timestamp() - settings.CELERY_TASK_TIME_LIMIT - 120
+    import os
+
+    os.utime(stale, (old, old))
+    assert not job.is_stalled and job.is_polling
+    with pytest.raises(ValidationError):
+        services.retry_job(user=report_data["board"], job=job)
+
+    ReportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    )
+    job.refresh_from_db()
+    assert job.is_stalled and not job.is_polling
+    client.force_login(report_data["board"])
+    html = client.get(f"/bao-cao/{job.pk}/").content.decode()
+    assert "bị gián đoạn" in html and 'data-testid="retry"' in html and 'hx-trigger="every 1s"' not in html
+    with run_jobs():
+        services.retry_job(user=report_data["board"], job=job)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE
+    assert [p.name for p in folder.iterdir()] == [job.file_name]  # the stale .part is gone
