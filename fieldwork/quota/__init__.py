@@ -1,5 +1,6 @@
 """The pure quota engine (DOMAIN.md §6–§7): no Django, no project import."""
 
+from fieldwork.quota.days import parse_days
 from fieldwork.quota.engine import (
     HALF,
     STATUSES,
@@ -14,7 +15,6 @@ from fieldwork.quota.engine import (
     check_trip,
     compute_all,
     compute_standing,
-    parse_days,
     quarter_of,
 )
 
