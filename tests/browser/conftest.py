@@ -33,10 +33,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+def page(browser, live_server):
+    # Plain http: under tests the settings turn the HTTPS redirect and secure cookies off
+    # (config/settings.py, TESTING), before the live server builds its middleware.
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     pg = ctx.new_page()
     pg.set_default_timeout(15000)

@@ -11,18 +11,6 @@ from tests.browser.conftest import login, shot
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 
-@pytest.fixture
-def page(page, live_server):
-    """SecurityMiddleware read SECURE_SSL_REDIRECT when the session's live server was built,
-    before the conftest turned it off: rebuild the middleware so the browser stays on http
-    (the same workaround as the other journeys; belongs in tests/browser/conftest.py)."""
-    handler = live_server.thread.httpd.get_app()
-    while hasattr(handler, "application"):
-        handler = handler.application
-    handler.load_middleware()
-    return page
-
-
 def workbook() -> bytes:
     wb = Workbook()
     ws = wb.active

@@ -15,18 +15,6 @@ from .conftest import login, shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page(page, live_server):
-    """SecurityMiddleware read SECURE_SSL_REDIRECT when the session's live server was built,
-    before the conftest turned it off: rebuild the middleware so the browser stays on http
-    (same workaround as tests/browser/test_results_journey.py; belongs in the conftest)."""
-    handler = live_server.thread.httpd.get_app()
-    while hasattr(handler, "application"):
-        handler = handler.application
-    handler.load_middleware()
-    return page
-
-
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
