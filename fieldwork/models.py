@@ -20,6 +20,10 @@ class Plan(models.Model):
         FULL = "full", _("Miễn cả năm")
         PRORATE = "prorate", _("Giảm theo tỷ lệ thời gian")
 
+    class RegistrationCycle(models.TextChoices):
+        ANNUAL = "annual", _("Đăng ký một lần cho cả năm")
+        QUARTERLY = "quarterly", _("Đăng ký theo từng quý")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans")
     year = models.PositiveIntegerField(_("năm"))
     title = models.CharField(_("tên kế hoạch"), max_length=300, blank=True)
@@ -38,6 +42,18 @@ class Plan(models.Model):
     quarter_report_day = models.PositiveSmallIntegerField(
         _("ngày hạn báo cáo quý (mẫu 3)"), null=True, blank=True, help_text=_("Ngày trong tháng cuối quý")
     )
+    # DOMAIN.md §5 / docs/domain.md §5: the registration cycle. Annual: one mẫu 1 and one mẫu 2 for the
+    # year (stored as quarter 0); quarterly: one per quarter, due on a day of the quarter's first month.
+    registration_cycle = models.CharField(
+        _("chu kỳ đăng ký"), max_length=10, choices=RegistrationCycle.choices, default=RegistrationCycle.QUARTERLY
+    )
+    registration_quarter_day = models.PositiveSmallIntegerField(
+        _("ngày hạn đăng ký trong tháng đầu quý"), default=10, help_text=_("Chu kỳ theo quý")
+    )
+    # Categories an immersion trip may be (codes); empty means any counting category (§7.5).
+    immersion_categories = models.JSONField(_("nội dung của đợt cùng ăn, cùng ở, cùng làm"), default=list, blank=True)
+    document_number = models.CharField(_("số văn bản kế hoạch"), max_length=100, blank=True)
+    document_date = models.DateField(_("ngày văn bản kế hoạch"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -108,6 +124,8 @@ class ExemptionReason(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     scope = models.CharField(_("phạm vi"), max_length=12, choices=Scope.choices)
     positions = models.JSONField(_("chức danh"), default=list, blank=True)
+    # §6: e.g. study "06 tháng trở lên"; a shorter individual exemption is refused.
+    min_months = models.PositiveSmallIntegerField(_("thời gian tối thiểu (tháng)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lý do miễn")

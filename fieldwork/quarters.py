@@ -6,6 +6,9 @@ from datetime import date
 
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
+# The annual registration cycle (docs/domain.md §5) stores the year's mẫu 1 and mẫu 2 as "quarter 0".
+WHOLE_YEAR = 0
+
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     """The first and the last day of the quarter."""
