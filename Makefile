@@ -7,6 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_URL ?= redis://127.0.0.1:6379/15
+WORKER_DB ?= fieldwork_worker
 DEBIAN_TEST_PACKAGES := chromium poppler-utils docker-compose
 export DJANGO_SETTINGS_MODULE := config.settings
 
@@ -48,7 +49,7 @@ test-pg: install ## the same suite on the machine's PostgreSQL, in a fresh datab
 	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_ci_$$$$ $(VENV)/bin/pytest -q -n 2 -m "not browser and not worker" --create-db
 
 test-worker: install ## Celery round trip through a real worker process on Redis (and PostgreSQL)
-	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_worker CELERY_BROKER_URL=$(REDIS_URL) $(VENV)/bin/pytest -q -m worker -p no:xdist
+	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/$(WORKER_DB) CELERY_BROKER_URL=$(REDIS_URL) $(VENV)/bin/pytest -q -m worker -p no:xdist
 
 test-browser: install system-deps ## Playwright + Debian chromium
 	DJANGO_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=1 $(VENV)/bin/pytest -q -m browser -p no:xdist
