@@ -24,6 +24,8 @@ NAV_MENUS = [
             ("fieldwork:registrations", _("Đăng ký đi cơ sở (mẫu 1)"), _anyone),
             ("fieldwork:my_trips", _("Đợt đi cơ sở và kết quả"), _anyone),
             ("fieldwork:calendar", _("Lịch"), _anyone),
+            ("fieldwork:delegations", _("Ủy quyền phê duyệt"), rules.can_view_delegations),
+            ("fieldwork:reminder_preferences", _("Tùy chọn nhắc việc"), _anyone),
         ],
     ),
     (
@@ -67,6 +69,7 @@ NAV_MENUS = [
             ("fieldwork:exemptions", _("Miễn thực hiện"), _can_see_exemptions),
             ("fieldwork:people_import", _("Nhập danh sách cán bộ"), rules.can_import),
             ("fieldwork:trips_import", _("Nhập kết quả (mẫu 3)"), rules.can_import),
+            ("fieldwork:reminder_log", _("Nhắc việc đã gửi"), rules.can_view_reminder_log),
         ],
     ),
     (

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from accounts import rules
 from accounts.models import Notification
 from fieldwork.models import HistoryEntry
 
@@ -30,11 +31,13 @@ def record(
             org_id = obj.department.organization_id
         else:
             org_id = getattr(obj, "organization_id", None)
+    object_type = object_type or obj._meta.model_name
     return HistoryEntry.objects.create(
-        object_type=object_type or obj._meta.model_name,
+        object_type=object_type,
         object_id=obj.pk,
         organization_id=org_id,
         actor=actor,
+        on_behalf_of=delegator_of_decision(obj, actor=actor, action=action, object_type=object_type),
         action=action,
         from_state=from_state,
         to_state=to_state,
@@ -42,10 +45,26 @@ def record(
     )
 
 
+# Issue 12: decisions a deputy may take for an approver away ("… thay …" in the history).
+DECISION_ACTIONS = {"approved", "returned", "confirmed", "changed", "cancelled", "change_rejected"}
+
+
+def delegator_of_decision(obj, *, actor, action: str, object_type: str):
+    """The approver for whom `actor` took this decision through a delegation, or None."""
+    if actor is None or action not in DECISION_ACTIONS:
+        return None
+    if object_type == "departmentplan":
+        return rules.department_plan_delegator(actor, obj)
+    person = getattr(obj, "person", None)
+    if object_type in ("registration", "trip") and person is not None:
+        return rules.acting_for(actor, person)
+    return None
+
+
 def history_of(obj, object_type: str | None = None):
     return HistoryEntry.objects.filter(
         object_type=object_type or obj._meta.model_name, object_id=obj.pk
-    ).select_related("actor")
+    ).select_related("actor", "on_behalf_of")
 
 
 def notify(users, text: str, url: str = "", *, email_subject: str | None = None):
