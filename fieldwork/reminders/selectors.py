@@ -210,9 +210,12 @@ def _results_due(day: _PlanDay, schedule: ReminderSchedule) -> list[Due]:
     trips = Trip.objects.filter(
         plan=day.plan, status__in=RESULTS_OWED, end__gte=first_end, end__lte=last_end
     ).select_related("category")
+    trips = list(trips.order_by("end", "start", "pk"))
+    if not trips:
+        return []
     owing = {p.pk: p for p in day.owing_cadres}
     by_key = defaultdict(list)
-    for t in trips.order_by("end", "start", "pk"):
+    for t in trips:
         if t.person_id in owing:
             by_key[(t.person_id, t.end + timedelta(days=schedule.results_days))].append(t)
     out = []

@@ -83,3 +83,10 @@ def notify(users, text: str, url: str = "", *, email_subject: str | None = None)
             send_mail(subject, body, None, [r], fail_silently=True)
 
     transaction.on_commit(_send)
+
+
+def last_decision(obj, object_type: str | None = None, actions=("approved",)):
+    """The latest approval of `obj` (a registration, a department plan, a trip confirmation):
+    its `actor` signs; when `on_behalf_of` is set the actor signed as deputy, and the forms carry
+    "KT. <on_behalf_of's title> / <actor's title>" over the actor's name (issue 12, docs/domain.md §8)."""
+    return history_of(obj, object_type).filter(action__in=actions).order_by("-at", "-id").first()
