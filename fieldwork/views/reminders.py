@@ -49,7 +49,7 @@ def reminder_log(request):
 def reminder_preferences(request):
     org_id(request)
     pref = ReminderPreference.objects.filter(user=request.user).first()
-    form = PreferenceForm(request.POST or None, initial={"email": pref.email if pref else True})
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial={"email": pref.email if pref else True})
     if request.method == "POST" and form.is_valid():
         reminder_services.set_email_preference(actor=request.user, email=form.cleaned_data["email"])
         if form.cleaned_data["email"]:
@@ -72,7 +72,7 @@ def delegations(request):
     form = None
     if can_delegate:
         start, end = delegation_services.default_range(today)
-        form = DelegationForm(request.POST or None, user=user, initial={"start": start, "end": end})
+        form = DelegationForm(request.POST if request.method == "POST" else None, user=user, initial={"start": start, "end": end})
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
