@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Delegation, User
@@ -26,6 +27,8 @@ def delegators_of(user, on: date | None = None) -> list[User]:
     if not (user and getattr(user, "is_authenticated", False) and user.is_active and user.pk):
         return []
     on = on or timezone.localdate()
+    if getattr(user, "deputy_until", None) is None or user.deputy_until < on:
+        return []  # nobody's deputy today: no query (refresh_deputy_hint keeps the hint)
     cache = getattr(user, "_delegators_cache", None)
     if cache is not None and cache[0] == on:
         return cache[1]
@@ -55,7 +58,11 @@ def deputies_of(user, on: date | None = None) -> list[User]:
     )
 
 
-def forget(user) -> None:
-    """Drop the cached delegators of a user object (after a delegation changed)."""
-    if user is not None and hasattr(user, "_delegators_cache"):
+def refresh_deputy_hint(user) -> None:
+    """Store on the deputy the last day a delegation to them is in force (after a change), and
+    drop the delegators cached on this user object."""
+    last = Delegation.objects.filter(deputy_id=user.pk, ended_at__isnull=True).aggregate(last=Max("end"))["last"]
+    User.objects.filter(pk=user.pk).update(deputy_until=last)
+    user.deputy_until = last
+    if hasattr(user, "_delegators_cache"):
         del user._delegators_cache

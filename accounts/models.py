@@ -102,6 +102,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Issue 12: the last day a delegation to this person is in force (accounts/delegations.py), a hint
+    # that spares every page a query for the many who are nobody's deputy.
+    deputy_until = models.DateField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

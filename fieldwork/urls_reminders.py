@@ -10,3 +10,4 @@ urlpatterns = [
     path("uy-quyen/", reminders.delegations, name="delegations"),
     path("uy-quyen/<int:pk>/ket-thuc/", reminders.delegation_end, name="delegation_end"),
 ]
+urlpatterns.append(path("ke-hoach/<int:pk>/nhac-viec/", reminders.plan_reminders, name="plan_reminders"))

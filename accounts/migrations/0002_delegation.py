@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="user",
+            name="deputy_until",
+            field=models.DateField(blank=True, editable=False, null=True),
+        ),
         migrations.CreateModel(
             name='Delegation',
             fields=[

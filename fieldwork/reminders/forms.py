@@ -42,3 +42,29 @@ class DelegationForm(forms.Form):
         self.fields["deputy"].label_from_instance = lambda u: (
             f"{u.full_name} — {u.position}" if u.position else u.full_name
         )
+
+
+class DayListField(forms.CharField):
+    """ "7, 1" -> [7, 1]: whole days, 1 to 90, at most 5 values."""
+
+    def prepare_value(self, value):
+        return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() and 1 <= int(p) <= 90 for p in parts) or len(parts) > 5:
+            raise forms.ValidationError(
+                _("Nhập tối đa 5 số ngày nguyên từ 1 đến 90, cách nhau bởi dấu phẩy, ví dụ: 7, 1.")
+            )
+        return sorted({int(p) for p in parts}, reverse=True)
+
+
+class ScheduleForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Gửi nhắc việc và bản tổng hợp cho kế hoạch này"), required=False)
+    days_before = DayListField(label=_("Nhắc trước mỗi hạn (số ngày)"), required=False)
+    days_after = DayListField(label=_("Nhắc sau mỗi hạn (số ngày)"), required=False)
+    results_days = forms.IntegerField(
+        label=_("Nhắc báo cáo kết quả khi đợt đi đã kết thúc quá (ngày)"), min_value=1, max_value=90
+    )
+    waiting_days = forms.IntegerField(label=_("Tổng hợp việc chờ phê duyệt quá (ngày)"), min_value=1, max_value=90)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import rules
 from accounts.models import Notification, User
+from fieldwork.services.history import record
 
-from .models import ReminderPreference, SentReminder
+from .models import ReminderPreference, ReminderSchedule, SentReminder
 from .selectors import Due, due_on
 
 logger = logging.getLogger(__name__)
@@ -167,3 +170,13 @@ def deliver_email(sent_id: int) -> str:
         email_attempts=F("email_attempts") + 1, email_error=_one_line(repr(error), 300)
     )
     raise error
+
+
+def save_schedule(*, actor: User, plan, data: dict):
+    """The Board sets when the plan's reminders go out (plan data with defaults)."""
+    if not rules.can_manage_plan(actor) or actor.organization_id != plan.organization_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        schedule, _created = ReminderSchedule.objects.update_or_create(plan=plan, defaults=data)
+        record(plan, actor=actor, action="edited", comment=_("Lịch nhắc việc"), object_type="plan")
+    return schedule

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from accounts.delegations import forget
+from accounts.delegations import refresh_deputy_hint
 from accounts.models import Delegation, User
 from accounts.vietnamese import format_date
 from fieldwork.services.history import notify, record
@@ -78,7 +78,7 @@ def create_delegation(
             % {"a": actor.full_name, "s": format_date(start), "e": format_date(end)},
             reverse("fieldwork:approvals"),
         )
-    forget(deputy)
+        refresh_deputy_hint(deputy)
     return delegation
 
 
@@ -95,7 +95,8 @@ def end_delegation(*, actor: User, delegation: Delegation, now=None) -> Delegati
         d.save(update_fields=["ended_at"])
         record(d, actor=actor, action="revoked", object_type="delegation", organization_id=d.organization_id)
         notify([d.deputy], _("Ủy quyền phê duyệt của %(a)s cho bạn đã kết thúc.") % {"a": d.delegator.full_name})
-    forget(delegation.deputy)
+        refresh_deputy_hint(d.deputy)
+    delegation.deputy.deputy_until = d.deputy.deputy_until
     return d
 
 

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import rules
 from accounts.models import Delegation
+from fieldwork.models import Plan
 from fieldwork.reminders import selectors
 from fieldwork.reminders import services as reminder_services
-from fieldwork.reminders.forms import DelegationForm, LogFilterForm, PreferenceForm
+from fieldwork.reminders.deadlines import plan_deadlines
+from fieldwork.reminders.forms import DelegationForm, LogFilterForm, PreferenceForm, ScheduleForm
 from fieldwork.reminders.models import ReminderPreference
 from fieldwork.services import delegations as delegation_services
 
@@ -49,7 +51,9 @@ def reminder_log(request):
 def reminder_preferences(request):
     org_id(request)
     pref = ReminderPreference.objects.filter(user=request.user).first()
-    form = PreferenceForm(request.POST if request.method == "POST" else None, initial={"email": pref.email if pref else True})
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None, initial={"email": pref.email if pref else True}
+    )
     if request.method == "POST" and form.is_valid():
         reminder_services.set_email_preference(actor=request.user, email=form.cleaned_data["email"])
         if form.cleaned_data["email"]:
@@ -72,7 +76,9 @@ def delegations(request):
     form = None
     if can_delegate:
         start, end = delegation_services.default_range(today)
-        form = DelegationForm(request.POST if request.method == "POST" else None, user=user, initial={"start": start, "end": end})
+        form = DelegationForm(
+            request.POST if request.method == "POST" else None, user=user, initial={"start": start, "end": end}
+        )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -119,3 +125,41 @@ def delegation_end(request, pk):
     else:
         messages.success(request, _("Đã kết thúc ủy quyền cho %(n)s.") % {"n": d.deputy.full_name})
     return redirect("fieldwork:delegations")
+
+
+@login_required
+@write_view
+def plan_reminders(request, pk):
+    """When the plan's reminders go out: the Board edits, the Standing and Inspection Committees read."""
+    plan = get_object_or_404(Plan, pk=pk, organization_id=org_id(request))
+    if not rules.sees_whole_organization(request.user):
+        raise PermissionDenied
+    can_write = rules.can_manage_plan(request.user)
+    if request.method == "POST" and not can_write:
+        raise PermissionDenied
+    schedule = selectors.schedule_for(plan)
+    initial = {
+        "enabled": schedule.enabled,
+        "days_before": schedule.days_before,
+        "days_after": schedule.days_after,
+        "results_days": schedule.results_days,
+        "waiting_days": schedule.waiting_days,
+    }
+    form = ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        reminder_services.save_schedule(actor=request.user, plan=plan, data=form.cleaned_data)
+        messages.success(request, _("Đã lưu lịch nhắc việc của kế hoạch năm %(y)s.") % {"y": plan.year})
+        return redirect("fieldwork:plan_reminders", pk=plan.pk)
+    return render(
+        request,
+        "fieldwork/reminders/plan_schedule.html",
+        {
+            "plan": plan,
+            "form": form,
+            "can_write": can_write,
+            "deadlines": [
+                (selectors.FORM_LABELS[d.form], selectors.period_label(plan, d.period), d.date)
+                for d in plan_deadlines(plan)
+            ],
+        },
+    )

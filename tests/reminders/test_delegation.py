@@ -15,6 +15,7 @@ from fieldwork.services import delegations
 from fieldwork.services import department_plans as dp_service
 from fieldwork.services import registrations as reg_service
 from fieldwork.services.approvers import approvers_of
+from fieldwork.services.history import last_decision
 from tests.access import assert_access
 from tests.fieldwork.registration_helpers import line, submitted
 
@@ -98,6 +99,9 @@ def test_history_records_who_acted_for_whom(setup, client):
     entry = HistoryEntry.objects.get(object_type="registration", object_id=reg.pk, action="approved")
     assert entry.actor == p["cadre2"] and entry.on_behalf_of == p["head"]
     assert entry.actor_display == "Phó Trưởng ban Lê Văn Em thay Trưởng Ban Võ Minh Hải"
+    # What the forms read (reports/): the latest approval, its actor and for whom ("KT.").
+    decision = last_decision(reg, "registration")
+    assert decision.actor == p["cadre2"] and decision.on_behalf_of == p["head"]
     # The head approving in his own right is recorded without "thay".
     reg2 = submitted(p["plan"], p["cadre"], quarter=2, lines=[line(p["plan"], start=D(2023, 5, 2))])
     reg_service.approve(actor=fresh(p["head"]), registration=reg2, version=reg2.version)
