@@ -72,9 +72,10 @@ def _active_on(person: User, on: date) -> bool:
 class _PlanDay:
     """The facts of one plan on one day, read lazily and once (a constant number of queries)."""
 
-    def __init__(self, plan: Plan, as_of: date):
+    def __init__(self, plan: Plan, as_of: date, people=None):
         self.plan = plan
         self.as_of = as_of
+        self.people = people  # a narrower queryset of cadre_people (one person's page)
         self._rows = None
 
     @property
@@ -82,7 +83,10 @@ class _PlanDay:
         """Standings at as_of (one engine behind every number: fieldwork/selectors.standings)."""
         if self._rows is None:
             on = min(max(self.as_of, self.plan.period_start), self.plan.period_end)
-            self._rows = standings(self.plan, on, people=_people_of(self.plan))
+            people = _people_of(self.plan)
+            if self.people is not None:
+                people = people.filter(pk__in=self.people)
+            self._rows = standings(self.plan, on, people=people)
         return self._rows
 
     @property
@@ -481,9 +485,11 @@ def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadli
         return []
     out = []
     for plan in plans_of(person.organization_id, today):
-        day = _PlanDay(plan, today)
-        owing = {p.pk for p in day.owing_cadres}
         is_head = person.has_role(Role.HEAD) and person.department_id
+        # Only the people whose fieldwork this person answers for: themself, a head's department.
+        mates = User.objects.filter(department_id=person.department_id) if is_head else User.objects.none()
+        day = _PlanDay(plan, today, people=User.objects.filter(Q(pk=person.pk) | Q(pk__in=mates)).values("pk"))
+        owing = {p.pk for p in day.owing_cadres}
         dep_owes = is_head and any(p.department_id == person.department_id for p in day.owing_cadres)
         regs = set(
             Registration.objects.filter(plan=plan, person=person, status__in=DONE_REGISTRATION).values_list(

@@ -92,3 +92,38 @@ def test_next_deadlines_on_my_page(annual, client):
         client.force_login(p["cadre2"])
         (late,) = client.get(url).context["deadlines"]
         assert late.late and late.date == date(2023, 2, 15)
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_query_budgets_do_not_grow(annual, client, n, django_assert_max_num_queries):
+    from accounts.models import Delegation
+    from tests.factories import UserFactory
+
+    p = annual
+    for i in range(n):
+        u = UserFactory(department=p["d1"], full_name=f"Cán Bộ Thứ {i}", email=f"cb{i}@tn.vn")
+        SentReminder.objects.create(
+            organization=p["org"],
+            person=u,
+            kind="registration_due",
+            key=f"k{i}",
+            as_of=date(2023, 2, 8),
+            subject="Nhắc việc",
+            body="…",
+        )
+        Delegation.objects.create(
+            organization=p["org"],
+            delegator=p["head"] if i % 2 else p["head2"],
+            deputy=u,
+            start=date(2023, 2, 1),
+            end=date(2023, 2, 28),
+        )
+    client.force_login(p["board"])
+    with time_machine.travel(at_noon(date(2023, 2, 10)), tick=False):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("fieldwork:reminder_log")).status_code == 200
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("fieldwork:delegations")).status_code == 200
+        client.force_login(p["head"])
+        with django_assert_max_num_queries(30):
+            assert client.get(reverse("fieldwork:my_standing") + "?year=2023").status_code == 200
