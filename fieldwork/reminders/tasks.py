@@ -27,9 +27,15 @@ def send_reminders(today: str | None = None) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    sent = 0
+    sent, failed = 0, []
     for org_id in orgs:
-        sent += sum(1 for o in services.run(organization_id=org_id, as_of=as_of) if o.sent)
+        try:
+            sent += sum(1 for o in services.run(organization_id=org_id, as_of=as_of) if o.sent)
+        except Exception:  # one organization's bad data never stops the others' reminders
+            logger.exception("reminders of organization %s on %s failed", org_id, as_of)
+            failed.append(org_id)
+    if failed:
+        raise RuntimeError(f"reminders failed for organizations {failed}; the others were sent")
     return sent
 
 

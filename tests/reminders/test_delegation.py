@@ -194,3 +194,25 @@ def test_delegations_page_access_and_board_view(setup, client):
         )
     p["delegation"].refresh_from_db()
     assert p["delegation"].ended_at is not None
+
+
+def test_deputy_confirms_results_in_the_range_with_history(setup, client):
+    from fieldwork.services import results
+    from tests.factories import make_trip
+
+    p = setup
+    trip = make_trip(p["plan"], p["cadre"], start=D(2023, 3, 1), end=D(2023, 3, 2), days="2", status="reported")
+    own = make_trip(p["plan"], p["cadre2"], start=D(2023, 3, 3), end=D(2023, 3, 3), days="1", status="reported")
+    with time_machine.travel(at_noon(DURING), tick=False):
+        em = fresh(p["cadre2"])
+        client.force_login(em)
+        listed = [t.pk for t in client.get(reverse("fieldwork:trips_to_confirm")).context["page"]]
+        assert listed == [trip.pk]  # never Em's own
+        results.confirm_trip(actor=em, trip=trip)
+        with pytest.raises(PermissionDenied):
+            results.confirm_trip(actor=em, trip=own)
+    entry = HistoryEntry.objects.get(object_type="trip", object_id=trip.pk, action="confirmed")
+    assert entry.actor == p["cadre2"] and entry.on_behalf_of == p["head"]
+    with time_machine.travel(at_noon(AFTER), tick=False):
+        client.force_login(fresh(p["cadre2"]))
+        assert client.get(reverse("fieldwork:trips_to_confirm")).status_code == 403

@@ -115,3 +115,25 @@ def test_hostile_names_stay_one_line_in_headers(annual, django_capture_on_commit
     msg = next(m for m in mail.outbox if m.to == ["ha@tn.vn"])
     assert "\n" not in msg.subject and "Bcc: ke-xau@example.com %(p)s" in msg.subject
     assert msg.bcc == []
+
+
+def test_daily_task_runs_every_organization_and_twice_sends_nothing(annual, monkeypatch):
+    from fieldwork.reminders import tasks
+
+    assert tasks.send_reminders.apply(kwargs={"today": "2023-02-08"}).get() == 9
+    assert tasks.send_reminders.apply(kwargs={"today": "2023-02-08"}).get() == 0
+    # One organization failing does not stop the others (and the task reports the failure).
+    real = services.run
+    calls = []
+
+    def failing(*, organization_id, as_of, dry_run=False):
+        calls.append(organization_id)
+        if organization_id == annual["org"].pk:
+            raise ValueError("dữ liệu hỏng")
+        return real(organization_id=organization_id, as_of=as_of, dry_run=dry_run)
+
+    monkeypatch.setattr(services, "run", failing)
+    result = tasks.send_reminders.apply(kwargs={"today": "2023-01-03"})
+    assert result.failed() and "reminders failed" in str(result.result)
+    assert annual["stranger"].organization_id in calls  # the other organization still ran
+    assert SentReminder.objects.filter(person=annual["stranger"], as_of=date(2023, 1, 3)).exists()
