@@ -370,9 +370,9 @@ def _at_risk_digest(day: _PlanDay) -> list[Due]:
     return out
 
 
-def late_departments(plan: Plan, as_of: date) -> list[str]:
+def late_departments(day: _PlanDay) -> list[str]:
     """Departments with a mẫu 2 or mẫu 3 past its deadline and not submitted, as lines."""
-    day = _PlanDay(plan, as_of)
+    plan, as_of = day.plan, day.as_of
     deps = day.departments
     out = []
     submitted_dp = set(
@@ -425,7 +425,7 @@ def _board_digest(day: _PlanDay) -> list[Due]:
             "e": counts["exempt"],
         }
     ]
-    late = late_departments(day.plan, day.as_of)
+    late = late_departments(day)
     lines += [_("Các ban chậm nộp:"), *late] if late else [_("Không có ban nào chậm nộp.")]
     first = day.as_of.replace(day=1)
     return [
@@ -458,14 +458,22 @@ def due_on(organization_id, as_of: date) -> list[Due]:
         if not schedule.enabled:
             continue
         day = _PlanDay(plan, as_of)
+        found = []
         for d in dl.plan_deadlines(plan):
             step = dl.current_step(d.date, as_of, before=schedule.days_before, after=schedule.days_after)
             if step is not None:
-                out.extend(BY_FORM[d.form](day, d, step))
-        out.extend(_results_due(day, schedule))
-        out.extend(_approvals_waiting(day, schedule))
-        out.extend(_at_risk_digest(day))
-        out.extend(_board_digest(day))
+                found.extend(BY_FORM[d.form](day, d, step))
+        found += [
+            *_results_due(day, schedule),
+            *_approvals_waiting(day, schedule),
+            *_at_risk_digest(day),
+            *_board_digest(day),
+        ]
+        if found:
+            # docs/domain.md §10: exempt cadres are never reminded, of anything (a head on maternity
+            # leave gets no mẫu 2 reminder either: docs/rules.md, issue 12).
+            exempt = {r.person.pk for r in day.rows if r.status == "exempt"}
+            out.extend(d for d in found if d.person.pk not in exempt)
     return out
 
 

@@ -142,3 +142,22 @@ def test_quarterly_cycle_whole_year(org_people):
     assert not [s for s in sent if s[1] == "thu@tn.vn"]
     rows = SentReminder.objects.filter(organization=p["org"])
     assert max(Counter(rows.values_list("person_id", "kind", "key")).values()) == 1
+
+
+def test_an_exempt_head_is_never_reminded_either(org_people):
+    from fieldwork.models import Exemption, ExemptionReason
+
+    p = org_people
+    plan = p["plan"]
+    plan.registration_cycle = "annual"
+    plan.save()
+    Exemption.objects.create(
+        person=p["head2"],
+        reason=ExemptionReason.objects.get(plan=plan, code="thai-san"),
+        start=D(2023, 1, 1),
+        end=D(2023, 6, 30),
+        status=Exemption.Status.APPROVED,
+    )
+    sent = run_days(p["org"].pk, D(2023, 2, 1), D(2023, 3, 2))
+    assert not [s for s in sent if s[1] == "ha@tn.vn"]
+    assert days_of(sent, "hai@tn.vn", "consolidation_due") == [D(2023, 2, 13), D(2023, 2, 19)]
