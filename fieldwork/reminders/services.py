@@ -66,10 +66,10 @@ def _one_line(text: str, limit: int) -> str:
     return " ".join(str(text).split())[:limit]
 
 
-def deliver(due: Due, *, as_of: date) -> SentReminder | None:
+def deliver(due: Due, *, as_of: date, email: bool | None = None) -> SentReminder | None:
     """Record, notify in the app and queue the email, in one transaction; None when this person
     already got this reminder (a second run or another worker)."""
-    email = wants_email(due.person)
+    email = wants_email(due.person) if email is None else email
     try:
         with transaction.atomic():
             sent = SentReminder.objects.create(
@@ -110,13 +110,18 @@ def run(*, organization_id, as_of: date | None = None, dry_run: bool = False) ->
             person_id__in={d.person.pk for d in dues}, key__in={d.key for d in dues}
         ).values_list("person_id", "kind", "key")
     )
+    no_email = set(
+        ReminderPreference.objects.filter(user_id__in={d.person.pk for d in dues}, email=False).values_list(
+            "user_id", flat=True
+        )
+    )
     out = []
     for due in dues:
         if (due.person.pk, due.kind, due.key) in already:
             continue
         sent = False
         if not dry_run:
-            if deliver(due, as_of=as_of) is None:
+            if deliver(due, as_of=as_of, email=due.person.pk not in no_email) is None:
                 continue  # another worker sent it in the meantime
             sent = True
         out.append(
