@@ -24,7 +24,11 @@ NAV_MENUS = [
             ("fieldwork:registrations", _("Đăng ký đi cơ sở (mẫu 1)"), _anyone),
             ("fieldwork:my_trips", _("Đợt đi cơ sở và kết quả"), _anyone),
             ("fieldwork:calendar", _("Lịch"), _anyone),
-            ("fieldwork:delegations", _("Ủy quyền phê duyệt"), rules.can_view_delegations),
+            (
+                "fieldwork:delegations",
+                _("Ủy quyền phê duyệt"),
+                lambda u: rules.can_delegate(u) or rules.has_delegation(u) or rules.sees_whole_organization(u),
+            ),
             ("fieldwork:reminder_preferences", _("Tùy chọn nhắc việc"), _anyone),
         ],
     ),

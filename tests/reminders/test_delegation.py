@@ -216,3 +216,13 @@ def test_deputy_confirms_results_in_the_range_with_history(setup, client):
     with time_machine.travel(at_noon(AFTER), tick=False):
         client.force_login(fresh(p["cadre2"]))
         assert client.get(reverse("fieldwork:trips_to_confirm")).status_code == 403
+
+
+def test_menu_shows_delegations_to_whom_they_concern(setup, client):
+    p = setup
+    url = reverse("fieldwork:delegations")
+    with time_machine.travel(at_noon(DURING), tick=False):
+        for user, shown in ((p["cadre"], False), (p["cadre2"], True), (p["head"], True), (p["board"], True)):
+            client.force_login(fresh(user))
+            page = client.get(reverse("fieldwork:my_standing") + "?year=2023").content.decode()
+            assert (f'href="{url}"' in page) is shown, user.email
