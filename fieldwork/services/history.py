@@ -90,3 +90,16 @@ def last_decision(obj, object_type: str | None = None, actions=("approved",)):
     its `actor` signs; when `on_behalf_of` is set the actor signed as deputy, and the forms carry
     "KT. <on_behalf_of's title> / <actor's title>" over the actor's name (issue 12, docs/domain.md §8)."""
     return history_of(obj, object_type).filter(action__in=actions).order_by("-at", "-id").first()
+
+
+def signer_lines(entry) -> tuple[list[str], str]:
+    """The signature block of a decision for the forms (docs/domain.md §8): the title lines in
+    capitals and the signer's name. A deputy signs "KT. TRƯỞNG BAN" over "PHÓ TRƯỞNG BAN" (their
+    own title); an approver in their own right signs their title alone."""
+    if entry is None or entry.actor is None:
+        return [], ""
+    own = (entry.actor.position or "").upper()
+    if entry.on_behalf_of_id:
+        whom = (entry.on_behalf_of.position or "").upper()
+        return [f"KT. {whom}" if whom else "KT.", own], entry.actor.full_name
+    return ([own] if own else []), entry.actor.full_name

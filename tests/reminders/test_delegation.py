@@ -15,7 +15,7 @@ from fieldwork.services import delegations
 from fieldwork.services import department_plans as dp_service
 from fieldwork.services import registrations as reg_service
 from fieldwork.services.approvers import approvers_of
-from fieldwork.services.history import last_decision
+from fieldwork.services.history import last_decision, signer_lines
 from tests.access import assert_access
 from tests.fieldwork.registration_helpers import line, submitted
 
@@ -102,11 +102,13 @@ def test_history_records_who_acted_for_whom(setup, client):
     # What the forms read (reports/): the latest approval, its actor and for whom ("KT.").
     decision = last_decision(reg, "registration")
     assert decision.actor == p["cadre2"] and decision.on_behalf_of == p["head"]
+    assert signer_lines(decision) == (["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"], "Lê Văn Em")
     # The head approving in his own right is recorded without "thay".
     reg2 = submitted(p["plan"], p["cadre"], quarter=2, lines=[line(p["plan"], start=D(2023, 5, 2))])
     reg_service.approve(actor=fresh(p["head"]), registration=reg2, version=reg2.version)
     own = HistoryEntry.objects.get(object_type="registration", object_id=reg2.pk, action="approved")
     assert own.on_behalf_of is None and own.actor_display == "Võ Minh Hải"
+    assert signer_lines(last_decision(reg2, "registration")) == (["TRƯỞNG BAN"], "Võ Minh Hải")
     # The review page shows it.
     with time_machine.travel(at_noon(AFTER), tick=False):
         client.force_login(fresh(p["head"]))
