@@ -24,6 +24,12 @@ NAV_MENUS = [
             ("fieldwork:registrations", _("Đăng ký đi cơ sở (mẫu 1)"), _anyone),
             ("fieldwork:my_trips", _("Đợt đi cơ sở và kết quả"), _anyone),
             ("fieldwork:calendar", _("Lịch"), _anyone),
+            (
+                "fieldwork:delegations",
+                _("Ủy quyền phê duyệt"),
+                lambda u: rules.can_delegate(u) or rules.has_delegation(u) or rules.sees_whole_organization(u),
+            ),
+            ("fieldwork:reminder_preferences", _("Tùy chọn nhắc việc"), _anyone),
         ],
     ),
     (
@@ -67,6 +73,7 @@ NAV_MENUS = [
             ("fieldwork:exemptions", _("Miễn thực hiện"), _can_see_exemptions),
             ("fieldwork:people_import", _("Nhập danh sách cán bộ"), rules.can_import),
             ("fieldwork:trips_import", _("Nhập kết quả (mẫu 3)"), rules.can_import),
+            ("fieldwork:reminder_log", _("Nhắc việc đã gửi"), rules.can_view_reminder_log),
         ],
     ),
     (

@@ -102,6 +102,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Issue 12: the last day a delegation to this person is in force (accounts/delegations.py), a hint
+    # that spares every page a query for the many who are nobody's deputy.
+    deputy_until = models.DateField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -186,3 +189,32 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Delegation(models.Model):
+    """Ủy quyền phê duyệt (issue 12): a head or a Standing Committee member names a deputy of the
+    same organization for a date range (a leave, a trip). During it, what waits for the delegator
+    reaches the deputy too (accounts.rules.can_approve_for); it ends by itself with its range."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    delegator = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given")
+    deputy = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_received")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    note = models.CharField(_("lý do"), max_length=300, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # ended early by the delegator
+
+    class Meta:
+        verbose_name = _("ủy quyền phê duyệt")
+        verbose_name_plural = _("ủy quyền phê duyệt")
+        ordering = ["-start", "-pk"]
+        indexes = [models.Index(fields=["deputy", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="delegation_end_after_start"),
+            models.CheckConstraint(condition=~models.Q(deputy=models.F("delegator")), name="delegation_not_self"),
+        ]
+
+    def __str__(self):
+        return f"Delegation {self.pk}: {self.delegator_id} -> {self.deputy_id}"

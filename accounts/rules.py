@@ -118,9 +118,40 @@ def approver_kind(person) -> str:
 
 
 def can_approve_for(user, person) -> bool:
-    """May `user` approve `person`'s registrations and confirm their reported trips?"""
+    """May `user` approve `person`'s registrations and confirm their reported trips? Directly,
+    or as the deputy of someone who may (issue 12: delegation of approval)."""
     if not same_org(user, person.organization_id) or user.pk == person.pk:
         return False  # nobody approves their own
+    return approves_directly(user, person) or acting_for(user, person) is not None
+
+
+def acting_for(user, person):
+    """The delegator for whom `user` acts when approving `person` today, or None when `user`
+    approves in their own right or not at all (issue 12). Nobody approves their own line
+    through a delegation, and the delegator's own lines never reach the deputy."""
+    if not same_org(user, person.organization_id) or user.pk == person.pk:
+        return None
+    if approves_directly(user, person):
+        return None
+    from .delegations import delegators_of
+
+    for delegator in delegators_of(user):
+        if delegator.pk != person.pk and approves_directly(delegator, person):
+            return delegator
+    return None
+
+
+def has_delegation(user) -> bool:
+    """Is `user` a deputy of someone today (issue 12)?"""
+    from .delegations import delegators_of
+
+    return bool(delegators_of(user))
+
+
+def approves_directly(user, person) -> bool:
+    """DOMAIN.md §2 without delegations."""
+    if not same_org(user, person.organization_id) or user.pk == person.pk:
+        return False
     kind = approver_kind(person)
     if kind == "head":
         return is_head(user) and user.department_id is not None and user.department_id == person.department_id
@@ -156,7 +187,21 @@ def can_confirm_trip(user, trip) -> bool:
 
 
 def can_decide_department_plan(user, department_plan) -> bool:
-    return same_org(user, department_plan.department.organization_id) and has(user, Role.STANDING)
+    if not same_org(user, department_plan.department.organization_id):
+        return False
+    return has(user, Role.STANDING) or department_plan_delegator(user, department_plan) is not None
+
+
+def department_plan_delegator(user, department_plan):
+    """The Standing Committee member for whom `user` decides this mẫu 2 as deputy (issue 12),
+    never the deputy's own department's plan."""
+    if has(user, Role.STANDING) or not same_org(user, department_plan.department.organization_id):
+        return None
+    if department_plan.department_id == user.department_id or department_plan.submitted_by_id == user.pk:
+        return None
+    from .delegations import delegators_of
+
+    return next((d for d in delegators_of(user) if has(d, Role.STANDING)), None)
 
 
 def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
@@ -232,4 +277,26 @@ def can_act_on_own_fieldwork(user) -> bool:
 def is_approver(user) -> bool:
     """Has an approval inbox (registrations, change requests, reported trips to confirm): a
     department's head or a Standing Committee member (DOMAIN.md §2)."""
-    return bool(is_head(user) or is_standing(user))
+    return bool(is_head(user) or is_standing(user) or has_delegation(user))
+
+
+# Delegation of approval (issue 12) ----------------------------------------------------------------
+def can_delegate(user) -> bool:
+    """A department's head or a Standing Committee member names a deputy for a date range."""
+    return bool(is_head(user) or is_standing(user)) and not is_read_only(user)
+
+
+def can_end_delegation(user, delegation) -> bool:
+    return same_org(user, delegation.organization_id) and (
+        delegation.delegator_id == user.pk or has(user, Role.BOARD, Role.ADMIN)
+    )
+
+
+def can_view_delegations(user) -> bool:
+    """The page of delegations: one's own (given or received); the Board sees every current one."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_view_reminder_log(user) -> bool:
+    """What was sent to whom and when: the Board (issue 12 §5)."""
+    return has(user, Role.BOARD, Role.ADMIN)

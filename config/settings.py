@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -216,7 +217,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.produce_due_compliance_reports",
         "schedule": 3600.0,
     },
+    # Issue 12: reminders and digests, once a day (a second firing sends nothing: SentReminder).
+    "daily-reminders": {
+        "task": "fieldwork.reminders.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
+CELERY_IMPORTS = ("fieldwork.reminders.tasks",)
 
 LOGGING = {
     "version": 1,

@@ -385,6 +385,10 @@ class HistoryEntry(models.Model):
     object_id = models.PositiveBigIntegerField()
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Issue 12: the approver for whom the actor decided as deputy ("… thay …"); forms sign "KT.".
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=30)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
@@ -397,3 +401,18 @@ class HistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.object_type} {self.object_id}: {self.action}"
+
+    @property
+    def actor_display(self) -> str:
+        """ "Phó Trưởng ban Lê Văn A thay Trưởng ban Võ Minh B" when a deputy decided (issue 12)."""
+        if self.actor is None:
+            return ""
+        if self.on_behalf_of_id is None:
+            return self.actor.full_name
+        who = " ".join(p for p in (self.actor.position, self.actor.full_name) if p)
+        whom = " ".join(p for p in (self.on_behalf_of.position, self.on_behalf_of.full_name) if p)
+        return f"{who} thay {whom}"
+
+
+# Issue 12: reminders, digests and their log live in fieldwork/reminders/ (models imported here).
+from fieldwork.reminders.models import ReminderPreference, ReminderSchedule, SentReminder  # noqa: E402, F401

@@ -8,6 +8,7 @@ finds the people the rule allows, so a change of the rule changes every notifica
 from __future__ import annotations
 
 from accounts import rules
+from accounts.delegations import deputies_of
 from accounts.models import Role, User
 
 
@@ -24,8 +25,15 @@ def approvers_of(person: User) -> list[User]:
     else:  # "standing" and "secretary": the Secretary is a Standing Committee member (User.is_secretary)
         qs = qs.filter(roles__code=Role.STANDING)
     # The rule has the last word (e.g. the Secretary is told apart by position, not by role).
-    return [
+    direct = [
         u
         for u in qs.distinct().order_by("sort_key", "email").prefetch_related("roles")
         if rules.can_approve_for(u, person)
     ]
+    # Issue 12: the deputies of an approver away receive what waits for them too (never their own).
+    out = list(direct)
+    for approver in direct:
+        for deputy in deputies_of(approver):
+            if deputy.pk != person.pk and deputy not in out and rules.can_approve_for(deputy, person):
+                out.append(deputy)
+    return out

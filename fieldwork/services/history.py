@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from accounts import rules
 from accounts.models import Notification
 from fieldwork.models import HistoryEntry
 
@@ -30,11 +31,13 @@ def record(
             org_id = obj.department.organization_id
         else:
             org_id = getattr(obj, "organization_id", None)
+    object_type = object_type or obj._meta.model_name
     return HistoryEntry.objects.create(
-        object_type=object_type or obj._meta.model_name,
+        object_type=object_type,
         object_id=obj.pk,
         organization_id=org_id,
         actor=actor,
+        on_behalf_of=delegator_of_decision(obj, actor=actor, action=action, object_type=object_type),
         action=action,
         from_state=from_state,
         to_state=to_state,
@@ -42,10 +45,26 @@ def record(
     )
 
 
+# Issue 12: decisions a deputy may take for an approver away ("… thay …" in the history).
+DECISION_ACTIONS = {"approved", "returned", "confirmed", "changed", "cancelled", "change_rejected"}
+
+
+def delegator_of_decision(obj, *, actor, action: str, object_type: str):
+    """The approver for whom `actor` took this decision through a delegation, or None."""
+    if actor is None or action not in DECISION_ACTIONS:
+        return None
+    if object_type == "departmentplan":
+        return rules.department_plan_delegator(actor, obj)
+    person = getattr(obj, "person", None)
+    if object_type in ("registration", "trip") and person is not None:
+        return rules.acting_for(actor, person)
+    return None
+
+
 def history_of(obj, object_type: str | None = None):
     return HistoryEntry.objects.filter(
         object_type=object_type or obj._meta.model_name, object_id=obj.pk
-    ).select_related("actor")
+    ).select_related("actor", "on_behalf_of")
 
 
 def notify(users, text: str, url: str = "", *, email_subject: str | None = None):
@@ -64,3 +83,23 @@ def notify(users, text: str, url: str = "", *, email_subject: str | None = None)
             send_mail(subject, body, None, [r], fail_silently=True)
 
     transaction.on_commit(_send)
+
+
+def last_decision(obj, object_type: str | None = None, actions=("approved",)):
+    """The latest approval of `obj` (a registration, a department plan, a trip confirmation):
+    its `actor` signs; when `on_behalf_of` is set the actor signed as deputy, and the forms carry
+    "KT. <on_behalf_of's title> / <actor's title>" over the actor's name (issue 12, docs/domain.md §8)."""
+    return history_of(obj, object_type).filter(action__in=actions).order_by("-at", "-id").first()
+
+
+def signer_lines(entry) -> tuple[list[str], str]:
+    """The signature block of a decision for the forms (docs/domain.md §8): the title lines in
+    capitals and the signer's name. A deputy signs "KT. TRƯỞNG BAN" over "PHÓ TRƯỞNG BAN" (their
+    own title); an approver in their own right signs their title alone."""
+    if entry is None or entry.actor is None:
+        return [], ""
+    own = (entry.actor.position or "").upper()
+    if entry.on_behalf_of_id:
+        whom = (entry.on_behalf_of.position or "").upper()
+        return [f"KT. {whom}" if whom else "KT.", own], entry.actor.full_name
+    return ([own] if own else []), entry.actor.full_name

@@ -252,7 +252,7 @@ def registration_history(registration: Registration):
     return HistoryEntry.objects.filter(
         Q(object_type="registration", object_id=registration.pk)
         | Q(object_type="trip", object_id__in=trip_ids, action__in=TRIP_ACTIONS)
-    ).select_related("actor")
+    ).select_related("actor", "on_behalf_of")
 
 
 # Copying the previous quarter lives in its own module; importable from here too.

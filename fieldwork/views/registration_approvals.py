@@ -182,7 +182,8 @@ def _inbox(request, *, department=None, year=None, quarter=None):
         .prefetch_related("trip__person__roles")
         .order_by("requested_at", "pk")
     )
-    if not rules.is_standing(user):  # a head approves only the department's cadres
+    # A head approves only the department's cadres; a deputy (issue 12) what the rule lets through.
+    if not rules.is_standing(user) and not rules.has_delegation(user):
         regs = regs.filter(person__department_id=user.department_id)
         crs = crs.filter(trip__person__department_id=user.department_id)
     if department:
@@ -199,7 +200,7 @@ def _inbox(request, *, department=None, year=None, quarter=None):
     regs = [r for r in regs if rules.can_approve_registration(user, r)]
     crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]
     dps = []
-    if rules.is_standing(user):
+    if rules.is_standing(user) or rules.has_delegation(user):
         qs = (
             DepartmentPlan.objects.filter(department__organization_id=oid, status=DepartmentPlan.Status.SUBMITTED)
             .exclude(submitted_by=user)  # nobody approves their own
@@ -212,7 +213,7 @@ def _inbox(request, *, department=None, year=None, quarter=None):
             qs = qs.filter(plan__year=year)
         if quarter:
             qs = qs.filter(quarter=quarter)
-        dps = list(qs)
+        dps = [dp for dp in qs if rules.can_decide_department_plan(user, dp)]
     return regs, crs, dps
 
 
@@ -260,7 +261,7 @@ def approvals(request):
             "quarters": [(q, service.quarter_name(q)) for q in (1, 2, 3, 4)],
             "filtered": bool(department or year or quarter),
             "total": len(regs) + len(crs) + len(dps),
-            "show_department_plans": rules.is_standing(user),
+            "show_department_plans": rules.is_standing(user) or bool(dps),
         },
     )
 

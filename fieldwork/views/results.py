@@ -218,7 +218,7 @@ def trips_to_confirm(request):
         .prefetch_related("person__roles")
         .order_by("reported_at", "pk")
     )
-    if not rules.is_standing(user):
+    if not rules.is_standing(user) and not rules.has_delegation(user):  # a deputy: issue 12
         qs = qs.filter(person__department_id=user.department_id)
     trips = [t for t in qs if rules.can_confirm_trip(user, t)]
     page = Paginator(trips, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,0 +1,187 @@
+"""Sending reminders and digests (issue 12 §3): exactly once per person, kind and key.
+
+The SentReminder row (unique person, kind, key), the in-app notification and the queued email
+are written in ONE transaction: a second run, a retried task, a restarted beat or a second worker
+racing this one hits the unique constraint and sends nothing. The email goes out after commit
+through a Celery task that retries a failure and never sends twice (the row records it).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import rules
+from accounts.models import Notification, User
+from fieldwork.services.history import record
+
+from .models import ReminderPreference, ReminderSchedule, SentReminder
+from .selectors import Due, due_on
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One line of `manage.py remind` (docs/domain.md §10: email, kind, deadline, sent)."""
+
+    email: str
+    name: str
+    kind: str
+    deadline: date | None
+    sent: bool
+    subject: str
+
+    def as_json(self) -> dict:
+        return {
+            "email": self.email,
+            "kind": self.kind,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "sent": self.sent,
+        }
+
+
+def wants_email(person: User) -> bool:
+    return not ReminderPreference.objects.filter(user=person, email=False).exists()
+
+
+def set_email_preference(*, actor: User, email: bool) -> ReminderPreference:
+    """A person turns reminder emails on or off for themself; in-app notifications stay."""
+    pref, _created = ReminderPreference.objects.update_or_create(user=actor, defaults={"email": email})
+    return pref
+
+
+def _one_line(text: str, limit: int) -> str:
+    """Email headers and notification texts: user strings never carry a line break."""
+    return " ".join(str(text).split())[:limit]
+
+
+def deliver(due: Due, *, as_of: date, email: bool | None = None) -> SentReminder | None:
+    """Record, notify in the app and queue the email, in one transaction; None when this person
+    already got this reminder (a second run or another worker)."""
+    email = wants_email(due.person) if email is None else email
+    try:
+        with transaction.atomic():
+            sent = SentReminder.objects.create(
+                organization_id=due.plan.organization_id,
+                person=due.person,
+                kind=due.kind,
+                key=due.key,
+                deadline=due.deadline,
+                plan=due.plan,
+                period=due.period,
+                as_of=as_of,
+                subject=_one_line(due.subject, 200),
+                body=due.body,
+                url=due.url,
+                email_wanted=email,
+            )
+            Notification.objects.create(user=due.person, text=_one_line(due.subject, 300), url=due.url)
+            if email:
+                transaction.on_commit(lambda: _queue_email(sent.pk))
+    except IntegrityError:
+        return None
+    return sent
+
+
+def _queue_email(sent_id: int) -> None:
+    from .tasks import send_reminder_email
+
+    send_reminder_email.delay(sent_id)
+
+
+def run(*, organization_id, as_of: date | None = None, dry_run: bool = False) -> list[Outcome]:
+    """Send what is due on `as_of` for one organization (the daily task and `manage.py remind`).
+    Lists only what this run sent (or, with dry_run, would send): a second run lists nothing."""
+    as_of = as_of or timezone.localdate()
+    dues = due_on(organization_id, as_of)
+    already = set(
+        SentReminder.objects.filter(
+            person_id__in={d.person.pk for d in dues}, key__in={d.key for d in dues}
+        ).values_list("person_id", "kind", "key")
+    )
+    no_email = set(
+        ReminderPreference.objects.filter(user_id__in={d.person.pk for d in dues}, email=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    out = []
+    for due in dues:
+        if (due.person.pk, due.kind, due.key) in already:
+            continue
+        sent = False
+        if not dry_run:
+            if deliver(due, as_of=as_of, email=due.person.pk not in no_email) is None:
+                continue  # another worker sent it in the meantime
+            sent = True
+        out.append(
+            Outcome(
+                email=due.person.email,
+                name=due.person.full_name,
+                kind=due.kind,
+                deadline=due.deadline,
+                sent=sent,
+                subject=_one_line(due.subject, 200),
+            )
+        )
+    return out
+
+
+def email_text(sent: SentReminder) -> str:
+    site = settings.SITE_URL.rstrip("/")
+    link = f"{site}{sent.url}" if sent.url else site
+    prefs = f"{site}{reverse('fieldwork:reminder_preferences')}"
+    return "\n".join(
+        [
+            sent.body,
+            "",
+            _("Xem và thực hiện: %(l)s") % {"l": link},
+            "",
+            _("Tắt email nhắc việc (vẫn nhận thông báo trên hệ thống): %(l)s") % {"l": prefs},
+            "— Hệ thống Đi cơ sở 1+2",
+        ]
+    )
+
+
+def deliver_email(sent_id: int) -> str:
+    """Send one reminder's email once: the row is locked and marked in one transaction, so a
+    retried or duplicated task message sends nothing more. Raises on a failed send (the task
+    retries it); 'sent' or 'skipped' otherwise."""
+    error = None
+    with transaction.atomic():
+        sent = SentReminder.objects.select_for_update().select_related("person").filter(pk=sent_id).first()
+        if sent is None or sent.emailed_at is not None or not sent.email_wanted or not sent.person.is_active:
+            return "skipped"
+        try:
+            send_mail(sent.subject, email_text(sent), None, [sent.person.email], fail_silently=False)
+        except Exception as exc:  # noqa: BLE001 - any transport error is retried by the task
+            error = exc
+        else:
+            SentReminder.objects.filter(pk=sent.pk).update(
+                emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1, email_error=""
+            )
+            return "sent"
+    SentReminder.objects.filter(pk=sent_id).update(
+        email_attempts=F("email_attempts") + 1, email_error=_one_line(repr(error), 300)
+    )
+    raise error
+
+
+def save_schedule(*, actor: User, plan, data: dict):
+    """The Board sets when the plan's reminders go out (plan data with defaults)."""
+    if not rules.can_manage_plan(actor) or actor.organization_id != plan.organization_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        schedule, _created = ReminderSchedule.objects.update_or_create(plan=plan, defaults=data)
+        record(plan, actor=actor, action="edited", comment=_("Lịch nhắc việc"), object_type="plan")
+    return schedule
