@@ -17,7 +17,7 @@ class ReportRequestForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Cả năm (chỉ mẫu 1)")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+        choices=[("", _("Cả năm")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )
     department = forms.ModelChoiceField(
         label=_("Ban, văn phòng"),
