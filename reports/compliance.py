@@ -7,7 +7,7 @@ Board dashboard's department table, issue 11 §3):
 - days this quarter and "went this quarter" follow ONE rule, the quarter a trip starts in
   (§7.7): a cadre's counted done days of trips starting in the quarter
   (fieldwork.quota.counted), and "went" means those days are more than 0 — so no row can show
-  "went 1" with "0 days". The quarters of a year add up to the cumulative figure.
+  "went 1" with "0 days". At one as_of, the quarters add up to the cumulative figure.
 - "met the days" counts each cadre against their OWN required days (60, or fewer where
   prorated), in the same words in PDF and XLSX (MET_DAYS, MET_NOTE).
 - as_of = the quarter's last day, or today while it runs; for the year, the period's end or
