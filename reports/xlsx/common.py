@@ -78,6 +78,15 @@ def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = No
         ws.print_title_rows = title_rows
 
 
+def plain(ws, value):
+    """A value for an unstyled row: text that looks like a formula stays text."""
+    if isinstance(value, str) and value.startswith("="):
+        c = WriteOnlyCell(ws, value=value)
+        c.data_type = "s"
+        return c
+    return value
+
+
 class SheetWriter:
     """Streams rows to a write-only worksheet, remembering merges (written at save)."""
 
@@ -87,7 +96,9 @@ class SheetWriter:
         self.row = 0
         self._styles: dict = {}
 
-    def cell(self, value, font=F_CELL, align=A_LEFT, border=None, number_format=None):
+    def cell(self, value, font=F_CELL, align=A_LEFT, border=None, number_format=None, formula=False):
+        """A styled cell. A user's text is never a formula (docs: every user string is hostile):
+        only our own "Tổng" passes formula=True."""
         if number_format == DAYS_FORMAT:
             number_format = figure_format(value)  # numbers per value: "30", "2,5"
         # Styles are resolved once per combination and copied as a StyleArray: assigning
@@ -104,6 +115,8 @@ class SheetWriter:
                 proto.number_format = number_format
             style = self._styles[key] = proto._style
         c = WriteOnlyCell(self.ws, value=float(value) if isinstance(value, Decimal) else value)
+        if c.data_type == "f" and not formula:
+            c.data_type = "s"
         c._style = copy(style)
         return c
 

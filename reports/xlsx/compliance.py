@@ -18,6 +18,7 @@ from .common import (
     F_CELL_BOLD,
     SheetWriter,
     font,
+    plain,
     setup,
 )
 
@@ -121,23 +122,26 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     for i, p in enumerate(doc.cadres, 1):
         data.append(
             [
-                i,
-                p.name,
-                p.email,
-                p.department,
-                p.position,
-                p.group,
-                p.status_label,
-                p.status,
-                p.required,
-                float(p.quarter_days),
-                float(p.done_days),
-                float(p.planned_days),
-                p.immersion_done,
-                p.immersion_required,
-                p.exemption,
-                "Có" if p.went else "Không",
-                p.violations,
+                plain(data, v)
+                for v in (
+                    i,
+                    p.name,
+                    p.email,
+                    p.department,
+                    p.position,
+                    p.group,
+                    p.status_label,
+                    p.status,
+                    p.required,
+                    float(p.quarter_days),
+                    float(p.done_days),
+                    float(p.planned_days),
+                    p.immersion_done,
+                    p.immersion_required,
+                    p.exemption,
+                    "Có" if p.went else "Không",
+                    p.violations,
+                )
             ]
         )
         if i % 2000 == 0:
