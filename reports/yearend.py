@@ -299,7 +299,7 @@ def year_end(p: Params, today: date) -> YearEndReport:
 
 # The per-cadre sheet ---------------------------------------------------------------------------------
 SHEET_COLUMNS = [
-    Column("STT", 5, numeric=True, align="center"),
+    Column("STT", 6, numeric=True, align="center"),
     Column("Họ và tên", 20),
     Column("Ban, văn phòng", 16),
     Column("Chức vụ", 13),
@@ -359,7 +359,8 @@ def year_sheet(p: Params, today: date) -> FormDocument:
         reference=f"(Số liệu tính đến ngày {format_date(as_of)}" + (f"; thực hiện {document})" if document else ")"),
         columns=SHEET_COLUMNS,
         rows=lines,
-        note=MET_NOTE % {"n": plan.min_days},
+        note=f"Số ngày phải đi: {plan.min_days} ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác "
+        "hoặc thời gian được miễn; nhận xét của lãnh đạo trực tiếp phê duyệt của cán bộ.",
         left=None,
         right=head_signer(p.department) if p.department else head_signer(board),
         recipients=[f"Thường trực {body}", "Lưu."],
