@@ -1,9 +1,10 @@
 """What each form shows (DOMAIN.md §8), gathered from the database into reports/documents.py.
 
 The rows come from the same selectors the web pages use, so a download and the page it is
-offered on never disagree: mẫu 2 lines = fieldwork.services.department_plans.planned_lines,
+offered on never disagree: mẫu 2 lines of a quarter = fieldwork.services.department_plans.planned_lines
+(the annual cycle's and the whole year's: the same lines over every registration of the year),
 mẫu 3 lines = fieldwork.services.quarter_reports.report_trips. Every figure of the
-compliance report comes from fieldwork.selectors.standings (reports/compliance.py).
+compliance and year-end reports comes from the engine through fieldwork.department_totals.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from accounts import rules
 from accounts.models import Department, Organization, User
 from accounts.vietnamese import format_date, format_period, nfc, place_date_line, strip_diacritics
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
-from fieldwork.services.department_plans import PLANNED_STATUSES
+from fieldwork.services.department_plans import PLANNED_STATUSES, planned_lines
 from fieldwork.services.quarter_reports import quarter_bounds, report_trips
 from fieldwork.services.registrations import quarter_name
 
@@ -253,6 +254,8 @@ def year_or_quarter_lines(plan: Plan, department: Department, quarter: int | Non
         .select_related("person", "category")
         .order_by("person__sort_key", "person__email", "start", "pk")
     )
+    if quarter and plan.registration_cycle != plan.RegistrationCycle.ANNUAL:
+        return list(planned_lines(plan, department, quarter))  # the department plan page's own rows
     if quarter:
         return quarter_lines(trips.filter(registration__quarter__in=[quarter, 0]), quarter, plan.year)
     return list(trips)
