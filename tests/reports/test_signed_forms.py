@@ -344,3 +344,11 @@ def test_report_command_without_quarter_covers_the_year(report_data, tmp_path):
     # Tây Ninh's period ends on 25/10: the year as of the period's end.
     assert "Tình hình thực hiện chủ trương “1+2” năm 2023" in text and "Số liệu tính đến ngày 25/10/2023" in text
     assert "Đã đi trong năm" in text
+
+
+def test_compliance_workbook_repeats_the_cadre_tables_header_on_every_page(report_data, build):
+    ws = load_workbook(build("compliance", "xlsx", quarter=1))["Báo cáo"]
+    headers = [c.row for c in ws["A"] if c.value == "STT"]
+    assert len(headers) == 2  # the department table, then the per-cadre table
+    assert ws.print_title_rows == f"${headers[1]}:${headers[1]}"
+    assert [c.value for c in ws[headers[1]]][:2] == ["STT", "Họ và tên"]
