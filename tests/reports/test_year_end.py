@@ -198,3 +198,60 @@ def test_year_end_jobs_and_their_visibility(report_data, run_jobs):
     assert job in visible_jobs(p["deputy"]) and own in visible_jobs(p["deputy"])
     assert job not in visible_jobs(p["head"]) and own in visible_jobs(p["head"])
     assert job not in visible_jobs(p["stranger"])
+
+
+def test_year_end_commands_and_hostile_text(report_data, tmp_path):
+    from django.core.management import call_command
+
+    p = report_data
+    yearend_services.save_year_end_text(
+        user=p["board"], plan=p["plan"], limitations="<b>Chưa</b> đủ & <script>x</script>", proposals=""
+    )
+    out = tmp_path / "cuoi-nam.pdf"
+    call_command(
+        "report",
+        "yearend",
+        "--org",
+        "tay-ninh",
+        "--year",
+        "2023",
+        "--format",
+        "pdf",
+        "--output",
+        str(out),
+        "--today",
+        "2023-12-01",
+    )
+    text = pdf_text(out)
+    assert "<b>Chưa</b> đủ & <script>x</script>" in text  # shown as typed, never interpreted
+    out = tmp_path / "sheet.xlsx"
+    call_command(
+        "report",
+        "yearsheet",
+        "--org",
+        "tay-ninh",
+        "--year",
+        "2023",
+        "--department",
+        "Văn phòng",
+        "--format",
+        "xlsx",
+        "--output",
+        str(out),
+        "--today",
+        "2023-12-01",
+    )
+    names = [r[1] for r in load_workbook(out).active.iter_rows(values_only=True) if isinstance(r[0], int)]
+    assert names == ["Phạm Đức", "Đặng Thu Hà", "Bùi Văn Khoa", "Mai Văn Phúc", "Ngô Thị Quỳnh"]
+
+
+def test_remarks_page_query_budget(report_data, client, django_assert_max_num_queries):
+    from tests.factories import UserFactory
+
+    p = report_data
+    for i in range(30):
+        UserFactory(department=p["d1"], full_name=f"Nguyễn Văn Thêm {i}", email=f"them{i}@tn.vn")
+    client.force_login(p["head"])
+    with django_assert_max_num_queries(25):
+        resp = client.get(reverse("reports:remarks") + "?page=2")
+    assert resp.status_code == 200 and "Trang 2/2" in resp.content.decode()
