@@ -38,6 +38,7 @@ NAV_MENUS = [
         [
             ("fieldwork:approvals", _("Đăng ký chờ phê duyệt"), rules.is_approver),
             ("fieldwork:trips_to_confirm", _("Kết quả chờ xác nhận"), rules.is_approver),
+            ("reports:remarks", _("Nhận xét cuối năm"), lambda u: rules.is_approver(u) and not rules.is_read_only(u)),
         ],
     ),
     (
@@ -61,6 +62,7 @@ NAV_MENUS = [
             ("fieldwork:standings", _("Tình hình từng cán bộ"), rules.sees_whole_organization),
             ("fieldwork:coverage", _("Địa bàn cơ sở đã đến"), rules.sees_whole_organization),
             ("reports:quarter", _("Báo cáo tình hình thực hiện quý"), rules.sees_whole_organization),
+            ("reports:year_end", _("Báo cáo cuối năm"), rules.can_view_year_end),
         ],
     ),
     (

@@ -204,11 +204,17 @@ def department_plan_delegator(user, department_plan):
     return next((d for d in delegators_of(user) if has(d, Role.STANDING)), None)
 
 
+# Reports of the whole organization, for the Board, Standing and Inspection Committees.
+WHOLE_ORGANIZATION_REPORTS = ("compliance", "yearend")
+
+
 def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
     """Report downloads: mẫu 1 of oneself (or whom one may view), mẫu 2/3 of a department one
     leads or oversees, the compliance report for the Board, Standing and Inspection only."""
-    if kind == "compliance":
+    if kind in WHOLE_ORGANIZATION_REPORTS:
         return sees_whole_organization(user)
+    if kind == "yearsheet":  # the year-end sheet of one department: also its head
+        return sees_whole_organization(user) or (department is not None and can_view_department(user, department))
     if kind in ("mau2", "mau3"):
         return department is not None and can_view_department(user, department)
     if kind == "mau1":
@@ -222,8 +228,24 @@ def can_view_report_job(user, job) -> bool:
     return (
         job.requested_by_id == user.pk
         or has(user, Role.BOARD, Role.ADMIN)
-        or (job.kind == "compliance" and sees_whole_organization(user))
+        or (job.kind in (*WHOLE_ORGANIZATION_REPORTS, "yearsheet") and sees_whole_organization(user))
     )
+
+
+# Year-end (issue 14 §6) -----------------------------------------------------------------------
+def can_edit_year_end_text(user) -> bool:
+    """The limitations and proposals of the year-end report: the Board writes them."""
+    return has(user, Role.BOARD, Role.ADMIN) and not is_read_only(user)
+
+
+def can_view_year_end(user) -> bool:
+    return sees_whole_organization(user)
+
+
+def can_write_remark(user, person) -> bool:
+    """The year-end remark on a cadre: their approver (the head of the cadre's department; a
+    Standing member for a head; the Secretary for a Standing member), never on oneself."""
+    return can_approve_for(user, person) and not is_read_only(user)
 
 
 def is_read_only(user) -> bool:

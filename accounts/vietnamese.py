@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 # a ă â b c d đ e ê (f) g h i (j) k l m n o ô ơ p q r s t u ư v (w) x y (z)
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -61,6 +61,12 @@ def name_sort_key(full_name: str) -> str:
     return "".join(_syllable_key(w) for w in ordered)
 
 
+def text_sort_key(text: str) -> str:
+    """A title (a department's name) in Vietnamese order, word by word in reading order
+    (DOMAIN.md §9): "Ban Đoàn kết" < "Ban Phong trào" < "Ban Tổ chức" < "Ban Tuyên giáo"."""
+    return "".join(_syllable_key(w) for w in nfc(text).split())
+
+
 def sort_people(items, name=lambda item: item.full_name):
     return sorted(items, key=lambda item: name_sort_key(name(item)))
 
@@ -73,6 +79,29 @@ def format_days(value) -> str:
     if d == d.to_integral_value():
         return str(int(d))
     return format(d.normalize(), "f").replace(".", ",")
+
+
+def format_number(value) -> str:
+    """A figure in running text (DOMAIN.md §9): "." groups thousands, "," marks decimals:
+    1234.5 -> "1.234,5", 38 -> "38"."""
+    if value is None:
+        return ""
+    d = Decimal(value)
+    whole = int(abs(d))
+    frac = abs(d) - whole
+    text = f"{whole:,}".replace(",", ".")
+    if frac:
+        text += "," + format(frac.normalize(), "f").split(".")[1]
+    return ("-" if d < 0 else "") + text
+
+
+def format_percent(part, whole) -> str:
+    """One percent format for every page and report: one decimal with a comma, none when
+    whole ("38,1%", "100%"); "—" when there is nothing to divide."""
+    if not whole:
+        return "—"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return format_number(value) + "%"
 
 
 def format_date(d: date | None) -> str:

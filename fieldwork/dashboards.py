@@ -9,14 +9,16 @@ import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
+from accounts.vietnamese import format_percent
 from fieldwork import charts
+from fieldwork.department_totals import department_totals
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
 from fieldwork.selectors import StandingRow, cadre_people, standings, standings_series
 from fieldwork.services import quarter_reports
@@ -85,11 +87,7 @@ def _label(d: date, plan: Plan) -> str:
 
 def percent(part: int, whole: int) -> str:
     """'100%', '70,8%' (comma decimal mark); '—' when there is nothing to divide."""
-    if not whole:
-        return "—"
-    value = (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = str(value.normalize() if value == value.to_integral_value() else value).replace(".", ",")
-    return f"{int(value)}%" if value == value.to_integral_value() else f"{text}%"
+    return format_percent(part, whole)
 
 
 def pct_class(done, required) -> int:
@@ -273,16 +271,6 @@ def department_home(
 
 # Organization ----------------------------------------------------------------------------
 @dataclass
-class DepartmentFigures:
-    name: str
-    department_id: int | None
-    counts: dict
-    subject: int = 0
-    went: int = 0
-    done_days: Decimal = ZERO
-
-
-@dataclass
 class OrganizationDashboard:
     plan: Plan
     as_of: date
@@ -324,21 +312,7 @@ def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
         "days": plan.min_days,
     }
 
-    depts: dict = {}
-    for r in rows:
-        dept = r.person.department
-        key = dept.pk if dept else None
-        fig = depts.get(key)
-        if fig is None:
-            fig = depts[key] = DepartmentFigures(
-                name=dept.name if dept else _("Thường trực / chưa xếp ban"), department_id=key, counts=Counter()
-            )
-        fig.counts[r.standing.status] += 1
-        if r.standing.status != "exempt":
-            fig.subject += 1
-            fig.went += 1 if Decimal(r.standing.done_days) > 0 else 0
-            fig.done_days += Decimal(r.standing.done_days)
-    by_department = sorted(depts.values(), key=lambda f: (f.department_id is None, f.name))
+    by_department = department_totals(rows)  # one function with the reports (issue 11 §3)
 
     reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
     exempt = Counter(getattr(r.standing, "exemption", None) or "" for r in rows if r.standing.status == "exempt")

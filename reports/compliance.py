@@ -1,39 +1,44 @@
-"""The quarterly compliance report (DOMAIN.md §8): the Board to the Standing Committee.
+"""The compliance report (docs/domain.md §8): the Board to the Standing Committee, for a
+quarter or, without one, for the year (§10).
 
-Every day figure comes from fieldwork.selectors (standings_series: the same engine as
-`standings`, read once and run at two dates; one engine behind every number):
+Every figure comes from the engine through fieldwork.department_totals (the same function as the
+Board dashboard's department table, issue 11 §3):
 - cumulative days = done_days at as_of;
-- days this quarter = done_days at as_of minus done_days at the eve of the quarter, the
-  selector asked twice (the same method the dashboards use for their monthly series), so
-  the quarters of a year add up to the cumulative figure. A trip that starts in one quarter
-  and ends in the next adds its days when it is done, i.e. in the quarter it ends.
-- as_of = the quarter's last day, or today while the quarter is running.
+- days this quarter and "went this quarter" follow ONE rule, the quarter a trip starts in
+  (§7.7): a cadre's counted done days of trips starting in the quarter
+  (fieldwork.quota.counted), and "went" means those days are more than 0 — so no row can show
+  "went 1" with "0 days". At one as_of, the quarters add up to the cumulative figure.
+- "met the days" counts each cadre against their OWN required days (60, or fewer where
+  prorated), in the same words in PDF and XLSX (MET_DAYS, MET_NOTE).
+- as_of = the quarter's last day, or today while it runs; for the year, the period's end or
+  today, whichever is earlier.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
-from accounts.vietnamese import format_date, format_days
+from accounts.vietnamese import format_date, format_number, format_percent
 from fieldwork.dashboards import STATUS_LABELS
-from fieldwork.models import QuarterReport, Trip
-from fieldwork.selectors import standings_series
+from fieldwork.department_totals import DepartmentTotals, department_totals, period_standings
+from fieldwork.models import Plan, QuarterReport
+from fieldwork.quarters import plan_quarters, quarter_of
 from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
 from fieldwork.services.registrations import quarter_name
 
-from .data import Params, head_of, header, reference, stem
+from .data import Params, header, plan_document, standing_committee, stem
 from .documents import Header, Signer
+from .signers import head_signer
 
 ZERO = Decimal(0)
 STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "exempt")
-NO_DEPARTMENT = "Thường trực, không thuộc ban"
 # Short labels for the "Ghi chú" column (the codes stay in the data sheet). OUTSIDE_FOCUS and
 # NOT_COUNTED_CATEGORY are information, not faults: left out of the note.
 VIOLATION_SHORT = {
@@ -75,20 +80,25 @@ class CadreLine:
         return ("Vi phạm: " + "; ".join(labels)) if labels else ""
 
 
+# The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14).
+MET_DAYS = "Đạt số ngày phải đi"
+MET_NOTE = (
+    "“Đạt số ngày phải đi”: số ngày đã đi cơ sở đạt số ngày phải đi của từng cán bộ "
+    "(%(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được miễn)."
+)
+MET_ALL = "Hoàn thành (đủ ngày và đủ đợt “3 cùng”)"
+
+
 @dataclass
-class DepartmentLine:
-    name: str
-    total: int = 0
-    subject: int = 0
-    went: int = 0
-    quarter_days: Decimal = ZERO
-    done_days: Decimal = ZERO
-    met_days: int = 0
-    met: int = 0
-    immersion_done: int = 0
+class DepartmentLine(DepartmentTotals):
+    """fieldwork.department_totals' figures plus the department's mẫu 3 state."""
+
     mau3: str = ""
     late: bool = False
-    statuses: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, totals: DepartmentTotals, **extra) -> DepartmentLine:
+        return cls(**{f.name: getattr(totals, f.name) for f in fields(DepartmentTotals)}, **extra)
 
 
 @dataclass
@@ -100,7 +110,7 @@ class ComplianceReport:
     reference: str
     as_of: date
     year: int
-    quarter: int
+    quarter: int | None
     min_days: int
     summary: list[tuple[str, str]]
     departments: list[DepartmentLine]
@@ -109,19 +119,19 @@ class ComplianceReport:
     signer: Signer
     recipients: list[str]
     file_stem: str
+    dept_columns: list[str] = field(default_factory=list)
+    cadre_columns: list[str] = field(default_factory=list)
+    met_note: str = ""
     landscape: bool = True
 
 
 def percent(part: int, whole: int) -> str:
-    if not whole:
-        return "0%"
-    value = (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = str(value.normalize()) if value != value.to_integral_value() else str(int(value))
-    return text.replace(".", ",") + "%"
+    """The one percent format ("38,1%"), accounts.vietnamese.format_percent."""
+    return format_percent(part, whole)
 
 
 def ratio(part: int, whole: int) -> str:
-    return f"{part}/{whole} ({percent(part, whole)})"
+    return f"{format_number(part)}/{format_number(whole)} ({percent(part, whole)})"
 
 
 def report_as_of(year: int, quarter: int, today: date) -> date:
@@ -131,6 +141,13 @@ def report_as_of(year: int, quarter: int, today: date) -> date:
             _("Quý %(q)s năm %(y)s chưa bắt đầu: chưa có số liệu để báo cáo.") % {"q": quarter_name(quarter), "y": year}
         )
     return min(end, today)
+
+
+def year_as_of(plan: Plan, today: date) -> date:
+    """docs/domain.md §10: the year as of the period's end or today, whichever is earlier."""
+    if today < plan.period_start:
+        raise ValidationError(_("Kế hoạch năm %(y)s chưa bắt đầu: chưa có số liệu để báo cáo.") % {"y": plan.year})
+    return min(plan.period_end, today)
 
 
 def mau3_state(report: QuarterReport | None, deadline: date, today: date) -> tuple[str, bool]:
@@ -144,132 +161,158 @@ def mau3_state(report: QuarterReport | None, deadline: date, today: date) -> tup
     return _("Chưa đến hạn (%(d)s)") % {"d": format_date(deadline)}, False
 
 
+def mau3_year_state(plan: Plan, reports: dict, department_id, as_of: date, today: date) -> tuple[str, bool]:
+    """For the year: the quarters (up to as_of) whose mẫu 3 was late or is overdue."""
+    late = []
+    for q in plan_quarters(plan):
+        if q > quarter_of(as_of):
+            break
+        _label, is_late = mau3_state(reports.get((department_id, q)), quarter_deadline(plan, q), today)
+        if is_late:
+            late.append(quarter_name(q))
+    if late:
+        return _("Muộn hoặc chưa gửi: quý %(q)s") % {"q": ", ".join(late)}, True
+    return _("Đúng hạn"), False
+
+
+def columns(quarter: int | None, min_days: int) -> tuple[list[str], list[str]]:
+    """The department and cadre table headers, shared by the PDF and the XLSX."""
+    when = "trong quý" if quarter else "trong năm"
+    dept = [
+        "STT",
+        "Ban, văn phòng",
+        "Thuộc diện / tổng số",
+        f"Đã đi {when}",
+        f"Số ngày {when}",
+        "Số ngày lũy kế",
+        MET_DAYS,
+        MET_ALL,
+        "Đợt “3 cùng” đạt",
+        "Mẫu 3 của quý" if quarter else "Mẫu 3 các quý",
+    ]
+    cadre = [
+        "STT",
+        "Họ và tên",
+        "Ban, văn phòng",
+        "Chức vụ",
+        "Số ngày phải đi",
+        f"Số ngày {when}",
+        "Số ngày lũy kế",
+        "Đợt “3 cùng” đạt / phải",
+        "Tình trạng",
+        "Ghi chú",
+    ]
+    return dept, cadre
+
+
 def compliance(p: Params, today: date) -> ComplianceReport:
     plan, quarter = p.plan, p.quarter
-    as_of = report_as_of(p.year, quarter, today)
-    q_start, q_end = quarter_bounds(p.year, quarter)
-    eve = q_start - timedelta(days=1)
-    # One read of the data, the engine at two dates (fieldwork.selectors.standings_series).
-    dates = [as_of, eve] if eve >= plan.period_start else [as_of]
-    series = standings_series(plan, dates)
-    rows = series[0]
-    before = {r.person.pk: r.standing.done_days for r in series[1]} if len(series) > 1 else {}
-    went_ids = set(
-        Trip.objects.filter(
-            plan=plan,
-            status=Trip.Status.CONFIRMED,
-            category__counts=True,
-            start__gte=q_start,
-            start__lte=min(q_end, as_of),
-        )
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
+    as_of = report_as_of(p.year, quarter, today) if quarter else year_as_of(plan, today)
+    period = period_standings(plan, as_of, quarter)
+    rows = period.rows
     reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
-    deadline = quarter_deadline(plan, quarter)
-    reports = {r.department_id: r for r in QuarterReport.objects.filter(plan=plan, quarter=quarter)}
+    reports = {(r.department_id, r.quarter): r for r in QuarterReport.objects.filter(plan=plan)}
+
+    dept_lines = []
+    for t in department_totals(rows, period.period_days):
+        if t.department_id is None:
+            mau3, late = "—", False
+        elif quarter:
+            mau3, late = mau3_state(reports.get((t.department_id, quarter)), quarter_deadline(plan, quarter), today)
+        else:
+            mau3, late = mau3_year_state(plan, reports, t.department_id, as_of, today)
+        dept_lines.append(DepartmentLine.of(t, mau3=mau3, late=late))
+    dept_name = {d.department_id: d.name for d in dept_lines}
 
     cadres: list[CadreLine] = []
-    depts: dict[object, DepartmentLine] = {}
     exempt_by_reason: Counter = Counter()
     for r in rows:
         person, s = r.person, r.standing
-        dept_key = person.department_id
-        d = depts.get(dept_key)
-        if d is None:
-            d = depts[dept_key] = DepartmentLine(
-                name=person.department.name if person.department else NO_DEPARTMENT, mau3="—"
-            )
-            if dept_key is not None:
-                d.mau3, d.late = mau3_state(reports.get(dept_key), deadline, today)
         exempt = s.status == "exempt"
-        quarter_days = s.done_days - before.get(person.pk, ZERO)
-        went = person.pk in went_ids and not exempt
-        d.total += 1
-        d.statuses[s.status] += 1
+        days = period.period_days.get(person.pk, ZERO)
         if exempt:
             exempt_by_reason[reasons.get(s.exemption, s.exemption or _("Khác"))] += 1
-        else:
-            d.subject += 1
-            d.went += went
-            d.quarter_days += quarter_days
-            d.done_days += s.done_days
-            d.met_days += s.done_days >= s.required_days
-            d.met += s.status == "met"
-            d.immersion_done += s.immersion_done
         cadres.append(
             CadreLine(
                 name=person.full_name,
                 email=person.email,
-                department=d.name,
+                department=dept_name[person.department_id],
                 position=person.position,
                 group=person.group_code,
                 status=s.status,
                 status_label=str(STATUS_LABELS.get(s.status, s.status)),
                 required=s.required_days,
-                quarter_days=quarter_days,
+                quarter_days=days,
                 done_days=s.done_days,
                 planned_days=s.planned_days,
                 immersion_done=s.immersion_done,
                 immersion_required=s.immersion_required,
                 exemption=reasons.get(s.exemption, s.exemption or "") if s.exemption else "",
-                went=went,
+                went=days > 0 and not exempt,
                 violations=", ".join(s.violation_codes),
             )
         )
-    # Departments by name (Vietnamese collation is for people; departments read as a list).
-    dept_lines = sorted(depts.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name))
     subject = [c for c in cadres if c.status != "exempt"]
     n_subject = len(subject)
     status_counts = Counter(c.status for c in cadres)
     imm_required = [c for c in subject if c.immersion_required]
     late = [d.name for d in dept_lines if d.late]
-    total_quarter = sum((c.quarter_days for c in subject), ZERO)
-    total_done = sum((c.done_days for c in subject), ZERO)
+    total_period = sum((d.period_days for d in dept_lines), ZERO)
+    total_done = sum((d.done_days for d in dept_lines), ZERO)
+    when = _("trong quý") if quarter else _("trong năm")
     summary = [
-        (_("Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"), f"{n_subject}/{len(cadres)}"),
+        (_("Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"), f"{format_number(n_subject)}/{format_number(len(cadres))}"),
         (
             _("Cán bộ không thực hiện (miễn)"),
-            str(len(cadres) - n_subject)
+            format_number(len(cadres) - n_subject)
             + (
                 " (" + "; ".join(f"{name}: {n}" for name, n in sorted(exempt_by_reason.items())) + ")"
                 if exempt_by_reason
                 else ""
             ),
         ),
-        (_("Cán bộ đã đi cơ sở trong quý"), ratio(sum(c.went for c in subject), n_subject)),
-        (_("Số ngày đi cơ sở trong quý"), format_days(total_quarter)),
-        (_("Số ngày đi cơ sở lũy kế từ đầu năm"), format_days(total_done)),
+        (
+            _("Cán bộ đã đi cơ sở %(when)s") % {"when": when},
+            ratio(sum(d.went_in_period for d in dept_lines), n_subject),
+        ),
+        (_("Số ngày đi cơ sở %(when)s") % {"when": when}, format_number(total_period)),
+        (_("Số ngày đi cơ sở lũy kế từ đầu năm"), format_number(total_done)),
         (
             _("Bình quân ngày lũy kế / cán bộ"),
-            format_days((total_done / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+            format_number((total_done / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
             if n_subject
             else "0",
         ),
         (
-            _("Cán bộ đã đạt %(n)s ngày") % {"n": plan.min_days},
-            ratio(sum(c.done_days >= c.required for c in subject), n_subject),
+            _("Cán bộ %(met)s của mình (%(n)s ngày, hoặc ít hơn khi được tính giảm)")
+            % {"met": MET_DAYS.lower(), "n": plan.min_days},
+            ratio(sum(d.met_days for d in dept_lines), n_subject),
         ),
         (
             _("Cán bộ đã hoàn thành (đủ ngày và đủ đợt “cùng ăn, cùng ở, cùng làm”)"),
             ratio(status_counts["met"], n_subject),
         ),
-        (_("Đợt “cùng ăn, cùng ở, cùng làm” đạt yêu cầu (lũy kế)"), str(sum(c.immersion_done for c in subject))),
+        (
+            _("Đợt “cùng ăn, cùng ở, cùng làm” đạt yêu cầu (lũy kế)"),
+            format_number(sum(d.immersion_done for d in dept_lines)),
+        ),
         (
             _("Cán bộ đủ số đợt “cùng ăn, cùng ở, cùng làm” / phải thực hiện"),
             ratio(sum(c.immersion_done >= c.immersion_required for c in imm_required), len(imm_required)),
         ),
         (_("Ban, văn phòng gửi mẫu 3 muộn hoặc chưa gửi"), f"{len(late)}" + (f": {'; '.join(late)}" if late else "")),
     ]
-    # The issuer is the Board's department when the organization has one by that name.
-    board_dept = Department.objects.filter(organization=p.organization, name__icontains="tổ chức").first()
-    signer_head = head_of(board_dept)
+    board_dept = board_department(p.organization)
     issuer = board_dept.name if board_dept else "Ban Tổ chức – Kiểm tra"
+    document = plan_document(plan)
+    reference = f"(Số liệu tính đến ngày {format_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
+    dept_columns, cadre_columns = columns(quarter, plan.min_days)
+    what = f"quý {quarter_name(quarter)} năm {p.year}" if quarter else f"năm {p.year}"
     return ComplianceReport(
         header=header(p.organization, issuer, "TCKT", today),
         title="BÁO CÁO",
-        subtitle=f"Tình hình thực hiện chủ trương “1+2” quý {quarter_name(quarter)} năm {p.year}",
-        reference=f"(Số liệu tính đến ngày {format_date(as_of)}; {reference(plan)[1:-1]})",
+        subtitle=f"Tình hình thực hiện chủ trương “1+2” {what}",
+        reference=reference,
         as_of=as_of,
         year=p.year,
         quarter=quarter,
@@ -278,9 +321,19 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         departments=dept_lines,
         cadres=cadres,
         status_counts=[(code, str(STATUS_LABELS[code]), status_counts[code]) for code in STATUS_ORDER],
-        signer=Signer(
-            over=f"TM. {issuer.upper()}", title="TRƯỞNG BAN", name=signer_head.full_name if signer_head else ""
-        ),
-        recipients=[f"Thường trực {p.organization.name}", "Ủy ban Kiểm tra", "Các ban, văn phòng", "Lưu Ban TCKT."],
-        file_stem=stem("bao-cao-1-2", p.organization.code, p.year, f"q{quarter}"),
+        signer=head_signer(board_dept),
+        recipients=board_recipients(p.organization),
+        file_stem=stem("bao-cao-1-2", p.organization.code, p.year, f"q{quarter}" if quarter else "ca-nam"),
+        dept_columns=dept_columns,
+        cadre_columns=cadre_columns,
+        met_note=MET_NOTE % {"n": plan.min_days},
     )
+
+
+def board_department(organization) -> Department | None:
+    """The Board's department (the issuer and signer of its reports), when the organization has one."""
+    return Department.objects.filter(organization=organization, name__icontains="tổ chức").first()
+
+
+def board_recipients(organization) -> list[str]:
+    return [standing_committee(organization), "Ủy ban Kiểm tra", "Các ban, văn phòng", "Lưu Ban TCKT."]

@@ -1,9 +1,10 @@
 """What each form shows (DOMAIN.md §8), gathered from the database into reports/documents.py.
 
 The rows come from the same selectors the web pages use, so a download and the page it is
-offered on never disagree: mẫu 2 lines = fieldwork.services.department_plans.planned_lines,
+offered on never disagree: mẫu 2 lines of a quarter = fieldwork.services.department_plans.planned_lines
+(the annual cycle's and the whole year's: the same lines over every registration of the year),
 mẫu 3 lines = fieldwork.services.quarter_reports.report_trips. Every figure of the
-compliance report comes from fieldwork.selectors.standings (reports/compliance.py).
+compliance and year-end reports comes from the engine through fieldwork.department_totals.
 """
 
 from __future__ import annotations
@@ -16,17 +17,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, Organization, Role, User
-from accounts.vietnamese import format_period, place_date_line, strip_diacritics
+from accounts import rules
+from accounts.models import Department, Organization, User
+from accounts.vietnamese import format_date, format_period, nfc, place_date_line, strip_diacritics
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
-from fieldwork.services.department_plans import planned_lines
+from fieldwork.services.department_plans import PLANNED_STATUSES, planned_lines
 from fieldwork.services.quarter_reports import quarter_bounds, report_trips
 from fieldwork.services.registrations import quarter_name
 
 from .documents import Column, FormDocument, Header, Signer
+from .signers import approver_signer, head_signer, heads_of, standing_signer
 
-KINDS = ("mau1", "mau2", "mau3", "compliance")
-NEEDS_QUARTER = ("mau2", "mau3", "compliance")
+KINDS = ("mau1", "mau2", "mau3", "compliance", "yearend", "yearsheet")
+# docs/domain.md §10: without a quarter mẫu 1 and mẫu 2 cover the year, compliance reports the year.
+NEEDS_QUARTER = ("mau3",)
+PENDING = "chờ phê duyệt"
 
 
 @dataclass
@@ -55,25 +60,56 @@ def department_code(department: Department | None) -> str:
     return strip_diacritics("".join(w[0] for w in words)).upper() or "TCKT"
 
 
-def header(org: Organization, issuer: str, code: str, on: date) -> Header:
-    # DOMAIN.md §8: number line in the hyphen style; the number itself is left to the clerk.
+def header(org: Organization, issuer: str, code: str | None, on: date) -> Header:
+    """docs/domain.md §8: the number line ("Số: …-BC/TĐTN-TCKT", the number left to the clerk)
+    on reports only; registrations (mẫu 1, 2) pass code=None and carry none."""
     return Header(
         superior=org.header_superior.upper(),
         issuer=issuer.upper(),
-        number=f"Số: …-BC/TĐTN-{code}",
+        number=f"Số: …-BC/TĐTN-{code}" if code else "",
         place_date=place_date_line(org.place or org.name, on),
     )
 
 
+def union_body(org: Organization) -> str:
+    """ "Tỉnh đoàn" of "Tỉnh đoàn Tây Ninh": the organization's name without its place."""
+    name, place = nfc(org.name).strip(), nfc(org.place).strip()
+    if place and name.casefold().endswith(place.casefold()) and len(name) > len(place):
+        return name[: -len(place)].strip()
+    return name
+
+
+def standing_committee(org: Organization) -> str:
+    return f"Thường trực {union_body(org)}"
+
+
 def subtitle(year: int, quarter: int | None, what: str = "Đi công tác cơ sở theo chủ trương “1+2”") -> str:
+    """Quarter None or 0 (the annual cycle's forms, fieldwork.quarters.WHOLE_YEAR): "năm 2023"."""
     if quarter:
         return f"{what} quý {quarter_name(quarter)} năm {year}"
     return f"{what} năm {year}"
 
 
+DOCUMENT_KINDS = {"KH": "Kế hoạch", "HD": "Hướng dẫn", "QĐ": "Quyết định", "CT": "Chương trình"}
+
+
+def plan_document(plan: Plan) -> str:
+    """ "Kế hoạch số 45-KH/TĐTN-TCKT, ngày 10/01/2023 của Ban Thường vụ Tỉnh đoàn" from
+    Plan.document_number/document_date (docs/domain.md §5); "" without a number."""
+    number = nfc(plan.document_number).strip()
+    if not number:
+        return ""
+    code = number.split("-", 1)[1].split("/", 1)[0].upper() if "-" in number else ""
+    text = f"{DOCUMENT_KINDS.get(code, 'Văn bản')} số {number}"
+    if plan.document_date:
+        text += f", ngày {format_date(plan.document_date)}"
+    return f"{text} của Ban Thường vụ {union_body(plan.organization)}"
+
+
 def reference(plan: Plan) -> str:
-    title = plan.title or f"Kế hoạch đi công tác cơ sở năm {plan.year}"
-    return f"(Kèm theo {title[:1].lower()}{title[1:]} của Ban Thường vụ {plan.organization.name})"
+    """The reference line under the title; omitted (empty) while the plan has no document number."""
+    doc = plan_document(plan)
+    return f"(Kèm theo {doc})" if doc else ""
 
 
 def days_col(title: str = "Số ngày đi") -> Column:
@@ -89,13 +125,9 @@ def shown(trip: Trip) -> tuple[date, date, Decimal]:
 
 
 def head_of(department: Department | None) -> User | None:
-    if department is None:
-        return None
-    return (
-        User.objects.filter(department=department, is_active=True, roles__code=Role.HEAD)
-        .order_by("sort_key", "email")
-        .first()
-    )
+    """The department's chief (before any deputy), else its first deputy."""
+    heads = heads_of(department)
+    return heads[0] if heads else None
 
 
 def stem(*parts) -> str:
@@ -113,33 +145,75 @@ def quarter_lines(trips, quarter: int | None, year: int):
 
 
 # Mẫu 1 ----------------------------------------------------------------------------------------
+def approver_label(person: User, org: Organization) -> str:
+    """The caption over the approver's signature: the person's real approver (docs/domain.md §2)."""
+    kind = rules.approver_kind(person)
+    if kind == "standing":
+        return f"{standing_committee(org)} phê duyệt"
+    if kind in ("secretary", "self"):
+        return f"Bí thư {union_body(org)} phê duyệt"
+    return "Lãnh đạo Ban/Văn phòng phê duyệt"
+
+
 def mau1(p: Params, today: date) -> FormDocument:
-    """A cadre's registration lines (every quarter of the year, or one quarter), in date order.
-    Lines of any state but cancelled/rejected: the cadre prints the form to have it signed."""
+    """A cadre's registration lines (the year: the annual cycle's form or every quarter's lines;
+    or one quarter), in date order. Lines of any state but cancelled/rejected: the cadre prints the
+    form to have it signed. Under the approver's name only what that approver approved: a line not
+    yet approved says "(chờ phê duyệt)", one approved by someone else names them, and the form
+    says so under the table (docs/rules.md, issue 14 — mẫu 1)."""
     person = p.cadre
     regs = Registration.objects.filter(plan=p.plan, person=person)
     if p.quarter:
-        regs = regs.filter(quarter=p.quarter)
-    regs = list(regs.select_related("decided_by"))
+        regs = regs.filter(quarter__in=[p.quarter, 0])  # 0: the annual cycle's registration
+    regs = {r.pk: r for r in regs.select_related("decided_by")}
     trips = (
-        Trip.objects.filter(registration__in=regs)
+        Trip.objects.filter(registration__in=list(regs))
         .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
         .select_related("category")
         .order_by("start", "pk")
     )
     lines = sorted(quarter_lines(trips, p.quarter, p.year), key=lambda t: (shown(t)[0], t.pk))
-    rows = []
-    for i, t in enumerate(lines, 1):
+
+    def approver_of(t: Trip):
+        reg = regs[t.registration_id]
+        if t.status == Trip.Status.DRAFT or reg.decided_by_id is None and not reg.self_certified:
+            return None
+        return reg.decided_by
+
+    approvers = [approver_of(t) for t in lines]
+    counts: dict = {}
+    for a in approvers:
+        if a is not None:
+            counts[a.pk] = counts.get(a.pk, 0) + 1
+    main = max((a for a in approvers if a is not None), key=lambda a: counts[a.pk], default=None)
+    self_certified = any(r.self_certified for r in regs.values())
+    rows, pending, others = [], 0, 0
+    for i, (t, a) in enumerate(zip(lines, approvers, strict=True), 1):
         start, end, days = shown(t)
         content = str(t.category) + (f": {t.content}" if t.content else "")
-        rows.append([str(i), content, days, format_period(start, end), t.location])
-    approved = [r for r in regs if r.status == Registration.Status.APPROVED]
-    approver = approved[0].decided_by if approved else None
-    self_certified = any(r.self_certified for r in approved)
+        if a is None and not self_certified:
+            content += f"\n({PENDING})"
+            pending += 1
+        elif a is not None and main is not None and a.pk != main.pk:
+            content += f"\n(do {a.full_name} phê duyệt)"
+            others += 1
+        rows.append([i, content, days, format_period(start, end), t.location])
+    notes = []
+    if pending:
+        notes.append(
+            f"Các dòng ghi “({PENDING})” chưa được phê duyệt: chữ ký phê duyệt dưới đây không bao gồm các dòng này."
+        )
+    if others:
+        notes.append("Các dòng ghi “(do … phê duyệt)” đã được người có tên phê duyệt.")
     dept = person.department
+    label = approver_label(person, p.organization)
+    if self_certified:
+        left = Signer(label=label, title="", note=_("(Tự xác nhận)"))
+    else:
+        left = approver_signer(main, label=label)
     return FormDocument(
         kind="mau1",
-        header=header(p.organization, dept.name if dept else _("Thường trực"), department_code(dept), today),
+        header=header(p.organization, dept.name if dept else standing_committee(p.organization), None, today),
         title="BẢN ĐĂNG KÝ",
         subtitle=subtitle(p.year, p.quarter),
         reference=reference(p.plan),
@@ -149,7 +223,7 @@ def mau1(p: Params, today: date) -> FormDocument:
             "3. Nội dung đăng ký cụ thể như sau:",
         ],
         columns=[
-            Column("STT", 7, align="center"),
+            Column("STT", 7, numeric=True, align="center"),
             Column("Nội dung", 40),
             days_col(),
             Column("Thời gian cụ thể", 24),
@@ -157,44 +231,68 @@ def mau1(p: Params, today: date) -> FormDocument:
         ],
         rows=rows,
         numbering=[f"({i})" for i in range(1, 6)],
-        left=Signer(
-            title="Lãnh đạo Ban/Văn phòng phê duyệt",
-            note=_("(Tự xác nhận)") if self_certified else "",
-            name="" if self_certified else (approver.full_name if approver else ""),
-        ),
-        right=Signer(title="Người đăng ký", name=person.full_name),
+        note="\n".join(notes),
+        left=left,
+        right=Signer(label="Người đăng ký", title="", name=person.full_name),
         file_stem=stem("mau1", person.full_name, p.year, f"q{p.quarter}" if p.quarter else ""),
         empty_text=_("Chưa có nội dung đăng ký."),
     )
 
 
 # Mẫu 2 ----------------------------------------------------------------------------------------
+def year_or_quarter_lines(plan: Plan, department: Department, quarter: int | None):
+    """Mẫu 2 rows (docs/domain.md §8): the department's approved registration lines and what they
+    became, never drafts or imported results; of one quarter (its own registrations, or the annual
+    registration's lines starting in it), or of the whole year; people in Vietnamese order."""
+    trips = (
+        Trip.objects.filter(
+            plan=plan,
+            person__department=department,
+            registration__plan=plan,
+            status__in=PLANNED_STATUSES,
+        )
+        .select_related("person", "category")
+        .order_by("person__sort_key", "person__email", "start", "pk")
+    )
+    if quarter and plan.registration_cycle != plan.RegistrationCycle.ANNUAL:
+        return list(planned_lines(plan, department, quarter))  # the department plan page's own rows
+    if quarter:
+        return quarter_lines(trips.filter(registration__quarter__in=[quarter, 0]), quarter, plan.year)
+    return list(trips)
+
+
 def mau2(p: Params, today: date) -> FormDocument:
-    """The department's registered (planned) trips of the quarter: approved registration lines,
-    whatever happened to them next (reported, returned, confirmed), never imported results
-    and never drafts that the head has not approved (DOMAIN.md §8)."""
+    """The department's registered (planned) trips of the quarter or the year: approved
+    registration lines, whatever happened to them next (reported, returned, confirmed), never
+    imported results and never drafts that the head has not approved (DOMAIN.md §8)."""
     dept = p.department
-    lines = planned_lines(p.plan, dept, p.quarter)
+    lines = year_or_quarter_lines(p.plan, dept, p.quarter)
     rows = []
     for i, t in enumerate(lines, 1):
         start, end, _days = shown(t)
         content = str(t.category) + (f": {t.content}" if t.content else "")
-        rows.append([str(i), t.person.full_name, t.person.position, content, format_period(start, end), t.location])
-    dp = (
-        DepartmentPlan.objects.filter(plan=p.plan, department=dept, quarter=p.quarter)
-        .select_related("decided_by")
-        .first()
+        rows.append([i, t.person.full_name, t.person.position, content, format_period(start, end), t.location])
+    plans = DepartmentPlan.objects.filter(plan=p.plan, department=dept).select_related("decided_by")
+    if p.quarter:
+        plans = plans.filter(quarter__in=[p.quarter, 0])
+    plans = list(plans)
+    approvers = {dp.decided_by for dp in plans if dp.status == DepartmentPlan.Status.APPROVED and dp.decided_by}
+    # One approver for every consolidated plan shown, or the line is left to sign by hand.
+    approver = (
+        approvers.pop()
+        if len(approvers) == 1 and all(dp.status == DepartmentPlan.Status.APPROVED for dp in plans)
+        else None
     )
-    approver = dp.decided_by if dp and dp.status == DepartmentPlan.Status.APPROVED else None
-    head = head_of(dept)
+    submitter = next((dp.submitted_by for dp in plans if dp.submitted_by_id), None)
+    signer = submitter if submitter is not None and submitter.department_id == dept.pk else None
     return FormDocument(
         kind="mau2",
-        header=header(p.organization, dept.name, department_code(dept), today),
+        header=header(p.organization, dept.name, None, today),
         title="BẢN TỔNG HỢP ĐĂNG KÝ",
         subtitle=subtitle(p.year, p.quarter),
         reference=reference(p.plan),
         columns=[
-            Column("STT", 7, align="center"),
+            Column("STT", 7, numeric=True, align="center"),
             Column("Họ và tên", 22),
             Column("Chức vụ", 16),
             Column("Nội dung đi cơ sở", 40),
@@ -202,14 +300,11 @@ def mau2(p: Params, today: date) -> FormDocument:
             Column("Địa điểm", 24),
         ],
         rows=rows,
-        left=Signer(title="Phê duyệt của Lãnh đạo Tỉnh đoàn", name=approver.full_name if approver else ""),
-        right=Signer(
-            title=f"Trưởng {'VP' if dept.name.casefold().startswith('văn phòng') else 'Ban'}",
-            name=head.full_name if head else "",
-        ),
+        left=standing_signer(approver, label=f"Phê duyệt của Lãnh đạo {union_body(p.organization)}"),
+        right=head_signer(dept, signer),
         landscape=True,
-        file_stem=stem("mau2", dept.name, p.year, f"q{p.quarter}"),
-        empty_text=_("Ban chưa có nội dung đăng ký được phê duyệt trong quý."),
+        file_stem=stem("mau2", dept.name, p.year, f"q{p.quarter}" if p.quarter else ""),
+        empty_text=_("Ban chưa có nội dung đăng ký được phê duyệt."),
     )
 
 
@@ -234,7 +329,7 @@ def mau3(p: Params, today: date) -> FormDocument:
     for i, t in enumerate(trips, 1):
         rows.append(
             [
-                str(i),
+                i,
                 t.person.full_name,
                 str(t.category),
                 t.content,
@@ -244,8 +339,12 @@ def mau3(p: Params, today: date) -> FormDocument:
                 results_text(t),
             ]
         )
-    report = QuarterReport.objects.filter(plan=p.plan, department=dept, quarter=p.quarter).first()
-    head = head_of(dept)
+    report = (
+        QuarterReport.objects.filter(plan=p.plan, department=dept, quarter=p.quarter)
+        .select_related("submitted_by")
+        .first()
+    )
+    submitter = report.submitted_by if report and report.submitted_by_id else None
     on = timezone.localtime(report.submitted_at).date() if report and report.submitted_at else today
     return FormDocument(
         kind="mau3",
@@ -254,7 +353,7 @@ def mau3(p: Params, today: date) -> FormDocument:
         subtitle=f"Kết quả đi công tác quý {quarter_name(p.quarter)} năm {p.year}",
         reference=reference(p.plan),
         columns=[
-            Column("STT", 7, align="center"),
+            Column("STT", 7, numeric=True, align="center"),
             Column("Họ và tên", 20),
             Column("Nội dung", 22),
             Column("Cụ thể nội dung đi cơ sở", 28),
@@ -272,10 +371,7 @@ def mau3(p: Params, today: date) -> FormDocument:
         total=sum((t.days for t in trips), Decimal(0)),
         note=(report.summary.strip() if report and report.summary else ""),
         left=None,
-        right=Signer(
-            title=f"TRƯỞNG {'VĂN PHÒNG' if dept.name.casefold().startswith('văn phòng') else 'BAN'}",
-            name=head.full_name if head else "",
-        ),
+        right=head_signer(dept, submitter if submitter and submitter.department_id == dept.pk else None),
         recipients=[f"Ban Tổ chức – Kiểm tra {p.organization.name}", "Lưu."],
         landscape=True,
         file_stem=stem("mau3", dept.name, p.year, f"q{p.quarter}"),
@@ -329,4 +425,8 @@ def gather(kind: str, p: Params, today: date | None = None):
     from .compliance import compliance
 
     today = today or timezone.localdate()
-    return {"mau1": mau1, "mau2": mau2, "mau3": mau3, "compliance": compliance}[kind](p, today)
+    from .yearend import year_end, year_sheet
+
+    builders = {"mau1": mau1, "mau2": mau2, "mau3": mau3, "compliance": compliance}
+    builders.update(yearend=year_end, yearsheet=year_sheet)
+    return builders[kind](p, today)

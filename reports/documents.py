@@ -35,9 +35,12 @@ class Column:
 
 @dataclass
 class Signer:
-    """One signature cell: e.g. over="TM. BAN THƯỜNG VỤ", title="TRƯỞNG BAN", name in bold."""
+    """One signature cell, top to bottom: the form's own caption (label, e.g. "Lãnh đạo
+    Ban/Văn phòng phê duyệt"), over="KT. TRƯỞNG BAN" / "TM. BAN THƯỜNG VỤ", the signer's
+    title in capitals, a note, room to sign, the name in bold (reports/signers.py)."""
 
     title: str
+    label: str = ""
     over: str = ""
     note: str = ""
     name: str = ""

@@ -17,13 +17,13 @@ class ReportRequestForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", _("Cả năm (chỉ mẫu 1)")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+        choices=[("", _("Cả năm")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
     )
     department = forms.ModelChoiceField(
         label=_("Ban, văn phòng"),
         queryset=Department.objects.none(),
         required=False,
-        help_text=_("Cho mẫu 2 và mẫu 3."),
+        help_text=_("Cho mẫu 2, mẫu 3 và bảng đánh giá cuối năm (để trống: cả cơ quan)."),
     )
     cadre = forms.ModelChoiceField(
         label=_("Cán bộ"), queryset=User.objects.none(), required=False, help_text=_("Cho mẫu 1.")
@@ -42,4 +42,21 @@ class JobFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + ReportJob.Kind.choices)
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + ReportJob.Status.choices
+    )
+
+
+class YearEndTextForm(forms.Form):
+    """The Board's text of the year-end report (issue 14 §6)."""
+
+    limitations = forms.CharField(
+        label=_("Hạn chế"), required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
+    )
+    proposals = forms.CharField(
+        label=_("Đề xuất, kiến nghị"), required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
+    )
+
+
+class RemarkForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2_000
     )

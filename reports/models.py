@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from fieldwork.models import Plan
 
 
 class ReportJob(models.Model):
@@ -17,6 +18,8 @@ class ReportJob(models.Model):
         MAU2 = "mau2", _("Mẫu 2 – Bản tổng hợp đăng ký")
         MAU3 = "mau3", _("Mẫu 3 – Báo cáo kết quả quý")
         COMPLIANCE = "compliance", _("Báo cáo tình hình thực hiện quý")
+        YEAREND = "yearend", _("Báo cáo kết quả cuối năm")
+        YEARSHEET = "yearsheet", _("Bảng đánh giá cán bộ cuối năm")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"
@@ -82,3 +85,38 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.year} Q{self.quarter}"
+
+
+class YearEndText(models.Model):
+    """What the Board writes into the year-end report (docs/domain.md §8, seed 000): the
+    limitations and the proposals of the year. One per plan, edited on the year-end page."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="year_end_text")
+    limitations = models.TextField(_("hạn chế"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"YearEndText {self.plan_id}"
+
+
+class CadreRemark(models.Model):
+    """The remark of a cadre's approver (the head of the department for its cadres; a Standing
+    member for a head) on the year-end sheet the Standing Committee evaluates from."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cadre_remarks")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="year_end_remarks")
+    text = models.TextField(_("nhận xét"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "person"], name="uniq_cadre_remark")]
+
+    def __str__(self):
+        return f"CadreRemark {self.plan_id}/{self.person_id}"

@@ -44,8 +44,14 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
 
     from .chart import status_chart
 
-    template = "reports/pdf/compliance.html" if doc.kind == "compliance" else "reports/pdf/form.html"
-    context = {"doc": doc, "chart": status_chart(doc)} if doc.kind == "compliance" else form_context(doc)
+    if doc.kind == "compliance":
+        template, context = "reports/pdf/compliance.html", {"doc": doc, "chart": status_chart(doc)}
+    elif doc.kind == "yearend":
+        from reports.compliance import MET_DAYS
+
+        template, context = "reports/pdf/yearend.html", {"doc": doc, "met_days_label": MET_DAYS}
+    else:
+        template, context = "reports/pdf/form.html", form_context(doc)
     html = render_to_string(template, context)
     progress(60)
     css_text = (

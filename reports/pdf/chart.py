@@ -27,7 +27,7 @@ def status_chart(doc, width: int = 900, bar_h: int = 18, label_w: int = 260) -> 
         parts.append(f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end">{escape(d.name[:40])}</text>')
         x = label_w
         for code in ORDER:
-            n = d.statuses.get(code, 0)
+            n = d.counts.get(code, 0)
             if not n:
                 continue
             w = plot_w * n / most

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from accounts.vietnamese import format_days
+from accounts.vietnamese import format_days, format_number
 
 register = template.Library()
 
@@ -12,11 +12,17 @@ def cell(value):
     """A table cell: days with a comma decimal mark, None as empty."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return format_days(value)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return format_number(value)
     return value
 
 
 @register.filter
 def days(value):
     return format_days(value)
+
+
+@register.filter
+def num(value):
+    """A figure in a report: "1.234,5" (thousands grouped, decimal comma)."""
+    return format_number(value)

@@ -8,6 +8,10 @@ def build_xlsx(doc, path, progress=lambda pct: None) -> None:
         from .compliance import build_compliance
 
         return build_compliance(doc, path, progress)
+    if doc.kind == "yearend":
+        from .yearend import build_year_end
+
+        return build_year_end(doc, path, progress)
     from .forms import build_form
 
     return build_form(doc, path, progress)

@@ -41,7 +41,16 @@ A_RIGHT = Alignment(horizontal="right", vertical="top", wrap_text=True)
 A_CELL_CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 A_PLAIN = Alignment(horizontal="left", vertical="center", wrap_text=False)
 ALIGN = {"left": A_LEFT, "center": A_CELL_CENTER, "right": A_RIGHT}
-DAYS_FORMAT = "General"  # 2, 2.5 (Excel shows the locale's decimal mark)
+DAYS_FORMAT = "days"  # a marker: SheetWriter.cell picks figure_format(value)
+INT_FORMAT = "#,##0"  # Excel shows the locale's marks: 1.000 in Vietnamese
+HALF_FORMAT = "#,##0.0"  # days with one decimal place where needed: 2,5
+
+
+def figure_format(value) -> str | None:
+    """STT and days are numbers (issue 14): whole ones as "30", halves with one decimal "2,5"."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    return INT_FORMAT if value == int(value) else HALF_FORMAT
 
 
 def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = None):
@@ -69,6 +78,15 @@ def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = No
         ws.print_title_rows = title_rows
 
 
+def plain(ws, value):
+    """A value for an unstyled row: text that looks like a formula stays text."""
+    if isinstance(value, str) and value.startswith("="):
+        c = WriteOnlyCell(ws, value=value)
+        c.data_type = "s"
+        return c
+    return value
+
+
 class SheetWriter:
     """Streams rows to a write-only worksheet, remembering merges (written at save)."""
 
@@ -78,7 +96,11 @@ class SheetWriter:
         self.row = 0
         self._styles: dict = {}
 
-    def cell(self, value, font=F_CELL, align=A_LEFT, border=None, number_format=None):
+    def cell(self, value, font=F_CELL, align=A_LEFT, border=None, number_format=None, formula=False):
+        """A styled cell. A user's text is never a formula (docs: every user string is hostile):
+        only our own "Tổng" passes formula=True."""
+        if number_format == DAYS_FORMAT:
+            number_format = figure_format(value)  # numbers per value: "30", "2,5"
         # Styles are resolved once per combination and copied as a StyleArray: assigning
         # Font/Alignment objects to every cell of a 10,000-row table costs seconds.
         key = (id(font), id(align), id(border), number_format)
@@ -93,6 +115,8 @@ class SheetWriter:
                 proto.number_format = number_format
             style = self._styles[key] = proto._style
         c = WriteOnlyCell(self.ws, value=float(value) if isinstance(value, Decimal) else value)
+        if c.data_type == "f" and not formula:
+            c.data_type = "s"
         c._style = copy(style)
         return c
 
@@ -137,7 +161,7 @@ class SheetWriter:
         self.pair(h.superior, h.union, F_BODY, F_BOLD, split)
         self.pair(h.issuer, h.place_date, F_BOLD, F_ITALIC, split)
         self.pair("***", None, F_BODY, F_BODY, split)
-        self.pair(h.number, None, F_BODY, F_BODY, split)
+        self.pair(h.number or None, None, F_BODY, F_BODY, split)
         self.blank()
 
     def titles(self, title: str, subtitle: str, reference: str):
@@ -161,9 +185,10 @@ class SheetWriter:
         if recipients:
             lefts.append(("Nơi nhận:", F_BOLD_ITALIC))
             lefts += [(f"- {r}" if r.endswith((".", ";")) else f"- {r};", font(11)) for r in recipients]
-        elif left:
-            lefts = signer_lines(left)
-        rights = signer_lines(right) if right else []
+        heading = max(heading_size(None if recipients else left), heading_size(right))
+        if not recipients and left:
+            lefts = signer_lines(left, heading)
+        rights = signer_lines(right, heading) if right else []
         for i in range(max(len(lefts), len(rights))):
             lt, lf = lefts[i] if i < len(lefts) else (None, F_BODY)
             rt, rf = rights[i] if i < len(rights) else (None, F_BODY)
@@ -177,16 +202,25 @@ class SheetWriter:
             self.merge(split + 1, self.ncols)
 
 
-def signer_lines(s: Signer) -> list[tuple[str | None, object]]:
+def signer_lines(s: Signer, heading: int = 0) -> list[tuple[str | None, object]]:
+    """The block's lines; the heading (caption, over, title, note) padded to `heading` lines so
+    that two blocks side by side have their names on one row."""
     out = []
+    if s.label:
+        out.append((s.label, F_BOLD))
     if s.over:
         out.append((s.over, F_BOLD))
-    out.append((s.title, F_BOLD))
+    if s.title:
+        out.append((s.title, F_BOLD))
     if s.note:
         out.append((s.note, F_ITALIC))
-    out += [(None, F_BODY)] * 3  # room to sign
+    out += [(None, F_BODY)] * (max(0, heading - len(out)) + 3)  # room to sign
     out.append((s.name or None, F_BOLD))
     return out
+
+
+def heading_size(s: Signer | None) -> int:
+    return 0 if s is None else sum(1 for x in (s.label, s.over, s.title, s.note) if x)
 
 
 def fit_widths(columns, rows, cap=60) -> list[int]:

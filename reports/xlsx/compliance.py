@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
+from accounts.vietnamese import format_number
 from reports.compliance import ComplianceReport
 
 from .common import (
@@ -16,33 +17,11 @@ from .common import (
     F_CELL,
     F_CELL_BOLD,
     SheetWriter,
+    font,
+    plain,
     setup,
 )
 
-DEPT_COLUMNS = [
-    "STT",
-    "Ban, văn phòng",
-    "Thuộc diện / tổng số",
-    "Đã đi trong quý",
-    "Số ngày trong quý",
-    "Số ngày lũy kế",
-    "Đạt số ngày tối thiểu",
-    "Hoàn thành",
-    "Đợt “3 cùng” đạt yêu cầu",
-    "Mẫu 3 của quý",
-]
-CADRE_COLUMNS = [
-    "STT",
-    "Họ và tên",
-    "Ban, văn phòng",
-    "Chức vụ",
-    "Số ngày phải đi",
-    "Số ngày trong quý",
-    "Số ngày lũy kế",
-    "Đợt “3 cùng” đạt / phải",
-    "Tình trạng",
-    "Ghi chú",
-]
 WIDTHS = [6, 26, 24, 18, 11, 11, 11, 13, 16, 30]
 DATA_COLUMNS = [
     ("STT", 6),
@@ -54,13 +33,13 @@ DATA_COLUMNS = [
     ("Tình trạng", 18),
     ("Mã tình trạng", 10),
     ("Số ngày phải đi", 10),
-    ("Số ngày trong quý", 10),
+    ("Số ngày trong kỳ báo cáo", 10),
     ("Số ngày lũy kế", 10),
     ("Số ngày kế hoạch còn lại", 12),
     ("Đợt “3 cùng” đạt", 9),
     ("Đợt “3 cùng” phải", 9),
     ("Lý do miễn", 22),
-    ("Đã đi trong quý", 9),
+    ("Đã đi trong kỳ báo cáo", 9),
     ("Vi phạm", 24),
 ]
 
@@ -72,6 +51,7 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     split = 4
     setup(ws, landscape=True, widths=WIDTHS)
     w = SheetWriter(ws, n)
+    F_NOTE = font(11, italic=True)
     w.union_header(doc.header, split)
     w.titles(doc.title, doc.subtitle, doc.reference)
 
@@ -85,37 +65,40 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     w.blank()
 
     w.line("II. THEO BAN, VĂN PHÒNG", F_BOLD, A_LEFT)
-    w.table_header(DEPT_COLUMNS, height=45)
+    w.table_header(doc.dept_columns, height=45)
     c = A_CELL_CENTER
     for i, d in enumerate(doc.departments, 1):
         w.append(
             [
-                w.cell(i, F_CELL, c, BORDER),
+                w.cell(i, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(d.name, F_CELL, A_LEFT, BORDER),
-                w.cell(f"{d.subject}/{d.total}", F_CELL, c, BORDER),
-                w.cell(d.went, F_CELL, c, BORDER),
-                w.cell(d.quarter_days, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(f"{format_number(d.subject)}/{format_number(d.total)}", F_CELL, c, BORDER),
+                w.cell(d.went_in_period, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(d.period_days, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(d.done_days, F_CELL, c, BORDER, DAYS_FORMAT),
-                w.cell(d.met_days, F_CELL, c, BORDER),
-                w.cell(d.met, F_CELL, c, BORDER),
-                w.cell(d.immersion_done, F_CELL, c, BORDER),
+                w.cell(d.met_days, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(d.met, F_CELL, c, BORDER, DAYS_FORMAT),
+                w.cell(d.immersion_done, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(d.mau3, F_CELL, A_LEFT, BORDER),
             ]
         )
+    w.line(doc.met_note, F_NOTE, A_LEFT, height=30)
     w.blank()
     progress(40)
 
     w.line("III. THEO CÁN BỘ", F_BOLD, A_LEFT)
-    w.table_header(CADRE_COLUMNS, height=45)
+    header_row = w.table_header(doc.cadre_columns, height=45)
+    # The per-cadre table spans pages: its header row repeats on each (print titles).
+    ws.print_title_rows = f"{header_row}:{header_row}"
     total = len(doc.cadres)
     for i, p in enumerate(doc.cadres, 1):
         w.append(
             [
-                w.cell(i, F_CELL, c, BORDER),
+                w.cell(i, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(p.name, F_CELL, A_LEFT, BORDER),
                 w.cell(p.department, F_CELL, A_LEFT, BORDER),
                 w.cell(p.position, F_CELL, A_LEFT, BORDER),
-                w.cell(p.required, F_CELL, c, BORDER),
+                w.cell(p.required, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(p.quarter_days, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(p.done_days, F_CELL, c, BORDER, DAYS_FORMAT),
                 w.cell(f"{p.immersion_done}/{p.immersion_required}", F_CELL, c, BORDER),
@@ -139,23 +122,26 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     for i, p in enumerate(doc.cadres, 1):
         data.append(
             [
-                i,
-                p.name,
-                p.email,
-                p.department,
-                p.position,
-                p.group,
-                p.status_label,
-                p.status,
-                p.required,
-                float(p.quarter_days),
-                float(p.done_days),
-                float(p.planned_days),
-                p.immersion_done,
-                p.immersion_required,
-                p.exemption,
-                "Có" if p.went else "Không",
-                p.violations,
+                plain(data, v)
+                for v in (
+                    i,
+                    p.name,
+                    p.email,
+                    p.department,
+                    p.position,
+                    p.group,
+                    p.status_label,
+                    p.status,
+                    p.required,
+                    float(p.quarter_days),
+                    float(p.done_days),
+                    float(p.planned_days),
+                    p.immersion_done,
+                    p.immersion_required,
+                    p.exemption,
+                    "Có" if p.went else "Không",
+                    p.violations,
+                )
             ]
         )
         if i % 2000 == 0:

@@ -22,7 +22,7 @@ from .common import (
     setup,
 )
 
-SHEET_TITLES = {"mau1": "Mẫu 1", "mau2": "Mẫu 2", "mau3": "Mẫu 3"}
+SHEET_TITLES = {"mau1": "Mẫu 1", "mau2": "Mẫu 2", "mau3": "Mẫu 3", "yearsheet": "Đánh giá cuối năm"}
 
 
 def build_form(doc: FormDocument, path, progress=lambda pct: None) -> None:
@@ -69,7 +69,7 @@ def build_form(doc: FormDocument, path, progress=lambda pct: None) -> None:
         total = f"=SUM({col}{first}:{col}{last})" if doc.rows else 0
         cells = [w.cell("Tổng", F_CELL_BOLD, A_CENTER, BORDER)]
         cells += [w.cell(None, F_CELL, border=BORDER) for _ in range(1, doc.total_column)]
-        cells += [w.cell(total, F_CELL_BOLD, A_CENTER, BORDER, DAYS_FORMAT)]
+        cells += [w.cell(total, F_CELL_BOLD, A_CENTER, BORDER, DAYS_FORMAT, formula=True)]
         cells += [w.cell(None, F_CELL, border=BORDER) for _ in range(doc.total_column + 1, n)]
         w.append(cells)
         w.merge(1, doc.total_column)

@@ -72,12 +72,12 @@ def test_mau1_pdf_and_compliance(report_data, tmp_path):
     ("args", "message"),
     [
         (["compliance", "--org", "khong-co", "--year", "2023", "--quarter", "1"], "Không có tổ chức mã “khong-co”"),
-        (["compliance", "--org", "tay-ninh", "--year", "2023"], "Cần chọn quý"),
+        (["mau3", "--org", "tay-ninh", "--year", "2023", "--department", "Văn phòng"], "Cần chọn quý"),
         (
             ["mau3", "--org", "tay-ninh", "--year", "2023", "--quarter", "1", "--department", "Ban Không Có"],
             "Không có ban “Ban Không Có”",
         ),
-        (["mau2", "--org", "tay-ninh", "--year", "2023", "--department", "Văn phòng"], "Cần chọn quý"),
+        (["mau2", "--org", "tay-ninh", "--year", "2023"], "Cần chọn ban"),
         (["mau1", "--org", "tay-ninh", "--year", "2023", "--cadre", "ai@tn.vn"], "Không có cán bộ email “ai@tn.vn”"),
         (["mau1", "--org", "tay-ninh", "--year", "2023", "--cadre", "la@khac.vn"], "Không có cán bộ"),  # another org
         (["compliance", "--org", "tay-ninh", "--year", "2030", "--quarter", "1"], "chưa có kế hoạch năm 2030"),

@@ -107,10 +107,10 @@ def test_compliance_departments_and_late_reports(report_data):
     p = report_data
     doc = compliance(params(p, quarter=1), date(2023, 4, 15))
     by_name = {d.name: d for d in doc.departments}
-    assert by_name["Ban Phong trào"].mau3 == "Gửi muộn" and by_name["Ban Phong trào"].quarter_days == Decimal("34.5")
+    assert by_name["Ban Phong trào"].mau3 == "Gửi muộn" and by_name["Ban Phong trào"].period_days == Decimal("34.5")
     assert by_name["Văn phòng"].mau3 == "Chưa gửi, quá hạn 27/03/2023" and by_name["Văn phòng"].subject == 4
-    assert by_name["Thường trực, không thuộc ban"].total == 2
-    assert [d.name for d in doc.departments][-1] == "Thường trực, không thuộc ban"
+    assert by_name["Thường trực / chưa xếp ban"].total == 2
+    assert [d.name for d in doc.departments][-1] == "Thường trực / chưa xếp ban"
     # People in Vietnamese order (given name first): Dung, Đức, Em, Hà, Hải, Khoa, Lan, Phúc, Quỳnh, Tùng.
     assert [c.name.split()[-1] for c in doc.cadres] == [
         "Dung",
@@ -136,4 +136,4 @@ def test_number_line_codes(db):
     assert department_code(DepartmentFactory(name="Văn phòng")) == "VP"
     assert department_code(DepartmentFactory(name="Ban Phong trào", short_name="BPT")) == "BPT"
     assert department_code(None) == "TCKT"
-    assert percent(17, 24) == "70,8%" and percent(0, 0) == "0%" and percent(24, 24) == "100%"
+    assert percent(17, 24) == "70,8%" and percent(0, 0) == "—" and percent(24, 24) == "100%"

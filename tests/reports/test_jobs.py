@@ -56,7 +56,7 @@ def test_permission_and_parameters_are_checked(report_data):
     with pytest.raises(PermissionDenied):  # a cadre prints only their own mẫu 1
         services.request_report(user=p["cadre"], kind="mau1", fmt="pdf", year=2023, cadre=p["cadre2"])
     with pytest.raises(ValidationError, match="Cần chọn quý"):
-        services.request_report(user=p["board"], kind="compliance", fmt="pdf", year=2023)
+        services.request_report(user=p["board"], kind="mau3", fmt="pdf", year=2023, department=p["d1"])
     with pytest.raises(ValidationError, match="chưa có kế hoạch năm 2031"):
         services.request_report(user=p["board"], kind="compliance", fmt="pdf", year=2031, quarter=1)
     assert not ReportJob.objects.exists()

@@ -66,8 +66,7 @@ def test_mau2_pdf_landscape(build, report_data):
         "Chức vụ",
         "Nội dung đi cơ sở",
         "Trần Thị Dung",
-        "Phê duyệt của Lãnh đạo Tỉnh đoàn",
-        "Trưởng Ban",
+        "Phê duyệt của Lãnh đạo Tỉnh đoàn TM. BAN THƯỜNG VỤ PHÓ BÍ THƯ TRƯỞNG BAN Hồ Thị Lan Võ Minh Hải",
         "Xã Suối Đá",
     ):
         assert s in text, s

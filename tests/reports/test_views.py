@@ -79,7 +79,7 @@ def test_request_view(report_data, run_jobs, client):
     assert resp.status_code == 403
     # Missing quarter: the form comes back with the Vietnamese reason, what was typed kept.
     client.force_login(p["board"])
-    resp = client.post(url, {"kind": "compliance", "format": "xlsx", "year": 2023})
+    resp = client.post(url, {"kind": "mau3", "format": "xlsx", "year": 2023, "department": p["d1"].pk})
     assert resp.status_code == 400 and "Cần chọn quý cho báo cáo này." in resp.content.decode()
     assert 'value="2023"' in resp.content.decode()
     with run_jobs():
