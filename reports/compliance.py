@@ -65,14 +65,21 @@ class CadreLine:
     exemption: str
     went: bool
     violations: str  # codes, for the data sheet
+    pending_days: Decimal = ZERO  # issue 14: reported, awaiting the head's confirmation (§7.4)
 
     @property
     def note(self) -> str:
-        """Ghi chú: the exemption reason, else the violations in short Vietnamese."""
+        """Ghi chú: the exemption reason, else the days awaiting confirmation and the
+        violations in short Vietnamese."""
         if self.exemption:
             return f"Miễn: {self.exemption}"
+        parts = []
+        if self.pending_days:
+            parts.append(f"Chờ xác nhận: {format_days(self.pending_days)} ngày")
         labels = [VIOLATION_SHORT[c] for c in self.violations.split(", ") if c in VIOLATION_SHORT]
-        return ("Vi phạm: " + "; ".join(labels)) if labels else ""
+        if labels:
+            parts.append("Vi phạm: " + "; ".join(labels))
+        return ". ".join(parts)
 
 
 @dataclass
@@ -215,6 +222,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
                 exemption=reasons.get(s.exemption, s.exemption or "") if s.exemption else "",
                 went=went,
                 violations=", ".join(s.violation_codes),
+                pending_days=s.pending_days,
             )
         )
     # Departments by name (Vietnamese collation is for people; departments read as a list).
@@ -226,6 +234,8 @@ def compliance(p: Params, today: date) -> ComplianceReport:
     late = [d.name for d in dept_lines if d.late]
     total_quarter = sum((c.quarter_days for c in subject), ZERO)
     total_done = sum((c.done_days for c in subject), ZERO)
+    pending = [c for c in subject if c.pending_days]
+    total_pending = sum((c.pending_days for c in pending), ZERO)
     summary = [
         (_("Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"), f"{n_subject}/{len(cadres)}"),
         (
@@ -240,6 +250,11 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         (_("Cán bộ đã đi cơ sở trong quý"), ratio(sum(c.went for c in subject), n_subject)),
         (_("Số ngày đi cơ sở trong quý"), format_days(total_quarter)),
         (_("Số ngày đi cơ sở lũy kế từ đầu năm"), format_days(total_done)),
+        (
+            # Issue 14 (§7.4): reported, not yet confirmed by the head: not in the figures above.
+            _("Số ngày đã báo cáo, chờ xác nhận (chưa tính vào số ngày đã đi)"),
+            _("%(d)s ngày của %(n)s cán bộ") % {"d": format_days(total_pending), "n": len(pending)},
+        ),
         (
             _("Bình quân ngày lũy kế / cán bộ"),
             format_days((total_done / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
