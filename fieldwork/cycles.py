@@ -16,6 +16,7 @@ Usage::
     for period in registration_periods(plan):          # [0] or [1, 2, 3, 4]
         registration_deadline(plan, period)             # date the mẫu 1 is due
         consolidation_deadline(plan, period)            # date the mẫu 2 is due
+    schedule(plan)                                      # all of it, as [PeriodDeadlines]
 
 Deadline decisions (docs/rules.md "Issue 14"):
 - annual, mẫu 1: the plan's `registration_deadline`; without one, day `registration_quarter_day`
@@ -31,6 +32,7 @@ Deadline decisions (docs/rules.md "Issue 14"):
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
@@ -53,6 +55,7 @@ __all__ = [
     "period_title",
     "registration_deadline",
     "registration_periods",
+    "schedule",
 ]
 
 
@@ -103,6 +106,22 @@ def consolidation_deadline(plan, period: int) -> date:
         if own >= 0:
             gap = own
     return min(registration_deadline(plan, period) + timedelta(days=gap), quarter_bounds(plan.year, period)[1])
+
+
+@dataclass(frozen=True)
+class PeriodDeadlines:
+    period: int
+    label: str  # "năm 2023" | "quý I/2023"
+    registration: date  # mẫu 1
+    consolidation: date  # mẫu 2
+
+
+def schedule(plan) -> list[PeriodDeadlines]:
+    """Every registration period of the plan with its two deadlines (the plan page, reminders)."""
+    return [
+        PeriodDeadlines(p, period_label(plan.year, p), registration_deadline(plan, p), consolidation_deadline(plan, p))
+        for p in registration_periods(plan)
+    ]
 
 
 def period_name(period: int) -> str:
