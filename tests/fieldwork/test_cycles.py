@@ -158,3 +158,18 @@ def test_data_migration_makes_tay_ninh_plans_annual_unless_registered_by_quarter
     migration.forward(apps, None)
     other.refresh_from_db()
     assert other.registration_cycle == "quarterly"  # a quarterly registration exists: kept
+
+
+def test_annual_changes_go_through_change_requests_across_quarters(people):
+    """With the annual cycle the approved mẫu 1 is the year's plan; a trip moved from February to
+    August is a change request (no quarter to respect), decided by the same approver."""
+    from fieldwork.services import change_requests as changes
+
+    plan, cadre, head = people["plan"], people["cadre"], people["head"]
+    reg = submitted(plan, cadre, quarter=Y)
+    service.approve(actor=head, registration=reg, version=reg.version)
+    trip = Trip.objects.get(registration=reg)
+    cr, _ = changes.request_change(actor=cadre, trip=trip, data=line(plan, start=date(2023, 8, 7)), reason="Đổi lịch")
+    changes.decide_change(actor=head, change_request=cr, approve=True)
+    trip.refresh_from_db()
+    assert (trip.start, trip.status, trip.registration.quarter) == (date(2023, 8, 7), Trip.Status.APPROVED, 0)
