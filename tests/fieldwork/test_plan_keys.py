@@ -226,3 +226,25 @@ def test_registering_an_immersion_trip_of_another_category_warns(people, dn_plan
     warnings = validate_trip(dn_plan, person, line(dn_plan, category="1.1", immersion=True))
     assert any("chỉ tính đợt “cùng ăn, cùng ở, cùng làm” thuộc nội dung 1.3" in w for w in warnings)
     assert not any("1.3" in w for w in validate_trip(dn_plan, person, line(dn_plan, category="1.3", immersion=True)))
+
+
+def test_the_cycle_cannot_change_once_registrations_exist(client, people):
+    from fieldwork.models import Registration
+
+    plan = people["plan"]  # annual
+    client.force_login(people["board"])
+    Registration.objects.create(plan=plan, person=people["cadre"], quarter=0)
+
+    def quarterly(d):
+        d["registration_cycle"] = "quarterly"
+
+    resp = client.post(reverse("fieldwork:plan_edit", args=[plan.pk]), edit_post(plan, quarterly))
+    assert resp.status_code == 200
+    assert any("Không thể đổi chu kỳ đăng ký: đã có 1 bản đăng ký" in e for e in resp.context["rule_errors"])
+    plan.refresh_from_db()
+    assert plan.registration_cycle == "annual"
+    Registration.objects.all().delete()
+    resp = client.post(reverse("fieldwork:plan_edit", args=[plan.pk]), edit_post(plan, quarterly))
+    assert resp.status_code == 302
+    plan.refresh_from_db()
+    assert plan.registration_cycle == "quarterly"
