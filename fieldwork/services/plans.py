@@ -201,10 +201,34 @@ def _is_int(value) -> bool:
     return isinstance(value, str) and value.strip().isdigit()
 
 
+def cycle_change_error(plan: Plan, data: dict) -> str:
+    """Issue 14: the cycle decides which registrations the pages show (fieldwork.cycles); switching
+    it while registrations or mẫu 2 of the current cycle exist would hide them, so it is refused."""
+    from fieldwork.models import DepartmentPlan, Registration
+
+    cycle = data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY
+    if cycle == plan.registration_cycle:
+        return ""
+    current = {"quarter": 0} if plan.registration_cycle == Plan.RegistrationCycle.ANNUAL else {"quarter__gte": 1}
+    n = Registration.objects.filter(plan=plan, **current).count()
+    n += DepartmentPlan.objects.filter(plan=plan, **current).count()
+    if not n:
+        return ""
+    return _(
+        "Không thể đổi chu kỳ đăng ký: đã có %(n)s bản đăng ký (mẫu 1, mẫu 2) theo chu kỳ hiện tại. "
+        "Chu kỳ chỉ đổi được trước khi cán bộ bắt đầu đăng ký."
+    ) % {"n": n}
+
+
 @transaction.atomic
 def load_plan(data: dict) -> tuple[Plan, bool]:
     """Create or update (idempotent) the organization and its plan for the year."""
     PlanSpec(data).validate()
+    existing = Plan.objects.filter(organization__code=data["organization"]["code"], year=int(data["year"])).first()
+    if existing is not None:
+        cycle_error = cycle_change_error(existing, data)
+        if cycle_error:
+            raise ValidationError(cycle_error)
     o = data["organization"]
     org, _created = Organization.objects.update_or_create(
         code=o["code"],
@@ -441,24 +465,9 @@ def _in_use_errors(plan: Plan, data: dict) -> list[str]:
             _("Không thể bỏ nội dung %(code)s: đã có %(n)s đợt đi cơ sở thuộc nội dung này.")
             % {"code": c.code, "n": c.n}
         )
-    # Issue 14: the cycle decides which registrations the pages show (fieldwork.cycles); switching it
-    # while registrations of the other shape exist would hide them, so it is refused.
-    from fieldwork.models import DepartmentPlan, Registration
-
-    cycle = data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY
-    if cycle != plan.registration_cycle:
-        now_annual = cycle == Plan.RegistrationCycle.ANNUAL
-        other = {"quarter__gte": 1} if now_annual else {"quarter": 0}
-        n = Registration.objects.filter(plan=plan, **other).count()
-        n += DepartmentPlan.objects.filter(plan=plan, **other).count()
-        if n:
-            errors.append(
-                _(
-                    "Không thể đổi chu kỳ đăng ký: đã có %(n)s bản đăng ký (mẫu 1, mẫu 2) theo chu kỳ hiện tại. "
-                    "Chu kỳ chỉ đổi được trước khi cán bộ bắt đầu đăng ký."
-                )
-                % {"n": n}
-            )
+    cycle_error = cycle_change_error(plan, data)
+    if cycle_error:
+        errors.append(cycle_error)
     keep = {str(r["code"]).strip() for r in data["exemption_reasons"]}
     for r in plan.exemption_reasons.exclude(code__in=keep).annotate(n=Count("exemptions")).filter(n__gt=0):
         errors.append(

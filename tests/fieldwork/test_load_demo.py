@@ -102,3 +102,19 @@ def test_the_second_demo_organization_registers_by_quarter(client):
     resp = client.get(reverse("fieldwork:standings"), {"year": 2026, "as_of": "2026-11-24"})
     names = {r.person.email for r in resp.context["page"].object_list}
     assert names and all(e.endswith("@danang.test") for e in names)
+
+
+@pytest.mark.django_db
+def test_load_demo_keeps_the_cycle_people_registered_under(settings):
+    """An older database: the Tây Ninh 2023 plan was quarterly and has quarterly registrations (the
+    data migration kept it so); reloading the annual template must not fail nor hide them."""
+    from tests.factories import UserFactory, make_plan
+
+    plan = make_plan("tay-ninh-2023")
+    Plan.objects.filter(pk=plan.pk).update(registration_cycle="quarterly")
+    person = UserFactory(department=None, organization=plan.organization, email="cu@tn.vn")
+    Registration.objects.create(plan=plan, person=person, quarter=2)
+    call_command("load_demo", stdout=StringIO())
+    plan.refresh_from_db()
+    assert plan.registration_cycle == "quarterly"
+    assert Plan.objects.get(organization=plan.organization, year=2026).registration_cycle == "annual"

@@ -248,3 +248,17 @@ def test_the_cycle_cannot_change_once_registrations_exist(client, people):
     assert resp.status_code == 302
     plan.refresh_from_db()
     assert plan.registration_cycle == "quarterly"
+
+
+def test_load_plan_refuses_to_switch_the_cycle_of_a_plan_with_registrations(people):
+    from fieldwork.models import Registration
+
+    plan = people["plan"]  # annual, loaded from the template
+    Registration.objects.create(plan=plan, person=people["cadre"], quarter=0)
+    data = read_plan_source("tay-ninh-2023")
+    load_plan(data)  # same cycle: idempotent
+    data.pop("registration_cycle")  # an older file: quarterly
+    with pytest.raises(ValidationError, match="Không thể đổi chu kỳ đăng ký"):
+        load_plan(data)
+    plan.refresh_from_db()
+    assert plan.registration_cycle == "annual"

@@ -52,7 +52,7 @@ from fieldwork.management.commands._demo_data import (
 from fieldwork.models import Category, Exemption, ExemptionReason, Plan, Registration, Trip
 from fieldwork.selectors import standings
 from fieldwork.services.history import record
-from fieldwork.services.plans import copy_plan_to_year, load_plan, read_plan_source
+from fieldwork.services.plans import copy_plan_to_year, cycle_change_error, load_plan, read_plan_source
 
 
 class Command(BaseCommand):
@@ -130,13 +130,19 @@ def _short_trips(person_spec: P, target: Decimal, busy: list[tuple[date, date]])
 
 def _live_plan(template: str, title: str) -> Plan:
     """The template's 2023 plan as is, and the demo year's plan made from it once."""
-    base, _ = load_plan(read_plan_source(template))
+    data = read_plan_source(template)
+    cycle = data.get("registration_cycle", Plan.RegistrationCycle.QUARTERLY)
+    existing = Plan.objects.filter(organization__code=data["organization"]["code"], year=data["year"]).first()
+    if existing is not None and cycle_change_error(existing, data):
+        data["registration_cycle"] = existing.registration_cycle  # keep what people registered under
+    base, _ = load_plan(data)
     plan = Plan.objects.filter(organization=base.organization, year=DEMO_YEAR).first()
     if plan is None:
         plan = copy_plan_to_year(base, DEMO_YEAR)
         plan.period_end = d(12, 31)  # a live year on the demo date (see the module docstring)
         plan.title = title
-        plan.save(update_fields=["period_end", "title"])
+        plan.registration_cycle = cycle  # the template's, whatever an older base plan kept
+        plan.save(update_fields=["period_end", "title", "registration_cycle"])
     return plan
 
 
