@@ -104,3 +104,16 @@ def test_the_compliance_xlsx_data_sheet_has_the_pending_column(pending, tmp_path
     rows = {r[2]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows[p["cadre"].email][col] == 30
     assert rows[p["cadre2"].email][col] == 0
+
+
+def test_the_compliance_pdf_shows_the_pending_figure(pending, tmp_path):
+    from reports.pdf import build_pdf
+    from tests.reports.conftest import pdf_text
+
+    p = pending
+    doc = compliance(Params(organization=p["org"], plan=p["plan"], year=2023, quarter=2), date(2023, 7, 10))
+    path = tmp_path / "c.pdf"
+    build_pdf(doc, path)
+    text = pdf_text(path)
+    assert "Số ngày đã báo cáo, chờ xác nhận (chưa tính vào số ngày đã đi) 30 ngày của 1 cán bộ" in text
+    assert "Chờ xác nhận: 30 ngày" in text  # the cadre's note
