@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department, User
 from accounts.vietnamese import format_percent
 from fieldwork import charts
+from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
 from fieldwork.department_totals import department_totals
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
 from fieldwork.selectors import StandingRow, cadre_people, standings, standings_series
@@ -220,14 +221,22 @@ class DepartmentHome:
     to_confirm: list = field(default_factory=list)
     registration_counts: dict = field(default_factory=dict)
     member_total: int = 0
+    registration_period: int = 0  # the mẫu 1 / mẫu 2 shown: the year (annual cycle) or the quarter
+
+    @property
+    def registration_label(self) -> str:
+        return period_label(self.plan.year, self.registration_period)
 
 
 def department_home(
     plan: Plan, department: Department, as_of: date, quarter: int, *, sort: str = "name", status: str = ""
 ) -> DepartmentHome:
     rows = standings(plan, as_of, people=cadre_people(plan).filter(department=department))
+    # Mẫu 1 and mẫu 2 follow the plan's registration cycle (fieldwork.cycles): under the annual
+    # cycle the year's, whatever quarter is chosen for mẫu 3.
+    period = WHOLE_YEAR if is_annual(plan) else quarter
     regs = {
-        r.person_id: r for r in Registration.objects.filter(plan=plan, quarter=quarter, person__department=department)
+        r.person_id: r for r in Registration.objects.filter(plan=plan, quarter=period, person__department=department)
     }
     members = [
         MemberRow(
@@ -260,12 +269,13 @@ def department_home(
         members=members,
         at_risk=at_risk,
         counts={s: counts.get(s, 0) for s in STATUS_ORDER},
-        department_plan=DepartmentPlan.objects.filter(plan=plan, department=department, quarter=quarter).first(),
+        department_plan=DepartmentPlan.objects.filter(plan=plan, department=department, quarter=period).first(),
         quarter_report=QuarterReport.objects.filter(plan=plan, department=department, quarter=quarter).first(),
         deadline=quarter_reports.quarter_deadline(plan, quarter),
         to_confirm=to_confirm,
         registration_counts=dict(reg_counts),
         member_total=len(rows),
+        registration_period=period,
     )
 
 

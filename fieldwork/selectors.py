@@ -19,11 +19,12 @@ from accounts.vietnamese import nfc
 from fieldwork.models import Exemption, ExemptionReason, Plan, QuarterReport, Trip
 from fieldwork.quota import engine
 
-# DB trip status -> engine status (DOMAIN.md §7.4; issue 6: only confirmed trips are done).
+# DB trip status -> engine status (DOMAIN.md §7.4; issue 6: only confirmed trips are done;
+# issue 14: a reported trip awaiting confirmation is "pending", shown "chờ xác nhận").
 TRIP_STATUS_TO_ENGINE = {
     Trip.Status.DRAFT: "draft",
     Trip.Status.APPROVED: "planned",
-    Trip.Status.REPORTED: "planned",
+    Trip.Status.REPORTED: "pending",
     Trip.Status.RETURNED: "planned",
     Trip.Status.CONFIRMED: "done",
     Trip.Status.CANCELLED: "cancelled",
@@ -50,6 +51,7 @@ def rules_for(plan: Plan) -> engine.Rules:
         counting_categories=frozenset(c.code for c in plan.categories.all() if c.counts),
         exemption_policy=plan.exemption_policy,
         immersion_min_gap_days=plan.immersion_min_gap_days,
+        immersion_categories=frozenset(plan.immersion_categories or ()),
     )
 
 

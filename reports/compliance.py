@@ -70,14 +70,21 @@ class CadreLine:
     exemption: str
     went: bool
     violations: str  # codes, for the data sheet
+    pending_days: Decimal = ZERO  # issue 14: reported, awaiting the head's confirmation (§7.4)
 
     @property
     def note(self) -> str:
-        """Ghi chú: the exemption reason, else the violations in short Vietnamese."""
+        """Ghi chú: the exemption reason, else the days awaiting confirmation and the
+        violations in short Vietnamese."""
         if self.exemption:
             return f"Miễn: {self.exemption}"
+        parts = []
+        if self.pending_days:
+            parts.append(f"Chờ xác nhận: {format_days(self.pending_days)} ngày")
         labels = [VIOLATION_SHORT[c] for c in self.violations.split(", ") if c in VIOLATION_SHORT]
-        return ("Vi phạm: " + "; ".join(labels)) if labels else ""
+        if labels:
+            parts.append("Vi phạm: " + "; ".join(labels))
+        return ". ".join(parts)
 
 
 # The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14).
@@ -250,6 +257,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
                 exemption=reasons.get(s.exemption, s.exemption or "") if s.exemption else "",
                 went=days > 0 and not exempt,
                 violations=", ".join(s.violation_codes),
+                pending_days=s.pending_days,
             )
         )
     subject = [c for c in cadres if c.status != "exempt"]
@@ -260,6 +268,8 @@ def compliance(p: Params, today: date) -> ComplianceReport:
     total_period = sum((d.period_days for d in dept_lines), ZERO)
     total_done = sum((d.done_days for d in dept_lines), ZERO)
     when = _("trong quý") if quarter else _("trong năm")
+    pending = [c for c in subject if c.pending_days]
+    total_pending = sum((c.pending_days for c in pending), ZERO)
     summary = [
         (_("Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"), f"{format_number(n_subject)}/{format_number(len(cadres))}"),
         (
@@ -277,6 +287,11 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         ),
         (_("Số ngày đi cơ sở %(when)s") % {"when": when}, format_number(total_period)),
         (_("Số ngày đi cơ sở lũy kế từ đầu năm"), format_number(total_done)),
+        (
+            # Issue 14 (§7.4): reported, not yet confirmed by the head: not in the figures above.
+            _("Số ngày đã báo cáo, chờ xác nhận (chưa tính vào số ngày đã đi)"),
+            _("%(d)s ngày của %(n)s cán bộ") % {"d": format_number(total_pending), "n": format_number(len(pending))},
+        ),
         (
             _("Bình quân ngày lũy kế / cán bộ"),
             format_number((total_done / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

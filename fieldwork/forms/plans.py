@@ -78,11 +78,49 @@ class PlanForm(forms.Form):
         required=False,
         help_text=_("Để trống nếu kế hoạch không cấm 2 đợt liên tiếp."),
     )
-    registration_deadline = forms.DateField(label=_("Hạn đăng ký (mẫu 1)"), widget=DateInput(), required=False)
-    consolidation_deadline = forms.DateField(label=_("Hạn tổng hợp (mẫu 2)"), widget=DateInput(), required=False)
+    # Issue 14 (docs/domain.md §5): the registration cycle and its deadlines (fieldwork.cycles).
+    registration_cycle = forms.ChoiceField(
+        label=_("Chu kỳ đăng ký (mẫu 1, mẫu 2)"),
+        choices=Plan.RegistrationCycle.choices,
+        help_text=_(
+            "Cả năm: mỗi cán bộ đăng ký một lần cho cả năm, thay đổi sau đó bằng đề nghị thay đổi. Theo quý: đăng ký "
+            "và tổng hợp mỗi quý. Kết quả (mẫu 3) luôn báo cáo theo quý."
+        ),
+    )
+    registration_deadline = forms.DateField(
+        label=_("Hạn đăng ký (mẫu 1)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Chu kỳ cả năm. Để trống: ngày trong tháng đầu như chu kỳ theo quý."),
+    )
+    consolidation_deadline = forms.DateField(
+        label=_("Hạn tổng hợp (mẫu 2)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Chu kỳ cả năm. Để trống: 5 ngày sau hạn đăng ký."),
+    )
+    registration_quarter_day = forms.IntegerField(
+        label=_("Ngày hạn đăng ký trong tháng đầu quý"),
+        min_value=1,
+        max_value=31,
+        initial=10,
+        help_text=_("Chu kỳ theo quý: “đầu mỗi quý”, mặc định ngày 10 (ngày 31 của tháng 30 ngày là ngày 30)."),
+    )
     quarter_report_day = forms.IntegerField(
         label=_("Ngày hạn báo cáo quý (mẫu 3), trong tháng cuối quý"), min_value=1, max_value=31, required=False
     )
+    immersion_categories = ListField(
+        label=_("Nội dung của đợt “cùng ăn, cùng ở, cùng làm” (mã)"),
+        required=False,
+        help_text=_("Ví dụ 1.3 (Đà Nẵng: đợt đi theo chuyên đề). Để trống: mọi nội dung được tính ngày."),
+    )
+    document_number = forms.CharField(
+        label=_("Số văn bản kế hoạch"),
+        max_length=100,
+        required=False,
+        help_text=_("Ví dụ 45-KH/TĐTN-TCKT: in ở dòng “(Kèm theo Kế hoạch số …)” của các biểu mẫu."),
+    )
+    document_date = forms.DateField(label=_("Ngày văn bản kế hoạch"), widget=DateInput(), required=False)
 
     @classmethod
     def initial_from(cls, data: dict) -> dict:
@@ -97,7 +135,21 @@ class PlanForm(forms.Form):
             "registration_deadline": dl.get("registration"),
             "consolidation_deadline": dl.get("consolidation"),
             "quarter_report_day": dl.get("quarter_report_day"),
+            "registration_cycle": data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY,
+            "registration_quarter_day": dl.get("registration_quarter_day") or 10,
+            "immersion_categories": data.get("immersion_categories") or [],
+            "document_number": (data.get("document") or {}).get("number") or "",
+            "document_date": (data.get("document") or {}).get("date"),
         }
+
+    def clean(self):
+        data = super().clean()
+        reg, cons = data.get("registration_deadline"), data.get("consolidation_deadline")
+        if reg and cons and cons < reg:
+            self.add_error("consolidation_deadline", _("Hạn tổng hợp (mẫu 2) không được trước hạn đăng ký (mẫu 1)."))
+        if data.get("document_date") and not data.get("document_number"):
+            self.add_error("document_number", _("Hãy ghi số văn bản kế hoạch cùng với ngày ban hành."))
+        return data
 
 
 class GroupForm(forms.Form):
@@ -132,11 +184,20 @@ class ReasonForm(forms.Form):
         label=_("Phạm vi"), choices=ExemptionReason.Scope.choices, initial=ExemptionReason.Scope.INDIVIDUAL
     )
     positions = ListField(label=_("Chức danh được miễn (cách nhau bởi dấu phẩy)"), required=False)
+    min_months = forms.IntegerField(
+        label=_("Thời gian tối thiểu (tháng)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Lý do cá nhân, ví dụ đi học từ 6 tháng trở lên."),
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("scope") == ExemptionReason.Scope.POSITION and not data.get("positions"):
             self.add_error("positions", _("Lý do theo chức danh cần ít nhất một chức danh, ví dụ “Kế toán”."))
+        if data.get("scope") == ExemptionReason.Scope.POSITION and data.get("min_months"):
+            self.add_error("min_months", _("Chỉ lý do cá nhân mới có thời gian tối thiểu."))
         return data
 
 
@@ -193,12 +254,19 @@ class PlanEditor:
             deadlines["consolidation"] = f["consolidation_deadline"].isoformat()
         if f.get("quarter_report_day"):
             deadlines["quarter_report_day"] = f["quarter_report_day"]
+        deadlines["registration_quarter_day"] = f.get("registration_quarter_day") or 10
         return {
             "title": f["title"],
             "period": {"start": f["period_start"].isoformat(), "end": f["period_end"].isoformat()},
             "min_days": f["min_days"],
             "exemption_policy": f["exemption_policy"],
             "immersion_min_gap_days": f.get("immersion_min_gap_days"),
+            "registration_cycle": f["registration_cycle"],
+            "immersion_categories": f.get("immersion_categories") or [],
+            "document": {
+                "number": f.get("document_number", "").strip(),
+                "date": f["document_date"].isoformat() if f.get("document_date") else None,
+            },
             "groups": [
                 {
                     "code": g["code"].strip(),
@@ -220,6 +288,7 @@ class PlanEditor:
                     "name": r["name"].strip(),
                     "scope": r["scope"],
                     "positions": r["positions"] if r["scope"] == ExemptionReason.Scope.POSITION else [],
+                    **({"min_months": r["min_months"]} if r.get("min_months") else {}),
                 }
                 for r in self.reasons.items()
             ],

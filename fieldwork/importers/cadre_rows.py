@@ -17,6 +17,7 @@ from accounts.vietnamese import format_date, nfc
 from fieldwork.importers.base import RowErrors, name_key, norm
 from fieldwork.importers.workbook import Row, RowError, parse_date
 from fieldwork.models import ExemptionReason, Plan
+from fieldwork.services.exemptions import min_length_error
 
 COLUMNS = {
     "name": ("Họ và tên", "Họ tên"),
@@ -202,6 +203,8 @@ class RowReader(RowErrors):
         if ex_from and ex_to:
             if ex_from > ex_to:
                 self.error("exempt_to", _("Ngày kết thúc miễn trước ngày bắt đầu miễn."))
+            elif short := min_length_error(reason, ex_from, ex_to):  # docs/domain.md §6: e.g. study ≥ 6 months
+                self.error("exempt_to", short)
             else:
                 return ExemptionLine(reason=reason, start=ex_from, end=ex_to), position
         return None, position

@@ -201,7 +201,9 @@ class TripRowReader(RowErrors):
             return None
 
     def period(self, year: int) -> tuple[date | None, date | None]:
-        """The trip's dates, inside the plan's year."""
+        """The trip's dates. docs/domain.md §7.4: a trip overlapping the plan's year is read even
+        when it is not wholly inside (one spanning New Year): it is recorded with OUTSIDE_PERIOD
+        and counts nothing; only a trip wholly in another year is an error."""
         start = end = None
         raw_period = self.row.values.get("period")
         if _blank(raw_period):
@@ -218,7 +220,7 @@ class TripRowReader(RowErrors):
                 _("Ngày kết thúc (%(e)s) trước ngày bắt đầu (%(s)s).")
                 % {"e": format_date(end), "s": format_date(start)},
             )
-        elif start < date(year, 1, 1) or end > date(year, 12, 31):
+        elif end < date(year, 1, 1) or start > date(year, 12, 31):
             self.error(
                 "period",
                 _("Thời gian %(s)s – %(e)s không thuộc năm %(y)s của kế hoạch.")

@@ -8,7 +8,10 @@ Two steps, shared by the command and the web page (as importers/cadres.py):
 
 All or nothing: a file with any error imports nothing. Rule-breaking trips (days over the
 span, overlaps, outside the period, too-short immersion…) are imported and carry their
-violation; rows that cannot be read are errors.
+violation; rows that cannot be read are errors. A trip outside the plan's period never makes
+the file refused (docs/domain.md §7.4), even one spanning New Year: it is recorded with
+OUTSIDE_PERIOD, counts nothing, and the preview says so on its row; a trip wholly in another
+year is an error (it belongs to another year's plan).
 
 Re-importing: a row identical to a trip the person already has in the plan (same person,
 category, start, end, declared days and location — location compared ignoring case and
@@ -64,10 +67,20 @@ class TripLine:
     results: str = ""
     immersion: bool = False
     violations: list[str] = field(default_factory=list)
+    warning: str = ""  # shown on the preview's row (outside the period, issue 14)
 
     @property
     def dedup_key(self) -> tuple:
         return (self.person.pk, self.category.pk, self.start, self.end, self.days, norm(self.location))
+
+    def outside_period_warning(self, plan: Plan) -> str:
+        """The preview's warning on a row outside the plan period (issue 14), else ""."""
+        if "OUTSIDE_PERIOD" not in self.violations:
+            return ""
+        return _("Ngoài thời gian kế hoạch (%(s)s – %(e)s): đợt vẫn được ghi nhận nhưng không được tính ngày.") % {
+            "s": format_date(plan.period_start),
+            "e": format_date(plan.period_end),
+        }
 
     @property
     def period_text(self) -> str:
@@ -191,6 +204,8 @@ def _attach_violations(plan: Plan, lines: list[TripLine]) -> None:
             line = by_key.get(v.trip_key)
             if line is not None and v.code not in line.violations:
                 line.violations.append(v.code)
+    for line in lines:
+        line.warning = line.outside_period_warning(plan)
 
 
 def apply_trips(result: TripImport, *, actor=None) -> TripImport:

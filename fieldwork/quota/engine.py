@@ -53,6 +53,8 @@ class Rules:
     counting_categories: frozenset[str]
     exemption_policy: str = "full"  # "full" | "prorate" (DOMAIN.md §6)
     immersion_min_gap_days: int | None = None
+    # DOMAIN.md §7.5: the categories an immersion trip may be (empty: any counting category).
+    immersion_categories: frozenset[str] = frozenset()
 
     @property
     def period_days(self) -> int:
@@ -83,7 +85,8 @@ class TripFact:
     end: date
     days: Decimal
     immersion: bool = False
-    status: str = "done"  # done | planned | draft | cancelled | rejected
+    # done | pending (reported, awaiting confirmation, §7.4) | planned | draft | cancelled | rejected
+    status: str = "done"
     late: bool = False
 
 
@@ -110,6 +113,10 @@ class Standing:
     # Additions (defaults, so the contract above is unchanged):
     available_days: int = 0  # period days the requirement was computed on (§6)
     immersion_keys: tuple = field(default=())  # keys of the qualifying done immersion trips
+    # DOMAIN.md §7.4 "chờ xác nhận": reported trips awaiting confirmation that ended by as_of.
+    # They are part of planned_days / immersion_planned and count toward on_track.
+    pending_days: Decimal = Decimal(0)
+    immersion_pending: int = 0  # pending immersion trips that would qualify
 
     @property
     def violation_codes(self) -> tuple[str, ...]:
@@ -124,16 +131,17 @@ def quarter_of(d: date) -> int:
 # ---------------------------------------------------------------- plan context
 
 
-_STATUS = {"done": 0, "planned": 1, "draft": 2, "cancelled": 3, "rejected": 3}
-# Trip classes at as_of: done, future planned, past planned (approved, not done), draft.
-_D, _F, _P, _X = 0, 1, 2, 3
+_STATUS = {"done": 0, "planned": 1, "draft": 2, "cancelled": 3, "rejected": 3, "pending": 4}
+# Trip classes at as_of: done, future planned, past planned (approved, not done), draft,
+# pending (reported by as_of, awaiting confirmation: counts like a future planned trip, §7.4).
+_D, _F, _P, _X, _N = 0, 1, 2, 3, 4
 _ORD_MAX = date.max.toordinal()
 
 
 class _Ctx:
     """Rules pre-digested once per call: ordinals, half-days, group bounds."""
 
-    __slots__ = ("rules", "ps", "pe", "pdays", "counting", "groups", "gap")
+    __slots__ = ("rules", "ps", "pe", "pdays", "counting", "groups", "gap", "imm_cats")
 
     def __init__(self, rules: Rules):
         self.rules = rules
@@ -146,6 +154,7 @@ class _Ctx:
             raise ValueError(f"unknown exemption policy {rules.exemption_policy!r}")
         self.counting = rules.counting_categories
         self.gap = rules.immersion_min_gap_days
+        self.imm_cats = rules.immersion_categories
         self.groups = {}
 
     def group(self, code: str):
@@ -230,8 +239,9 @@ def _capped(items, classes) -> int:
 
 
 _DONE = frozenset((_D,))
-_FUTURE = frozenset((_D, _F))
-_ALL = frozenset((_D, _F, _P))
+_DONE_PENDING = frozenset((_D, _N))
+_FUTURE = frozenset((_D, _F, _N))
+_ALL = frozenset((_D, _F, _P, _N))
 
 
 def _overlap_group(group, end: int, viols: list) -> None:
@@ -253,7 +263,8 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
     halves = _HALVES
     items = []
     viols = []
-    done_h = all_h = fut_h = 0
+    done_h = all_h = fut_h = pend_h = 0
+    imm_cats = ctx.imm_cats
     candidates = None
     for idx, t in enumerate(trips):
         try:
@@ -278,7 +289,10 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
         if st == 2:
             items.append((s, e, idx, hc, h, _X, False, t))
             continue
-        cls = (_D if st == 0 else _P) if e <= as_of else _F
+        if e > as_of:
+            cls = _F
+        else:
+            cls = _D if st == 0 else _N if st == 4 else _P
         cat = t.category_code
         inside = s >= ps and e <= pe
         counted = inside and cat in counting
@@ -290,7 +304,13 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
                 fut_h += hc
             elif cls == _F:
                 fut_h += hc
-            if t.immersion:
+            elif cls == _N:
+                fut_h += hc
+                pend_h += hc
+            # §7.5: where the plan names immersion categories, a flagged trip of another category
+            # is an ordinary trip: it counts its days, never qualifies, and carries no violation
+            # (§7.9 has no code for it; the registration form warns instead, docs/rules.md).
+            if t.immersion and (not imm_cats or cat in imm_cats):
                 if imm_lo is not None and hc < imm_lo:
                     viols.append((s, e, idx, "IMMERSION_TOO_SHORT", t, f"{_fmt(hc)} < {_fmt(imm_lo)} days"))
                 elif imm_hi is not None and hc > imm_hi:
@@ -332,10 +352,11 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
         done_h = _capped(items, _DONE)
         fut_h = _capped(items, _FUTURE)
         all_h = _capped(items, _ALL)
+        pend_h = _capped(items, _DONE_PENDING) - done_h
 
     # §7.5–7.6: qualifying immersion trips; done first, then planned, each in date order
     # (by end date: rules.md "Date order of the back-to-back walk").
-    imm_done = imm_planned = imm_future = 0
+    imm_done = imm_planned = imm_future = imm_pending = 0
     imm_keys = ()
     if candidates:
         candidates.sort()
@@ -356,9 +377,11 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
                 imm_keys += (t.key,)
             else:
                 imm_planned += 1
-                if cls == _F:
+                if cls in (_F, _N):
                     imm_future += 1
-    return done_h, fut_h, all_h, imm_done, imm_planned, imm_future, imm_keys, viols
+                if cls == _N:
+                    imm_pending += 1
+    return done_h, fut_h, all_h, pend_h, imm_done, imm_planned, imm_future, imm_pending, imm_keys, viols
 
 
 def _violations(raw) -> tuple[Violation, ...]:
@@ -371,7 +394,9 @@ def _violations(raw) -> tuple[Violation, ...]:
 def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
     entry = ctx.group(cadre.group_code)
     required, imm_required, available, reason, exempt = _requirement(ctx, cadre, entry[0])
-    done_h, fut_h, all_h, imm_done, imm_planned, imm_future, imm_keys, raw = _evaluate(ctx, entry, trips, as_of)
+    done_h, fut_h, all_h, pend_h, imm_done, imm_planned, imm_future, imm_pending, imm_keys, raw = _evaluate(
+        ctx, entry, trips, as_of
+    )
     days_left = max(0, ctx.pe - max(as_of, ctx.ps - 1))
     # DOMAIN.md §7.8
     if exempt:
@@ -398,6 +423,8 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
         days_left,
         available,
         imm_keys,
+        _dec(pend_h),
+        imm_pending,
     )
 
 

@@ -3,17 +3,16 @@
     DRAFT|RETURNED ──submit (head)──▶ SUBMITTED ──approve (Standing)──▶ APPROVED
                                      SUBMITTED ──return (Standing, comment required)──▶ RETURNED
 
-Registration deadline of a quarter (decision, DOMAIN.md §5 is per plan): quarter I uses the
-plan's `registration_deadline` when it is set (Tây Ninh: 15/02); every other quarter, and
-quarter I of a plan without one, is due the day before the quarter starts ("quarterly,
-before the quarter", Đà Nẵng). A registration is late when it was first submitted after the
-deadline's day, or is still not submitted once the deadline has passed.
+The period is the plan's registration period (fieldwork.cycles, issue 14): the whole year
+(quarter 0) under the annual cycle, a quarter under the quarterly one; deadlines come from
+fieldwork.cycles. A registration is late when it was first submitted after the deadline's day,
+or is still not submitted once the deadline has passed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Department, Role, User
+from fieldwork import cycles
+from fieldwork.cycles import period_label
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
-from fieldwork.quarters import quarter_bounds, quarter_name
 from fieldwork.selectors import cadre_people
 from fieldwork.services.history import notify, record
 from fieldwork.services.transitions import check_version, update_versioned
@@ -35,9 +35,8 @@ PLANNED_STATUSES = (Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETU
 
 
 def registration_deadline(plan: Plan, quarter: int) -> date:
-    if quarter == 1 and plan.registration_deadline:
-        return plan.registration_deadline
-    return quarter_bounds(plan.year, quarter)[0] - timedelta(days=1)
+    """The period's mẫu 1 deadline (fieldwork.cycles.registration_deadline)."""
+    return cycles.registration_deadline(plan, quarter)
 
 
 def is_late(registration: Registration | None, deadline: date, today: date) -> bool:
@@ -72,6 +71,7 @@ class Overview:
     department: Department
     quarter: int
     deadline: date
+    consolidation_deadline: date
     members: list[MemberRow]
     lines: list[Trip]
     department_plan: DepartmentPlan | None
@@ -128,6 +128,7 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
         department=department,
         quarter=quarter,
         deadline=deadline,
+        consolidation_deadline=cycles.consolidation_deadline(plan, quarter),
         members=rows,
         lines=list(planned_lines(plan, department, quarter)),
         department_plan=dp,
@@ -165,9 +166,8 @@ def submit(*, actor: User, plan: Plan, department: Department, quarter: int, ver
             raise ValidationError(_("Kế hoạch của ban đã được gửi (%(s)s).") % {"s": dp.get_status_display()})
         if not planned_lines(plan, department, quarter).exists():
             raise ValidationError(
-                _(
-                    "Chưa có đợt nào được phê duyệt trong quý này để tổng hợp. Hãy phê duyệt bản đăng ký của cán bộ trước."
-                )
+                _("Chưa có đợt nào được phê duyệt trong %(p)s để tổng hợp. Hãy phê duyệt bản đăng ký của cán bộ trước.")
+                % {"p": period_label(plan.year, quarter)}
             )
         waiting = [
             r.person.full_name
@@ -202,8 +202,8 @@ def submit(*, actor: User, plan: Plan, department: Department, quarter: int, ver
         )
         notify(
             _standing_members(department.organization_id, exclude=actor),
-            _("%(d)s gửi kế hoạch đi cơ sở quý %(q)s/%(y)s (mẫu 2), chờ Thường trực phê duyệt.")
-            % {"d": department.name, "q": quarter_name(quarter), "y": plan.year},
+            _("%(d)s gửi kế hoạch đi cơ sở %(p)s (mẫu 2), chờ Thường trực phê duyệt.")
+            % {"d": department.name, "p": period_label(plan.year, quarter)},
             department_plan_url(dp),
         )
     dp.refresh_from_db()
@@ -263,14 +263,14 @@ def decide(
             organization_id=dp.department.organization_id,
         )
         text = (
-            _("Kế hoạch đi cơ sở quý %(q)s/%(y)s của %(d)s đã được Thường trực phê duyệt.")
+            _("Kế hoạch đi cơ sở %(p)s của %(d)s đã được Thường trực phê duyệt.")
             if approve
-            else _("Kế hoạch đi cơ sở quý %(q)s/%(y)s của %(d)s bị trả lại: %(c)s")
+            else _("Kế hoạch đi cơ sở %(p)s của %(d)s bị trả lại: %(c)s")
         )
         heads = [dp.submitted_by] if dp.submitted_by_id else []
         notify(
             heads,
-            text % {"q": quarter_name(dp.quarter), "y": dp.plan.year, "d": dp.department.name, "c": comment},
+            text % {"p": period_label(dp.plan.year, dp.quarter), "d": dp.department.name, "c": comment},
             department_plan_url(dp),
         )
     dp.refresh_from_db()

@@ -7,9 +7,10 @@ Position exemptions are not records: everyone holding the position is exempt whi
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,29 @@ from accounts.vietnamese import format_date, format_days
 from fieldwork import uploads
 from fieldwork.models import Exemption, ExemptionReason
 from fieldwork.services.history import notify, record
+
+
+def months_later(d: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31/08 + 6 → 29/02 or 28/02)."""
+    m0 = d.month - 1 + months
+    year, month = d.year + m0 // 12, m0 % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def min_length_error(reason: ExemptionReason, start: date, end: date) -> str | None:
+    """docs/domain.md §6: a reason may carry a minimum length (Tây Ninh study: "06 tháng trở
+    lên"). The range, both days included, must last at least `min_months` months: from 01/03 it
+    must reach 31/08 for 6 months. None when the range is long enough or the reason has no minimum."""
+    months = reason.min_months
+    if not months or end < start:
+        return None
+    needed = months_later(start, months) - timedelta(days=1)
+    if end >= needed:
+        return None
+    return _(
+        "Lý do “%(r)s” chỉ áp dụng khi thời gian miễn từ %(n)s tháng trở lên: từ %(s)s phải kéo dài ít nhất "
+        "đến ngày %(e)s (hiện đến %(end)s)."
+    ) % {"r": reason.name, "n": months, "s": format_date(start), "e": format_date(needed), "end": format_date(end)}
 
 
 def check_document(upload) -> str:
@@ -90,6 +114,9 @@ def propose(*, actor, data: ExemptionInput) -> Exemption:
     if data.end < data.start:
         errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
     else:
+        short = min_length_error(reason, data.start, data.end)
+        if short:
+            errors.setdefault("end", []).append(short)
         other = _active_overlaps(person, data.start, data.end).select_related("reason").first()
         if other is not None:
             errors.setdefault("start", []).append(
@@ -134,6 +161,11 @@ def _decide(*, actor, exemption: Exemption, to: str, comment: str, action: str) 
         raise ValidationError(_("Đề nghị này đã được quyết định (%(s)s).") % {"s": exemption.get_status_display()})
     if to == Exemption.Status.REJECTED and not (comment or "").strip():
         raise ValidationError({"comment": [_("Hãy ghi lý do không phê duyệt.")]})
+    if to == Exemption.Status.APPROVED:
+        # checked again at the decision: the reason's minimum may have been set after the proposal
+        short = min_length_error(exemption.reason, exemption.start, exemption.end)
+        if short:
+            raise ValidationError(short)
     old = exemption.status
     exemption.status, exemption.decided_by, exemption.decided_at = to, actor, timezone.now()
     exemption.save(update_fields=["status", "decided_by", "decided_at"])

@@ -35,9 +35,12 @@ def read_plan_source(source: str) -> dict:
             )
         path = candidate
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError(_("Tệp kế hoạch không phải JSON hợp lệ: %(err)s") % {"err": exc}) from exc
+    if path.parent == TEMPLATES_DIR and isinstance(data, dict):
+        data.setdefault("template_code", path.stem)  # a plan made from a shipped template remembers it
+    return data
 
 
 def _date(value, where: str) -> date:
@@ -132,21 +135,100 @@ class PlanSpec:
                 errors.append(
                     _("Lý do miễn %(code)s: phạm vi phải là “position” hoặc “individual”.") % {"code": r.get("code")}
                 )
+            months = r.get("min_months")
+            if months not in (None, ""):
+                if not _is_int(months) or int(months) < 1:
+                    errors.append(
+                        _("Lý do miễn %(code)s: thời gian tối thiểu phải là số tháng nguyên dương.")
+                        % {"code": r.get("code")}
+                    )
+                elif r.get("scope") != ExemptionReason.Scope.INDIVIDUAL:
+                    errors.append(
+                        _("Lý do miễn %(code)s: chỉ lý do cá nhân mới có thời gian tối thiểu (min_months).")
+                        % {"code": r.get("code")}
+                    )
+        # Optional keys of issue 14 (docs/domain.md §10); absent, they keep older files valid.
+        cycle = d.get("registration_cycle", Plan.RegistrationCycle.QUARTERLY)
+        if cycle not in Plan.RegistrationCycle.values:
+            errors.append(_("Chu kỳ đăng ký (registration_cycle) phải là “annual” hoặc “quarterly”."))
+        imm = d.get("immersion_categories") or []
+        if not isinstance(imm, list):
+            errors.append(_('immersion_categories phải là một danh sách mã nội dung, ví dụ ["1.3"].'))
+        else:
+            counting = {str(c.get("code")) for c in d["categories"] if c.get("counts", True)}
+            bad = [str(c) for c in imm if str(c) not in counting]
+            if bad:
+                errors.append(
+                    _(
+                        "Nội dung của đợt “cùng ăn, cùng ở, cùng làm” phải là nội dung được tính ngày trong danh mục: "
+                        "%(codes)s không hợp lệ."
+                    )
+                    % {"codes": ", ".join(bad)}
+                )
+        doc = d.get("document") or {}
+        if not isinstance(doc, dict):
+            errors.append(_('document phải có dạng {"number": …, "date": "YYYY-MM-DD"}.'))
+        else:
+            if len(str(doc.get("number") or "")) > 100:
+                errors.append(_("Số văn bản kế hoạch dài quá 100 ký tự."))
+            if doc.get("date"):
+                _date(doc["date"], "document.date")
         dl = d.get("deadlines") or {}
         for key in ("registration", "consolidation"):
             if dl.get(key):
                 _date(dl[key], f"deadlines.{key}")
+        if (
+            dl.get("registration")
+            and dl.get("consolidation")
+            and _date(dl["consolidation"], "deadlines.consolidation") < _date(dl["registration"], "x")
+        ):
+            errors.append(_("Hạn tổng hợp (mẫu 2) không được trước hạn đăng ký (mẫu 1)."))
         qd = dl.get("quarter_report_day")
         if qd is not None and not (1 <= int(qd) <= 31):
             errors.append(_("Ngày hạn báo cáo quý phải từ 1 đến 31."))
+        rqd = dl.get("registration_quarter_day")
+        if rqd is not None and not (_is_int(rqd) and 1 <= int(rqd) <= 31):
+            errors.append(_("Ngày hạn đăng ký trong tháng đầu quý (registration_quarter_day) phải từ 1 đến 31."))
         if errors:
             raise ValidationError(errors)
+
+
+def _is_int(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and value.strip().isdigit()
+
+
+def cycle_change_error(plan: Plan, data: dict) -> str:
+    """Issue 14: the cycle decides which registrations the pages show (fieldwork.cycles); switching
+    it while registrations or mẫu 2 of the current cycle exist would hide them, so it is refused."""
+    from fieldwork.models import DepartmentPlan, Registration
+
+    cycle = data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY
+    if cycle == plan.registration_cycle:
+        return ""
+    current = {"quarter": 0} if plan.registration_cycle == Plan.RegistrationCycle.ANNUAL else {"quarter__gte": 1}
+    n = Registration.objects.filter(plan=plan, **current).count()
+    n += DepartmentPlan.objects.filter(plan=plan, **current).count()
+    if not n:
+        return ""
+    return _(
+        "Không thể đổi chu kỳ đăng ký: đã có %(n)s bản đăng ký (mẫu 1, mẫu 2) theo chu kỳ hiện tại. "
+        "Chu kỳ chỉ đổi được trước khi cán bộ bắt đầu đăng ký."
+    ) % {"n": n}
 
 
 @transaction.atomic
 def load_plan(data: dict) -> tuple[Plan, bool]:
     """Create or update (idempotent) the organization and its plan for the year."""
     PlanSpec(data).validate()
+    existing = Plan.objects.filter(organization__code=data["organization"]["code"], year=int(data["year"])).first()
+    if existing is not None:
+        cycle_error = cycle_change_error(existing, data)
+        if cycle_error:
+            raise ValidationError(cycle_error)
     o = data["organization"]
     org, _created = Organization.objects.update_or_create(
         code=o["code"],
@@ -158,6 +240,7 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
         },
     )
     dl = data.get("deadlines") or {}
+    doc = data.get("document") or {}
     plan, created = Plan.objects.update_or_create(
         organization=org,
         year=int(data["year"]),
@@ -172,6 +255,12 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "registration_deadline": date.fromisoformat(dl["registration"]) if dl.get("registration") else None,
             "consolidation_deadline": date.fromisoformat(dl["consolidation"]) if dl.get("consolidation") else None,
             "quarter_report_day": dl.get("quarter_report_day"),
+            # Optional keys (docs/domain.md §10), each with the default that keeps older files valid.
+            "registration_cycle": data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY,
+            "registration_quarter_day": int(dl.get("registration_quarter_day") or 10),
+            "immersion_categories": [str(c) for c in data.get("immersion_categories") or []],
+            "document_number": str(doc.get("number") or "").strip(),
+            "document_date": date.fromisoformat(doc["date"]) if doc.get("date") else None,
         },
     )
     _sync(
@@ -201,6 +290,7 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "name": r["name"],
             "scope": r["scope"],
             "positions": list(r.get("positions", [])),
+            "min_months": int(r["min_months"]) if r.get("min_months") not in (None, "") else None,
         },
     )
     return plan, created
@@ -250,15 +340,28 @@ def plan_to_dict(plan: Plan) -> dict:
         ],
         "categories": [{"code": c.code, "name": c.name, "counts": c.counts} for c in plan.categories.all()],
         "exemption_reasons": [
-            {"code": r.code, "name": r.name, "scope": r.scope, "positions": r.positions}
+            {
+                "code": r.code,
+                "name": r.name,
+                "scope": r.scope,
+                "positions": r.positions,
+                **({"min_months": r.min_months} if r.min_months else {}),
+            }
             for r in plan.exemption_reasons.all()
         ],
+        "registration_cycle": plan.registration_cycle,
+        "immersion_categories": list(plan.immersion_categories or []),
+        "document": {
+            "number": plan.document_number,
+            "date": plan.document_date.isoformat() if plan.document_date else None,
+        },
         "deadlines": {
             k: v
             for k, v in {
                 "registration": plan.registration_deadline.isoformat() if plan.registration_deadline else None,
                 "consolidation": plan.consolidation_deadline.isoformat() if plan.consolidation_deadline else None,
                 "quarter_report_day": plan.quarter_report_day,
+                "registration_quarter_day": plan.registration_quarter_day,
             }.items()
             if v is not None
         },
@@ -283,6 +386,9 @@ def shift_to_year(data: dict, year: int) -> dict:
     for k in ("registration", "consolidation"):
         if data["deadlines"].get(k):
             data["deadlines"][k] = shift(data["deadlines"][k])
+    # The plan document is the given year's (a new year has its own): blank in the copy.
+    if year != from_year:
+        data["document"] = {"number": "", "date": None}
     return data
 
 
@@ -359,6 +465,9 @@ def _in_use_errors(plan: Plan, data: dict) -> list[str]:
             _("Không thể bỏ nội dung %(code)s: đã có %(n)s đợt đi cơ sở thuộc nội dung này.")
             % {"code": c.code, "n": c.n}
         )
+    cycle_error = cycle_change_error(plan, data)
+    if cycle_error:
+        errors.append(cycle_error)
     keep = {str(r["code"]).strip() for r in data["exemption_reasons"]}
     for r in plan.exemption_reasons.exclude(code__in=keep).annotate(n=Count("exemptions")).filter(n__gt=0):
         errors.append(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.vietnamese import format_date
 from fieldwork.models import Registration, Trip
-from fieldwork.quarters import plan_quarters, quarter_name
+from fieldwork.quarters import WHOLE_YEAR, plan_quarters, quarter_name
 from fieldwork.services import registrations
 from fieldwork.services.transitions import error_messages
 
@@ -33,6 +33,11 @@ def copy_previous_quarter(*, actor: User, registration: Registration) -> tuple[l
     All lines go through add_line: the same checks as typing them."""
     reg = Registration.objects.select_related("plan", "person").get(pk=registration.pk)
     registrations.check_owner(actor, reg)
+    if reg.quarter == WHOLE_YEAR:  # the annual cycle has one registration: nothing before it
+        raise ValidationError(
+            _("Kế hoạch năm %(y)s đăng ký một lần cho cả năm nên không có quý trước để sao chép.")
+            % {"y": reg.plan.year}
+        )
     quarters = plan_quarters(reg.plan)
     if reg.quarter == quarters[0]:
         raise ValidationError(

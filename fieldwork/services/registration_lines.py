@@ -15,16 +15,30 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
+from fieldwork.cycles import WHOLE_YEAR, registration_periods
 from fieldwork.models import Plan, Registration, Trip
-from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name, quarter_of
+from fieldwork.quarters import quarter_bounds, quarter_name, quarter_of
 from fieldwork.services.history import record
 from fieldwork.services.transitions import error_messages
 from fieldwork.services.trips import TripInput, validate_trip
 
 
 def check_line_quarter(registration: Registration, start: date) -> None:
-    """A line of quarter q's registration must start in quarter q of the plan's year."""
+    """A line of quarter q's registration must start in quarter q of the plan's year; a line of
+    the annual cycle's whole-year registration (quarter 0) anywhere in the plan's year (the plan
+    period itself is checked with the other rules, validate_trip)."""
     year = registration.plan.year
+    if registration.quarter == WHOLE_YEAR:
+        if start.year != year:
+            raise ValidationError(
+                {
+                    "start": [
+                        _("Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch.")
+                        % {"d": format_date(start), "y": year}
+                    ]
+                }
+            )
+        return
     if start.year != year or quarter_of(start) != registration.quarter:
         q_start, q_end = quarter_bounds(year, registration.quarter)
         if start.year == year:
@@ -84,7 +98,7 @@ def locked(registration: Registration) -> Registration:
 
 # Lines ----------------------------------------------------------------------------------
 def registration_for(*, person: User, plan: Plan, quarter: int) -> Registration:
-    if plan.organization_id != person.organization_id or quarter not in plan_quarters(plan):
+    if plan.organization_id != person.organization_id or quarter not in registration_periods(plan):
         raise PermissionDenied
     reg, _created = Registration.objects.get_or_create(plan=plan, person=person, quarter=quarter)
     return reg

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import User
+from fieldwork.cycles import period_label
 from fieldwork.models import HistoryEntry, Plan, Registration, Trip
 from fieldwork.quarters import (  # noqa: F401 (re-exported for compatibility)
     QUARTER_NAMES,
@@ -117,8 +118,8 @@ def submit(*, actor: User, registration: Registration, version: int, now=None) -
             _record(reg, actor, "submitted", Registration.Status.SUBMITTED)
             notify(
                 approvers,
-                _("%(name)s gửi bản đăng ký đi cơ sở quý %(q)s/%(y)s, chờ bạn phê duyệt.")
-                % {"name": reg.person.full_name, "q": quarter_name(reg.quarter), "y": reg.plan.year},
+                _("%(name)s gửi bản đăng ký đi cơ sở %(p)s, chờ bạn phê duyệt.")
+                % {"name": reg.person.full_name, "p": period_label(reg.plan.year, reg.quarter)},
                 registration_url(reg),
             )
     reg.refresh_from_db()
@@ -174,12 +175,12 @@ def _decide(*, actor: User, registration: Registration, version: int, approve: b
         if approve:
             revalidate_lines(reg, list(reg.trips.filter(status=Trip.Status.DRAFT).select_related("category")))
             to_state, action = Registration.Status.APPROVED, "approved"
-            text = _("Bản đăng ký đi cơ sở quý %(q)s/%(y)s của bạn đã được phê duyệt.")
+            text = _("Bản đăng ký đi cơ sở %(p)s của bạn đã được phê duyệt.")
         else:
             if not comment:
                 raise ValidationError({"comment": [_("Hãy ghi lý do trả lại để người đăng ký biết cần sửa gì.")]})
             to_state, action = Registration.Status.RETURNED, "returned"
-            text = _("Bản đăng ký đi cơ sở quý %(q)s/%(y)s bị trả lại: %(c)s")
+            text = _("Bản đăng ký đi cơ sở %(p)s bị trả lại: %(c)s")
         update_versioned(
             reg,
             version=version,
@@ -194,7 +195,7 @@ def _decide(*, actor: User, registration: Registration, version: int, approve: b
         _record(reg, actor, action, to_state, comment)
         notify(
             [reg.person],
-            text % {"q": quarter_name(reg.quarter), "y": reg.plan.year, "c": comment},
+            text % {"p": period_label(reg.plan.year, reg.quarter), "c": comment},
             own_registration_url(reg),
         )
     reg.refresh_from_db()

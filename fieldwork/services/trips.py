@@ -132,7 +132,18 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
             errors.setdefault(field_of[v.code], []).append(msg)
     if errors:
         raise ValidationError(errors)
-    return sorted({violation_message(v.code) for v in violations if v.code not in BLOCKING})
+    warnings = {violation_message(v.code) for v in violations if v.code not in BLOCKING}
+    allowed = plan.immersion_categories or []
+    if data.immersion and allowed and data.category.code not in allowed:
+        # docs/domain.md §7.5: such a trip counts its days but is not an immersion trip (no §7.9 code).
+        warnings.add(
+            _(
+                "Kế hoạch chỉ tính đợt “cùng ăn, cùng ở, cùng làm” thuộc nội dung %(codes)s: đợt này được tính số ngày "
+                "nhưng không được tính là đợt “cùng ăn, cùng ở, cùng làm”."
+            )
+            % {"codes": ", ".join(allowed)}
+        )
+    return sorted(warnings)
 
 
 # Imports (DOMAIN.md §10 import_trips) -----------------------------------------------------------

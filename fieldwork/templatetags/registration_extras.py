@@ -77,6 +77,15 @@ def roman(quarter):
     return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(quarter, quarter)
 
 
+@register.filter
+def period_label(period, year):
+    """A registration period in a sentence: "quý I/2023", or "năm 2023" for the annual cycle's
+    whole-year mẫu 1 and mẫu 2 (fieldwork.cycles, issue 14)."""
+    from fieldwork.cycles import period_label as label
+
+    return label(year, period)
+
+
 @register.simple_tag
 def page_query(request, param, number):
     """The current query string with one list's page number replaced: the inbox's three lists

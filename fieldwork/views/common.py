@@ -13,6 +13,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 
 from accounts import rules
+from fieldwork.cycles import registration_periods
 from fieldwork.models import Plan
 from fieldwork.quarters import plan_quarters
 from fieldwork.selectors import current_plan
@@ -49,6 +50,13 @@ def plan_years(request) -> list[int]:
 
 def check_quarter(plan: Plan, quarter: int) -> None:
     if quarter not in plan_quarters(plan):
+        raise Http404
+
+
+def check_period(plan: Plan, period: int) -> None:
+    """A registration period of the plan's cycle (fieldwork.cycles): 0 for an annual plan, a
+    quarter for a quarterly one; any other is a 404."""
+    if period not in registration_periods(plan):
         raise Http404
 
 

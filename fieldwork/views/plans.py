@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import rules
+from fieldwork import cycles
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
 from fieldwork.models import Plan, Trip
 from fieldwork.selectors import plan_affected
@@ -59,6 +60,7 @@ def plan_detail(request, pk):
             "categories": plan.categories.all(),
             "reasons": plan.exemption_reasons.all(),
             "trip_count": trips,
+            "registration_periods": cycles.schedule(plan),
             "can_write": _can_write(request.user),
             "history": history_of(plan)[:20],
         },

@@ -1,5 +1,6 @@
-"""The cadre's registration (mẫu 1), quarter by quarter: the quarters, one quarter with its
-add-a-line form, live validation, copying the previous quarter, submitting (issue 5 §1).
+"""The cadre's registration (mẫu 1) by registration period (fieldwork.cycles: the whole year
+under the annual cycle, each quarter under the quarterly one): the periods, one period with its
+add-a-line form, live validation, copying the previous quarter, submitting (issue 5 §1, issue 14).
 The views of one line live in registration_lines.py (re-exported here for the URLs)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
+from fieldwork import cycles
 from fieldwork.forms.registration import TripLineForm
 from fieldwork.models import ChangeRequest, Registration, Trip
 from fieldwork.services import department_plans
@@ -23,7 +25,7 @@ from fieldwork.services.trips import validate_trip
 
 from .common import (
     add_errors,
-    check_quarter,
+    check_period,
     flash_errors,
     int_or,
     own_work_view,
@@ -50,7 +52,8 @@ def _quarter_url(plan, quarter) -> str:
 @login_required
 @require_GET
 def registrations(request):
-    """The cadre's quarters of the chosen plan year, each with its status."""
+    """The cadre's registration periods of the chosen plan year (the year, or its quarters), each
+    with its status and deadline."""
     plan = pick_plan(request)
     regs = {
         r.quarter: r
@@ -61,14 +64,14 @@ def registrations(request):
     }
     today = timezone.localdate()
     rows = []
-    for q in service.plan_quarters(plan):
-        start, end = service.quarter_bounds(plan.year, q)
+    for q in cycles.registration_periods(plan):
+        start, end = cycles.period_bounds(plan, q)
         reg = regs.get(q)
-        deadline = department_plans.registration_deadline(plan, q)
+        deadline = cycles.registration_deadline(plan, q)
         rows.append(
             {
                 "quarter": q,
-                "name": service.quarter_name(q),
+                "name": cycles.period_title(q),
                 "start": start,
                 "end": end,
                 "registration": reg,
@@ -82,6 +85,7 @@ def registrations(request):
         {
             "plan": plan,
             "rows": rows,
+            "annual": cycles.is_annual(plan),
             "years": plan_years(request),
             "preview": service.preview(plan=plan, person=request.user),
         },
@@ -96,14 +100,17 @@ def _detail_context(request, plan, quarter, registration, form):
             pending[cr.trip_id] = cr
     for line in lines:
         line.pending_change = pending.get(line.pk)
-    start, end = service.quarter_bounds(plan.year, quarter)
+    start, end = cycles.period_bounds(plan, quarter)
+    periods = cycles.registration_periods(plan)
     editable = rules.can_act_on_own_fieldwork(request.user) and (
         registration is None or registration.status in EDITABLE
     )
     return {
         "plan": plan,
         "quarter": quarter,
-        "quarter_name": service.quarter_name(quarter),
+        "quarter_name": cycles.period_name(quarter),
+        "period_label": cycles.period_label(plan.year, quarter),
+        "annual": quarter == cycles.WHOLE_YEAR,
         "quarter_start": start,
         "quarter_end": end,
         "registration": registration,
@@ -117,12 +124,12 @@ def _detail_context(request, plan, quarter, registration, form):
         and any(t.status == Trip.Status.DRAFT for t in lines),
         "preview": service.preview(plan=plan, person=request.user),
         "history": list(service.registration_history(registration)) if registration else [],
-        "deadline": department_plans.registration_deadline(plan, quarter),
+        "deadline": cycles.registration_deadline(plan, quarter),
         "approver_kind": rules.approver_kind(request.user),
         "years": plan_years(request),
         "downloads": template_exists("reports/_download_buttons.html"),
         "action_url": service.quarter_url(plan, quarter),
-        "previous_quarter": service.quarter_name(quarter - 1) if quarter > service.plan_quarters(plan)[0] else None,
+        "previous_quarter": service.quarter_name(quarter - 1) if quarter > periods[0] > 0 else None,
         "validate_url": reverse("fieldwork:registration_validate", args=[quarter]),
     }
 
@@ -132,7 +139,7 @@ def _detail_context(request, plan, quarter, registration, form):
 def registration_detail(request, quarter):
     """One quarter of the cadre's registration: the lines, the add-a-line form (POST adds)."""
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
     bound = registration or Registration(plan=plan, person=request.user, quarter=quarter)
     form = TripLineForm(request.POST or None, plan=plan, registration=bound)
@@ -201,7 +208,7 @@ def _check_panel(request, form, *, plan, exclude_pk=None, with_preview=True):
 def registration_validate(request, quarter):
     """htmx: check the line as the user types (hx-trigger="change delay:300ms")."""
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
     line_pk = int_or(request.POST.get("line_pk"))
     line = None
@@ -220,7 +227,7 @@ def registration_validate(request, quarter):
 @require_POST
 def registration_submit(request, quarter):
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     registration = get_object_or_404(Registration, plan=plan, person=request.user, quarter=quarter)
     try:
         reg = service.submit(
@@ -244,7 +251,7 @@ def registration_submit(request, quarter):
 def registration_copy_previous(request, quarter):
     """Start a quarter from the previous one: its lines three months later, as drafts."""
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     try:
         registration = service.registration_for(person=request.user, plan=plan, quarter=quarter)
         added, skipped = service.copy_previous_quarter(actor=request.user, registration=registration)

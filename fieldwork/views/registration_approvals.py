@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import rules
 from accounts.models import Department
 from accounts.vietnamese import format_date, format_days
+from fieldwork import cycles
 from fieldwork.forms.registration import ApproveForm, ReturnForm
 from fieldwork.models import Category, ChangeRequest, DepartmentPlan, Registration
 from fieldwork.services import change_requests as changes
@@ -61,9 +62,10 @@ def _review_context(request, reg, *, approve_form=None, return_form=None, confli
         "plan": reg.plan,
         "person": reg.person,
         "lines": lines,
-        "quarter_name": service.quarter_name(reg.quarter),
-        "quarter_start": service.quarter_bounds(reg.plan.year, reg.quarter)[0],
-        "quarter_end": service.quarter_bounds(reg.plan.year, reg.quarter)[1],
+        "quarter_name": cycles.period_name(reg.quarter),
+        "period_label": cycles.period_label(reg.plan.year, reg.quarter),
+        "quarter_start": cycles.period_bounds(reg.plan, reg.quarter)[0],
+        "quarter_end": cycles.period_bounds(reg.plan, reg.quarter)[1],
         "preview": service.preview(plan=reg.plan, person=reg.person),
         "history": list(service.registration_history(reg)),
         "can_decide": can_decide,
@@ -192,7 +194,10 @@ def _inbox(request, *, department=None, year=None, quarter=None):
     if year:
         regs = regs.filter(plan__year=year)
         crs = crs.filter(trip__plan__year=year)
-    if quarter:
+    if quarter == cycles.WHOLE_YEAR:
+        regs = regs.filter(quarter=quarter)
+        crs = crs.filter(trip__registration__quarter=quarter)
+    elif quarter:
         first, last = _quarter_months(quarter)
         regs = regs.filter(quarter=quarter)
         # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
@@ -211,7 +216,7 @@ def _inbox(request, *, department=None, year=None, quarter=None):
             qs = qs.filter(department_id=department)
         if year:
             qs = qs.filter(plan__year=year)
-        if quarter:
+        if quarter is not None:
             qs = qs.filter(quarter=quarter)
         dps = [dp for dp in qs if rules.can_decide_department_plan(user, dp)]
     return regs, crs, dps
@@ -228,7 +233,8 @@ def approvals(request):
     department = int_or(request.GET.get("department")) if rules.is_standing(user) else None
     year = int_or(request.GET.get("year"))
     quarter = int_or(request.GET.get("quarter"))
-    quarter = quarter if quarter in (1, 2, 3, 4) else None
+    # 0 = the annual cycle's whole-year registrations and department plans (fieldwork.cycles)
+    quarter = quarter if quarter in (cycles.WHOLE_YEAR, 1, 2, 3, 4) else None
     regs, crs, dps = _inbox(request, department=department, year=year, quarter=quarter)
     reg_page = Paginator(regs, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["registrations"]))
     cr_page = Paginator(crs, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["changes"]))
@@ -258,8 +264,8 @@ def approvals(request):
             "year": year,
             "years": plan_years(request),
             "quarter": quarter,
-            "quarters": [(q, service.quarter_name(q)) for q in (1, 2, 3, 4)],
-            "filtered": bool(department or year or quarter),
+            "quarters": [(q, cycles.period_title(q)) for q in (cycles.WHOLE_YEAR, 1, 2, 3, 4)],
+            "filtered": bool(department or year or quarter is not None),
             "total": len(regs) + len(crs) + len(dps),
             "show_department_plans": rules.is_standing(user) or bool(dps),
         },

@@ -13,15 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
 from accounts.models import Department
+from fieldwork.cycles import period_bounds, period_label, period_name, period_of, period_title, registration_periods
 from fieldwork.forms.registration import ApproveForm, ReturnForm
 from fieldwork.models import DepartmentPlan
 from fieldwork.services import department_plans as service
 from fieldwork.services.history import history_of
-from fieldwork.services.registrations import StaleVersion, plan_quarters, quarter_bounds, quarter_name, quarter_of
+from fieldwork.services.registrations import StaleVersion
 
 from .common import (
     add_errors,
-    check_quarter,
+    check_period,
     flash_errors,
     int_or,
     org_id,
@@ -41,10 +42,11 @@ def _department(request, pk) -> Department:
 
 
 def _default_quarter(plan) -> int:
+    """The registration period of today (the whole year under the annual cycle)."""
     today = timezone.localdate()
-    quarters = plan_quarters(plan)
-    q = quarter_of(today) if today.year == plan.year else quarters[0]
-    return q if q in quarters else quarters[0]
+    periods = registration_periods(plan)
+    q = period_of(plan, today) if today.year == plan.year else periods[0]
+    return q if q in periods else periods[0]
 
 
 @login_required
@@ -60,7 +62,7 @@ def department_plans(request):
         raise PermissionDenied
     departments = list(Department.objects.filter(organization_id=org_id(request), is_active=True).order_by("name"))
     status = {(d.department_id, d.quarter): d for d in DepartmentPlan.objects.filter(plan=plan)}
-    quarters = plan_quarters(plan)
+    quarters = registration_periods(plan)
     rows = [{"department": d, "cells": [(q, status.get((d.pk, q))) for q in quarters]} for d in departments]
     return render(
         request,
@@ -68,7 +70,7 @@ def department_plans(request):
         {
             "plan": plan,
             "rows": rows,
-            "quarters": [(q, quarter_name(q)) for q in quarters],
+            "quarters": [(q, period_title(q)) for q in quarters],
             "years": plan_years(request),
         },
     )
@@ -100,7 +102,7 @@ def _context(
         and status == DepartmentPlan.Status.SUBMITTED
         and (rules.can_decide_department_plan(user, dp) and dp.submitted_by_id != user.pk)
     )
-    start, end = quarter_bounds(plan.year, quarter)
+    start, end = period_bounds(plan, quarter)
     downloads = None
     if template_exists("reports/_download_buttons.html"):
         downloads = "include"
@@ -110,7 +112,8 @@ def _context(
         "plan": plan,
         "department": department,
         "quarter": quarter,
-        "quarter_name": quarter_name(quarter),
+        "quarter_name": period_name(quarter),
+        "period_label": period_label(plan.year, quarter),
         "quarter_start": start,
         "quarter_end": end,
         "overview": ov,
@@ -122,7 +125,7 @@ def _context(
         "approve_form": approve_form or ApproveForm(initial={"version": version}),
         "return_form": return_form or ReturnForm(initial={"version": version}),
         "history": list(history_of(dp, "departmentplan")) if dp else [],
-        "quarters": [(q, quarter_name(q)) for q in plan_quarters(plan)],
+        "quarters": [(q, period_title(q)) for q in registration_periods(plan)],
         "years": plan_years(request),
         "downloads": downloads,
         "conflict": conflict,
@@ -135,7 +138,7 @@ def _context(
 @require_GET
 def department_plan(request, department_pk, quarter):
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     department = _department(request, department_pk)
     return render(request, "fieldwork/registration/department_plan.html", _context(request, plan, department, quarter))
 
@@ -145,7 +148,7 @@ def department_plan(request, department_pk, quarter):
 @require_POST
 def department_plan_submit(request, department_pk, quarter):
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     department = _department(request, department_pk)
     if not rules.can_lead_department(request.user, department):
         raise PermissionDenied
@@ -171,7 +174,7 @@ def department_plan_submit(request, department_pk, quarter):
 @require_POST
 def department_plan_decide(request, department_pk, quarter):
     plan = pick_plan(request)
-    check_quarter(plan, quarter)
+    check_period(plan, quarter)
     department = get_object_or_404(Department, pk=department_pk, organization_id=org_id(request))
     dp = get_object_or_404(DepartmentPlan, plan=plan, department=department, quarter=quarter)
     if not rules.can_decide_department_plan(request.user, dp) or dp.submitted_by_id == request.user.pk:

@@ -41,6 +41,7 @@ DATA_COLUMNS = [
     ("Lý do miễn", 22),
     ("Đã đi trong kỳ báo cáo", 9),
     ("Vi phạm", 24),
+    ("Số ngày chờ xác nhận", 10),
 ]
 
 
@@ -141,6 +142,7 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
                     p.exemption,
                     "Có" if p.went else "Không",
                     p.violations,
+                    float(p.pending_days),
                 )
             ]
         )

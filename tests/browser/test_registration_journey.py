@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from fieldwork.models import DepartmentPlan, Registration, Trip
 from tests.factories import PASSWORD
+from tests.fieldwork.registration_helpers import quarterly_people  # noqa: F401 (the quarterly cycle)
 
 from .conftest import login, shot
 

@@ -78,6 +78,18 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(name="people")
+def quarterly_people(people):
+    """Imported into a test module, `people` is the Tây Ninh people on the quarterly registration
+    cycle (docs/domain.md §5): the tests of issue 5 exercise the quarter-by-quarter mẫu 1 and
+    mẫu 2; the Tây Ninh template itself is annual since issue 14 (tests/fieldwork/test_cycles.py
+    covers the annual cycle)."""
+    plan = people["plan"]
+    plan.registration_cycle = plan.RegistrationCycle.QUARTERLY
+    plan.save(update_fields=["registration_cycle"])
+    return people
+
+
 def inspection_only(people):
     """An Inspection Committee member who is not a cadre under the rule: changes nothing at all."""
     from tests.factories import UserFactory

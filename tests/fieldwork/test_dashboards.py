@@ -19,12 +19,18 @@ AS_OF = date(2023, 6, 30)
 
 @pytest.fixture
 def known(people):
-    """cadre (2.3): 60 days with 2 immersion trips of 30 → met; head (2.2): 60 days → met;
+    """cadre (2.3): 60 days with 2 immersion trips of 30 → met; head (2.2): 60 days in 2 immersion
+    trips (every Tây Ninh cadre needs 2, issue 14) → met;
     cadre2: 10 days → at risk; an accountant → exempt; everybody else 0 days → at risk."""
     plan = people["plan"]
     make_trip(plan, people["cadre"], start=date(2023, 2, 1), end=date(2023, 3, 2), days="30", immersion=True)
     make_trip(plan, people["cadre"], start=date(2023, 4, 1), end=date(2023, 4, 30), days="30", immersion=True)
-    make_trip(plan, people["head"], start=date(2023, 1, 2), end=date(2023, 3, 2), days="60", category="1.2")
+    make_trip(
+        plan, people["head"], start=date(2023, 1, 2), end=date(2023, 1, 31), days="30", category="1.2", immersion=True
+    )
+    make_trip(
+        plan, people["head"], start=date(2023, 2, 1), end=date(2023, 3, 2), days="30", category="1.2", immersion=True
+    )
     make_trip(plan, people["cadre2"], start=date(2023, 5, 2), end=date(2023, 5, 11), days="10")
     make_trip(
         plan, people["cadre2"], start=date(2023, 7, 3), end=date(2023, 7, 4), days="2", status=Trip.Status.APPROVED

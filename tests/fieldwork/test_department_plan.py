@@ -12,7 +12,7 @@ from fieldwork.services import department_plans as service
 from fieldwork.services import registrations
 from tests.access import assert_access
 
-from .registration_helpers import fast_passwords, line, registered, submitted  # noqa: F401
+from .registration_helpers import fast_passwords, line, quarterly_people, registered, submitted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -31,11 +31,13 @@ def _approved(people, person, **kwargs):
 
 
 def test_registration_deadline(people):
+    # Issue 14 (docs/domain.md §5): quarterly, day `registration_quarter_day` (10) of the quarter's
+    # first month, every quarter; the plan's 15/02 is the annual cycle's (fieldwork.cycles).
     plan = people["plan"]
-    assert service.registration_deadline(plan, 1) == date(2023, 2, 15)  # Tây Ninh: 15/02
-    assert service.registration_deadline(plan, 2) == date(2023, 3, 31)  # other quarters: the day before
-    plan.registration_deadline = None
-    assert service.registration_deadline(plan, 1) == date(2022, 12, 31)
+    assert service.registration_deadline(plan, 1) == date(2023, 1, 10)
+    assert service.registration_deadline(plan, 2) == date(2023, 4, 10)
+    plan.registration_cycle = plan.RegistrationCycle.ANNUAL
+    assert service.registration_deadline(plan, 0) == date(2023, 2, 15)  # Tây Ninh: 15/02
 
 
 def test_is_late(people):
@@ -54,7 +56,7 @@ def test_overview_lists_status_not_registered_late_and_mau2_lines(people):
         people, people["cadre"], lines=[line(plan), line(plan, start=date(2023, 3, 6), content="Kiểm tra chi đoàn")]
     )
     registered(plan, people["cadre2"])  # draft only: not registered yet
-    Registration.objects.filter(person=people["cadre"]).update(submitted_at=datetime(2023, 2, 10, 9, 0, tzinfo=TZ))
+    Registration.objects.filter(person=people["cadre"]).update(submitted_at=datetime(2023, 1, 9, 9, 0, tzinfo=TZ))
     ov = service.overview(plan, people["d1"], 1, today=date(2023, 3, 1))
     by_name = {r.person.full_name: r for r in ov.members}
     assert set(by_name) == {"Trần Thị Dung", "Lê Văn Em", "Võ Minh Hải"}
@@ -62,7 +64,7 @@ def test_overview_lists_status_not_registered_late_and_mau2_lines(people):
     assert by_name["Lê Văn Em"].status_label == "Nháp"
     assert by_name["Võ Minh Hải"].status_label == "Chưa đăng ký"
     assert {p.full_name for p in ov.not_registered} == {"Lê Văn Em", "Võ Minh Hải"}
-    assert {p.full_name for p in ov.late} == {"Lê Văn Em", "Võ Minh Hải"}  # 01/03 is after 15/02
+    assert {p.full_name for p in ov.late} == {"Lê Văn Em", "Võ Minh Hải"}  # 01/03 is after 10/01
     assert [(t.person.full_name, t.start) for t in ov.lines] == [
         ("Trần Thị Dung", date(2023, 2, 1)),
         ("Trần Thị Dung", date(2023, 3, 6)),

@@ -291,3 +291,62 @@ def test_web_confirm_other_org_plan_is_404(client, people, tmp_path):
     client.force_login(people["board"])
     resp = client.post(reverse("fieldwork:trips_import_confirm"), {"token": "0" * 32, "plan": people["other_plan"].pk})
     assert resp.status_code == 404
+
+
+# Issue 14 (docs/domain.md §7.4): a trip outside the period never makes the import refuse the file.
+NEW_YEAR = [
+    ["Trần Thị Dung", "1.1", "Trực Tết cùng chi đoàn", "9", "28/12/2022 - 05/01/2023", "Xã A", "", ""],
+    ["Trần Thị Dung", "1.1", "Hội trại", "3", "02/3/2023 - 04/3/2023", "Xã A", "", ""],
+    ["Lê Văn Em", "1.5", "Sinh hoạt chi đoàn", "10", "27/12/2023 - 05/01/2024", "Xã B", "", ""],
+]
+
+
+def test_a_trip_spanning_new_year_is_imported_outside_the_period_and_counts_nothing(people, tmp_path):
+    path = workbook(tmp_path / "m3.xlsx", NEW_YEAR)
+    result = read_trips(path, plan=people["plan"])
+    assert not result.errors
+    assert [(line.start, line.violations) for line in result.new] == [
+        (date(2022, 12, 28), ["OUTSIDE_PERIOD"]),
+        (date(2023, 3, 2), []),
+        (date(2023, 12, 27), ["OUTSIDE_PERIOD"]),  # after Tây Ninh's 25/10 and across New Year
+    ]
+    assert result.new[0].outside_period_warning(people["plan"]) == (
+        "Ngoài thời gian kế hoạch (01/01/2023 – 25/10/2023): đợt vẫn được ghi nhận nhưng không được tính ngày."
+    )
+    out = run("--org", "tay-ninh", "--year", "2023", path)
+    assert "3 đợt mới (2 đợt có vi phạm)" in out
+    assert (
+        "+ dòng 6: Trần Thị Dung, 1.1, 28/12/2022 – 05/01/2023, 9 ngày, Xã A — vi phạm: OUTSIDE_PERIOD (Ngoài thời gian"
+        in out
+    )
+    assert Trip.objects.filter(source=Trip.Source.IMPORT).count() == 3
+    s = standing_for(people["plan"], people["cadre"], date(2023, 10, 25))
+    assert s.done_days == Decimal("3") and "OUTSIDE_PERIOD" in s.violation_codes  # the New Year trip counts nothing
+    assert standing_for(people["plan"], people["cadre2"], date(2023, 10, 25)).done_days == 0
+
+
+def test_da_nang_whole_year_period_new_year_trip(dn_plan, tmp_path):
+    from tests.factories import DepartmentFactory
+
+    UserFactory(department=DepartmentFactory(organization=dn_plan.organization), full_name="Trần Thị Dung")
+    result = read_trips(workbook(tmp_path / "m3.xlsx", NEW_YEAR[:2]), plan=dn_plan)
+    assert not result.errors
+    assert [line.violations for line in result.new] == [["OUTSIDE_PERIOD"], []]
+
+
+def test_a_trip_wholly_in_another_year_is_still_an_error(people, tmp_path):
+    rows = [*NEW_YEAR, ["Trần Thị Dung", "1.1", "", "3", "27/12/2022 - 29/12/2022", "Xã A", "", ""]]
+    err = run_fail("--org", "tay-ninh", "--year", "2023", workbook(tmp_path / "m3.xlsx", rows))
+    assert "Mẫu 3, dòng 9, cột Thời gian cụ thể: Thời gian 27/12/2022 – 29/12/2022 không thuộc năm 2023" in err
+    assert "dòng 6" not in err and not Trip.objects.exists()
+
+
+def test_web_preview_warns_on_the_row_outside_the_period(client, people, tmp_path):
+    client.force_login(people["board"])
+    with open(workbook(tmp_path / "m3.xlsx", NEW_YEAR), "rb") as f:
+        resp = client.post(reverse("fieldwork:trips_import"), {"file": f, "plan": people["plan"].pk})
+    body = resp.content.decode()
+    assert 'data-testid="import-errors"' not in body and 'data-testid="confirm-import"' in body
+    row6 = body.split('data-testid="outside-period-6"')[1].split("</div>")[0]
+    assert "Ngoài thời gian kế hoạch (01/01/2023 – 25/10/2023)" in row6
+    assert 'data-testid="outside-period-7"' not in body and 'data-testid="outside-period-8"' in body

@@ -29,6 +29,11 @@ def edit_post(plan, mutate=None) -> dict:
         "registration_deadline": dl.get("registration", ""),
         "consolidation_deadline": dl.get("consolidation", ""),
         "quarter_report_day": dl.get("quarter_report_day", ""),
+        "registration_cycle": d.get("registration_cycle", "quarterly"),
+        "registration_quarter_day": dl.get("registration_quarter_day", 10),
+        "immersion_categories": ", ".join(d.get("immersion_categories") or []),
+        "document_number": (d.get("document") or {}).get("number") or "",
+        "document_date": (d.get("document") or {}).get("date") or "",
     }
     initial = plan_to_dict(plan)
     for prefix, key in (("groups", "groups"), ("categories", "categories"), ("reasons", "exemption_reasons")):

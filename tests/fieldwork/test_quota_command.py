@@ -116,10 +116,11 @@ def test_json_tay_ninh(tay_ninh):
     }
     assert (by["duc@tn.vn"]["done_days"], by["duc@tn.vn"]["violations"]) == (3.5, ["OVERLAP"])
     assert isinstance(by["duc@tn.vn"]["done_days"], float) and isinstance(by["dung@tn.vn"]["done_days"], int)
+    # Issue 14 (seed 002 I.2): every Tây Ninh cadre, heads too, needs 2 immersion trips: 60 days are not enough.
     assert (by["hai@tn.vn"]["status"], by["hai@tn.vn"]["done_days"], by["hai@tn.vn"]["immersion_required"]) == (
-        "met",
+        "at_risk",
         60,
-        0,
+        2,
     )
     for email, reason in (("ke@tn.vn", "ke-toan"), ("mai@tn.vn", "thai-san")):
         assert {k: by[email][k] for k in ("status", "required_days", "immersion_required", "exemption")} == {
@@ -128,7 +129,7 @@ def test_json_tay_ninh(tay_ninh):
             "immersion_required": 0,
             "exemption": reason,
         }
-    assert by["tung@tn.vn"]["immersion_required"] == 0 and by["khoa@tn.vn"]["immersion_required"] == 2
+    assert by["tung@tn.vn"]["immersion_required"] == 2 and by["khoa@tn.vn"]["immersion_required"] == 2
     assert by["lan@tn.vn"]["department"] is None
     assert "la@khac.vn" not in by  # another organization
 
@@ -158,15 +159,19 @@ def da_nang(dn_plan):
         end=date(2023, 12, 31),
         status=Exemption.Status.APPROVED,
     )
-    make_trip(dn_plan, ill, start=date(2023, 2, 1), end=date(2023, 2, 5), days="5", immersion=True)
-    make_trip(dn_plan, ill, start=date(2023, 2, 20), end=date(2023, 2, 24), days="5", immersion=True)  # 15 days after
+    # Đà Nẵng's immersion trips are topic trips, category 1.3 (plan.immersion_categories, issue 14).
+    make_trip(dn_plan, ill, category="1.3", start=date(2023, 2, 1), end=date(2023, 2, 5), days="5", immersion=True)
+    make_trip(
+        dn_plan, ill, category="1.3", start=date(2023, 2, 20), end=date(2023, 2, 24), days="5", immersion=True
+    )  # 15 days after
     make_trip(dn_plan, ill, start=date(2023, 3, 1), end=date(2023, 3, 20), days="20")
     new = UserFactory(department=d, full_name="Huỳnh Thị Bích", email="bich@dn.vn", active_from=date(2023, 7, 1))
-    make_trip(dn_plan, new, start=date(2023, 7, 10), end=date(2023, 7, 16), days="7", immersion=True)
+    make_trip(dn_plan, new, category="1.3", start=date(2023, 7, 10), end=date(2023, 7, 16), days="7", immersion=True)
     make_trip(dn_plan, new, start=date(2023, 8, 1), end=date(2023, 8, 10), days="10", status=Trip.Status.APPROVED)
     make_trip(
         dn_plan,
         new,
+        category="1.3",
         start=date(2023, 9, 1),
         end=date(2023, 9, 8),
         days="8",

@@ -578,6 +578,86 @@ def test_past_planned_trips_count_as_planned_but_not_toward_on_track():
     assert (st.planned_days, st.immersion_planned, st.status) == (Decimal("30"), 1, "at_risk")
 
 
+def test_pending_trips_count_as_planned_and_toward_on_track():
+    # Issue 14 (docs/domain.md §7.4): a trip reported and awaiting the head's confirmation is
+    # "chờ xác nhận": not done, part of planned_days, and toward on_track like a future planned
+    # trip, so a slow head does not put the cadre at risk.
+    trips = [
+        trip("2023-04-01", "2023-05-01", 30, immersion=True),
+        trip("2023-05-02", "2023-05-31", 30, immersion=True, status="pending"),
+    ]
+    st = standing(trips, as_of="2023-07-01")
+    assert (st.done_days, st.planned_days, st.pending_days) == (Decimal("30"), Decimal("30"), Decimal("30"))
+    assert (st.immersion_done, st.immersion_planned, st.immersion_pending) == (1, 1, 1)
+    assert st.status == "on_track"
+    # the same trip approved but never reported (past planned) does not help on_track
+    as_planned = [trips[0], replace(trips[1], status="planned")]
+    st = standing(as_planned, as_of="2023-07-01")
+    assert (st.status, st.pending_days, st.immersion_pending) == ("at_risk", Decimal(0), 0)
+
+
+def test_pending_trip_is_not_done_and_not_met():
+    trips = [
+        trip("2023-02-01", "2023-03-02", 30, immersion=True),
+        trip("2023-04-01", "2023-04-30", 30, immersion=True, status="pending"),
+    ]
+    st = standing(trips, as_of="2023-06-01")
+    assert (st.status, st.done_days, st.pending_days) == ("on_track", Decimal("30"), Decimal("30"))
+    confirmed = standing([trips[0], replace(trips[1], status="done")], as_of="2023-06-01")
+    assert (confirmed.status, confirmed.done_days, confirmed.pending_days) == ("met", Decimal("60"), Decimal(0))
+    # from the period's last day a pending trip does not save the cadre: not_met
+    assert standing(trips, as_of="2023-10-25").status == "not_met"
+
+
+def test_pending_trip_ending_after_as_of_is_future_planned_not_pending():
+    pending = trip("2023-06-20", "2023-07-10", 21, status="pending")
+    st = standing([pending], as_of="2023-07-01")
+    assert (st.planned_days, st.pending_days) == (Decimal("21"), Decimal(0))
+    assert standing([pending], as_of="2023-07-10").pending_days == Decimal("21")
+
+
+def test_pending_days_are_capped_with_the_done_ones():
+    # A pending trip overlapping a done one counts only the days the union leaves it.
+    done = trip("2023-03-01", "2023-03-10", 10)
+    pending = trip("2023-03-06", "2023-03-15", 10, status="pending")
+    st = standing([done, pending], as_of="2023-06-01")
+    assert (st.done_days, st.pending_days, st.planned_days) == (Decimal("10"), Decimal("5"), Decimal("5"))
+    assert codes_of(st, pending) == ["OVERLAP"]
+
+
+def test_pending_immersion_trip_that_would_not_qualify_is_not_counted():
+    short = trip("2023-05-01", "2023-05-20", 20, immersion=True, status="pending")  # < 30 days (2.3)
+    st = standing([short], as_of="2023-06-01")
+    assert (st.pending_days, st.immersion_pending, st.immersion_planned) == (Decimal("20"), 0, 0)
+    assert codes_of(st, short) == ["IMMERSION_TOO_SHORT"]
+
+
+def test_check_trip_accepts_a_pending_trip():
+    pending = trip("2023-05-01", "2023-05-10", 10, status="pending")
+    other = trip("2023-05-05", "2023-05-14", 10)
+    assert [v.code for v in check_trip(TN, SPECIALIST, pending, [other])] == ["OVERLAP"]
+
+
+def test_immersion_categories_of_the_plan():
+    # Đà Nẵng (seed 000): the immersion trips are topic trips (1.3); a flagged trip of another
+    # counting category counts its days but never qualifies, with no violation (§7.5).
+    rules = replace(DN, immersion_categories=frozenset({"1.3"}))
+    topic = trip("2023-03-01", "2023-03-07", 7, cat="1.3", immersion=True)
+    other = trip("2023-05-01", "2023-05-07", 7, cat="1.1", immersion=True)
+    st = standing([topic, other], rules=rules, cadre=DN_CADRE, as_of="2023-06-01")
+    assert (st.immersion_done, st.done_days, st.violations) == (1, Decimal("14"), ())
+    assert st.immersion_keys == (topic.key,)
+    # without the parameter both qualify
+    assert standing([topic, other], rules=DN, cadre=DN_CADRE, as_of="2023-06-01").immersion_done == 2
+
+
+def test_immersion_categories_apply_to_planned_trips_too():
+    rules = replace(DN, immersion_categories=frozenset({"1.3"}))
+    planned = trip("2023-08-01", "2023-08-07", 7, cat="1.2", immersion=True, status="planned")
+    st = standing([planned], rules=rules, cadre=DN_CADRE, as_of="2023-06-01")
+    assert (st.immersion_planned, st.planned_days) == (0, Decimal("7"))
+
+
 def test_status_at_risk_when_needed_days_do_not_fit_in_the_days_left():
     # 40 days done; a 50-day trip still running at as_of: 20 days needed, 5 calendar days left
     # (docs/rules.md "A trip still running at as_of").

@@ -10,7 +10,7 @@ from fieldwork.models import Registration, Trip
 from fieldwork.services import registrations as service
 from tests.access import assert_access
 
-from .registration_helpers import fast_passwords, inspection_only, line, registered, submitted  # noqa: F401
+from .registration_helpers import fast_passwords, inspection_only, line, quarterly_people, registered, submitted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 COPY_Q2 = "/dang-ky/quy-2/sao-chep-quy-truoc/?year=2023"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from fieldwork.models import ChangeRequest, DepartmentPlan, Trip
 from tests.factories import DepartmentFactory, make_trip
 
-from .registration_helpers import fast_passwords  # noqa: F401
+from .registration_helpers import fast_passwords, quarterly_people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 INBOX = "/phe-duyet/"

@@ -13,7 +13,7 @@ from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
 from tests.factories import make_trip
 
-from .registration_helpers import fast_passwords, inspection_only, line, registered, submitted  # noqa: F401
+from .registration_helpers import fast_passwords, inspection_only, line, quarterly_people, registered, submitted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

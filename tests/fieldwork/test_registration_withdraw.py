@@ -15,7 +15,7 @@ from fieldwork.services import registrations as service
 from tests.access import assert_access
 from tests.factories import UserFactory
 
-from .registration_helpers import fast_passwords, line, submitted  # noqa: F401
+from .registration_helpers import fast_passwords, line, quarterly_people, submitted  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 INBOX = "/phe-duyet/"

@@ -98,7 +98,7 @@ def test_create_imported_trips_refuses_another_plans_category(people):
 def test_another_plan_is_separate(db):
     plan = make_plan("da-nang-2023")
     u = UserFactory(department__organization=plan.organization, full_name="Phan Văn Một", email="mot@dn.vn")
-    make_trip(plan, u, start=date(2023, 2, 1), end=date(2023, 2, 5), days="5", immersion=True)
+    make_trip(plan, u, category="1.3", start=date(2023, 2, 1), end=date(2023, 2, 5), days="5", immersion=True)
     (row,) = standings(plan, date(2023, 12, 31))
     assert (row.person, row.standing.immersion_done, row.standing.status) == (
         User.objects.get(email="mot@dn.vn"),

@@ -143,7 +143,7 @@ def test_compliance_workbook(build, report_data):
     assert quynh[8:10] == ["Miễn thực hiện", "Miễn: Kế toán"]
     assert ws.page_setup.orientation == "landscape"
     data = wb["Dữ liệu cán bộ"]
-    assert data.auto_filter.ref == "A1:Q11"
+    assert data.auto_filter.ref == "A1:R11"
     assert data.freeze_panes == "C2"
     header = [c.value for c in data[1]]
     assert header[:3] == ["STT", "Họ và tên", "Email"]

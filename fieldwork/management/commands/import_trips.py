@@ -31,6 +31,7 @@ class Command(BaseCommand):
         )
         for line in result.new:
             flags = f" — vi phạm: {', '.join(line.violations)}" if line.violations else ""
+            flags += f" ({line.warning})" if line.warning else ""
             self.stdout.write(f"+ dòng {line.row}: {describe(line)}{flags}")
         for line in result.skipped:
             self.stdout.write(f"= dòng {line.row}: đã có, bỏ qua ({describe(line)})")

@@ -5,6 +5,10 @@ Decisions (docs/rules.md):
   live 2026 plan is made from it with `copy_plan_to_year`, its period extended to 31/12/2026
   so that on the demo date (24/11/2026) the year is still running and every standing appears
   (met, on track, at risk, exempt). The 2026 plan is created once and never overwritten.
+  Like the template it registers once for the year (annual cycle: one mẫu 1 per cadre, quarter 0).
+- Beside it, a second, small organization, Thành đoàn Đà Nẵng, on the `da-nang-2023` template:
+  quarterly registration, topic immersion trips (1.3) of 5–7 days, 30 days apart (issue 14). Two
+  organizations side by side also show that nobody sees the other's data.
 - People are created once by email (a second run changes nothing); their trips are created
   only when they have none in the demo plan, so what you do in the demo is kept.
 - The shared demo password is set only when a person is created. Refuses to run in
@@ -25,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from accounts.services import set_roles
+from fieldwork.cycles import WHOLE_YEAR, is_annual
 from fieldwork.management.commands._demo_data import (
     CONFIRMED,
     CONTENTS,
@@ -32,6 +37,9 @@ from fieldwork.management.commands._demo_data import (
     DEMO_TODAY,
     DEMO_YEAR,
     DEPARTMENTS,
+    DN_DEPARTMENTS,
+    DN_DOMAIN,
+    DN_PEOPLE,
     DOMAIN,
     DRAFT,
     LOCATIONS,
@@ -44,11 +52,14 @@ from fieldwork.management.commands._demo_data import (
 from fieldwork.models import Category, Exemption, ExemptionReason, Plan, Registration, Trip
 from fieldwork.selectors import standings
 from fieldwork.services.history import record
-from fieldwork.services.plans import copy_plan_to_year, load_plan, read_plan_source
+from fieldwork.services.plans import copy_plan_to_year, cycle_change_error, load_plan, read_plan_source
 
 
 class Command(BaseCommand):
-    help = "Nạp tổ chức mẫu (Tỉnh đoàn Tây Ninh): kế hoạch, các ban, cán bộ, các đợt đi cơ sở; chạy lại không nhân đôi dữ liệu."
+    help = (
+        "Nạp hai tổ chức mẫu (Tỉnh đoàn Tây Ninh: đăng ký cả năm; Thành đoàn Đà Nẵng: đăng ký theo quý): kế hoạch, "
+        "các ban, cán bộ, các đợt đi cơ sở; chạy lại không nhân đôi dữ liệu."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--allow-production", action="store_true", help="cho phép chạy khi DEBUG tắt")
@@ -65,23 +76,27 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             plan, people = load_demo()
+            dn_plan, dn_people = load_demo_da_nang()
         today = timezone.localdate()
-        rows = standings(plan, today if today.year == DEMO_YEAR else DEMO_TODAY)
-        counts: dict[str, int] = {}
-        for r in rows:
-            counts[r.status] = counts.get(r.status, 0) + 1
-        self.stdout.write(
-            f"Tổ chức mẫu: {plan.organization.name} — {plan} ({plan.period_start:%d/%m/%Y}–{plan.period_end:%d/%m/%Y}), "
-            f"{len(people)} cán bộ, {Trip.objects.filter(plan=plan).count()} đợt đi cơ sở."
-        )
-        self.stdout.write("Tình hình thực hiện: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-        self.stdout.write("")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})")
-        width = max(len(p.login_as) for p in PEOPLE if p.login_as)
-        self.stdout.write(f"  {'Vai trò'.ljust(width)}  {'Họ và tên'.ljust(20)}  Email")
-        for p in PEOPLE:
-            if p.login_as:
-                self.stdout.write(f"  {p.login_as.ljust(width)}  {p.name.ljust(20)}  {people[p.key].email}")
+        for p_plan, p_people, specs in ((plan, people, PEOPLE), (dn_plan, dn_people, DN_PEOPLE)):
+            rows = standings(p_plan, today if today.year == DEMO_YEAR else DEMO_TODAY)
+            counts: dict[str, int] = {}
+            for r in rows:
+                counts[r.status] = counts.get(r.status, 0) + 1
+            self.stdout.write("")
+            self.stdout.write(
+                f"Tổ chức mẫu: {p_plan.organization.name} — {p_plan} "
+                f"({p_plan.period_start:%d/%m/%Y}–{p_plan.period_end:%d/%m/%Y}; "
+                f"{p_plan.get_registration_cycle_display().lower()}), "
+                f"{len(p_people)} cán bộ, {Trip.objects.filter(plan=p_plan).count()} đợt đi cơ sở."
+            )
+            self.stdout.write("Tình hình thực hiện: " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+            width = max(len(p.login_as) for p in specs if p.login_as)
+            self.stdout.write(f"  {'Vai trò'.ljust(width)}  {'Họ và tên'.ljust(20)}  Email")
+            for p in specs:
+                if p.login_as:
+                    self.stdout.write(f"  {p.login_as.ljust(width)}  {p.name.ljust(20)}  {p_people[p.key].email}")
 
 
 def _at(day: date) -> datetime:
@@ -113,24 +128,71 @@ def _short_trips(person_spec: P, target: Decimal, busy: list[tuple[date, date]])
     return out
 
 
-def load_demo():
-    template = read_plan_source("tay-ninh-2023")
-    base, _ = load_plan(template)
-    org = base.organization
-    plan = Plan.objects.filter(organization=org, year=DEMO_YEAR).first()
+def _live_plan(template: str, title: str) -> Plan:
+    """The template's 2023 plan as is, and the demo year's plan made from it once."""
+    data = read_plan_source(template)
+    cycle = data.get("registration_cycle", Plan.RegistrationCycle.QUARTERLY)
+    existing = Plan.objects.filter(organization__code=data["organization"]["code"], year=data["year"]).first()
+    if existing is not None and cycle_change_error(existing, data):
+        data["registration_cycle"] = existing.registration_cycle  # keep what people registered under
+    base, _ = load_plan(data)
+    plan = Plan.objects.filter(organization=base.organization, year=DEMO_YEAR).first()
     if plan is None:
         plan = copy_plan_to_year(base, DEMO_YEAR)
         plan.period_end = d(12, 31)  # a live year on the demo date (see the module docstring)
-        plan.title = f"Kế hoạch đi công tác cơ sở của cán bộ Đoàn cấp tỉnh năm {DEMO_YEAR} (dữ liệu mẫu)"
-        plan.save(update_fields=["period_end", "title"])
+        plan.title = title
+        plan.registration_cycle = cycle  # the template's, whatever an older base plan kept
+        plan.save(update_fields=["period_end", "title", "registration_cycle"])
+    return plan
 
+
+def load_demo():
+    plan = _live_plan(
+        "tay-ninh-2023", f"Kế hoạch đi công tác cơ sở của cán bộ Đoàn cấp tỉnh năm {DEMO_YEAR} (dữ liệu mẫu)"
+    )
+    people = _people_and_trips(
+        plan,
+        PEOPLE,
+        DEPARTMENTS,
+        DOMAIN,
+        secretary="tung",
+        deputy="nhung",
+        # Tây Ninh: specialists' immersion trips are field work (1.1), leaders' inspections (1.2): their focus
+        immersion_category=lambda group: "1.1" if group == "2.3" else "1.2",
+        busy_extra={MATERNITY[0]: (MATERNITY[1], MATERNITY[2])},
+    )
+    _maternity(plan, people)
+    return plan, people
+
+
+def load_demo_da_nang():
+    """The second demo organization: Thành đoàn Đà Nẵng, quarterly registration (issue 14)."""
+    plan = _live_plan(
+        "da-nang-2023", f"Kế hoạch đi cơ sở theo chủ trương “1+2” của cán bộ Thành Đoàn năm {DEMO_YEAR} (dữ liệu mẫu)"
+    )
+    people = _people_and_trips(
+        plan,
+        DN_PEOPLE,
+        DN_DEPARTMENTS,
+        DN_DOMAIN,
+        secretary="dn_thanh",
+        deputy="dn_thanh",
+        immersion_category=lambda group: "1.3",  # topic trips (plan.immersion_categories)
+    )
+    return plan, people
+
+
+def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, immersion_category, busy_extra=None):
+    """People created once by email, with their year of trips when they have none (idempotent).
+    Registrations follow the plan's cycle: one for the year (annual) or one per quarter."""
+    org = plan.organization
     depts = {}
-    for name, short in DEPARTMENTS:
+    for name, short in departments:
         depts[name], _ = Department.objects.get_or_create(organization=org, name=name, defaults={"short_name": short})
 
     people: dict[str, User] = {}
-    for p in PEOPLE:
-        email = f"{p.email}@{DOMAIN}"
+    for p in specs:
+        email = f"{p.email}@{domain}"
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User(
@@ -150,8 +212,9 @@ def load_demo():
         people[p.key] = user
 
     categories = {c.code: c for c in Category.objects.filter(plan=plan)}
-    secretary = people["tung"]
-    deputy = people["nhung"]
+    secretary = people[secretary]
+    deputy = people[deputy]
+    annual = is_annual(plan)
 
     def approver(u: User) -> User:
         if u.pk == secretary.pk:
@@ -160,42 +223,49 @@ def load_demo():
             return secretary
         if u.has_role(Role.HEAD):
             return deputy
-        return next(x for x in people.values() if x.department_id == u.department_id and x.has_role(Role.HEAD))
+        heads = (x for x in people.values() if x.department_id == u.department_id and x.has_role(Role.HEAD))
+        return next(heads, deputy)  # a department without a head in the small demo: the Standing Committee
 
     loc = cycle(LOCATIONS)
-    for p in PEOPLE:
+    for p in specs:
         user = people[p.key]
         if Trip.objects.filter(plan=plan, person=user).exists():
             continue
         boss = approver(user)
         planned = []
         for start, end, days, status in p.immersions:
-            planned.append(("1.1", start, end, days, status, {"immersion": True}))
+            planned.append((immersion_category(p.group), start, end, days, status, {"immersion": True}))
         planned.extend(p.extra)
         busy = [(s, e) for _c, s, e, *_rest in planned]
-        if p.key == MATERNITY[0]:
-            busy.append((MATERNITY[1], MATERNITY[2]))
+        if busy_extra and p.key in busy_extra:
+            busy.append(busy_extra[p.key])
         for cat, start, end, size in _short_trips(p, Decimal(p.filler_days), busy):
             planned.append((cat, start, end, str(size), CONFIRMED, {}))
         regs: dict[int, Registration] = {}
         for cat, start, end, days, status, extra in sorted(planned, key=lambda t: t[1]):
-            quarter = (start.month - 1) // 3 + 1
+            quarter = WHOLE_YEAR if annual else (start.month - 1) // 3 + 1
             reg = regs.get(quarter)
             if reg is None:
-                draft = status == DRAFT
+                # annual: the year's mẫu 1, sent before 15/02 and approved; lines added later as drafts
+                # put it back to "waiting for approval" (below)
+                draft = status == DRAFT and not annual
+                sent = d(2, 5) if annual else start - timedelta(days=20)
                 reg, _ = Registration.objects.get_or_create(
                     plan=plan,
                     person=user,
                     quarter=quarter,
                     defaults={
                         "status": Registration.Status.SUBMITTED if draft else Registration.Status.APPROVED,
-                        "submitted_at": _at(start - timedelta(days=20)),
+                        "submitted_at": _at(sent),
                         "decided_by": None if draft else boss,
-                        "decided_at": None if draft else _at(start - timedelta(days=15)),
+                        "decided_at": None if draft else _at(sent + timedelta(days=5)),
                         "self_certified": user.pk == secretary.pk and not draft,
                     },
                 )
                 regs[quarter] = reg
+            if annual and status == DRAFT and reg.status == Registration.Status.APPROVED:
+                reg.status = Registration.Status.SUBMITTED
+                reg.save(update_fields=["status"])
             done = status in (CONFIRMED, Trip.Status.REPORTED, Trip.Status.RETURNED)
             Trip.objects.create(
                 plan=plan,
@@ -220,7 +290,12 @@ def load_demo():
                 travel_order=f"{start.month:02d}{start.day:02d}/CL-TĐTN" if done else "",
             )
 
-    # The maternity exemption: proposed by the Board, approved by the Secretary.
+    return people
+
+
+def _maternity(plan, people):
+    """The maternity exemption: proposed by the Board, approved by the Secretary."""
+    secretary = people["tung"]
     key, start, end = MATERNITY
     reason = ExemptionReason.objects.get(plan=plan, code="thai-san")
     ex, created = Exemption.objects.get_or_create(
@@ -245,4 +320,3 @@ def load_demo():
             from_state=Exemption.Status.PROPOSED,
             to_state=Exemption.Status.APPROVED,
         )
-    return plan, people
