@@ -1,26 +1,21 @@
 """The plan's deadlines per period and the days their reminders go out (pure: no queries).
 
-`plan_deadlines` is the ONE place that turns the plan's fields into deadlines for reminders
-(registration_cycle, registration_deadline, consolidation_deadline, registration_quarter_day,
-quarter_report_day). fieldwork/cycles.py (issue 14) computes the same thing for the pages: at
-merge, this function should call it instead (docs/rules.md, issue 12).
+`plan_deadlines` lists the plan's deadlines for reminders; the dates themselves come from
+fieldwork/cycles.py (mẫu 1, mẫu 2) and the quarter report service (mẫu 3), the same functions
+the pages use, so a reminder and a page never disagree on a deadline.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from fieldwork.quarters import WHOLE_YEAR, plan_quarters, quarter_bounds
+from fieldwork import cycles
+from fieldwork.quarters import plan_quarters
 
 REGISTRATION = "registration"  # mẫu 1
 CONSOLIDATION = "consolidation"  # mẫu 2
 QUARTER_REPORT = "quarter_report"  # mẫu 3
-
-# docs/domain.md §5: Tây Ninh's mẫu 2 is due 5 days after mẫu 1 (15/02 → 20/02); a plan that names
-# no consolidation deadline keeps that gap (decision, docs/rules.md issue 12).
-DEFAULT_CONSOLIDATION_GAP = 5
 
 # A step missed (a day without a run: beat down, a failed task) is caught up during this many days,
 # never once the next step of the same deadline is due.
@@ -34,42 +29,18 @@ class Deadline:
     date: date
 
 
-def _day_of_month(year: int, month: int, day: int) -> date:
-    return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
-
-
 def plan_deadlines(plan) -> list[Deadline]:
-    """Every deadline of the plan, by form and period (docs/domain.md §5).
+    """Every deadline of the plan, by form and period (docs/domain.md §5): mẫu 1 and mẫu 2 per
+    registration period as fieldwork.cycles computes them for the pages (the annual cycle's one
+    period, or each quarter), and each quarter's mẫu 3 as the quarter report service does."""
+    from fieldwork.services.quarter_reports import quarter_deadline
 
-    - mẫu 1: annual cycle — `registration_deadline` (default: `registration_quarter_day` of the
-      period's first month); quarterly — day `registration_quarter_day` of each quarter's first month.
-    - mẫu 2: annual — `consolidation_deadline` (default: mẫu 1's + 5 days); quarterly — each
-      quarter's mẫu 1 deadline + the plan's gap (consolidation − registration, when both are set,
-      else 5 days).
-    - mẫu 3: day `quarter_report_day` of each quarter's last month (default: the quarter's last day),
-      the rule of fieldwork/services/quarter_reports.quarter_deadline.
-    """
     out: list[Deadline] = []
-    quarters = plan_quarters(plan)
-    gap = DEFAULT_CONSOLIDATION_GAP
-    if plan.registration_deadline and plan.consolidation_deadline:
-        gap = max(0, (plan.consolidation_deadline - plan.registration_deadline).days)
-    if plan.registration_cycle == "annual":
-        reg = plan.registration_deadline or _day_of_month(
-            plan.period_start.year, plan.period_start.month, plan.registration_quarter_day or 10
-        )
-        out.append(Deadline(REGISTRATION, WHOLE_YEAR, reg))
-        out.append(Deadline(CONSOLIDATION, WHOLE_YEAR, plan.consolidation_deadline or reg + timedelta(days=gap)))
-    else:
-        for q in quarters:
-            first = quarter_bounds(plan.year, q)[0]
-            reg = _day_of_month(plan.year, first.month, plan.registration_quarter_day or 10)
-            out.append(Deadline(REGISTRATION, q, reg))
-            out.append(Deadline(CONSOLIDATION, q, reg + timedelta(days=gap)))
-    for q in quarters:
-        end = quarter_bounds(plan.year, q)[1]
-        day = plan.quarter_report_day
-        out.append(Deadline(QUARTER_REPORT, q, _day_of_month(end.year, end.month, day) if day else end))
+    for period in cycles.registration_periods(plan):
+        out.append(Deadline(REGISTRATION, period, cycles.registration_deadline(plan, period)))
+        out.append(Deadline(CONSOLIDATION, period, cycles.consolidation_deadline(plan, period)))
+    for q in plan_quarters(plan):
+        out.append(Deadline(QUARTER_REPORT, q, quarter_deadline(plan, q)))
     return out
 
 
