@@ -125,9 +125,7 @@ def _arguments() -> dict[str, Callable]:
         "fieldwork:exemption_detail": lambda u: _first(Exemption.objects.filter(person__organization=u.organization)),
         "fieldwork:plan_detail": lambda u: _first(Plan.objects.filter(organization=u.organization).order_by("-year")),
         "fieldwork:plan_edit": lambda u: _first(Plan.objects.filter(organization=u.organization).order_by("-year")),
-        "fieldwork:plan_affected": lambda u: _first(
-            Plan.objects.filter(organization=u.organization).order_by("-year")
-        ),
+        "fieldwork:plan_affected": lambda u: _first(Plan.objects.filter(organization=u.organization).order_by("-year")),
         "fieldwork:person_edit": lambda u: [{"pk": u.pk}],
         "accounts:department_edit": lambda u: [{"pk": u.department_id}] if u.department_id else [],
         "reports:job_detail": lambda u: _first(ReportJob.objects.filter(requested_by=u)),
