@@ -36,3 +36,12 @@ function labelCardTables(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { labelCardTables(document); });
 document.addEventListener("htmx:afterSettle", function () { labelCardTables(document); });
+// - The service worker (config/pwa.py): only the offline page and the static shell, never data.
+if ("serviceWorker" in navigator) {
+  var swMeta = document.querySelector("meta[name=service-worker]");
+  if (swMeta) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(swMeta.getAttribute("content"), { scope: "/" }).catch(function () {});
+    });
+  }
+}
