@@ -30,6 +30,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (PRECACHE.includes(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    // (the icon font is asked for with a version query: the stored copy answers it)
+    event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
   }
 });
