@@ -26,6 +26,7 @@
     documentWidth: doc.scrollWidth,
     viewportWidth: window.innerWidth,
     pageTooWide: doc.scrollWidth > window.innerWidth || document.body.scrollWidth > window.innerWidth,
-    nfc: document.body.innerText === document.body.innerText.normalize("NFC"),
+    // all text, hidden menus included (the language buttons sit in a collapsed menu)
+    nfc: document.documentElement.textContent === document.documentElement.textContent.normalize("NFC"),
   };
 }
