@@ -78,7 +78,10 @@ def _dept_quarters(user) -> list[dict]:
     if not user.department_id:
         return []
     plan = Plan.objects.filter(organization_id=user.organization_id).order_by("-year").first()
-    return [{"department_pk": user.department_id, "quarter": quarter_of(plan.period_end)}] if plan else []
+    if plan is None:
+        return []
+    last = quarter_of(plan.period_end)  # the last quarter, and the one before (with its rows)
+    return [{"department_pk": user.department_id, "quarter": q} for q in (last, last - 1) if q >= 1]
 
 
 def _arguments() -> dict[str, Callable]:
