@@ -176,3 +176,31 @@ def test_table_rows_become_cards_with_labels_on_a_phone(page, settings):
     # Two rows are two cards: one below the other, not side by side.
     second = table.locator("tbody tr").nth(1).bounding_box()
     assert second["y"] >= row_box["y"] + row_box["height"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_overflow_check_catches_a_table_that_scrolls_sideways(page, people):
+    """The measurement of test_every_cadre_and_head_page_fits_a_phone can fail: a plain wide
+    table (no .table-cards) in a .table-responsive is reported, and so is a page wider than the phone."""
+    from tests.factories import PASSWORD
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, people["cadre"].email, PASSWORD)
+    page.goto(page.base_url + "/tinh-hinh/cua-toi/?year=2023")
+    assert _measure(page, 390)["overflowing"] == [] and not _measure(page, 390)["pageTooWide"]
+    page.evaluate(
+        """() => {
+        const box = document.createElement("div");
+        box.className = "table-responsive";
+        box.innerHTML = "<table class='table'><tr>" + "<td>Cột&nbsp;số&nbsp;liệu&nbsp;rất&nbsp;dài</td>".repeat(8) + "</tr></table>";
+        document.querySelector("main").append(box);
+    }"""
+    )
+    result = _measure(page, 390)
+    assert [o["element"] for o in result["overflowing"]] == ["div.table-responsive"]
+    assert result["overflowing"][0]["scrollWidth"] > result["overflowing"][0]["clientWidth"]
+    page.evaluate(
+        "() => { const d = document.createElement('div'); d.style.width = '600px'; d.textContent = 'x'; document.querySelector('main').append(d); }"
+    )
+    assert _measure(page, 390)["pageTooWide"]
