@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import pwa, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("ngoai-tuyen/", pwa.offline, name="offline"),
     path("tai-khoan/", include("accounts.urls")),
     path("", include("fieldwork.urls")),
     path("bao-cao/", include("reports.urls")),

@@ -6,12 +6,17 @@ The declared content type and the file name of an upload are never trusted.
 
 from __future__ import annotations
 
+import io
 import unicodedata
+import warnings
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 from accounts.vietnamese import nfc
 
@@ -60,6 +65,76 @@ def check_upload(upload, *, signatures, too_large_message: str, wrong_type_messa
     if kind is None:
         raise ValidationError(wrong_type_message)
     return kind
+
+
+# Photos from a phone (12 megapixels and more) are stored at most this many pixels on their
+# longest side: enough to read a banner or a signature sheet, a tenth of the storage.
+MAX_PHOTO_SIDE = 2048
+PHOTO_QUALITY = 85
+# GIFs may be animated: stored as they came.
+RESIZABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+EXIF_ORIENTATION = 0x0112
+
+
+@dataclass
+class StoredFile:
+    content: object  # the upload itself, or a ContentFile of the re-encoded photo
+    content_type: str
+    ext: str
+    size: int
+
+
+def prepare_photo(upload, *, content_type: str, ext: str) -> StoredFile:
+    """What to store for an accepted upload (check_upload first): a photo larger than
+    MAX_PHOTO_SIDE, or one that only looks upright through its EXIF orientation, is re-encoded
+    upright and at most MAX_PHOTO_SIDE px on its longest side, in its own format, keeping its
+    other EXIF data (date taken, place: evidence of the trip). Anything else — PDFs, GIFs, small
+    upright photos, and files Pillow cannot read (they are only ever downloaded) — is stored as
+    it came. A picture claiming more pixels than Pillow's decompression-bomb limit is refused."""
+    as_is = StoredFile(upload, content_type, ext, upload.size)
+    fmt = RESIZABLE.get(content_type)
+    if fmt is None:
+        return as_is
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    name = clean_filename(getattr(upload, "name", ""))
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+            if max(image.size) <= MAX_PHOTO_SIDE and orientation in (1, None):
+                return as_is
+            if fmt == "JPEG":
+                # Let the JPEG decoder shrink by 1/2, 1/4, 1/8 while reading: a fraction of the memory.
+                image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            _("Ảnh “%(name)s” có quá nhiều điểm ảnh để xử lý. Hãy chụp lại hoặc thu nhỏ ảnh rồi gửi.") % {"name": name}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        upload.seek(0)
+        return as_is
+    finally:
+        upload.seek(0)
+    exif = image.getexif()
+    exif.pop(EXIF_ORIENTATION, None)
+    options = {"exif": exif.tobytes()} if len(exif) else {}
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        options.update(quality=PHOTO_QUALITY, optimize=True)
+    elif fmt == "WEBP":
+        options.update(quality=PHOTO_QUALITY)
+    else:
+        options.update(optimize=True)
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    data = out.getvalue()
+    return StoredFile(ContentFile(data), content_type, ext, len(data))
 
 
 def clean_filename(name: str) -> str:

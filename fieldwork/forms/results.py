@@ -61,7 +61,13 @@ class TripReportForm(TripDatesMixin, forms.Form):
         label=_("Ảnh, tài liệu kèm theo"),
         required=False,
         help_text=_("Ảnh (JPEG, PNG, GIF, WebP) hoặc PDF; có thể chọn nhiều tệp."),
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}),
+        # image/* lets a phone offer its camera; the content is still checked by its magic bytes.
+        widget=MultipleFileInput(
+            attrs={
+                "accept": "image/*,image/jpeg,image/png,image/gif,image/webp,application/pdf",
+                "data-upload-field": "",
+            }
+        ),
     )
 
     def __init__(self, *args, plan: Plan, trip: Trip | None = None, **kwargs):

@@ -65,11 +65,15 @@ def _store_attachments(trip: Trip, files) -> list[TripAttachment]:
     if trip.attachments.count() + len(files) > MAX_ATTACHMENTS_PER_TRIP:
         raise ValidationError(_("Mỗi đợt chỉ đính kèm tối đa %(n)s tệp.") % {"n": MAX_ATTACHMENTS_PER_TRIP})
     checked = [(f, *check_upload(f)) for f in files]
+    # Large photos are downscaled before anything is stored (all or nothing).
+    prepared = [(f, uploads.prepare_photo(f, content_type=ctype, ext=ext)) for f, ctype, ext in checked]
     out = []
-    for f, content_type, ext in checked:
-        att = TripAttachment(trip=trip, original_name=clean_filename(f.name), content_type=content_type, size=f.size)
+    for f, stored in prepared:
+        att = TripAttachment(
+            trip=trip, original_name=clean_filename(f.name), content_type=stored.content_type, size=stored.size
+        )
         # A random stored name: the upload's own name never reaches the file system.
-        att.file.save(f"{uuid.uuid4().hex}{ext}", f, save=False)
+        att.file.save(f"{uuid.uuid4().hex}{stored.ext}", stored.content, save=False)
         att.save()
         out.append(att)
     return out
