@@ -80,7 +80,7 @@ class CadreLine:
             return f"Miễn: {self.exemption}"
         parts = []
         if self.pending_days:
-            parts.append(f"Chờ xác nhận: {format_days(self.pending_days)} ngày")
+            parts.append(f"Chờ xác nhận: {format_number(self.pending_days)} ngày")
         labels = [VIOLATION_SHORT[c] for c in self.violations.split(", ") if c in VIOLATION_SHORT]
         if labels:
             parts.append("Vi phạm: " + "; ".join(labels))

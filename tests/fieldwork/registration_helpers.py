@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from fieldwork.models import Category
+from fieldwork.quarters import WHOLE_YEAR
 from fieldwork.services import registrations as service
 from fieldwork.services.trips import TripInput
 
@@ -40,8 +41,11 @@ def line(
     )
 
 
-def registered(plan, person, quarter=1, lines=None):
-    """A registration with lines added through the service."""
+def registered(plan, person, quarter=None, lines=None):
+    """A registration with lines added through the service; by default the plan's first
+    registration period (the whole year under the annual cycle, else quarter I)."""
+    if quarter is None:
+        quarter = WHOLE_YEAR if plan.registration_cycle == "annual" else 1
     reg = service.registration_for(person=person, plan=plan, quarter=quarter)
     for data in lines if lines is not None else [line(plan)]:
         service.add_line(actor=person, registration=reg, data=data)
@@ -49,7 +53,7 @@ def registered(plan, person, quarter=1, lines=None):
     return reg
 
 
-def submitted(plan, person, quarter=1, lines=None):
+def submitted(plan, person, quarter=None, lines=None):
     reg = registered(plan, person, quarter, lines)
     return service.submit(actor=person, registration=reg, version=reg.version)
 

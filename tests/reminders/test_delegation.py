@@ -30,8 +30,11 @@ BEFORE, DURING, AFTER = D(2023, 3, 9), D(2023, 3, 15), D(2023, 3, 21)
 @pytest.fixture
 def setup(people):
     """Hải (head of Ban Phong trào) is away 10–20/03: Em, a cadre of the department, is his deputy.
-    Dung's, Em's own and Đức's (another department) registrations are waiting."""
+    Dung's, Em's own and Đức's (another department) registrations are waiting. The plan is on
+    the quarterly cycle (quarter I and II registrations)."""
     p = people
+    p["plan"].registration_cycle = p["plan"].RegistrationCycle.QUARTERLY
+    p["plan"].save(update_fields=["registration_cycle"])
     p["reg_dung"] = submitted(p["plan"], p["cadre"])
     p["reg_em"] = submitted(p["plan"], p["cadre2"])
     p["reg_duc"] = submitted(p["plan"], p["other_cadre"])

@@ -118,8 +118,11 @@ def test_hostile_names_stay_one_line_in_headers(annual, django_capture_on_commit
 
 
 def test_daily_task_runs_every_organization_and_twice_sends_nothing(annual, monkeypatch):
+    from fieldwork.models import Plan
     from fieldwork.reminders import tasks
 
+    # The other organization registers quarterly (mẫu 1 due 10/01): nothing due for it on 08/02.
+    Plan.objects.filter(organization_id=annual["stranger"].organization_id).update(registration_cycle="quarterly")
     assert tasks.send_reminders.apply(kwargs={"today": "2023-02-08"}).get() == 9
     assert tasks.send_reminders.apply(kwargs={"today": "2023-02-08"}).get() == 0
     # One organization failing does not stop the others (and the task reports the failure).

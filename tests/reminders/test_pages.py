@@ -27,8 +27,9 @@ def annual(org_people):
 def test_log_access_filters_and_pagination(annual, client):
     p = annual
     run_days(p["org"].pk, date(2023, 2, 8), date(2023, 2, 16))
-    # The other organization's reminders never show in ours.
-    run_days(p["stranger"].organization_id, date(2023, 1, 3), date(2023, 1, 3))  # quarterly: 10/01 due
+    # The other organization's reminders never show in ours (its plan, the Tây Ninh template,
+    # is annual too: 7 days before its mẫu 1 of 15/02).
+    run_days(p["stranger"].organization_id, date(2023, 2, 8), date(2023, 2, 8))
     url = reverse("fieldwork:reminder_log")
     assert_access(client, url, allowed=[p["board"]], forbidden=[p["cadre"], p["head"], p["secretary"]])
     client.force_login(p["board"])
