@@ -87,5 +87,13 @@ bench: install
 	$(PY) bench/quota.py
 	$(PY) bench/reports.py
 
+BENCH_DB ?= fieldwork_bench
+bench-pages: install ## every Board/Standing/head page at 25 and 10,000 cadres (PostgreSQL $(BENCH_DB)); keeps the data for bench-load
+	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)" 2>/dev/null || true
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/pages.py --keep
+
+bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
