@@ -11,7 +11,13 @@ WORKER_DB ?= fieldwork_worker
 DEBIAN_TEST_PACKAGES := chromium poppler-utils docker-compose
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run serve demo test test-pg test-worker test-browser test-all lint format system-deps check-deploy screenshots pdf-previews bench clean
+SMOKE_PORT ?= 8000
+SMOKE_DB ?= fieldwork_smoke
+# make test needs nothing but Python: the suites that need Debian packages (system-deps) or
+# services (PostgreSQL, Redis) have their own markers and targets.
+UNIT_MARKERS := not browser and not worker and not deploy
+
+.PHONY: install run serve demo test test-pg test-worker test-browser test-deploy test-all smoke lint format system-deps check-deploy screenshots pdf-previews bench bench-pages bench-load clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -43,10 +49,16 @@ system-deps: ## Debian packages the test suites need (chromium, pdftoppm, docker
 	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; fi; fi
 
 test: install ## the whole suite on SQLite (browser and real-worker suites: test-browser, test-worker)
-	DJANGO_TESTING=1 $(VENV)/bin/pytest -q -n 2 -m "not browser and not worker"
+	DJANGO_TESTING=1 $(VENV)/bin/pytest -q -n 2 -m "$(UNIT_MARKERS)"
 
 test-pg: install ## the same suite on the machine's PostgreSQL, in a fresh database
-	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_ci_$$$$ $(VENV)/bin/pytest -q -n 2 -m "not browser and not worker" --create-db
+	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_ci_$$$$ $(VENV)/bin/pytest -q -n 2 -m "$(UNIT_MARKERS)" --create-db
+
+test-deploy: install system-deps ## deployment checks that need Debian packages (docker-compose)
+	DJANGO_TESTING=1 $(VENV)/bin/pytest -q -m deploy -p no:xdist
+
+smoke: install ## the compose file's web, worker and beat commands on this machine (PostgreSQL, Redis, DEBUG off)
+	$(PY) scripts/smoke_production.py --port $(SMOKE_PORT) --database $(PG_URL)/$(SMOKE_DB) --redis $(REDIS_URL)
 
 test-worker: install ## Celery round trip through a real worker process on Redis (and PostgreSQL)
 	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/$(WORKER_DB) CELERY_BROKER_URL=$(REDIS_URL) $(VENV)/bin/pytest -q -m worker -p no:xdist
@@ -54,7 +66,7 @@ test-worker: install ## Celery round trip through a real worker process on Redis
 test-browser: install system-deps ## Playwright + Debian chromium
 	DJANGO_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=1 $(VENV)/bin/pytest -q -m browser -p no:xdist
 
-test-all: test test-pg test-worker test-browser
+test-all: test test-pg test-worker test-deploy test-browser
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -74,6 +86,14 @@ pdf-previews: install system-deps ## render every page of every PDF form (annual
 bench: install
 	$(PY) bench/quota.py
 	$(PY) bench/reports.py
+
+BENCH_DB ?= fieldwork_bench
+bench-pages: install ## every Board/Standing/head page at 25 and 10,000 cadres (PostgreSQL $(BENCH_DB)); keeps the data for bench-load
+	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)" 2>/dev/null || true
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/pages.py --keep
+
+bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

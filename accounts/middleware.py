@@ -1,14 +1,17 @@
-import time
-
 from django.conf import settings
 from django.contrib.auth import logout
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 
 class SessionLifetimeMiddleware:
-    """Sessions end 12 hours after login whatever the activity (idle timeout: SESSION_COOKIE_AGE),
-    and at once for a deactivated person."""
+    """Sessions end after SESSION_IDLE_TIMEOUT without a request (30 minutes), 12 hours after
+    login whatever the activity, and at once for a deactivated person.
+
+    Activity is recorded in the session (`seen_at`) at most once per
+    SESSION_ACTIVITY_WRITE_INTERVAL (a minute): a request within the minute after the last write
+    leaves the session row alone. Each write also pushes the stored expiry (SESSION_COOKIE_AGE)
+    ahead; the idle check here does not depend on the session backend honouring it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,12 +19,19 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            started = request.session.get("login_at")
-            now = int(time.time())
-            if started is None:
-                request.session["login_at"] = now
-            elif now - int(started) > settings.SESSION_ABSOLUTE_LIFETIME:
+            session = request.session
+            now = int(timezone.now().timestamp())
+            started = session.get("login_at")
+            seen = session.get("seen_at")
+            too_old = started is not None and now - int(started) > settings.SESSION_ABSOLUTE_LIFETIME
+            idle = seen is not None and now - int(seen) > settings.SESSION_IDLE_TIMEOUT
+            if too_old or idle:
                 logout(request)
+            else:
+                if started is None:
+                    session["login_at"] = now
+                if seen is None or now - int(seen) >= settings.SESSION_ACTIVITY_WRITE_INTERVAL:
+                    session["seen_at"] = now  # marks the session modified: saved with a fresh expiry
         return self.get_response(request)
 
 

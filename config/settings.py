@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +95,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (one per gunicorn worker / Celery process), checked before reuse so a
+# restarted PostgreSQL costs one failed-and-replaced connection, not an error page. Tests keep
+# Django's default (a connection per request) unless CONN_MAX_AGE is set.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if TESTING else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -116,10 +122,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions: 30 minutes idle (SESSION_COOKIE_AGE, refreshed on every request) and
-# 12 hours in all (enforced by accounts.middleware.SessionLifetimeMiddleware).
+# Sessions: 30 minutes idle and 12 hours in all (accounts.middleware.SessionLifetimeMiddleware).
+# The session row is written at most once a minute per session (SESSION_ACTIVITY_WRITE_INTERVAL),
+# not on every request; each write pushes the stored expiry SESSION_COOKIE_AGE ahead, so a
+# session ends between 29 and 30 minutes after the last request, never later (docs/rules.md).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_IDLE_TIMEOUT = SESSION_COOKIE_AGE
+SESSION_ACTIVITY_WRITE_INTERVAL = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60
 
 # django-axes: 5 failures in 15 minutes per username and address.

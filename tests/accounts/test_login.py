@@ -3,11 +3,14 @@ password change and reset, idle and absolute session lifetimes."""
 
 import time
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -95,17 +98,89 @@ def test_password_reset_email_in_vietnamese(client, people):
     assert len(mail.outbox) == 1
 
 
+class Clock:
+    """Moves Django's clock (timezone.now: the session backend and SessionLifetimeMiddleware)."""
+
+    def __init__(self):
+        self.now = timezone.now()
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    c = Clock()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: c.now):
+        yield c
+
+
+def session_writes(ctx) -> int:
+    return sum(
+        1
+        for q in ctx.captured_queries
+        if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    )
+
+
+def stored_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
 @pytest.mark.django_db
-def test_idle_session_expires_after_30_minutes(client, people):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_session_row_written_at_most_once_a_minute(client, people, clock):
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(people["cadre"])
-    client.get(PRIVATE)
-    session = Session.objects.get(session_key=client.session.session_key)
-    # every request pushes the expiry 30 minutes ahead
-    left = (session.expire_date - timezone.now()).total_seconds()
-    assert 29 * 60 < left <= 30 * 60
-    # 31 minutes without a request: the session is gone
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(minutes=1))
+    assert client.get(PRIVATE).status_code == 200  # first request after login: login_at, seen_at
+    t0, written = clock.now, stored_expiry(client)
+    assert written == t0 + timedelta(minutes=30)
+    for seconds in (1, 20, 58):  # within the minute: no write, the stored expiry stays
+        clock.now = t0 + timedelta(seconds=seconds)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(PRIVATE).status_code == 200
+        assert session_writes(ctx) == 0, [q["sql"] for q in ctx.captured_queries]
+        assert stored_expiry(client) == written
+    clock.advance(seconds=3)  # 61 s after the last write: one write, expiry pushed ahead
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(PRIVATE).status_code == 200
+    assert session_writes(ctx) == 1
+    assert stored_expiry(client) == clock.now + timedelta(minutes=30)
+
+
+@pytest.mark.django_db
+def test_steady_activity_keeps_the_session_with_one_write_a_minute(client, people, clock):
+    client.force_login(people["cadre"])
+    writes = 0
+    for _ in range(60):  # a request every 40 s for 40 minutes
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(PRIVATE).status_code == 200
+        writes += session_writes(ctx)
+        clock.advance(seconds=40)
+    assert 20 <= writes <= 31  # about one every other request, never more than one a minute
+
+
+@pytest.mark.django_db
+def test_idle_session_expires_after_30_minutes(client, people, clock):
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_TIMEOUT == 30 * 60
+    client.force_login(people["cadre"])
+    assert client.get(PRIVATE).status_code == 200
+    clock.advance(seconds=30)
+    assert client.get(PRIVATE).status_code == 200  # not written: the minute has not passed
+    clock.advance(minutes=29, seconds=29)  # 29:59 after the last write: still in
+    assert client.get(PRIVATE).status_code == 200
+    clock.advance(minutes=30, seconds=1)  # 30 minutes and a second without a request: out
+    resp = client.get(PRIVATE)
+    assert resp.status_code == 302 and LOGIN in resp["Location"]
+    assert client.get(PRIVATE).status_code == 302  # stays out
+
+
+@pytest.mark.django_db
+def test_idle_limit_does_not_depend_on_the_stored_expiry(client, people, clock):
+    """The middleware's own check: a session whose stored expiry were later still ends."""
+    client.force_login(people["cadre"])
+    assert client.get(PRIVATE).status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=clock.now + timedelta(hours=5))
+    clock.advance(minutes=30, seconds=1)
     resp = client.get(PRIVATE)
     assert resp.status_code == 302 and LOGIN in resp["Location"]
 

@@ -1,0 +1,107 @@
+"""Benchmark organizations shared by bench/pages.py and bench/load.py.
+
+An organization of N cadres with T trips each (bench/quota.py's builder: bulk_create, no
+per-row save), plus the people who look at it: a Board member, the Secretary (Standing
+Committee), a head for each department, an Inspection member, and approved individual
+exemptions for one cadre in a hundred. Import this module after django.setup().
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from quota import build  # bench/quota.py (bench/ is on sys.path)
+
+from accounts.models import Department, Organization, User, UserRole
+from fieldwork.models import Exemption, ExemptionReason, Plan
+
+
+def org_code(n_cadres: int, tag: str) -> str:
+    return f"bench-pages-{n_cadres}-{tag}"
+
+
+def build_org(code: str, n_cadres: int, n_trips: int) -> dict:
+    """Builds it unless it exists (same code); returns {"plan", "org", "board", "secretary", ...}."""
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        with transaction.atomic():
+            plan = build(code, n_cadres, n_trips)
+            _add_people(plan)
+        org = plan.organization
+    plan = Plan.objects.filter(organization=org).order_by("-year").first()
+    people = User.objects.filter(organization=org)
+    heads = list(people.filter(roles__code="head").select_related("department").order_by("department__name"))
+    return {
+        "org": org,
+        "plan": plan,
+        "board": people.get(email=f"board@{code}.vn"),
+        "secretary": people.get(email=f"secretary@{code}.vn"),
+        "inspection": people.get(email=f"inspection@{code}.vn"),
+        "heads": heads,
+        "head": heads[0],
+        "cadres": list(people.filter(roles__isnull=True).order_by("pk")[:50]),
+        "cadre": people.filter(roles__isnull=True).order_by("pk").first(),
+    }
+
+
+def _add_people(plan: Plan) -> None:
+    org = plan.organization
+    code = org.code
+    depts = list(Department.objects.filter(organization=org).order_by("pk"))
+    specials = [
+        ("board", "Ban Tổ chức", depts[0], "Chuyên viên", "2.3", ["cadre", "board"]),
+        ("secretary", "Bí thư", None, "Bí thư", "2.1", ["cadre", "standing"]),
+        ("inspection", "Kiểm tra", depts[1], "Chuyên viên", "2.3", ["cadre", "inspection"]),
+    ] + [(f"head{i}", f"Trưởng {d.name}", d, "Trưởng Ban", "2.2", ["cadre", "head"]) for i, d in enumerate(depts)]
+    for key, name, dept, position, group, roles in specials:
+        u = User.objects.create(
+            email=f"{key}@{code}.vn",
+            full_name=f"Lê Văn {name}",
+            organization=org,
+            department=dept,
+            position=position,
+            group_code=group,
+            password="!",
+        )
+        UserRole.objects.bulk_create([UserRole(user=u, code=r) for r in roles])
+    reason = plan.exemption_reasons.filter(scope=ExemptionReason.Scope.INDIVIDUAL).order_by("code").first()
+    if reason is None:
+        return
+    secretary = User.objects.get(email=f"secretary@{code}.vn")
+    rnd = random.Random(11)
+    ids = list(User.objects.filter(organization=org, roles__isnull=True).values_list("pk", flat=True))
+    now = timezone.now()
+    exemptions = []
+    for pid in rnd.sample(ids, max(1, len(ids) // 100)):
+        start = plan.period_start + timedelta(days=rnd.randrange(0, 150))
+        exemptions.append(
+            Exemption(
+                person_id=pid,
+                reason=reason,
+                start=start,
+                end=start + timedelta(days=200),
+                status=Exemption.Status.APPROVED,
+                proposed_by_id=secretary.pk,
+                decided_by_id=secretary.pk,
+                decided_at=now,
+            )
+        )
+    Exemption.objects.bulk_create(exemptions)
+
+
+def delete_org(code: str) -> None:
+    org = Organization.objects.filter(code=code).first()
+    if org is None:
+        return
+    with transaction.atomic():
+        from fieldwork.models import Trip
+
+        Trip.objects.filter(plan__organization=org).delete()
+        Exemption.objects.filter(person__organization=org).delete()
+        Plan.objects.filter(organization=org).delete()
+        User.objects.filter(organization=org).delete()
+        Department.objects.filter(organization=org).delete()
+        org.delete()
