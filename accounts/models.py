@@ -57,6 +57,9 @@ class Role(models.TextChoices):
     HEAD = "head", _("Lãnh đạo ban")
     BOARD = "board", _("Ban Tổ chức – Kiểm tra")
     STANDING = "standing", _("Thường trực")
+    # The Secretary is a role, not a word in the free-text position (issue 10): it decides who
+    # approves a Standing member and who self-certifies (DOMAIN.md §2), so it is granted like one.
+    SECRETARY = "secretary", _("Bí thư")
     INSPECTION = "inspection", _("Ủy ban kiểm tra")
     ADMIN = "admin", _("Quản trị")
 
@@ -87,6 +90,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: the login and the cadre profile (one organization each)."""
 
     email = models.EmailField(_("email"), unique=True)
+    # A new address waiting for the owner's confirmation (sent to the current address).
+    pending_email = models.EmailField(_("email mới chờ xác nhận"), blank=True, default="")
     full_name = models.CharField(_("họ và tên"), max_length=150)
     sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
     organization = models.ForeignKey(
@@ -150,9 +155,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_secretary(self) -> bool:
-        """Bí thư (not Phó Bí thư): DOMAIN.md §2, self-certified registrations."""
-        pos = nfc(self.position).casefold().strip()
-        return self.has_role(Role.STANDING) and (pos == "bí thư" or pos.startswith("bí thư "))
+        """Bí thư (not Phó Bí thư): DOMAIN.md §2, self-certified registrations. A role granted
+        like the others, never read from the free-text position (issue 10)."""
+        return self.has_role(Role.SECRETARY) and self.has_role(Role.STANDING)
 
     def role_labels(self) -> list[str]:
         return [str(Role(c).label) for c in sorted(self.role_codes)]

@@ -36,7 +36,7 @@ def _require(ok: bool):
 def _person(request, pk) -> User:
     """Scoped to the user's organization before get: another organization's person is a 404."""
     return get_object_or_404(
-        User.objects.select_related("department", "organization"), pk=pk, organization_id=request.user.organization_id
+        selectors.members(request.user.organization_id).select_related("department", "organization"), pk=pk
     )
 
 
@@ -141,6 +141,20 @@ def invite_all(request):
     else:
         messages.info(request, _("Không còn ai cần mời: mọi người đều đã được mời hoặc đã có mật khẩu."))
     return _back_to_people(request)
+
+
+def email_confirm(request, token):
+    """The owner of an account confirms a new login email from the link sent to the old one.
+    GET shows a button (mail scanners follow links); POST applies."""
+    if request.method == "POST":
+        try:
+            person = services.confirm_email_change(token=token)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Đã đổi email đăng nhập thành %(email)s.") % {"email": person.email})
+        return redirect("accounts:login" if not request.user.is_authenticated else "home")
+    return render(request, "accounts/email_confirm.html", {"token": token})
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):

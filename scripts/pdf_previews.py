@@ -42,7 +42,7 @@ from reports.tasks import build_report  # noqa: E402
 OUT = ROOT / "artifacts" / "pdf"
 PEOPLE = [
     # name, email, department, position, group, roles
-    ("Nguyễn Thanh Tùng", "tung", None, "Bí thư", "2.1", ["cadre", "standing"]),
+    ("Nguyễn Thanh Tùng", "tung", None, "Bí thư", "2.1", ["cadre", "standing", "secretary"]),
     ("Hồ Thị Lan", "lan", None, "Phó Bí thư", "2.1", ["cadre", "standing"]),
     ("Võ Minh Hải", "hai", "Ban Phong trào", "Trưởng Ban", "2.2", ["cadre", "head"]),
     ("Trần Thị Dung", "dung", "Ban Phong trào", "Chuyên viên", "2.3", ["cadre"]),

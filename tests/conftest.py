@@ -74,7 +74,7 @@ def people(tn_plan):
             email="tung@tn.vn",
             position="Bí thư",
             group_code="2.1",
-            roles=["cadre", "standing"],
+            roles=["cadre", "standing", "secretary"],
         ),
         "deputy": UserFactory(
             department=None,

@@ -76,7 +76,7 @@ PEOPLE = [
         None,
         "Bí thư",
         "2.1",
-        ("cadre", "standing"),
+        ("cadre", "standing", "secretary"),
         "65",
         extra=[("moi", d(9, 2), d(9, 2), "1", CONFIRMED, {})],
         login_as="Bí thư (Thường trực)",
