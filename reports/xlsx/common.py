@@ -10,6 +10,7 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -21,6 +22,37 @@ FONT_NAME = "Times New Roman"  # DOMAIN.md §9; LibreOffice substitutes Liberati
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MM = 1 / 25.4  # openpyxl margins are in inches
+
+
+# Cell values (issue 10 §3) ---------------------------------------------------------------------
+class Formula(str):
+    """A formula the product itself writes (the "Tổng" =SUM): the only text written as a formula."""
+
+
+# What a spreadsheet may take for the start of a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def put(cell, value):
+    """The one way a value reaches a cell of any workbook the product writes.
+
+    Text from users and imports is text whatever it starts with: stored as a string (never a
+    formula nor an error code such as "#N/A") and, when it starts like a formula, flagged with
+    quotePrefix so that Excel keeps it text even when the cell is edited. Control characters
+    XLSX cannot hold are dropped, so one bad trip never breaks a department's report."""
+    if isinstance(value, Formula):
+        cell.value = str(value)
+    elif isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    elif isinstance(value, Decimal):
+        cell.value = float(value)
+    else:
+        cell.value = value
+    return cell
 
 
 def font(size=12, bold=False, italic=False) -> Font:
@@ -92,9 +124,13 @@ class SheetWriter:
             if number_format:
                 proto.number_format = number_format
             style = self._styles[key] = proto._style
-        c = WriteOnlyCell(self.ws, value=float(value) if isinstance(value, Decimal) else value)
+        c = WriteOnlyCell(self.ws)
         c._style = copy(style)
-        return c
+        return put(c, value)
+
+    def values(self, values) -> int:
+        """A row of plain values (no style), through the same `put` as every styled cell."""
+        return self.append([put(WriteOnlyCell(self.ws), v) for v in values])
 
     def append(self, cells, height=None) -> int:
         self.row += 1

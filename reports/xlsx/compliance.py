@@ -137,7 +137,7 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     dw.append([dw.cell(t, F_CELL_BOLD, A_CELL_CENTER, BORDER) for t, _ in DATA_COLUMNS], height=45)
     # Plain values (no per-cell style): the sheet is data for filters and pivot tables.
     for i, p in enumerate(doc.cadres, 1):
-        data.append(
+        dw.values(
             [
                 i,
                 p.name,
