@@ -140,3 +140,18 @@ def test_a_value_that_looks_like_an_error_code_stays_text(build, report_data):
     path = build("compliance", "xlsx", quarter=1)
     found = [c for c in cells(path) if c.value == "#N/A"]
     assert found and all(c.data_type == "s" for c in found)
+
+
+def test_control_characters_are_refused_on_input_and_what_was_typed_is_kept(client, people):
+    from tests.security.test_account_takeover import edit_data, edit_url
+
+    cadre = people["cadre"]
+    before = cadre.position
+    client.force_login(people["board"])
+    resp = client.post(edit_url(cadre), edit_data(cadre, position="Chuyên\x07viên", full_name="Trần Thị Dung"))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "Nội dung có ký tự điều khiển không hiển thị được" in html
+    assert resp.context["form"].data["position"] == "Chuyên\x07viên"  # kept for correction
+    cadre.refresh_from_db()
+    assert cadre.position == before
