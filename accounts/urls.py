@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "mat-khau/quen/",
-        auth_views.PasswordResetView.as_view(
+        views.ThrottledPasswordResetView.as_view(
             template_name="accounts/form_page.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import rules, selectors, services
+from . import network, rules, selectors, services
 from .forms import DeactivateForm, DepartmentForm, InvitationPasswordForm, PeopleFilterForm
 from .models import Department, User
 
@@ -155,6 +155,25 @@ def email_confirm(request, token):
             messages.success(request, _("Đã đổi email đăng nhập thành %(email)s.") % {"email": person.email})
         return redirect("accounts:login" if not request.user.is_authenticated else "home")
     return render(request, "accounts/email_confirm.html", {"token": token})
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Issue 10 §5: reset requests are counted per address and per email. Past the address's
+    limit the form says so (429); past the email's limit nothing is sent but the answer is the
+    usual one, so the page never tells whether an email has an account."""
+
+    def form_valid(self, form):
+        by_address, by_email = network.reset_allowed(self.request, form.cleaned_data["email"])
+        if not by_address:
+            form.add_error(
+                None, _("Có quá nhiều yêu cầu đặt lại mật khẩu từ địa chỉ mạng này. Hãy thử lại sau một giờ.")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not by_email:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):

@@ -15,6 +15,9 @@ def _media_root(settings, tmp_path):
     settings.AXES_ENABLED = True
     settings.SECURE_SSL_REDIRECT = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core.cache import cache
+
+    cache.clear()  # throttling counters (password reset) start from zero in every test
 
 
 @pytest.fixture
