@@ -395,7 +395,7 @@ def send_invitation(*, actor, person: User) -> None:
         "inviter": actor,
         "valid_days": INVITATION_TIMEOUT // 86400,
     }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
     body = render_to_string("accounts/email/invitation.txt", context)
     User.objects.filter(pk=person.pk).update(invited_at=timezone.now())
     person.invited_at = timezone.now()
