@@ -5,7 +5,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -27,3 +26,56 @@ def test_a_multi_line_return_comment_keeps_the_subject_on_one_line(client, peopl
     subject = mail.outbox[0].subject
     assert subject.startswith("Bản đăng ký đi cơ sở quý I/2023 bị trả lại: Thiếu địa điểm Bcc:")
     assert "\n" not in subject and "everyone@evil.example" not in mail.outbox[0].recipients()
+
+
+def test_the_pdf_fetcher_reads_only_the_project_fonts(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from weasyprint import HTML
+
+    from reports.pdf import FONTS_DIR, project_files_only
+
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 8131), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n")
+    try:
+        fetcher = project_files_only()
+        font = (FONTS_DIR / "LiberationSerif-Regular.ttf").as_uri()
+        response = fetcher(font)
+        assert response.read(4) == b"\x00\x01\x00\x00"  # a TrueType font
+        response.close()
+        for url in (
+            "http://127.0.0.1:8131/image.png",
+            secret.as_uri(),
+            "file:///etc/passwd",
+            f"{FONTS_DIR.as_uri()}/../../config/settings.py",
+            "ftp://127.0.0.1:8131/x",
+        ):
+            with pytest.raises(ValueError):
+                fetcher(url)
+        html = (
+            '<link rel="stylesheet" href="http://127.0.0.1:8131/style.css">'
+            '<img src="http://127.0.0.1:8131/pixel.png"><img src="' + secret.as_uri() + '">'
+            '<p style="background: url(http://127.0.0.1:8131/bg.png)">x</p>'
+        )
+        HTML(string=html, base_url=FONTS_DIR.as_uri(), url_fetcher=project_files_only()).write_pdf(tmp_path / "x.pdf")
+        assert hits == []
+        # Without it, WeasyPrint would have fetched them (the server works).
+        HTML(string=html).write_pdf(tmp_path / "y.pdf")
+        assert hits
+    finally:
+        server.shutdown()
+        server.server_close()
