@@ -4,9 +4,14 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .vietnamese import name_sort_key, nfc
+
+
+def calendar_digest(pk, nonce: str) -> str:
+    return salted_hmac("accounts.calendar_feed", f"{pk}:{nonce}", algorithm="sha256").hexdigest()[:43]
 
 
 class Organization(models.Model):
@@ -106,6 +111,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # A random nonce, never the credential itself: the feed's link carries its HMAC under
+    # SECRET_KEY (calendar_feed_token), so a copy of the database opens no calendar (issue 10 §6).
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = UserManager()
@@ -131,6 +138,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"sort_key", "full_name"}
         super().save(*args, **kwargs)
+
+    def set_password(self, raw_password):
+        # A new password ends every secret link of the old one: the calendar feed too.
+        super().set_password(raw_password)
+        self.rotate_calendar_token()
+
+    def rotate_calendar_token(self) -> None:
+        self.calendar_token = secrets.token_urlsafe(32)
+
+    @property
+    def calendar_feed_token(self) -> str:
+        """The secret of the iCalendar link: `<pk>-<HMAC(SECRET_KEY, pk, nonce)>`."""
+        return f"{self.pk}-{calendar_digest(self.pk, self.calendar_token or '')}"
 
     def get_full_name(self):
         return self.full_name

@@ -90,3 +90,18 @@ def not_yet_invited(organization_id):
         .filter(is_active=True, invited_at__isnull=True)
         .filter(Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password=""))
     )
+
+
+def person_by_calendar_token(token: str) -> User | None:
+    """The active person whose iCalendar link this is, or None (constant-time comparison)."""
+    from django.utils.crypto import constant_time_compare
+
+    from .models import calendar_digest
+
+    pk, _sep, digest = (token or "").partition("-")
+    if not pk.isdigit() or not digest:
+        return None
+    person = User.objects.filter(pk=int(pk), is_active=True).first()
+    if person is None or not person.calendar_token:
+        return None
+    return person if constant_time_compare(digest, calendar_digest(person.pk, person.calendar_token)) else None

@@ -305,7 +305,8 @@ def deactivate_person(*, actor, person: User, active_to: date | None = None) -> 
     person.is_active = False
     if active_to:
         person.active_to = active_to
-    person.save(update_fields=["is_active", "active_to"])
+    person.rotate_calendar_token()  # the calendar link dies with the account
+    person.save(update_fields=["is_active", "active_to", "calendar_token"])
     end_sessions(person)
     return person
 

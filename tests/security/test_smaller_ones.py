@@ -5,6 +5,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.factories import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -79,3 +81,77 @@ def test_the_pdf_fetcher_reads_only_the_project_fonts(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_stored_calendar_value_opens_nothing_and_links_rotate(client, people):
+    cadre = people["cadre"]
+    feed = lambda token: client.get(reverse("fieldwork:ical_feed", args=[token]))  # noqa: E731
+    assert feed(cadre.calendar_feed_token).status_code == 200
+    # What the database holds is not the credential.
+    assert cadre.calendar_token not in cadre.calendar_feed_token
+    assert feed(cadre.calendar_token).status_code == 404
+    assert feed(f"{cadre.pk}-{cadre.calendar_token}").status_code == 404
+    # A password change ends the old link.
+    old = cadre.calendar_feed_token
+    client.force_login(cadre)
+    resp = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "Song-Vam-Co-2026", "new_password2": "Song-Vam-Co-2026"},
+    )
+    assert resp.status_code == 302
+    cadre.refresh_from_db()
+    client.logout()
+    assert feed(old).status_code == 404 and feed(cadre.calendar_feed_token).status_code == 200
+    # So does a deactivation (and a later reactivation does not bring the old link back).
+    old = cadre.calendar_feed_token
+    client.force_login(people["board"])
+    assert client.post(reverse("accounts:person_deactivate", args=[cadre.pk]), {"active_to": ""}).status_code == 302
+    client.post(reverse("accounts:person_reactivate", args=[cadre.pk]))
+    cadre.refresh_from_db()
+    assert cadre.is_active
+    client.logout()
+    assert feed(old).status_code == 404 and feed(cadre.calendar_feed_token).status_code == 200
+
+
+def test_secret_links_are_left_out_of_the_logs(client, people):
+    import io
+    import logging
+
+    from config.redaction import RedactSecretsFilter
+
+    handler = next(
+        h for h in logging.getLogger().handlers if any(isinstance(f, RedactSecretsFilter) for f in h.filters)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        token = people["cadre"].calendar_feed_token
+        client.get(reverse("fieldwork:ical_feed", args=[token + "x"]))  # a 404 is logged by Django
+        logging.getLogger("django.request").warning("Not Found: %s", f"/lich/{token}.ics")
+        logging.getLogger("django.server").info('"GET /tai-khoan/doi-email/abc:def:ghi/ HTTP/1.1" 200')
+    finally:
+        handler.setStream(previous)
+    logged = stream.getvalue()
+    assert "/lich/***.ics" in logged and "/tai-khoan/doi-email/***/" in logged
+    assert token not in logged and "abc:def:ghi" not in logged
+
+
+def test_gunicorn_access_log_is_redacted():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from config.gunicorn_logger import RedactingLogger
+
+    logger = RedactingLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/lich/12-secretsecret.ics?x=1",
+        "PATH_INFO": "/lich/12-secretsecret.ics",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "QUERY_STRING": "x=1",
+    }
+    resp = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = logger.atoms(resp, SimpleNamespace(headers=[]), environ, timedelta(seconds=1))
+    assert atoms["r"] == "GET /lich/***.ics?x=1 HTTP/1.1" and atoms["U"] == "/lich/***.ics"
