@@ -227,6 +227,29 @@ def can_view_report_job(user, job) -> bool:
     )
 
 
+def can_download_report_job(user, job) -> bool:
+    """Issue 10 §6: a file is handed over only if its requester may still read what it reports
+    today (a head moved to another department no longer downloads the old department's mẫu 2)."""
+    if not can_view_report_job(user, job):
+        return False
+    if job.kind == "compliance":
+        return sees_whole_organization(user)
+    from .models import Department, User
+
+    params = job.params or {}
+    department = (
+        Department.objects.filter(pk=params["department_id"], organization_id=job.organization_id).first()
+        if params.get("department_id")
+        else None
+    )
+    cadre = (
+        User.objects.filter(pk=params["cadre_id"], organization_id=job.organization_id).first()
+        if params.get("cadre_id")
+        else None
+    )
+    return can_request_report(user, job.kind, department=department, cadre=cadre)
+
+
 def is_read_only(user) -> bool:
     """The Inspection Committee supervises: reads everything, changes nothing."""
     return has(user, Role.INSPECTION) and not has(user, Role.BOARD, Role.ADMIN, Role.STANDING, Role.HEAD)

@@ -155,3 +155,21 @@ def test_gunicorn_access_log_is_redacted():
     resp = SimpleNamespace(status="200 OK", sent=10, headers=[])
     atoms = logger.atoms(resp, SimpleNamespace(headers=[]), environ, timedelta(seconds=1))
     assert atoms["r"] == "GET /lich/***.ics?x=1 HTTP/1.1" and atoms["U"] == "/lich/***.ics"
+
+
+def test_a_report_download_rechecks_todays_permission(report_data, run_jobs, client):
+    from tests.reports.test_views import make_job
+
+    p = report_data
+    head = p["head"]
+    job = make_job(p, head, run_jobs, kind="mau2", department=p["d1"], quarter=1)
+    url = reverse("reports:download", args=[job.pk])
+    client.force_login(head)
+    assert client.get(url).status_code == 200
+    # The head moves to another department: the old department's plan is no longer theirs.
+    head.department = p["d2"]
+    head.save()
+    assert client.get(url).status_code == 403
+    # The Board still downloads everything of its organization.
+    client.force_login(p["board"])
+    assert client.get(url).status_code == 200
