@@ -173,3 +173,28 @@ def test_a_report_download_rechecks_todays_permission(report_data, run_jobs, cli
     # The Board still downloads everything of its organization.
     client.force_login(p["board"])
     assert client.get(url).status_code == 200
+
+
+def test_request_limits(client, people, settings):
+    from pathlib import Path
+
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 20
+    client.force_login(people["cadre"])
+    # A body declared larger than the limit is refused before anything reads it.
+    settings.REQUEST_MAX_BODY_BYTES = 1024
+    resp = client.post(reverse("accounts:password_change"), {"old_password": "x" * 2000})
+    assert resp.status_code == 413
+    assert "Yêu cầu quá lớn" in resp.content.decode()
+    # The compose file's web service carries memory, process and request limits.
+    compose = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
+    web = compose.split("\n  web:\n", 1)[1].split("\n  worker:\n", 1)[0]
+    for needle in (
+        "mem_limit: 1g",
+        "pids_limit:",
+        "--limit-request-line",
+        "--limit-request-fields",
+        "REQUEST_MAX_BODY_BYTES",
+        "DATA_UPLOAD_MAX_NUMBER_FILES",
+        "RedactingLogger",
+    ):
+        assert needle in web, needle
