@@ -76,10 +76,12 @@ class UserRoleInline(admin.TabularInline):
     extra = 1
 
     def _allowed(self, request, obj=None) -> bool:
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return False  # separation of duties: nobody changes their own roles (issue 10)
         return admin_site_permission(request) and (obj is None or rules.rank(obj) <= rules.rank(request.user))
 
     def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
+        return admin_site_permission(request)
 
     def has_add_permission(self, request, obj=None):
         return self._allowed(request, obj)

@@ -75,6 +75,8 @@ def people(request):
             status=d["status"] or "active",
         )
     page = Paginator(selectors.people(org_id, f), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    for person in page.object_list:  # accounts above the user's rank get no edit links (issue 10)
+        person.editable = rules.can_edit_person(request.user, person)
     return render(
         request,
         "accounts/people.html",

@@ -216,3 +216,11 @@ def test_superuser_still_sees_every_organization(client, people, superuser):
     html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
     assert "dung@tn.vn" in html and "la@khac.vn" in html
     assert UserRole.objects.filter(user=superuser).count() == 0
+
+
+def test_the_people_list_offers_no_edit_link_above_ones_rank(client, people):
+    client.force_login(people["board"])
+    html = client.get(reverse("accounts:people")).content.decode()
+    assert edit_url(people["cadre"]) in html
+    assert edit_url(people["secretary"]) not in html
+    assert reverse("accounts:person_deactivate", args=[people["deputy"].pk]) not in html

@@ -133,3 +133,49 @@ def test_board_import_cannot_touch_the_standing_committee(client, people):
     assert "có nhiều quyền hơn bạn" in resp.content.decode()
     people["secretary"]._role_cache = None
     assert people["secretary"].role_codes == {"cadre", "standing", "secretary"}
+
+
+def test_an_administrator_cannot_grant_themself_a_role_in_the_admin(client, people):
+    admin = UserFactory(department=people["d2"], email="qt@tn.vn", roles=["cadre", "admin"], is_staff=True)
+    client.force_login(admin)
+    client.post(
+        reverse("admin:accounts_user_change", args=[admin.pk]),
+        {
+            "email": admin.email,
+            "full_name": admin.full_name,
+            "organization": people["org"].pk,
+            "department": people["d2"].pk,
+            "position": "",
+            "group_code": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-0-code": "standing",
+        },
+    )
+    admin._role_cache = None
+    assert admin.role_codes == {"cadre", "admin"}
+    # The same administrator grants a role to someone else.
+    cadre = people["cadre"]
+    resp = client.post(
+        reverse("admin:accounts_user_change", args=[cadre.pk]),
+        {
+            "email": cadre.email,
+            "full_name": cadre.full_name,
+            "organization": people["org"].pk,
+            "department": people["d1"].pk,
+            "position": "",
+            "group_code": "2.3",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-0-code": "inspection",
+        },
+    )
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    cadre._role_cache = None
+    assert "inspection" in cadre.role_codes
