@@ -224,3 +224,37 @@ def test_the_people_list_offers_no_edit_link_above_ones_rank(client, people):
     assert edit_url(people["cadre"]) in html
     assert edit_url(people["secretary"]) not in html
     assert reverse("accounts:person_deactivate", args=[people["deputy"].pk]) not in html
+
+
+def test_the_pending_email_is_shown_and_an_admin_change_tells_the_old_address(
+    client, people, admin_user, django_capture_on_commit_callbacks
+):
+    cadre = with_password(people["cadre"])
+    client.force_login(people["board"])
+    client.post(edit_url(cadre), edit_data(cadre, email="moi.dung@tn.vn"))
+    html = client.get(edit_url(cadre)).content.decode()
+    assert "Email mới moi.dung@tn.vn đang chờ chủ tài khoản xác nhận" in html
+    # An administrator's change in the Django admin applies and the old address is told.
+    mail.outbox.clear()
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(
+            reverse("admin:accounts_user_change", args=[cadre.pk]),
+            {
+                "email": "dung.admin@tn.vn",
+                "full_name": cadre.full_name,
+                "organization": people["org"].pk,
+                "department": people["d1"].pk,
+                "position": "",
+                "group_code": "2.3",
+                "is_active": "on",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "00:00:00",
+                "roles-TOTAL_FORMS": "0",
+                "roles-INITIAL_FORMS": "0",
+            },
+        )
+    assert resp.status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.email == "dung.admin@tn.vn"
+    assert [m.to for m in mail.outbox] == [["dung@tn.vn"]]
