@@ -148,6 +148,9 @@ def test_entity_expansion_is_refused(people, tmp_path):
     )
     result = read(people, with_sheet([laughs]), tmp_path)
     assert len(result.errors) == 1 and "XML không hợp lệ" in str(result.errors[0])
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML  # and openpyxl itself parses with defusedxml (requirements.txt)
 
 
 def test_malformed_xml_is_a_clear_error_on_the_preview(client, people):
