@@ -10,7 +10,7 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -43,16 +43,30 @@ def put(cell, value):
     if isinstance(value, Formula):
         cell.value = str(value)
     elif isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = text
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Bound as a string directly: openpyxl's own binding would make "=…" a formula and
+        # "#N/A" an error. 32,767 characters is what a cell holds.
+        cell._value = value[:32767]
         cell.data_type = "s"
-        if text.startswith(FORMULA_TRIGGERS):
+        if value.startswith(FORMULA_TRIGGERS):
             cell.quotePrefix = True
     elif isinstance(value, Decimal):
         cell.value = float(value)
     else:
         cell.value = value
     return cell
+
+
+def plain_value(ws, value):
+    """`put` for an unstyled cell of a write-only sheet, without a cell object when none is needed."""
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value) or value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES:
+            return put(WriteOnlyCell(ws), value)
+        return value
+    if isinstance(value, Decimal | Formula):
+        return put(WriteOnlyCell(ws), value)
+    return value
 
 
 def font(size=12, bold=False, italic=False) -> Font:
@@ -129,8 +143,10 @@ class SheetWriter:
         return put(c, value)
 
     def values(self, values) -> int:
-        """A row of plain values (no style), through the same `put` as every styled cell."""
-        return self.append([put(WriteOnlyCell(self.ws), v) for v in values])
+        """A row of plain values (no style). A value that openpyxl would bind as it is (a number,
+        or text that cannot be read as a formula or an error code) goes as the value, which
+        openpyxl writes fastest; anything else becomes a cell through `put`."""
+        return self.append([plain_value(self.ws, v) for v in values])
 
     def append(self, cells, height=None) -> int:
         self.row += 1
