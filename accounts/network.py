@@ -57,8 +57,10 @@ class LoginThrottle(AxesDatabaseHandler):
                 ).aggregate(n=Sum("failures_since_start"))["n"]
                 or 0
             )
-            if across >= settings.LOGIN_FAILURES_PER_ADDRESS:
-                failures = max(failures, get_failure_limit(request, credentials))
+            limit = get_failure_limit(request, credentials)
+            if across >= settings.LOGIN_FAILURES_PER_ADDRESS and failures < limit:
+                request.locked_by_address = True  # the lockout page says which limit was reached
+                failures = limit
         return failures
 
 

@@ -58,7 +58,9 @@ def test_one_address_is_limited_across_emails(client, people, settings):
     for email in ("dung@tn.vn", "em@tn.vn", "duc@tn.vn"):
         fail(client, email, 2)  # never 5 for one email
     # The address has spent its failures: even a right password of another person waits.
-    assert login(client, "hai@tn.vn").status_code == 429
+    resp = login(client, "hai@tn.vn")
+    assert resp.status_code == 429
+    assert "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này" in resp.content.decode()
     # Another address is not affected.
     assert login(client, "hai@tn.vn", REMOTE_ADDR="192.0.2.50").status_code == 302
 
