@@ -7,6 +7,7 @@ the organization is given explicitly. Web views always pass `request.user`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +30,7 @@ from . import rules
 from .models import Department, Organization, Role, User, UserRole
 from .vietnamese import nfc
 
+logger = logging.getLogger(__name__)
 INVITATION_TIMEOUT = 14 * 24 * 3600  # an invitation link works for 14 days (a reset link: 3)
 
 
@@ -231,8 +233,17 @@ def email_change_token(person: User, new_email: str) -> str:
 
 
 def _send_after_commit(subject: str, body: str, recipient: str) -> None:
-    subject = " ".join(subject.split())  # a header is one line
-    transaction.on_commit(lambda: EmailMessage(subject, body, None, [recipient]).send(fail_silently=True))
+    """Mail after the change is saved: a header is one line, and a mail problem is logged, never
+    turned into an error page for a change that is already saved (issue 10 §6)."""
+    subject = " ".join(subject.split())
+
+    def send():
+        try:
+            EmailMessage(subject, body, None, [recipient]).send(fail_silently=False)
+        except Exception:
+            logger.exception("an account email could not be sent")
+
+    transaction.on_commit(send)
 
 
 def request_email_change(*, actor, person: User, new_email: str) -> None:
@@ -396,12 +407,11 @@ def send_invitation(*, actor, person: User) -> None:
         "inviter": actor,
         "valid_days": INVITATION_TIMEOUT // 86400,
     }
-    subject = " ".join(render_to_string("accounts/email/invitation_subject.txt", context).split())
+    subject = render_to_string("accounts/email/invitation_subject.txt", context)
     body = render_to_string("accounts/email/invitation.txt", context)
     User.objects.filter(pk=person.pk).update(invited_at=timezone.now())
     person.invited_at = timezone.now()
-    recipient = person.email
-    transaction.on_commit(lambda: EmailMessage(subject, body, None, [recipient]).send(fail_silently=False))
+    _send_after_commit(subject, body, person.email)
 
 
 @transaction.atomic

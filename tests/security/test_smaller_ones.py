@@ -198,3 +198,26 @@ def test_request_limits(client, people, settings):
         "RedactingLogger",
     ):
         assert needle in web, needle
+
+
+class FailingBackend:
+    """An SMTP server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+
+def test_a_mail_server_down_never_fails_a_saved_change(client, people, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.security.test_smaller_ones.FailingBackend"
+    cadre = people["cadre"]
+    cadre.set_unusable_password()
+    cadre.save()
+    client.force_login(people["board"])
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(reverse("accounts:person_invite", args=[cadre.pk]))
+    assert resp.status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.invited_at is not None
