@@ -114,7 +114,7 @@ def _production_setting(name, **env):
 
 
 def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy():
-    assert _production_setting("SECURE_PROXY_SSL_HEADER") == "None"
+    assert _production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="0") == "None"
     assert _production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == (
         "('HTTP_X_FORWARDED_PROTO', 'https')"
     )
