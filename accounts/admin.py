@@ -1,5 +1,10 @@
 """Django admin (technical administration, /quan-tri/). Day-to-day people management is the
-Board's pages (accounts:people); the admin is for the administrator role."""
+Board's pages (accounts:people); the admin is for the administrator role.
+
+Issue 10: only administrators (staff with the Quản trị role) and superusers enter; an
+administrator sees and changes only their own organization's data, never a superuser and
+never the staff/superuser flags; superusers (few, audited) see every organization.
+"""
 
 from django import forms
 from django.contrib import admin
@@ -7,12 +12,85 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Notification, Organization, User, UserRole
+from . import rules
+from .models import Department, Notification, Organization, Role, User, UserRole
+
+
+def admin_site_permission(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_role(Role.ADMIN)))
+
+
+admin.site.has_permission = admin_site_permission
+
+
+class OrganizationScopedAdmin(admin.ModelAdmin):
+    """An administrator's admin shows their own organization only (`org_field` is the lookup
+    from the model to its organization id); superusers see every organization."""
+
+    org_field = "organization_id"
+
+    def _scoped(self, request) -> bool:
+        return not request.user.is_superuser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self._scoped(request):
+            qs = qs.filter(**{self.org_field: request.user.organization_id})
+        return qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if self._scoped(request) and field is not None:
+            model = db_field.related_model
+            if model is Organization:
+                field.queryset = field.queryset.filter(pk=request.user.organization_id)
+            elif model is Department:
+                field.queryset = field.queryset.filter(organization_id=request.user.organization_id)
+            elif model is User:
+                field.queryset = field.queryset.filter(organization_id=request.user.organization_id, is_superuser=False)
+        return field
+
+    # Administrators work without Django model permissions: the role is the permission.
+    def _allowed(self, request) -> bool:
+        return admin_site_permission(request)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
 
 
 class UserRoleInline(admin.TabularInline):
     model = UserRole
     extra = 1
+
+    def _allowed(self, request, obj=None) -> bool:
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return False  # separation of duties: nobody changes their own roles (issue 10)
+        return admin_site_permission(request) and (obj is None or rules.rank(obj) <= rules.rank(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return admin_site_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
 
 
 class AdminUserChangeForm(UserChangeForm):
@@ -34,13 +112,13 @@ class AdminUserCreationForm(BaseUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     inlines = [UserRoleInline]
     ordering = ("sort_key", "email")
     list_display = ("full_name", "email", "organization", "department", "position", "group_code", "is_active")
-    list_filter = ("organization", "is_active", "is_staff", "roles__code")
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter), "is_active", "is_staff", "roles__code")
     list_select_related = ("organization", "department")
     search_fields = ("full_name", "email")
     readonly_fields = ("last_login", "date_joined", "invited_at")
@@ -72,23 +150,60 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+    SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else fields + self.SUPERUSER_ONLY_FIELDS
+
+    def has_change_permission(self, request, obj=None):
+        # Never an account with more rights than one's own (a superuser's: superusers only).
+        return super().has_change_permission(request, obj) and (
+            obj is None or rules.rank(obj) <= rules.rank(request.user)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or rules.rank(obj) <= rules.rank(request.user)
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.organization_id = request.user.organization_id
+        if change and "email" in form.changed_data and obj.has_usable_password():
+            from .services import notify_email_changed
+
+            notify_email_changed(obj, old_email=form.initial.get("email", ""), new_email=obj.email, actor=request.user)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(OrganizationScopedAdmin):
+    org_field = "pk"
     list_display = ("name", "code", "place", "level")
     search_fields = ("name", "code")
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(OrganizationScopedAdmin):
     list_display = ("name", "short_name", "organization", "is_active")
-    list_filter = ("organization", "is_active")
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter), "is_active")
     search_fields = ("name",)
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(OrganizationScopedAdmin):
+    org_field = "user__organization_id"
     list_display = ("user", "text", "created_at", "read_at")
     list_select_related = ("user",)
     search_fields = ("text", "user__email")

@@ -1,7 +1,29 @@
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body exceeds REQUEST_MAX_BODY_BYTES (413) before anything
+    reads it (issue 10 §6); gunicorn and the proxy in front keep their own limits too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BODY_BYTES:
+            message = _("Yêu cầu quá lớn (hơn %(mb)s MB). Hãy gửi ít tệp hơn hoặc tệp nhỏ hơn.") % {
+                "mb": settings.REQUEST_MAX_BODY_BYTES // (1024 * 1024)
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class SessionLifetimeMiddleware:

@@ -4,9 +4,14 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .vietnamese import name_sort_key, nfc
+
+
+def calendar_digest(pk, nonce: str) -> str:
+    return salted_hmac("accounts.calendar_feed", f"{pk}:{nonce}", algorithm="sha256").hexdigest()[:43]
 
 
 class Organization(models.Model):
@@ -57,6 +62,9 @@ class Role(models.TextChoices):
     HEAD = "head", _("Lãnh đạo ban")
     BOARD = "board", _("Ban Tổ chức – Kiểm tra")
     STANDING = "standing", _("Thường trực")
+    # The Secretary is a role, not a word in the free-text position (issue 10): it decides who
+    # approves a Standing member and who self-certifies (DOMAIN.md §2), so it is granted like one.
+    SECRETARY = "secretary", _("Bí thư")
     INSPECTION = "inspection", _("Ủy ban kiểm tra")
     ADMIN = "admin", _("Quản trị")
 
@@ -87,6 +95,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person: the login and the cadre profile (one organization each)."""
 
     email = models.EmailField(_("email"), unique=True)
+    # A new address waiting for the owner's confirmation (sent to the current address).
+    pending_email = models.EmailField(_("email mới chờ xác nhận"), blank=True, default="")
     full_name = models.CharField(_("họ và tên"), max_length=150)
     sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
     organization = models.ForeignKey(
@@ -101,6 +111,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # A random nonce, never the credential itself: the feed's link carries its HMAC under
+    # SECRET_KEY (calendar_feed_token), so a copy of the database opens no calendar (issue 10 §6).
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     # Issue 12: the last day a delegation to this person is in force (accounts/delegations.py), a hint
     # that spares every page a query for the many who are nobody's deputy.
@@ -130,6 +142,19 @@ class User(AbstractBaseUser, PermissionsMixin):
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"sort_key", "full_name"}
         super().save(*args, **kwargs)
 
+    def set_password(self, raw_password):
+        # A new password ends every secret link of the old one: the calendar feed too.
+        super().set_password(raw_password)
+        self.rotate_calendar_token()
+
+    def rotate_calendar_token(self) -> None:
+        self.calendar_token = secrets.token_urlsafe(32)
+
+    @property
+    def calendar_feed_token(self) -> str:
+        """The secret of the iCalendar link: `<pk>-<HMAC(SECRET_KEY, pk, nonce)>`."""
+        return f"{self.pk}-{calendar_digest(self.pk, self.calendar_token or '')}"
+
     def get_full_name(self):
         return self.full_name
 
@@ -153,9 +178,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_secretary(self) -> bool:
-        """Bí thư (not Phó Bí thư): DOMAIN.md §2, self-certified registrations."""
-        pos = nfc(self.position).casefold().strip()
-        return self.has_role(Role.STANDING) and (pos == "bí thư" or pos.startswith("bí thư "))
+        """Bí thư (not Phó Bí thư): DOMAIN.md §2, self-certified registrations. A role granted
+        like the others, never read from the free-text position (issue 10)."""
+        return self.has_role(Role.SECRETARY) and self.has_role(Role.STANDING)
 
     def role_labels(self) -> list[str]:
         return [str(Role(c).label) for c in sorted(self.role_codes)]

@@ -71,7 +71,14 @@ def can_propose_exemption(user) -> bool:
 def can_decide_exemption(user, exemption=None) -> bool:
     if not has(user, Role.STANDING):
         return False
-    return exemption is None or same_org(user, exemption.person.organization_id)
+    if exemption is None:
+        return True
+    # Separation of duties (issue 10): never one's own, never what one proposed.
+    return (
+        same_org(user, exemption.person.organization_id)
+        and exemption.person_id != user.pk
+        and exemption.proposed_by_id != user.pk
+    )
 
 
 def can_import(user) -> bool:
@@ -87,8 +94,47 @@ def can_view_person(user, person) -> bool:
     return is_head(user) and person.department_id == user.department_id
 
 
+# Ranks (issue 10): nobody edits, deactivates or raises an account above their own rank.
+RANK_OTHERS, RANK_STANDING, RANK_ADMIN, RANK_SUPERUSER = 0, 1, 2, 3
+
+
+def roles_rank(codes) -> int:
+    """The rank the roles alone carry: administrator > Standing Committee (and Secretary) > others."""
+    codes = set(codes)
+    if Role.ADMIN in codes:
+        return RANK_ADMIN
+    if codes & {Role.STANDING, Role.SECRETARY}:
+        return RANK_STANDING
+    return RANK_OTHERS
+
+
+def rank(user) -> int:
+    """How much an account may do: a superuser crosses organizations, staff reach the admin."""
+    if user.is_superuser:
+        return RANK_SUPERUSER
+    if user.is_staff:
+        return max(RANK_ADMIN, roles_rank(user.role_codes))
+    return roles_rank(user.role_codes)
+
+
+def is_administrator(user) -> bool:
+    """The administrator role (or a superuser): the only ones who touch admin/staff accounts."""
+    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or has(user, Role.ADMIN)))
+
+
 def can_edit_person(user, person) -> bool:
-    return same_org(user, person.organization_id) and can_manage_people(user)
+    """The Board manages people, but never an account with more rights than their own: admin,
+    staff and superuser accounts only by an administrator (a superuser's only by a superuser),
+    Standing Committee members only by a Standing member or an administrator."""
+    if not (same_org(user, person.organization_id) and can_manage_people(user)):
+        return False
+    return rank(person) <= rank(user)
+
+
+def email_change_needs_confirmation(actor, person) -> bool:
+    """Changing the login of an account that has a password hands over its "forgot password":
+    the owner confirms from the old address, unless an administrator (or the command line) does it."""
+    return person.has_usable_password() and actor is not None and not is_administrator(actor)
 
 
 def can_view_department(user, department) -> bool:
@@ -246,6 +292,29 @@ def can_write_remark(user, person) -> bool:
     """The year-end remark on a cadre: their approver (the head of the cadre's department; a
     Standing member for a head; the Secretary for a Standing member), never on oneself."""
     return can_approve_for(user, person) and not is_read_only(user)
+
+
+def can_download_report_job(user, job) -> bool:
+    """Issue 10 §6: a file is handed over only if its requester may still read what it reports
+    today (a head moved to another department no longer downloads the old department's mẫu 2)."""
+    if not can_view_report_job(user, job):
+        return False
+    if job.kind == "compliance":
+        return sees_whole_organization(user)
+    from .models import Department, User
+
+    params = job.params or {}
+    department = (
+        Department.objects.filter(pk=params["department_id"], organization_id=job.organization_id).first()
+        if params.get("department_id")
+        else None
+    )
+    cadre = (
+        User.objects.filter(pk=params["cadre_id"], organization_id=job.organization_id).first()
+        if params.get("cadre_id")
+        else None
+    )
+    return can_request_report(user, job.kind, department=department, cadre=cadre)
 
 
 def is_read_only(user) -> bool:

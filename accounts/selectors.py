@@ -24,13 +24,19 @@ class PeopleFilter:
     status: str = "active"  # active | inactive | all
 
 
+def members(organization_id):
+    """The organization's people. Superusers belong to no organization's list (issue 10): they
+    cross organizations and are managed in the admin by superusers only."""
+    return User.objects.filter(organization_id=organization_id, is_superuser=False)
+
+
 def people(organization_id, f: PeopleFilter | None = None):
     """The organization's people in Vietnamese order (sort_key), filtered. Search by name
     or email ignores case and diacritics ("nguyen van an" finds "Nguyễn Văn An"): the
     organization's names are folded in Python (one query), whatever the database."""
     f = f or PeopleFilter()
     qs = (
-        User.objects.filter(organization_id=organization_id)
+        members(organization_id)
         .select_related("department")
         .prefetch_related(Prefetch("roles", queryset=UserRole.objects.order_by("code")))
         .order_by("sort_key", "email")
@@ -79,6 +85,23 @@ def heads_of(department: Department) -> list[User]:
 
 def not_yet_invited(organization_id):
     """Active people without a usable password who were never invited."""
-    return User.objects.filter(organization_id=organization_id, is_active=True, invited_at__isnull=True).filter(
-        Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password="")
+    return (
+        members(organization_id)
+        .filter(is_active=True, invited_at__isnull=True)
+        .filter(Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(password=""))
     )
+
+
+def person_by_calendar_token(token: str) -> User | None:
+    """The active person whose iCalendar link this is, or None (constant-time comparison)."""
+    from django.utils.crypto import constant_time_compare
+
+    from .models import calendar_digest
+
+    pk, _sep, digest = (token or "").partition("-")
+    if not pk.isdigit() or not digest:
+        return None
+    person = User.objects.filter(pk=int(pk), is_active=True).first()
+    if person is None or not person.calendar_token:
+        return None
+    return person if constant_time_compare(digest, calendar_digest(person.pk, person.calendar_token)) else None

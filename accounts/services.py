@@ -7,12 +7,14 @@ the organization is given explicitly. Web views always pass `request.user`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -28,6 +30,7 @@ from . import rules
 from .models import Department, Organization, Role, User, UserRole
 from .vietnamese import nfc
 
+logger = logging.getLogger(__name__)
 INVITATION_TIMEOUT = 14 * 24 * 3600  # an invitation link works for 14 days (a reset link: 3)
 
 
@@ -64,6 +67,13 @@ def _check_manage(actor, organization_id) -> None:
         raise PermissionDenied
 
 
+def _check_edit(actor, person: User) -> None:
+    """Issue 10: nobody edits or deactivates an account with more rights than their own."""
+    _check_manage(actor, person.organization_id)
+    if actor is not None and not rules.can_edit_person(actor, person):
+        raise PermissionDenied
+
+
 def normalize_email(email: str) -> str:
     return nfc(email or "").strip().lower()
 
@@ -93,6 +103,18 @@ def validate_roles(*, actor, person: User | None, roles: set[str], department) -
             for code in (Role.BOARD, Role.ADMIN):
                 if code in before and code not in roles:
                     errors.append(_("Bạn không thể tự bỏ vai trò “%(role)s” của mình.") % {"role": Role(code).label})
+            # Separation of duties (issue 10): nobody raises their own roles.
+            raised = sorted(roles - before - {Role.CADRE})
+            if raised:
+                errors.append(
+                    _("Bạn không thể tự cấp cho mình vai trò: %(roles)s.")
+                    % {"roles": ", ".join(str(Role(c).label) for c in raised)}
+                )
+        elif rules.roles_rank(roles - before) > rules.rank(actor):
+            # Nobody makes an account with more rights than their own (Thường trực, Bí thư).
+            errors.append(_("Chỉ Thường trực hoặc quản trị viên mới được cấp vai trò Thường trực hoặc Bí thư."))
+    if Role.SECRETARY in roles and Role.STANDING not in roles:
+        errors.append(_("Bí thư là thành viên Thường trực: hãy chọn cả vai trò Thường trực."))
     if errors:
         raise ValidationError(errors)
 
@@ -170,19 +192,106 @@ def person_changes(person: User, data: PersonData) -> dict[str, tuple]:
 
 @transaction.atomic
 def update_person(*, actor, person: User, data: PersonData, roles: set[str] | None = None) -> dict[str, tuple]:
-    """Save changed fields (and roles when given). Returns the changes."""
-    _check_manage(actor, person.organization_id)
+    """Save changed fields (and roles when given). Returns the changes.
+
+    A new email for an account that has a password is not applied when the actor is not an
+    administrator: it waits (changes["email_pending"]) until the owner confirms it from a link
+    sent to the current address (issue 10: no account takeover through "forgot password")."""
+    _check_edit(actor, person)
     _validate_person(data, organization_id=person.organization_id, exclude_pk=person.pk)
     if roles is not None:
         validate_roles(actor=actor, person=person, roles=set(roles), department=data.department)
     changes = person_changes(person, data)
+    if "email" in changes and person.has_usable_password():
+        old, new = changes["email"]
+        if rules.email_change_needs_confirmation(actor, person):
+            del changes["email"]
+            request_email_change(actor=actor, person=person, new_email=new)
+            changes["email_pending"] = (old, new)
+        else:
+            notify_email_changed(person, old_email=old, new_email=new, actor=actor)
     for f, (_old, new) in changes.items():
-        setattr(person, f, new)
-    if changes:
+        if f in PERSON_FIELDS:
+            setattr(person, f, new)
+    if any(f in PERSON_FIELDS for f in changes):
+        if "email" in changes:
+            person.pending_email = ""
         person.save()
     if roles is not None and set_roles(person, set(roles)):
         changes["roles"] = ((), tuple(sorted(roles)))
     return changes
+
+
+# Email changes (issue 10) ------------------------------------------------------------------------
+EMAIL_CHANGE_SALT = "accounts.services.email_change"
+EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600
+
+
+def email_change_token(person: User, new_email: str) -> str:
+    """Signed: the person, the current and the new address (a link for another change fails)."""
+    return signing.dumps({"u": person.pk, "o": person.email, "n": new_email}, salt=EMAIL_CHANGE_SALT)
+
+
+def _send_after_commit(subject: str, body: str, recipient: str) -> None:
+    """Mail after the change is saved: a header is one line, and a mail problem is logged, never
+    turned into an error page for a change that is already saved (issue 10 §6)."""
+    subject = " ".join(subject.split())
+
+    def send():
+        try:
+            EmailMessage(subject, body, None, [recipient]).send(fail_silently=False)
+        except Exception:
+            logger.exception("an account email could not be sent")
+
+    transaction.on_commit(send)
+
+
+def request_email_change(*, actor, person: User, new_email: str) -> None:
+    """Keep the new address pending and ask the owner, at the current address, to confirm."""
+    new_email = normalize_email(new_email)
+    person.pending_email = new_email
+    User.objects.filter(pk=person.pk).update(pending_email=new_email)
+    path = reverse("accounts:email_confirm", kwargs={"token": email_change_token(person, new_email)})
+    context = {
+        "person": person,
+        "new_email": new_email,
+        "actor": actor,
+        "link": f"{settings.SITE_URL.rstrip('/')}{path}",
+        "valid_days": EMAIL_CHANGE_MAX_AGE // 86400,
+    }
+    _send_after_commit(
+        render_to_string("accounts/email/email_change_subject.txt", context),
+        render_to_string("accounts/email/email_change.txt", context),
+        person.email,
+    )
+
+
+def notify_email_changed(person: User, *, old_email: str, new_email: str, actor) -> None:
+    context = {"person": person, "old_email": old_email, "new_email": new_email, "actor": actor}
+    _send_after_commit(
+        render_to_string("accounts/email/email_changed_subject.txt", context),
+        render_to_string("accounts/email/email_changed.txt", context),
+        old_email,
+    )
+
+
+@transaction.atomic
+def confirm_email_change(*, token: str) -> User:
+    """The owner followed the link sent to their current address: the new address becomes the login."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise ValidationError(_("Đường dẫn xác nhận không hợp lệ hoặc đã hết hạn.")) from exc
+    person = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
+    if person is None or person.email != data.get("o") or person.pending_email != data.get("n"):
+        raise ValidationError(_("Đường dẫn xác nhận không còn hiệu lực: email đã được đổi hoặc yêu cầu đã bị thay."))
+    if email_taken(data["n"], exclude_pk=person.pk):
+        raise ValidationError(_("Email này đã được dùng cho một tài khoản khác. Mỗi người một email."))
+    old = person.email
+    person.email, person.pending_email = data["n"], ""
+    person.save(update_fields=["email", "pending_email"])
+    notify_email_changed(person, old_email=old, new_email=person.email, actor=person)
+    return person
 
 
 def end_sessions(person: User) -> int:
@@ -199,7 +308,7 @@ def end_sessions(person: User) -> int:
 def deactivate_person(*, actor, person: User, active_to: date | None = None) -> User:
     """The person can no longer log in and their sessions end now. With an end date they
     stay in the year's figures, prorated (DOMAIN.md §6); without one they leave them."""
-    _check_manage(actor, person.organization_id)
+    _check_edit(actor, person)
     if actor is not None and actor.pk == person.pk:
         raise ValidationError(_("Bạn không thể tự ngừng tài khoản của mình."))
     if active_to and person.active_from and active_to < person.active_from:
@@ -207,14 +316,15 @@ def deactivate_person(*, actor, person: User, active_to: date | None = None) -> 
     person.is_active = False
     if active_to:
         person.active_to = active_to
-    person.save(update_fields=["is_active", "active_to"])
+    person.rotate_calendar_token()  # the calendar link dies with the account
+    person.save(update_fields=["is_active", "active_to", "calendar_token"])
     end_sessions(person)
     return person
 
 
 @transaction.atomic
 def reactivate_person(*, actor, person: User) -> User:
-    _check_manage(actor, person.organization_id)
+    _check_edit(actor, person)
     person.is_active = True
     person.save(update_fields=["is_active"])
     return person
@@ -287,7 +397,7 @@ def can_invite(person: User) -> bool:
 
 def send_invitation(*, actor, person: User) -> None:
     """Email a first-login link (the person sets a password). Sent after commit."""
-    _check_manage(actor, person.organization_id)
+    _check_edit(actor, person)
     if not can_invite(person):
         raise ValidationError(_("%(name)s đã có mật khẩu hoặc đã ngừng hoạt động: không cần mời.") % {"name": person})
     context = {
@@ -297,12 +407,11 @@ def send_invitation(*, actor, person: User) -> None:
         "inviter": actor,
         "valid_days": INVITATION_TIMEOUT // 86400,
     }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    subject = render_to_string("accounts/email/invitation_subject.txt", context)
     body = render_to_string("accounts/email/invitation.txt", context)
     User.objects.filter(pk=person.pk).update(invited_at=timezone.now())
     person.invited_at = timezone.now()
-    recipient = person.email
-    transaction.on_commit(lambda: EmailMessage(subject, body, None, [recipient]).send(fail_silently=False))
+    _send_after_commit(subject, body, person.email)
 
 
 @transaction.atomic
@@ -313,6 +422,8 @@ def invite_all(*, actor, organization: Organization) -> int:
 
     count = 0
     for person in not_yet_invited(organization.pk).select_related("organization"):
+        if actor is not None and not rules.can_edit_person(actor, person):
+            continue  # an account above the actor's rank is invited by an administrator
         send_invitation(actor=actor, person=person)
         count += 1
     return count

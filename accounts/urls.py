@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "mat-khau/quen/",
-        auth_views.PasswordResetView.as_view(
+        views.ThrottledPasswordResetView.as_view(
             template_name="accounts/form_page.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",
@@ -64,6 +64,7 @@ urlpatterns = [
     path("can-bo/<int:pk>/ngung/", views.person_deactivate, name="person_deactivate"),
     path("can-bo/<int:pk>/kich-hoat/", views.person_reactivate, name="person_reactivate"),
     path("can-bo/<int:pk>/moi/", views.person_invite, name="person_invite"),
+    path("doi-email/<str:token>/", views.email_confirm, name="email_confirm"),
     path("loi-moi/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("cac-ban/", views.departments, name="departments"),
     path("cac-ban/them/", views.department_create, name="department_create"),

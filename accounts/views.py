@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import rules, selectors, services
+from . import network, rules, selectors, services
 from .forms import DeactivateForm, DepartmentForm, InvitationPasswordForm, PeopleFilterForm
 from .models import Department, User
 
@@ -36,7 +36,7 @@ def _require(ok: bool):
 def _person(request, pk) -> User:
     """Scoped to the user's organization before get: another organization's person is a 404."""
     return get_object_or_404(
-        User.objects.select_related("department", "organization"), pk=pk, organization_id=request.user.organization_id
+        selectors.members(request.user.organization_id).select_related("department", "organization"), pk=pk
     )
 
 
@@ -75,6 +75,8 @@ def people(request):
             status=d["status"] or "active",
         )
     page = Paginator(selectors.people(org_id, f), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    for person in page.object_list:  # accounts above the user's rank get no edit links (issue 10)
+        person.editable = rules.can_edit_person(request.user, person)
     return render(
         request,
         "accounts/people.html",
@@ -141,6 +143,39 @@ def invite_all(request):
     else:
         messages.info(request, _("Không còn ai cần mời: mọi người đều đã được mời hoặc đã có mật khẩu."))
     return _back_to_people(request)
+
+
+def email_confirm(request, token):
+    """The owner of an account confirms a new login email from the link sent to the old one.
+    GET shows a button (mail scanners follow links); POST applies."""
+    if request.method == "POST":
+        try:
+            person = services.confirm_email_change(token=token)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Đã đổi email đăng nhập thành %(email)s.") % {"email": person.email})
+        return redirect("accounts:login" if not request.user.is_authenticated else "home")
+    return render(request, "accounts/email_confirm.html", {"token": token})
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Issue 10 §5: reset requests are counted per address and per email. Past the address's
+    limit the form says so (429); past the email's limit nothing is sent but the answer is the
+    usual one, so the page never tells whether an email has an account."""
+
+    def form_valid(self, form):
+        by_address, by_email = network.reset_allowed(self.request, form.cleaned_data["email"])
+        if not by_address:
+            form.add_error(
+                None, _("Có quá nhiều yêu cầu đặt lại mật khẩu từ địa chỉ mạng này. Hãy thử lại sau một giờ.")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not by_email:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):

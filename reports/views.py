@@ -111,6 +111,8 @@ def job_status(request, pk):
 @require_GET
 def download(request, pk):
     job = _job(request, pk)
+    if not rules.can_download_report_job(request.user, job):
+        raise PermissionDenied  # today's permission, not the one of the day it was requested
     path = services.file_of(job)
     if path is None:
         raise Http404(_("Báo cáo chưa sẵn sàng."))

@@ -42,8 +42,8 @@ from reports.tasks import build_report  # noqa: E402
 
 OUT = ROOT / "artifacts" / "pdf"
 PEOPLE = [
-    # name, login, department, position, group, roles
-    ("Nguyễn Thanh Tùng", "tung", None, "Bí thư", "2.1", ["cadre", "standing"]),
+    # name, email, department, position, group, roles
+    ("Nguyễn Thanh Tùng", "tung", None, "Bí thư", "2.1", ["cadre", "standing", "secretary"]),
     ("Hồ Thị Lan", "lan", None, "Phó Bí thư", "2.1", ["cadre", "standing"]),
     ("Võ Minh Hải", "hai", "Ban Phong trào", "Trưởng Ban", "2.2", ["cadre", "head"]),
     ("Lý Văn Phước", "phuoc", "Ban Phong trào", "Phó Trưởng Ban", "2.2", ["cadre", "head"]),

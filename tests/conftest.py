@@ -15,6 +15,9 @@ def _media_root(settings, tmp_path):
     settings.AXES_ENABLED = True
     settings.SECURE_SSL_REDIRECT = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core.cache import cache
+
+    cache.clear()  # throttling counters (password reset) start from zero in every test
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ def people(tn_plan):
             email="tung@tn.vn",
             position="Bí thư",
             group_code="2.1",
-            roles=["cadre", "standing"],
+            roles=["cadre", "standing", "secretary"],
         ),
         "deputy": UserFactory(
             department=None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput  # noqa: F401 (one date widget for every form)
@@ -44,9 +45,6 @@ class TripDatesMixin:
         return data
 
 
-MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
-
-
 class WorkbookUploadForm(forms.Form):
     """An .xlsx upload for one of the organization's plans (the importers). Subclasses declare
     `file` and `plan` with their own labels."""
@@ -65,6 +63,9 @@ class WorkbookUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Hãy chọn tệp Excel có đuôi .xlsx (Excel: Tệp → Lưu thành → Sổ làm việc Excel).")
             )
-        if f.size > MAX_WORKBOOK_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB: hãy bỏ các trang tính không cần thiết."))
+        if f.size > settings.IMPORT_MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("Tệp lớn hơn %(mb)s MB: hãy bỏ các trang tính không cần thiết.")
+                % {"mb": f"{settings.IMPORT_MAX_FILE_BYTES / (1024 * 1024):g}"}
+            )
         return f

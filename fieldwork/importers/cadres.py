@@ -22,13 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import rules
 from accounts import services as people_services
 from accounts.models import Department, Organization, Role, User
-from accounts.vietnamese import format_date
+from accounts.vietnamese import format_date, nfc
 from fieldwork.importers.base import finish_import, norm, open_or_collect, raise_if_errors
 from fieldwork.importers.cadre_rows import COLUMNS, REQUIRED, ExemptionLine, Lookups, RowReader, clean
 from fieldwork.importers.workbook import ImportFailed, RowError
 from fieldwork.models import Exemption, Plan
+from fieldwork.services.exemptions import notify_proposal
 from fieldwork.services.history import record
 
 __all__ = ["COLUMNS", "CadreImport", "PersonLine", "apply_cadres", "default_plan", "import_cadres", "read_cadres"]
@@ -211,6 +213,10 @@ class _Reader:
         department = self.department(rd, dept_text)
         group_code = rd.group()
         roles = rd.roles()
+        if roles is not None and Role.STANDING in roles and _is_secretary_position(row.text("position")):
+            # Files in the layout of DOMAIN.md §10 name the Secretary by position: the import turns
+            # it into the role (granted under the same rules as any role: issue 10).
+            roles = roles | {Role.SECRETARY}
         self.check_roles(rd, roles, person, department, dept_text)
         active_from, active_to = rd.active_dates(person)
         exemption, position = rd.exemption(clean(row.text("position")))
@@ -227,6 +233,14 @@ class _Reader:
                     "trong trang Miễn thực hiện hoặc sửa ngày."
                 )
                 % {"fr": format_date(clash[2]), "to": format_date(clash[3])},
+            )
+        if exemption and self.actor is not None and person is not None and person.pk == self.actor.pk:
+            # Separation of duties (issue 10): nobody brings their own exemption in through a file.
+            rd.error(
+                "exempt_reason" if rd.has("exempt_reason") else "name",
+                _(
+                    "Bạn không thể tự nhập quyết định miễn cho chính mình: Ban Tổ chức – Kiểm tra khác đề nghị, Thường trực quyết định."
+                ),
             )
         if rd.failed:
             return
@@ -261,6 +275,16 @@ class _Reader:
             line.changes[str(FIELD_LABELS["department"])] = (_text_for(person.department), line.department_name)
         if roles is not None and roles != person.role_codes:
             line.changes[str(FIELD_LABELS["roles"])] = (_role_text(person.role_codes), _role_text(roles))
+        if (line.changes or exemption) and self.actor is not None and not rules.can_edit_person(self.actor, person):
+            rd.error(
+                "email",
+                _(
+                    "%(name)s có nhiều quyền hơn bạn (Thường trực, quản trị viên): chỉ người cùng cấp trở lên "
+                    "mới sửa được tài khoản này."
+                )
+                % {"name": person.full_name},
+            )
+            return
         (result.updated if line.changes else result.unchanged).append(line)
 
 
@@ -298,31 +322,48 @@ def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
                     people_services.update_person(actor=actor, person=line.person, data=line.data, roles=line.roles)
         except ValidationError as exc:
             raise ImportFailed([RowError(result.sheet, line.row, None, " ".join(exc.messages))]) from exc
+        # Issue 10: an administrator's import (or the command line, run by one) records decisions
+        # already taken; anyone else's import only proposes them to the Standing Committee.
+        decided = actor is None or rules.is_administrator(actor)
         for line in result.exemptions:
+            if actor is not None and line.person.pk == actor.pk:
+                raise ImportFailed([RowError(result.sheet, line.row, None, _("Không tự nhập miễn cho chính mình."))])
+            status = Exemption.Status.APPROVED if decided else Exemption.Status.PROPOSED
             ex = Exemption.objects.create(
                 person=line.person,
                 reason=line.exemption.reason,
                 start=line.exemption.start,
                 end=line.exemption.end,
-                status=Exemption.Status.APPROVED,
+                status=status,
                 proposed_by=actor,
-                decided_by=actor,
-                decided_at=timezone.now(),
-                note=_(
-                    "Nhập từ danh sách cán bộ (dòng %(row)s): quyết định miễn do Ban Tổ chức – Kiểm tra ghi nhận khi nhập tệp."
+                decided_by=actor if decided else None,
+                decided_at=timezone.now() if decided else None,
+                note=(
+                    _(
+                        "Nhập từ danh sách cán bộ (dòng %(row)s): quyết định miễn do quản trị viên ghi nhận khi nhập tệp."
+                    )
+                    if decided
+                    else _("Nhập từ danh sách cán bộ (dòng %(row)s): đề nghị miễn chờ Thường trực quyết định.")
                 )
                 % {"row": line.row},
             )
             record(
                 ex,
                 actor=actor,
-                action="imported",
+                action="imported" if decided else "proposed",
                 from_state="",
-                to_state=Exemption.Status.APPROVED,
+                to_state=status,
                 comment=_("Nhập từ danh sách cán bộ"),
                 organization_id=org.pk,
             )
+            if not decided:
+                notify_proposal(ex, actor=actor)
     return result
+
+
+def _is_secretary_position(text) -> bool:
+    pos = " ".join(nfc(str(text or "")).casefold().split())
+    return pos == "bí thư" or pos.startswith("bí thư ")
 
 
 def import_cadres(fileobj, *, organization: Organization, plan: Plan, actor=None, dry_run: bool = False) -> CadreImport:

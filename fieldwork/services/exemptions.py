@@ -145,18 +145,26 @@ def propose(*, actor, data: ExemptionInput) -> Exemption:
         ex.document.save(f"mien-{secrets.token_hex(8)}{ext}", ContentFile(data.document.read()), save=False)
     ex.save()
     record(ex, actor=actor, action="proposed", to_state=ex.status, comment=ex.note)
+    notify_proposal(ex, actor=actor)
+    return ex
+
+
+def notify_proposal(ex: Exemption, *, actor) -> None:
+    """The cadre and the Standing Committee (except the proposer) hear of a proposal."""
+    person = ex.person
     text = _("Ban Tổ chức – Kiểm tra đề nghị miễn đi cơ sở cho %(name)s: %(d)s.") % {
         "name": person.full_name,
         "d": _describe(ex),
     }
     notify([person, *_standing_members(person.organization_id, exclude=[person, actor])], text, _url(ex))
-    return ex
 
 
 def _decide(*, actor, exemption: Exemption, to: str, comment: str, action: str) -> Exemption:
     exemption = Exemption.objects.select_for_update().select_related("person", "reason").get(pk=exemption.pk)
     if not rules.can_decide_exemption(actor, exemption) or exemption.person_id == actor.pk:
         raise PermissionDenied  # DOMAIN.md §2 spirit: nobody decides on their own exemption
+    if exemption.proposed_by_id == actor.pk:
+        raise PermissionDenied  # issue 10: whoever proposes an exemption never decides it
     if exemption.status != Exemption.Status.PROPOSED:
         raise ValidationError(_("Đề nghị này đã được quyết định (%(s)s).") % {"s": exemption.get_status_display()})
     if to == Exemption.Status.REJECTED and not (comment or "").strip():

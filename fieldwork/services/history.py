@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -9,6 +11,8 @@ from django.db import transaction
 from accounts import rules
 from accounts.models import Notification
 from fieldwork.models import HistoryEntry
+
+logger = logging.getLogger(__name__)
 
 
 def record(
@@ -74,13 +78,18 @@ def notify(users, text: str, url: str = "", *, email_subject: str | None = None)
     if not users:
         return
     link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else settings.SITE_URL
-    subject = email_subject or text[:120]
+    # A header is one line (issue 10 §6): a comment typed on several lines must neither break
+    # the email nor, since mail goes out after the change is saved, fail the request.
+    subject = " ".join((email_subject or text).split())[:120]
     body = f"{text}\n\nXem chi tiết: {link}\n\n— Hệ thống Đi cơ sở 1+2"
     recipients = [u.email for u in users]
 
     def _send():
         for r in recipients:
-            send_mail(subject, body, None, [r], fail_silently=True)
+            try:
+                send_mail(subject, body, None, [r], fail_silently=True)
+            except Exception:  # the change is saved; a mail problem is logged, never raised
+                logger.exception("a notification email could not be sent")
 
     transaction.on_commit(_send)
 

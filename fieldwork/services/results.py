@@ -11,7 +11,6 @@ fieldwork.selectors.TRIP_STATUS_TO_ENGINE):
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -238,6 +237,6 @@ def delete_attachment(*, actor: User, attachment: TripAttachment) -> None:
 
 def reset_calendar_token(*, actor: User) -> str:
     """A new secret link for the personal iCalendar feed; the old link stops working."""
-    actor.calendar_token = secrets.token_urlsafe(32)
+    actor.rotate_calendar_token()
     actor.save(update_fields=["calendar_token"])
-    return actor.calendar_token
+    return actor.calendar_feed_token

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import rules
 from accounts.models import User
+from accounts.selectors import person_by_calendar_token
 from accounts.vietnamese import format_days
 from fieldwork.models import Trip
 from fieldwork.services import results as results_service
@@ -65,7 +66,7 @@ def calendar_month(request):
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     feed_url = (
-        request.build_absolute_uri(reverse("fieldwork:ical_feed", args=[user.calendar_token]))
+        request.build_absolute_uri(reverse("fieldwork:ical_feed", args=[user.calendar_feed_token]))
         if user.calendar_token
         else ""
     )
@@ -161,7 +162,7 @@ def ical_feed(request, token: str):
     """No login: the secret token is the credential. Unknown token → 404."""
     if request.method not in ("GET", "HEAD"):
         raise PermissionDenied
-    person = User.objects.filter(calendar_token=token, is_active=True).first() if token else None
+    person = person_by_calendar_token(token)
     if person is None:
         raise Http404
     trips = (

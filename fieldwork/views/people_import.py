@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts import rules
 from accounts import services as people_services
 from accounts.forms import PersonForm
-from accounts.models import User
+from accounts.selectors import members
 from fieldwork.forms.fields import WorkbookUploadForm
 from fieldwork.importers.cadres import apply_cadres, read_cadres
 from fieldwork.importers.workbook import ImportFailed
@@ -69,9 +69,7 @@ def person_create(request):
 
 @login_required
 def person_edit(request, pk):
-    person = get_object_or_404(
-        User.objects.select_related("department"), pk=pk, organization_id=request.user.organization_id
-    )
+    person = get_object_or_404(members(request.user.organization_id).select_related("department"), pk=pk)
     if not rules.can_edit_person(request.user, person):
         raise PermissionDenied
     org = request.user.organization
@@ -85,9 +83,18 @@ def person_edit(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if changes:
+            if "email_pending" in changes:
+                messages.info(
+                    request,
+                    _(
+                        "Email mới %(email)s đang chờ %(name)s xác nhận: một thư đã được gửi đến địa chỉ hiện tại. "
+                        "Email đăng nhập chỉ đổi khi người này xác nhận (hoặc khi quản trị viên đổi)."
+                    )
+                    % {"email": changes["email_pending"][1], "name": person},
+                )
+            if set(changes) - {"email_pending"}:
                 messages.success(request, _("Đã lưu thay đổi của %(name)s.") % {"name": person})
-            else:
+            elif not changes:
                 messages.info(request, _("Không có gì thay đổi."))
             return redirect("accounts:people")
     return render(

@@ -5,7 +5,10 @@ Vietnamese glyphs) loaded by file:// URL, so the PDF never depends on the system
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -16,6 +19,33 @@ FACES = [
     ("Italic", "normal", "italic"),
     ("BoldItalic", "bold", "italic"),
 ]
+
+
+def allowed_dirs() -> tuple[Path, ...]:
+    """The only folders a PDF may read from: the bundled fonts and the project's own images."""
+    return (FONTS_DIR.resolve(), (Path(settings.BASE_DIR) / "static" / "img").resolve())
+
+
+def project_files_only():
+    """A WeasyPrint url_fetcher that fetches nothing but the project's own fonts and images
+    (and inline data: URIs): never the network, never another file of the server (issue 10 §6)."""
+    from weasyprint.urls import URLFetcher
+
+    class ProjectFilesOnly(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=1)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if path.is_file() and any(path.is_relative_to(d) for d in allowed_dirs()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused by the report's url_fetcher: {url[:100]}")
+
+    return ProjectFilesOnly()
 
 
 def font_faces() -> str:
@@ -58,6 +88,9 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
         font_faces() + "\n" + render_to_string("reports/pdf/print.css", {"landscape": doc.landscape, "family": FAMILY})
     )
     font_config = FontConfiguration()
-    css = CSS(string=css_text, font_config=font_config)
-    HTML(string=html, base_url=FONTS_DIR.as_uri()).write_pdf(path, stylesheets=[css], font_config=font_config)
+    fetcher = project_files_only()
+    css = CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)
+    HTML(string=html, base_url=FONTS_DIR.as_uri(), url_fetcher=fetcher).write_pdf(
+        path, stylesheets=[css], font_config=font_config
+    )
     progress(95)

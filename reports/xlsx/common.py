@@ -10,6 +10,7 @@ from copy import copy
 from decimal import Decimal
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -21,6 +22,51 @@ FONT_NAME = "Times New Roman"  # DOMAIN.md §9; LibreOffice substitutes Liberati
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MM = 1 / 25.4  # openpyxl margins are in inches
+
+
+# Cell values (issue 10 §3) ---------------------------------------------------------------------
+class Formula(str):
+    """A formula the product itself writes (the "Tổng" =SUM): the only text written as a formula."""
+
+
+# What a spreadsheet may take for the start of a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def put(cell, value):
+    """The one way a value reaches a cell of any workbook the product writes.
+
+    Text from users and imports is text whatever it starts with: stored as a string (never a
+    formula nor an error code such as "#N/A") and, when it starts like a formula, flagged with
+    quotePrefix so that Excel keeps it text even when the cell is edited. Control characters
+    XLSX cannot hold are dropped, so one bad trip never breaks a department's report."""
+    if isinstance(value, Formula):
+        cell.value = str(value)
+    elif isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Bound as a string directly: openpyxl's own binding would make "=…" a formula and
+        # "#N/A" an error. 32,767 characters is what a cell holds.
+        cell._value = value[:32767]
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    elif isinstance(value, Decimal):
+        cell.value = float(value)
+    else:
+        cell.value = value
+    return cell
+
+
+def plain_value(ws, value):
+    """`put` for an unstyled cell of a write-only sheet, without a cell object when none is needed."""
+    if isinstance(value, str):
+        if ILLEGAL_CHARACTERS_RE.search(value) or value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES:
+            return put(WriteOnlyCell(ws), value)
+        return value
+    if isinstance(value, Decimal | Formula):
+        return put(WriteOnlyCell(ws), value)
+    return value
 
 
 def font(size=12, bold=False, italic=False) -> Font:
@@ -78,15 +124,6 @@ def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = No
         ws.print_title_rows = title_rows
 
 
-def plain(ws, value):
-    """A value for an unstyled row: text that looks like a formula stays text."""
-    if isinstance(value, str) and value.startswith("="):
-        c = WriteOnlyCell(ws, value=value)
-        c.data_type = "s"
-        return c
-    return value
-
-
 class SheetWriter:
     """Streams rows to a write-only worksheet, remembering merges (written at save)."""
 
@@ -114,11 +151,17 @@ class SheetWriter:
             if number_format:
                 proto.number_format = number_format
             style = self._styles[key] = proto._style
-        c = WriteOnlyCell(self.ws, value=float(value) if isinstance(value, Decimal) else value)
-        if c.data_type == "f" and not formula:
-            c.data_type = "s"
+        if formula and isinstance(value, str) and not isinstance(value, Formula):
+            value = Formula(value)  # our own "Tổng" =SUM (issue 10 §3: the only formula)
+        c = WriteOnlyCell(self.ws)
         c._style = copy(style)
-        return c
+        return put(c, value)
+
+    def values(self, values) -> int:
+        """A row of plain values (no style). A value that openpyxl would bind as it is (a number,
+        or text that cannot be read as a formula or an error code) goes as the value, which
+        openpyxl writes fastest; anything else becomes a cell through `put`."""
+        return self.append([plain_value(self.ws, v) for v in values])
 
     def append(self, cells, height=None) -> int:
         self.row += 1

@@ -18,7 +18,6 @@ from .common import (
     F_CELL_BOLD,
     SheetWriter,
     font,
-    plain,
     setup,
 )
 
@@ -121,29 +120,26 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     dw.append([dw.cell(t, F_CELL_BOLD, A_CELL_CENTER, BORDER) for t, _ in DATA_COLUMNS], height=45)
     # Plain values (no per-cell style): the sheet is data for filters and pivot tables.
     for i, p in enumerate(doc.cadres, 1):
-        data.append(
+        dw.values(
             [
-                plain(data, v)
-                for v in (
-                    i,
-                    p.name,
-                    p.email,
-                    p.department,
-                    p.position,
-                    p.group,
-                    p.status_label,
-                    p.status,
-                    p.required,
-                    float(p.quarter_days),
-                    float(p.done_days),
-                    float(p.planned_days),
-                    p.immersion_done,
-                    p.immersion_required,
-                    p.exemption,
-                    "Có" if p.went else "Không",
-                    p.violations,
-                    float(p.pending_days),
-                )
+                i,
+                p.name,
+                p.email,
+                p.department,
+                p.position,
+                p.group,
+                p.status_label,
+                p.status,
+                p.required,
+                float(p.quarter_days),
+                float(p.done_days),
+                float(p.planned_days),
+                p.immersion_done,
+                p.immersion_required,
+                p.exemption,
+                "Có" if p.went else "Không",
+                p.violations,
+                float(p.pending_days),
             ]
         )
         if i % 2000 == 0:

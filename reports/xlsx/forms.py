@@ -17,6 +17,7 @@ from .common import (
     F_CELL,
     F_CELL_BOLD,
     F_CELL_ITALIC,
+    Formula,
     SheetWriter,
     fit_widths,
     setup,
@@ -66,7 +67,7 @@ def build_form(doc: FormDocument, path, progress=lambda pct: None) -> None:
     last = w.row
     if doc.total_column is not None:
         col = get_column_letter(doc.total_column + 1)
-        total = f"=SUM({col}{first}:{col}{last})" if doc.rows else 0
+        total = Formula(f"=SUM({col}{first}:{col}{last})") if doc.rows else 0
         cells = [w.cell("Tổng", F_CELL_BOLD, A_CENTER, BORDER)]
         cells += [w.cell(None, F_CELL, border=BORDER) for _ in range(1, doc.total_column)]
         cells += [w.cell(total, F_CELL_BOLD, A_CENTER, BORDER, DAYS_FORMAT, formula=True)]

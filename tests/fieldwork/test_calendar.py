@@ -68,7 +68,7 @@ def test_ical_feed(client, people):
     make_trip(plan, cadre, start=date(2023, 7, 1), days="1", status=Trip.Status.CANCELLED)
     make_trip(plan, people["cadre2"], start=date(2023, 8, 1), days="1", status=Trip.Status.CONFIRMED)
     client.logout()  # no login: the token is the credential
-    resp = client.get(reverse("fieldwork:ical_feed", args=[cadre.calendar_token]))
+    resp = client.get(reverse("fieldwork:ical_feed", args=[cadre.calendar_feed_token]))
     assert resp.status_code == 200
     assert resp["Content-Type"] == "text/calendar; charset=utf-8"
     body = resp.content.decode("utf-8")
@@ -89,16 +89,16 @@ def test_ical_feed(client, people):
 
 def test_unknown_or_reset_token_is_404(client, people):
     cadre = people["cadre"]
-    old = cadre.calendar_token
+    old = cadre.calendar_feed_token
     assert client.get(reverse("fieldwork:ical_feed", args=["khong-co"])).status_code == 404
     client.force_login(cadre)
     resp = client.post(reverse("fieldwork:calendar_token_reset"))
     assert resp.status_code == 302
     cadre.refresh_from_db()
-    assert cadre.calendar_token != old and len(cadre.calendar_token) >= 40
+    assert cadre.calendar_feed_token != old and len(cadre.calendar_feed_token) >= 40
     client.logout()
     assert client.get(reverse("fieldwork:ical_feed", args=[old])).status_code == 404
-    assert client.get(reverse("fieldwork:ical_feed", args=[cadre.calendar_token])).status_code == 200
+    assert client.get(reverse("fieldwork:ical_feed", args=[cadre.calendar_feed_token])).status_code == 200
     assert client.get(reverse("fieldwork:calendar_token_reset")).status_code in (302, 405)
 
 

@@ -76,7 +76,7 @@ PEOPLE = [
         None,
         "Bí thư",
         "2.1",
-        ("cadre", "standing"),
+        ("cadre", "standing", "secretary"),
         "51",
         immersions=[(d(3, 6), d(3, 12), "7", CONFIRMED), (d(8, 10), d(8, 16), "7", CONFIRMED)],
         extra=[("moi", d(9, 2), d(9, 2), "1", CONFIRMED, {})],

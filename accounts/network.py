@@ -1,0 +1,87 @@
+"""Who is knocking (issue 10 §5): the client address behind a configured number of trusted
+proxies, the login throttle per email and address plus per address across emails, and the
+password-reset throttle.
+
+TRUSTED_PROXY_COUNT = 0 (the default) means no proxy is trusted: the address is REMOTE_ADDR and
+X-Forwarded-For is ignored, so nobody escapes the lockout by inventing a header. With N proxies,
+each appending the address it saw to X-Forwarded-For, the client is the N-th entry from the
+right: entries further left were written by the client and are not believed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The real client's address (AXES_CLIENT_IP_CALLABLE and the reset throttle use it)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= count:
+            address = _valid(hops[-count])
+            if address:
+                return address
+    return _valid(remote) or remote or None
+
+
+class LoginThrottle(AxesDatabaseHandler):
+    """django-axes counts failures per email and address (5 in 15 minutes); this adds a limit
+    per address across emails (LOGIN_FAILURES_PER_ADDRESS in the same window), so one client
+    cannot try a password against every account of the organization."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        failures = super().get_failures(request, credentials)
+        address = getattr(request, "axes_ip_address", None)
+        if address:
+            across = (
+                AccessAttempt.objects.filter(
+                    ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+                ).aggregate(n=Sum("failures_since_start"))["n"]
+                or 0
+            )
+            limit = get_failure_limit(request, credentials)
+            if across >= settings.LOGIN_FAILURES_PER_ADDRESS and failures < limit:
+                request.locked_by_address = True  # the lockout page says which limit was reached
+                failures = limit
+        return failures
+
+
+# Password reset ----------------------------------------------------------------------------------
+RESET_WINDOW = 3600  # seconds
+
+
+def _hit(key: str) -> int:
+    cache.add(key, 0, RESET_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RESET_WINDOW)
+        return 1
+
+
+def reset_allowed(request, email: str) -> tuple[bool, bool]:
+    """(address ok, email ok) for one more reset request: PASSWORD_RESETS_PER_ADDRESS and
+    PASSWORD_RESETS_PER_EMAIL an hour. The email is hashed in the key (no address in the cache)."""
+    address = client_ip(request) or "unknown"
+    by_address = _hit(f"reset:ip:{address}") <= settings.PASSWORD_RESETS_PER_ADDRESS
+    digest = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
+    by_email = _hit(f"reset:email:{digest}") <= settings.PASSWORD_RESETS_PER_EMAIL
+    return by_address, by_email
