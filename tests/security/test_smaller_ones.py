@@ -26,7 +26,7 @@ def test_a_multi_line_return_comment_keeps_the_subject_on_one_line(client, peopl
     assert reg.status == Registration.Status.RETURNED
     assert [m.to for m in mail.outbox] == [["dung@tn.vn"]]
     subject = mail.outbox[0].subject
-    assert subject.startswith("Bản đăng ký đi cơ sở quý I/2023 bị trả lại: Thiếu địa điểm Bcc:")
+    assert subject.startswith("Bản đăng ký đi cơ sở năm 2023 bị trả lại: Thiếu địa điểm Bcc:")  # Tây Ninh: annual
     assert "\n" not in subject and "everyone@evil.example" not in mail.outbox[0].recipients()
 
 
