@@ -76,8 +76,9 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "place", "level")
+    list_display = ("name", "code", "place", "level", "parent")
     search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
 
 
 @admin.register(Department)

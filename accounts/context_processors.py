@@ -55,6 +55,8 @@ NAV_MENUS = [
             ("fieldwork:standings", _("Tình hình từng cán bộ"), rules.sees_whole_organization),
             ("fieldwork:coverage", _("Địa bàn cơ sở đã đến"), rules.sees_whole_organization),
             ("reports:quarter", _("Báo cáo tình hình thực hiện quý"), rules.sees_whole_organization),
+            ("reports:rollup", _("Tổng hợp các đơn vị trực thuộc"), rules.sees_descendants),
+            ("reports:rollup_submissions", _("Gửi báo cáo lên cấp trên"), rules.reports_up),
         ],
     ),
     (

@@ -162,7 +162,7 @@ def can_decide_department_plan(user, department_plan) -> bool:
 def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
     """Report downloads: mẫu 1 of oneself (or whom one may view), mẫu 2/3 of a department one
     leads or oversees, the compliance report for the Board, Standing and Inspection only."""
-    if kind == "compliance":
+    if kind in ("compliance", "rollup"):
         return sees_whole_organization(user)
     if kind in ("mau2", "mau3"):
         return department is not None and can_view_department(user, department)
@@ -177,7 +177,7 @@ def can_view_report_job(user, job) -> bool:
     return (
         job.requested_by_id == user.pk
         or has(user, Role.BOARD, Role.ADMIN)
-        or (job.kind == "compliance" and sees_whole_organization(user))
+        or (job.kind in ("compliance", "rollup") and sees_whole_organization(user))
     )
 
 
@@ -233,3 +233,53 @@ def is_approver(user) -> bool:
     """Has an approval inbox (registrations, change requests, reported trips to confirm): a
     department's head or a Standing Committee member (DOMAIN.md §2)."""
     return bool(is_head(user) or is_standing(user))
+
+
+# Reporting up (issue 13) ----------------------------------------------------------------------------
+def can_submit_rollup(user) -> bool:
+    """A child organization's Board sends its quarterly figures to the parent."""
+    org = getattr(user, "organization", None)
+    return (
+        has(user, Role.BOARD, Role.ADMIN) and not is_read_only(user) and org is not None and org.parent_id is not None
+    )
+
+
+def can_view_own_submissions(user) -> bool:
+    """The child's own submissions: whoever reads the whole organization."""
+    return sees_whole_organization(user)
+
+
+def can_view_rollup(user) -> bool:
+    """The roll-up of the descendants: the parent's Board, Standing and Inspection Committees.
+    Views scope every descendant lookup to the user's subtree first (another branch: 404)."""
+    return sees_whole_organization(user)
+
+
+def can_view_submission(user, submission) -> bool:
+    """A submission is read by its own organization (whole-organization roles) and by every
+    ancestor's Board, Standing and Inspection Committees: never by a sibling or a descendant."""
+    if not sees_whole_organization(user) or user.organization_id is None:
+        return False
+    if submission.organization_id == user.organization_id:
+        return True
+    own_path = user.organization.path
+    return bool(own_path) and submission.organization.path.startswith(own_path)
+
+
+def sees_descendants(user) -> bool:
+    """Menu: the roll-up page, for whole-organization roles of an organization with children
+    (one query, remembered on the user object for the request)."""
+    if not sees_whole_organization(user) or not user.organization_id:
+        return False
+    cached = getattr(user, "_has_children", None)
+    if cached is None:
+        from .models import Organization
+
+        cached = user._has_children = Organization.objects.filter(parent_id=user.organization_id).exists()
+    return cached
+
+
+def reports_up(user) -> bool:
+    """Menu: the page for sending the quarter's figures to the parent."""
+    org = getattr(user, "organization", None)
+    return sees_whole_organization(user) and org is not None and org.parent_id is not None

@@ -25,8 +25,8 @@ from fieldwork.services.registrations import quarter_name
 
 from .documents import Column, FormDocument, Header, Signer
 
-KINDS = ("mau1", "mau2", "mau3", "compliance")
-NEEDS_QUARTER = ("mau2", "mau3", "compliance")
+KINDS = ("mau1", "mau2", "mau3", "compliance", "rollup")
+NEEDS_QUARTER = ("mau2", "mau3", "compliance", "rollup")
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Params:
     """A job's parameters, resolved to objects of one organization."""
 
     organization: Organization
-    plan: Plan
+    plan: Plan | None
     year: int
     quarter: int | None = None
     department: Department | None = None
@@ -284,11 +284,12 @@ def mau3(p: Params, today: date) -> FormDocument:
 
 
 # Resolution ------------------------------------------------------------------------------------
-def resolve(organization: Organization, params: dict) -> Params:
-    """A job's JSON params -> objects, every lookup scoped to the organization."""
+def resolve(organization: Organization, params: dict, *, require_plan: bool = True) -> Params:
+    """A job's JSON params -> objects, every lookup scoped to the organization. The roll-up
+    (require_plan=False) reads the descendants' figures: its organization may have no plan."""
     year = int(params["year"])
     plan = Plan.objects.filter(organization=organization, year=year).select_related("organization").first()
-    if plan is None:
+    if plan is None and require_plan:
         raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
     dept = cadre = None
     if params.get("department_id"):
@@ -327,6 +328,8 @@ def check_params(kind: str, *, quarter, department, cadre) -> None:
 
 def gather(kind: str, p: Params, today: date | None = None):
     from .compliance import compliance
+    from .rollup_document import rollup_document
 
     today = today or timezone.localdate()
-    return {"mau1": mau1, "mau2": mau2, "mau3": mau3, "compliance": compliance}[kind](p, today)
+    builders = {"mau1": mau1, "mau2": mau2, "mau3": mau3, "compliance": compliance, "rollup": rollup_document}
+    return builders[kind](p, today)

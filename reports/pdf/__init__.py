@@ -44,8 +44,11 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
 
     from .chart import status_chart
 
-    template = "reports/pdf/compliance.html" if doc.kind == "compliance" else "reports/pdf/form.html"
-    context = {"doc": doc, "chart": status_chart(doc)} if doc.kind == "compliance" else form_context(doc)
+    if doc.kind == "rollup":
+        template, context = "reports/pdf/rollup.html", {"doc": doc}
+    else:
+        template = "reports/pdf/compliance.html" if doc.kind == "compliance" else "reports/pdf/form.html"
+        context = {"doc": doc, "chart": status_chart(doc)} if doc.kind == "compliance" else form_context(doc)
     html = render_to_string(template, context)
     progress(60)
     css_text = (

@@ -8,6 +8,10 @@ def build_xlsx(doc, path, progress=lambda pct: None) -> None:
         from .compliance import build_compliance
 
         return build_compliance(doc, path, progress)
+    if doc.kind == "rollup":
+        from .rollup import build_rollup
+
+        return build_rollup(doc, path, progress)
     from .forms import build_form
 
     return build_form(doc, path, progress)
