@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department
 from accounts.vietnamese import format_date
 
+from .compliance import report_as_of
 from .data import Params, head_of, header, stem
 from .documents import Header, Signer
 from .rollup import COLUMNS, LIVE, Rollup, quarter_label, rollup_tree
@@ -58,6 +59,7 @@ def rollup_document(p: Params, today: date) -> RollupReport:
         raise ValidationError(_("%(org)s không có đơn vị trực thuộc.") % {"org": org.name})
     if p.quarter is None:
         raise ValidationError(_("Cần chọn quý cho báo cáo này."))
+    report_as_of(p.year, p.quarter, today)  # a quarter not yet started is refused, as for compliance
     r: Rollup = rollup_tree(org, p.year, p.quarter, today)
     rows = [
         RollupRow(
