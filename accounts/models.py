@@ -4,7 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +37,8 @@ class Organization(models.Model):
     )
     path = models.CharField(max_length=255, blank=True, default="", db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Kept by save()/delete(): the navigation shows the roll-up without a query per page.
+    has_children = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("tổ chức")
@@ -48,12 +50,29 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         self._check_parent()
+        old_parent_id = None
         if self.pk:  # never write back a stale in-memory path over the stored one
-            stored = Organization.objects.filter(pk=self.pk).values_list("path", "depth").first()
+            stored = Organization.objects.filter(pk=self.pk).values_list("path", "depth", "parent_id", "has_children")
+            stored = stored.first()
             if stored:
-                self.path, self.depth = stored
+                self.path, self.depth, old_parent_id, self.has_children = stored
         super().save(*args, **kwargs)
         self._sync_path()
+        if old_parent_id != self.parent_id:
+            Organization.refresh_has_children([old_parent_id, self.parent_id])
+
+    def delete(self, *args, **kwargs):
+        parent_id = self.parent_id
+        result = super().delete(*args, **kwargs)
+        Organization.refresh_has_children([parent_id])
+        return result
+
+    @staticmethod
+    def refresh_has_children(ids) -> None:
+        ids = [i for i in ids if i]
+        if ids:
+            children = Organization.objects.filter(parent_id=OuterRef("pk"))
+            Organization.objects.filter(pk__in=ids).update(has_children=Exists(children))
 
     def clean(self):
         super().clean()

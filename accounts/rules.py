@@ -268,15 +268,9 @@ def can_view_submission(user, submission) -> bool:
 
 def sees_descendants(user) -> bool:
     """Menu: the roll-up page, for whole-organization roles of an organization with children
-    (one query, remembered on the user object for the request)."""
-    if not sees_whole_organization(user) or not user.organization_id:
-        return False
-    cached = getattr(user, "_has_children", None)
-    if cached is None:
-        from .models import Organization
-
-        cached = user._has_children = Organization.objects.filter(parent_id=user.organization_id).exists()
-    return cached
+    (Organization.has_children: no query beyond the user's organization, which every page loads)."""
+    org = getattr(user, "organization", None)
+    return sees_whole_organization(user) and org is not None and org.has_children
 
 
 def reports_up(user) -> bool:

@@ -52,4 +52,7 @@ def rebuild_paths(organizations=None) -> int:
             o.path, o.depth = path, depth
             changed.append(o)
     Organization.objects.bulk_update(changed, ["path", "depth"], batch_size=1000)
+    parents = {o.parent_id for o in rows if o.parent_id}
+    Organization.objects.filter(pk__in=parents, has_children=False).update(has_children=True)
+    Organization.objects.exclude(pk__in=parents).filter(has_children=True).update(has_children=False)
     return len(changed)

@@ -33,5 +33,10 @@ class Migration(migrations.Migration):
             name='path',
             field=models.CharField(blank=True, db_index=True, default='', editable=False, max_length=255),
         ),
+        migrations.AddField(
+            model_name="organization",
+            name="has_children",
+            field=models.BooleanField(default=False, editable=False),
+        ),
         migrations.RunPython(fill_paths, migrations.RunPython.noop),
     ]

@@ -116,3 +116,15 @@ def test_load_plan_parent(tmp_path):
         call_command("load_plan", plan_file(tmp_path, "tay-ninh", "Tỉnh đoàn Tây Ninh", "khoi"))
     tn.refresh_from_db()
     assert tn.parent is None
+
+
+def test_has_children_follows_moves_and_deletes():
+    tw = org("tw")
+    a, b = org("a", tw), org("b", tw)
+    a1 = org("a1", a)
+    assert [Organization.objects.get(pk=o.pk).has_children for o in (tw, a, b, a1)] == [True, True, False, False]
+    a1.parent = b
+    a1.save()
+    assert [Organization.objects.get(pk=o.pk).has_children for o in (a, b)] == [False, True]
+    a1.delete()
+    assert not Organization.objects.get(pk=b.pk).has_children

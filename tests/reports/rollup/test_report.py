@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from reports.models import ReportJob
 from reports.rollup_services import submit_rollup
 from tests.reports.conftest import pdf_text
-from tests.tree_helpers import tree  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 HEADER = [

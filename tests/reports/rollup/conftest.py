@@ -1,4 +1,4 @@
-"""A small tree of organizations for the roll-up tests (issue 13).
+"""The roll-up tests (issue 13): a small tree of organizations.
 
 Trung ương Đoàn (tw, no plan)
 ├── Tỉnh đoàn Tây Ninh (tay-ninh: the `people` / `report_data` organization)

@@ -13,7 +13,6 @@ from reports.rollup import SUBMITTED, organization_figures, rollup_tree
 from reports.rollup_services import submit_rollup
 from tests.factories import UserFactory, make_trip
 from tests.reports.conftest import pdf_text
-from tests.tree_helpers import tree  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 ON_TIME = date(2023, 3, 20)  # Tây Ninh's (the parent's) quarter I deadline: 27/03/2023
@@ -54,9 +53,7 @@ def test_submission_freezes_figures_and_files(tree, run_jobs, client, tmp_path):
     s.xlsx_job.refresh_from_db()
     assert (s.pdf_job.status, s.xlsx_job.status) == ("done", "done")
     # The child corrects its data afterwards: a new cadre and a new trip in quarter I.
-    late_comer = UserFactory(
-        department=tree["khoi_cadre"].department, full_name="Hà Văn Muộn", email="muon@khoi.vn"
-    )
+    late_comer = UserFactory(department=tree["khoi_cadre"].department, full_name="Hà Văn Muộn", email="muon@khoi.vn")
     make_trip(tree["khoi_plan"], late_comer, start=date(2023, 3, 22), end=date(2023, 3, 23), days="2")
     s.refresh_from_db()
     assert (s.figures["subject"], s.figures["went"]) == (3, 1)
