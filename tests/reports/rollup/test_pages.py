@@ -133,3 +133,16 @@ def test_navigation_offers_each_side_its_page(client, tree):
     client.force_login(tree["cadre"])
     page = client.get(reverse("home"), follow=True).content.decode()
     assert f'href="{rollup}"' not in page and f'href="{up}"' not in page
+
+
+def test_live_figures_limit_on_the_page(client, tree, monkeypatch):
+    from reports import views_rollup
+
+    monkeypatch.setattr(views_rollup, "LIVE_ON_PAGE", 2)  # 5 descendants have sent nothing
+    client.force_login(tree["tw_board"])
+    page = client.get(reverse("reports:rollup") + Q1).content.decode()
+    assert "5 đơn vị chưa gửi: trang này không tính trực tiếp" in page
+    assert "Chưa gửi – số liệu trực tiếp" not in page
+    monkeypatch.setattr(views_rollup, "LIVE_ON_PAGE", 5)
+    page = client.get(reverse("reports:rollup") + Q1).content.decode()
+    assert "không tính trực tiếp" not in page and "Chưa gửi – số liệu trực tiếp" in page

@@ -152,3 +152,16 @@ def test_tree_totals_per_level(tree, run_jobs):
     # A child with no plan of the year is listed, marked, and counts nothing.
     by_code = rollup_tree(tree["tw"], 2024, 1, date(2024, 4, 15)).nodes
     assert {n.source for n in by_code} == {"no_plan"}
+
+
+def test_units_in_vietnamese_order_numbers_as_numbers():
+    from reports.rollup import org_sort_key
+
+    names = ["Đoàn trực thuộc số 10", "Đoàn Khối", "Đoàn trực thuộc số 2", "Chi đoàn Sở Y tế", "Đoàn Bến Tre"]
+    assert sorted(names, key=org_sort_key) == [
+        "Chi đoàn Sở Y tế",
+        "Đoàn Bến Tre",
+        "Đoàn Khối",
+        "Đoàn trực thuộc số 2",
+        "Đoàn trực thuộc số 10",
+    ]
