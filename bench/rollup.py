@@ -42,12 +42,17 @@ def ensure_postgres_database(url: str) -> None:
     name = parts.path.lstrip("/")
     if not parts.scheme.startswith("postgres") or "bench" not in name:
         return
-    import psycopg
+    import psycopg2
 
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    conn = psycopg2.connect(parts._replace(path="/postgres").geturl())
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cur.fetchone():
+                cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
 
 
 ensure_postgres_database(os.environ["DATABASE_URL"])

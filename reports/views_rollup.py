@@ -32,7 +32,7 @@ from fieldwork.quarters import quarter_bounds, quarter_of
 
 from . import rollup_services, services
 from .models import ReportJob, RollupSubmission
-from .rollup import rollup_tree
+from .rollup import organization_figures, rollup_tree
 
 PAGE_SIZE = 50
 # The page computes live figures of the descendants that sent nothing only when they are few;
@@ -270,10 +270,19 @@ def submissions(request):
                 "versions": sorted(by_quarter[q], key=lambda s: -s.version),
             }
         )
+    # What would be sent now for the chosen quarter (one organization: its own live figures).
+    preview = None
+    if plan is not None and org.parent_id and quarter_bounds(year, quarter)[0] <= today:
+        try:
+            preview = figure_rows(organization_figures(plan, quarter, today))
+        except ValidationError:
+            preview = None
     return render(
         request,
         "reports/rollup_submissions.html",
         {
+            "preview": preview,
+            "quarter": quarter,
             "org": org,
             "parent": org.parent,
             "plan": plan,
