@@ -1,6 +1,7 @@
 """The roll-up pages (issue 13): the national view and a node, filters, pagination, a query budget
 that does not grow with the tree, and the child's page for sending its figures."""
 
+import re
 from datetime import date
 
 import pytest
@@ -24,6 +25,11 @@ def test_national_view_and_drill_down(client, tree, run_jobs):
     assert "Tỉnh đoàn Tây Ninh" in page and "Tỉnh đoàn khac" in page and "Đoàn Khối các cơ quan tỉnh" not in page
     assert "cộng cả 3 đơn vị trực thuộc" in page
     assert "5 đơn vị trực thuộc, 1 đơn vị đã gửi báo cáo quý" in page
+    total = re.search(r'data-testid="rollup-total">(.*?)</tr>', page, re.S).group(1)
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', total)
+    # units (sent) | subject, went, met, at risk, not met, exempt | departments late with mẫu 3
+    # (Tây Ninh 2, Khối cơ quan 0 when it sent on 20/03, the three others 1 each at the quarter's end)
+    assert cells == ["5 (1)", "15", "3", "0", "15", "0", "1", "5"]
     # Drill down: Tây Ninh's node lists its children; Khối cơ quan's figures link to what it sent.
     page = client.get(reverse("reports:rollup_node", args=[tree["tn"].pk]) + Q1).content.decode()
     assert "Đoàn Khối các cơ quan tỉnh" in page and "Đoàn Khối doanh nghiệp" in page
