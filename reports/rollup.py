@@ -189,13 +189,16 @@ def level_label(level: int) -> str:
     return _("Các đơn vị cấp %(n)s") % {"n": level}
 
 
-def latest_submissions(org_ids_qs, year: int, quarter: int) -> tuple[dict, Counter]:
-    """The newest version of each organization's submission for the quarter, and the number of
-    versions, in one query (every version's row; the figures are small)."""
+def latest_submissions(root: Organization, year: int, quarter: int) -> tuple[dict, Counter]:
+    """The newest version of each descendant's submission for the quarter, and the number of
+    versions, in one query (every version's row; the figures are small). A join on the
+    organization's primary key and its path, not an IN over a subquery, which a planner with
+    stale statistics turns into a nested loop over both tables."""
     latest: dict[int, RollupSubmission] = {}
     versions: Counter = Counter()
     rows = (
-        RollupSubmission.objects.filter(organization_id__in=org_ids_qs, year=year, quarter=quarter)
+        RollupSubmission.objects.filter(organization__path__startswith=root.path, year=year, quarter=quarter)
+        .exclude(organization_id=root.pk)
         .select_related("submitted_by")
         .order_by("organization_id", "-version")
     )
@@ -215,7 +218,7 @@ def rollup_tree(root: Organization, year: int, quarter: int, today: date, *, liv
     as_of = min(q_end, today)
     desc_qs = descendants(root)
     orgs = list(desc_qs.only("pk", "name", "code", "parent_id", "path", "depth"))
-    latest, versions = latest_submissions(desc_qs.values("pk"), year, quarter)
+    latest, versions = latest_submissions(root, year, quarter)
     nodes = {o.pk: RollupNode(org=o, level=o.depth - root.depth) for o in orgs}
     for pk, node in nodes.items():
         s = latest.get(pk)
