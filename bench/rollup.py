@@ -321,7 +321,7 @@ def main():
         took = time.perf_counter() - t
         print(
             f"roll-up report {fmt.upper()} (report job, {r.count} rows): {took:.1f} s, {job.file_size / 1024:.0f} KiB, "
-            f"peak RSS {rss_mb():.0f} MB (+{rss_mb() - before:.0f})"
+            f"peak RSS of the process {rss_mb():.0f} MB (the build's 200,000 trips included; +{rss_mb() - before:.0f})"
         )
     print("targets: page < 2 s with a constant number of queries; XLSX < 15 s; PDF < 60 s")
 
