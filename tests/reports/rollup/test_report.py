@@ -105,6 +105,10 @@ def test_web_request_goes_through_the_job(sent, client, run_jobs):
     job.refresh_from_db()
     assert job.status == "done" and job.organization == sent["tn"]
     assert client.get(reverse("reports:download", args=[job.pk])).status_code == 200
+    assert (
+        "Báo cáo tổng hợp các đơn vị trực thuộc"
+        in client.get(reverse("reports:job_detail", args=[job.pk])).content.decode()
+    )
     # The Board sees the Standing Committee's roll-up job in its list.
     client.force_login(sent["board"])
     assert str(job.pk) in client.get(reverse("reports:jobs")).content.decode()
