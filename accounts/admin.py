@@ -184,8 +184,9 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationScopedAdmin):
     org_field = "pk"
-    list_display = ("name", "code", "place", "level")
+    list_display = ("name", "code", "place", "level", "parent")
     search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -63,6 +63,8 @@ NAV_MENUS = [
             ("fieldwork:coverage", _("Địa bàn cơ sở đã đến"), rules.sees_whole_organization),
             ("reports:quarter", _("Báo cáo tình hình thực hiện quý"), rules.sees_whole_organization),
             ("reports:year_end", _("Báo cáo cuối năm"), rules.can_view_year_end),
+            ("reports:rollup", _("Tổng hợp các đơn vị trực thuộc"), rules.sees_descendants),
+            ("reports:rollup_submissions", _("Gửi báo cáo lên cấp trên"), rules.reports_up),
         ],
     ),
     (

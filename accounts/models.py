@@ -2,7 +2,10 @@ import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +29,21 @@ class Organization(models.Model):
     superior_body = models.CharField(
         _("cơ quan cấp trên"), max_length=200, blank=True, help_text=_("Ví dụ: BCH ĐOÀN TỈNH TÂY NINH")
     )
+    # docs/domain.md §10 (`parent`): the Unions form a tree (Trung ương → Tỉnh đoàn → đoàn trực
+    # thuộc), any depth. `path` is the materialized path of primary keys ("/1/7/42/"), kept by
+    # save(): the descendants of an organization are one indexed prefix query, whatever the depth.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("tổ chức cấp trên"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    path = models.CharField(max_length=255, blank=True, default="", db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Kept by save()/delete(): the navigation shows the roll-up without a query per page.
+    has_children = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("tổ chức")
@@ -34,6 +52,71 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self._check_parent()
+        old_parent_id = None
+        if self.pk:  # never write back a stale in-memory path over the stored one
+            stored = Organization.objects.filter(pk=self.pk).values_list("path", "depth", "parent_id", "has_children")
+            stored = stored.first()
+            if stored:
+                self.path, self.depth, old_parent_id, self.has_children = stored
+        super().save(*args, **kwargs)
+        self._sync_path()
+        if old_parent_id != self.parent_id:
+            Organization.refresh_has_children([old_parent_id, self.parent_id])
+
+    def delete(self, *args, **kwargs):
+        parent_id = self.parent_id
+        result = super().delete(*args, **kwargs)
+        Organization.refresh_has_children([parent_id])
+        return result
+
+    @staticmethod
+    def refresh_has_children(ids) -> None:
+        ids = [i for i in ids if i]
+        if ids:
+            children = Organization.objects.filter(parent_id=OuterRef("pk"))
+            Organization.objects.filter(pk__in=ids).update(has_children=Exists(children))
+
+    def clean(self):
+        super().clean()
+        try:
+            self._check_parent()
+        except ValidationError as exc:
+            raise ValidationError({"parent": exc.messages}) from exc
+
+    def _check_parent(self) -> None:
+        """The parent may not be the organization itself or one of its descendants (a cycle)."""
+        if not (self.parent_id and self.pk):
+            return
+        parent_path = Organization.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+        if parent_path is None:
+            raise ValidationError(_("Không tìm thấy tổ chức cấp trên."))
+        own = Organization.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+        if self.parent_id == self.pk or (own and parent_path.startswith(own)):
+            raise ValidationError(_("Tổ chức cấp trên không được là chính nó hoặc một đơn vị trực thuộc của nó."))
+
+    def _sync_path(self) -> None:
+        """Recompute this organization's path (and, when it moved, its whole subtree's, in one
+        UPDATE). save() checked for a cycle and loaded the stored path first."""
+        parent_path, parent_depth = "/", -1
+        if self.parent_id:
+            row = Organization.objects.filter(pk=self.parent_id).values_list("path", "depth").first()
+            if row is None:
+                raise ValidationError(_("Không tìm thấy tổ chức cấp trên."))
+            parent_path, parent_depth = row
+        new_path, new_depth = f"{parent_path}{self.pk}/", parent_depth + 1
+        old_path, old_depth = self.path, self.depth
+        if new_path == old_path and new_depth == old_depth:
+            return
+        if old_path:
+            Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField()),
+                depth=F("depth") + (new_depth - old_depth),
+            )
+        Organization.objects.filter(pk=self.pk).update(path=new_path, depth=new_depth)
+        self.path, self.depth = new_path, new_depth
 
     @property
     def header_superior(self) -> str:

@@ -251,7 +251,7 @@ def department_plan_delegator(user, department_plan):
 
 
 # Reports of the whole organization, for the Board, Standing and Inspection Committees.
-WHOLE_ORGANIZATION_REPORTS = ("compliance", "yearend")
+WHOLE_ORGANIZATION_REPORTS = ("compliance", "yearend", "rollup")
 
 
 def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
@@ -391,3 +391,47 @@ def can_view_delegations(user) -> bool:
 def can_view_reminder_log(user) -> bool:
     """What was sent to whom and when: the Board (issue 12 §5)."""
     return has(user, Role.BOARD, Role.ADMIN)
+
+
+# Reporting up (issue 13) ----------------------------------------------------------------------------
+def can_submit_rollup(user) -> bool:
+    """A child organization's Board sends its quarterly figures to the parent."""
+    org = getattr(user, "organization", None)
+    return (
+        has(user, Role.BOARD, Role.ADMIN) and not is_read_only(user) and org is not None and org.parent_id is not None
+    )
+
+
+def can_view_own_submissions(user) -> bool:
+    """The child's own submissions: whoever reads the whole organization."""
+    return sees_whole_organization(user)
+
+
+def can_view_rollup(user) -> bool:
+    """The roll-up of the descendants: the parent's Board, Standing and Inspection Committees.
+    Views scope every descendant lookup to the user's subtree first (another branch: 404)."""
+    return sees_whole_organization(user)
+
+
+def can_view_submission(user, submission) -> bool:
+    """A submission is read by its own organization (whole-organization roles) and by every
+    ancestor's Board, Standing and Inspection Committees: never by a sibling or a descendant."""
+    if not sees_whole_organization(user) or user.organization_id is None:
+        return False
+    if submission.organization_id == user.organization_id:
+        return True
+    own_path = user.organization.path
+    return bool(own_path) and submission.organization.path.startswith(own_path)
+
+
+def sees_descendants(user) -> bool:
+    """Menu: the roll-up page, for whole-organization roles of an organization with children
+    (Organization.has_children: no query beyond the user's organization, which every page loads)."""
+    org = getattr(user, "organization", None)
+    return sees_whole_organization(user) and org is not None and org.has_children
+
+
+def reports_up(user) -> bool:
+    """Menu: the page for sending the quarter's figures to the parent."""
+    org = getattr(user, "organization", None)
+    return sees_whole_organization(user) and org is not None and org.parent_id is not None

@@ -2,12 +2,13 @@
 # Issue 4: the year's plan, exemptions, trips import, standings.
 from django.urls import path
 
-from .views import exemptions, plans, standing, trips_import
+from .views import exemptions, plan_from_parent, plans, standing, trips_import
 
 urlpatterns: list = [
     # The year's plan (Board)
     path("ke-hoach/", plans.plans, name="plans"),
     path("ke-hoach/tao/", plans.plan_create, name="plan_create"),
+    path("ke-hoach/tu-cap-tren/", plan_from_parent.plan_from_parent, name="plan_from_parent"),
     path("ke-hoach/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("ke-hoach/<int:pk>/sua/", plans.plan_edit, name="plan_edit"),
     path("ke-hoach/<int:pk>/doi-tuong-ap-dung/", plans.plan_affected_view, name="plan_affected"),

@@ -28,9 +28,9 @@ from fieldwork.services.registrations import quarter_name
 from .documents import Column, FormDocument, Header, Signer
 from .signers import approver_signer, head_signer, heads_of, standing_signer
 
-KINDS = ("mau1", "mau2", "mau3", "compliance", "yearend", "yearsheet")
+KINDS = ("mau1", "mau2", "mau3", "compliance", "yearend", "yearsheet", "rollup")
 # docs/domain.md §10: without a quarter mẫu 1 and mẫu 2 cover the year, compliance reports the year.
-NEEDS_QUARTER = ("mau3",)
+NEEDS_QUARTER = ("mau3", "rollup")
 PENDING = "chờ phê duyệt"
 
 
@@ -39,7 +39,7 @@ class Params:
     """A job's parameters, resolved to objects of one organization."""
 
     organization: Organization
-    plan: Plan
+    plan: Plan | None
     year: int
     quarter: int | None = None
     department: Department | None = None
@@ -380,11 +380,12 @@ def mau3(p: Params, today: date) -> FormDocument:
 
 
 # Resolution ------------------------------------------------------------------------------------
-def resolve(organization: Organization, params: dict) -> Params:
-    """A job's JSON params -> objects, every lookup scoped to the organization."""
+def resolve(organization: Organization, params: dict, *, require_plan: bool = True) -> Params:
+    """A job's JSON params -> objects, every lookup scoped to the organization. The roll-up
+    (require_plan=False) reads the descendants' figures: its organization may have no plan."""
     year = int(params["year"])
     plan = Plan.objects.filter(organization=organization, year=year).select_related("organization").first()
-    if plan is None:
+    if plan is None and require_plan:
         raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
     dept = cadre = None
     if params.get("department_id"):
@@ -423,10 +424,11 @@ def check_params(kind: str, *, quarter, department, cadre) -> None:
 
 def gather(kind: str, p: Params, today: date | None = None):
     from .compliance import compliance
+    from .rollup_document import rollup_document
 
     today = today or timezone.localdate()
     from .yearend import year_end, year_sheet
 
     builders = {"mau1": mau1, "mau2": mau2, "mau3": mau3, "compliance": compliance}
-    builders.update(yearend=year_end, yearsheet=year_sheet)
+    builders.update(yearend=year_end, yearsheet=year_sheet, rollup=rollup_document)
     return builders[kind](p, today)

@@ -20,6 +20,7 @@ class ReportJob(models.Model):
         COMPLIANCE = "compliance", _("Báo cáo tình hình thực hiện quý")
         YEAREND = "yearend", _("Báo cáo kết quả cuối năm")
         YEARSHEET = "yearsheet", _("Bảng đánh giá cán bộ cuối năm")
+        ROLLUP = "rollup", _("Báo cáo tổng hợp các đơn vị trực thuộc")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"
@@ -120,3 +121,41 @@ class CadreRemark(models.Model):
 
     def __str__(self):
         return f"CadreRemark {self.plan_id}/{self.person_id}"
+
+
+class RollupSubmission(models.Model):
+    """A child organization's quarterly compliance figures as sent to its parent (issue 13,
+    docs/domain.md §10 `report rollup`). The figures are frozen as JSON at the moment of sending
+    and the compliance report files (PDF, XLSX) are produced from the same date: what the parent
+    read stays what was sent, even if the child corrects its data later. A corrected resubmission
+    is a new row with the next version; every version is kept."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="rollup_submissions")
+    # The parent at the time of sending (an organization may later move in the tree).
+    parent = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="received_submissions")
+    year = models.PositiveIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    version = models.PositiveSmallIntegerField(default=1)
+    figures = models.JSONField(default=dict)
+    as_of = models.DateField()
+    deadline = models.DateField()
+    late = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    pdf_job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    xlsx_job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["organization_id", "year", "quarter", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "quarter", "version"], name="uniq_rollup_submission_version"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "organization"])]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} Q{self.quarter} v{self.version}"

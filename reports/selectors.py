@@ -20,7 +20,14 @@ def visible_jobs(user):
     if rules.sees_whole_organization(user):
         return qs.filter(
             Q(requested_by=user)
-            | Q(kind__in=[ReportJob.Kind.COMPLIANCE, ReportJob.Kind.YEAREND, ReportJob.Kind.YEARSHEET])
+            | Q(
+                kind__in=[
+                    ReportJob.Kind.COMPLIANCE,
+                    ReportJob.Kind.YEAREND,
+                    ReportJob.Kind.YEARSHEET,
+                    ReportJob.Kind.ROLLUP,
+                ]
+            )
         )
     return qs.filter(requested_by=user)
 

@@ -66,7 +66,12 @@ def request_report(
     check_params(kind, quarter=quarter, department=department, cadre=cadre)
     if not rules.can_request_report(user, kind, department=department, cadre=cadre):
         raise PermissionDenied(_("Bạn không có quyền tạo báo cáo này."))
-    if not Plan.objects.filter(organization_id=user.organization_id, year=year).exists():
+    if kind == ReportJob.Kind.ROLLUP:
+        # The roll-up reads the descendants' figures: the parent itself needs no plan (the Central
+        # Committee reports its provinces), only children.
+        if not Organization.objects.filter(parent_id=user.organization_id).exists():
+            raise ValidationError(_("Tổ chức không có đơn vị trực thuộc."))
+    elif not Plan.objects.filter(organization_id=user.organization_id, year=year).exists():
         raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
     params = {"year": int(year)}
     if quarter:
@@ -158,7 +163,9 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         error="",
         attempts=F("attempts") + 1,
     )
-    params = resolve(job.organization, job.params)
+    if today is None and job.params.get("today"):  # a submission's files: the date it was sent
+        today = date.fromisoformat(job.params["today"])
+    params = resolve(job.organization, job.params, require_plan=job.kind != ReportJob.Kind.ROLLUP)
     doc = gather(job.kind, params, today)
     _set(job.pk, progress=40)
     folder = job_dir(job)

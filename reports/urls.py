@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_yearend
+from . import views, views_rollup, views_yearend
 
 app_name = "reports"
 
@@ -16,4 +16,16 @@ urlpatterns = [
     path("<uuid:pk>/trang-thai/", views.job_status, name="job_status"),
     path("<uuid:pk>/tai-ve/", views.download, name="download"),
     path("<uuid:pk>/thu-lai/", views.retry, name="retry"),
+    # Issue 13: the roll-up of the descendants, and reporting up to the parent.
+    path("tong-hop/", views_rollup.rollup, name="rollup"),
+    path("tong-hop/tao/", views_rollup.rollup_request, name="rollup_request"),
+    path("tong-hop/don-vi/<int:pk>/", views_rollup.rollup_node, name="rollup_node"),
+    path("tong-hop/bao-cao/<int:pk>/", views_rollup.submission_detail, name="rollup_submission"),
+    path(
+        "tong-hop/bao-cao/<int:pk>/tai-ve/<str:fmt>/",
+        views_rollup.submission_download,
+        name="rollup_submission_download",
+    ),
+    path("gui-cap-tren/", views_rollup.submissions, name="rollup_submissions"),
+    path("gui-cap-tren/gui/", views_rollup.submit, name="rollup_submit"),
 ]

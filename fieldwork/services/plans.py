@@ -237,6 +237,7 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "place": o.get("place", ""),
             **({"superior_body": o["superior_body"]} if o.get("superior_body") else {}),
             **({"level": o["level"]} if o.get("level") else {}),
+            **parent_defaults(o),
         },
     )
     dl = data.get("deadlines") or {}
@@ -294,6 +295,25 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
         },
     )
     return plan, created
+
+
+def parent_defaults(o: dict) -> dict:
+    """docs/domain.md §10: `"parent": "code"` attaches the organization under an existing one;
+    `null` detaches it; an absent key keeps the stored parent (files older than the key, and
+    plan copies, never move an organization). The cycle check is Organization.save()'s."""
+    if "parent" not in o:
+        return {}
+    code = o["parent"]
+    if code in (None, ""):
+        return {"parent": None}
+    if str(code) == str(o["code"]):
+        raise ValidationError(_("Tổ chức không thể là cấp trên của chính nó."))
+    parent = Organization.objects.filter(code=code).first()
+    if parent is None:
+        raise ValidationError(
+            _("Chưa có tổ chức cấp trên mã “%(code)s”: hãy nạp kế hoạch của tổ chức cấp trên trước.") % {"code": code}
+        )
+    return {"parent": parent}
 
 
 def _sync(plan, model, items, defaults, with_index=False):

@@ -44,7 +44,15 @@ def plans(request):
     if not _can_read(request.user):
         raise PermissionDenied
     qs = Plan.objects.filter(organization_id=request.user.organization_id).order_by("-year")
-    return render(request, "fieldwork/plans/list.html", {"plans": qs, "can_write": _can_write(request.user)})
+    return render(
+        request,
+        "fieldwork/plans/list.html",
+        {
+            "plans": qs,
+            "can_write": _can_write(request.user),
+            "has_parent": bool(getattr(request.user.organization, "parent_id", None)),
+        },
+    )
 
 
 @login_required

@@ -80,6 +80,8 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
         from reports.compliance import MET_DAYS
 
         template, context = "reports/pdf/yearend.html", {"doc": doc, "met_days_label": MET_DAYS}
+    elif doc.kind == "rollup":
+        template, context = "reports/pdf/rollup.html", {"doc": doc}
     else:
         template, context = "reports/pdf/form.html", form_context(doc)
     html = render_to_string(template, context)

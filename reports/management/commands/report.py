@@ -22,7 +22,7 @@ from reports.tasks import build_report
 
 
 class Command(BaseCommand):
-    help = "Tạo báo cáo (mẫu 1, 2, 3 hoặc báo cáo quý) ra tệp PDF/XLSX."
+    help = "Tạo báo cáo (mẫu 1, 2, 3, báo cáo quý hoặc báo cáo tổng hợp các đơn vị trực thuộc) ra tệp PDF/XLSX."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
@@ -50,7 +50,10 @@ class Command(BaseCommand):
                 if cadre is None:
                     raise CommandError(f"Không có cán bộ email “{o['cadre']}” trong {org.name}.")
             check_params(o["kind"], quarter=o["quarter"], department=dept, cadre=cadre)
-            if not org.plans.filter(year=o["year"]).exists():
+            if o["kind"] == "rollup":
+                if not org.children.exists():
+                    raise CommandError(f"{org.name} không có đơn vị trực thuộc.")
+            elif not org.plans.filter(year=o["year"]).exists():
                 raise CommandError(f"{org.name} chưa có kế hoạch năm {o['year']}.")
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
