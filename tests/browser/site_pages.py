@@ -48,6 +48,10 @@ NOT_PAGES = {
     "reports:retry",
     "set_language",
     "healthz",
+    "accounts:email_confirm",  # a link from an email, with its signed token
+    "fieldwork:delegation_end",  # POST
+    "reports:remark_save",  # POST (htmx)
+    "reports:rollup_submission_download",  # a file
 }
 
 
@@ -84,9 +88,24 @@ def _dept_quarters(user) -> list[dict]:
     return [{"department_pk": user.department_id, "quarter": q} for q in (last, last - 1) if q >= 1]
 
 
+def _dept_periods(user) -> list[dict]:
+    """The department's mẫu 2 pages: the year's under the annual cycle, else the last quarters."""
+    from fieldwork.cycles import registration_periods
+    from fieldwork.models import Plan
+
+    plan = Plan.objects.filter(organization_id=user.organization_id).order_by("-year").first()
+    if plan is None or not user.department_id:
+        return []
+    periods = registration_periods(plan)
+    if periods == [0]:
+        return [{"department_pk": user.department_id, "quarter": 0}]
+    return _dept_quarters(user)
+
+
 def _arguments() -> dict[str, Callable]:
+    from accounts.models import Organization
     from fieldwork.models import Exemption, Plan, Registration, Trip
-    from reports.models import ReportJob
+    from reports.models import ReportJob, RollupSubmission
 
     def own_trips(user):
         out = []
@@ -123,7 +142,7 @@ def _arguments() -> dict[str, Callable]:
         "fieldwork:registration_review": lambda u: _first(
             Registration.objects.filter(person__department_id=u.department_id, status="submitted").exclude(person=u)
         ),
-        "fieldwork:department_plan": _dept_quarters,
+        "fieldwork:department_plan": _dept_periods,
         "fieldwork:quarter_report": _dept_quarters,
         "fieldwork:exemption_detail": lambda u: _first(Exemption.objects.filter(person__organization=u.organization)),
         "fieldwork:plan_detail": lambda u: _first(Plan.objects.filter(organization=u.organization).order_by("-year")),
@@ -132,6 +151,13 @@ def _arguments() -> dict[str, Callable]:
         "fieldwork:person_edit": lambda u: [{"pk": u.pk}],
         "accounts:department_edit": lambda u: [{"pk": u.department_id}] if u.department_id else [],
         "reports:job_detail": lambda u: _first(ReportJob.objects.filter(requested_by=u)),
+        "fieldwork:plan_reminders": lambda u: _first(
+            Plan.objects.filter(organization=u.organization).order_by("-year")
+        ),
+        "reports:rollup_node": lambda u: _first(Organization.objects.filter(parent_id=u.organization_id)),
+        "reports:rollup_submission": lambda u: _first(
+            RollupSubmission.objects.filter(organization_id=u.organization_id).order_by("-submitted_at")
+        ),
     }
 
 

@@ -40,6 +40,7 @@ def _enrich_demo():
     """The demo organization, plus what a head's inbox and a cadre's pages show on a busy day:
     a submitted registration of a member, a pending cancel request, a draft line, an attachment."""
     from accounts.models import User
+    from fieldwork.cycles import registration_periods
     from fieldwork.management.commands._demo_data import DEMO_YEAR
     from fieldwork.models import Category, Registration, Trip, TripAttachment
     from fieldwork.services import change_requests, registrations
@@ -53,7 +54,15 @@ def _enrich_demo():
     plan = Trip.objects.filter(person=xuan).first().plan
     cat = Category.objects.get(plan=plan, code="1.5")
 
-    reg = registration_for(person=dinh, plan=plan, quarter=4)
+    # The demo's last registration period: the whole year (Tây Ninh is annual since issue 14),
+    # where the members' registrations are approved; a newcomer's registration waits instead.
+    period = registration_periods(plan)[-1]
+    reg = registration_for(person=dinh, plan=plan, quarter=period)
+    if reg.status == Registration.Status.APPROVED:
+        from tests.factories import UserFactory
+
+        dinh = UserFactory(department=head.department, full_name="Trần Văn Mới", email="moi.tv@tayninh.test")
+        reg = registration_for(person=dinh, plan=plan, quarter=period)
     add_line(
         actor=dinh,
         registration=reg,
@@ -71,19 +80,20 @@ def _enrich_demo():
 
     approved = Trip.objects.filter(person=xuan, status=Trip.Status.APPROVED).order_by("start").first()
     change_requests.request_cancel(actor=xuan, trip=approved, reason="Trùng lịch họp Ban Chấp hành tỉnh đoàn.")
-    xuan_q4 = Registration.objects.get(person=xuan, plan=plan, quarter=4)
-    add_line(
-        actor=xuan,
-        registration=xuan_q4,
-        data=TripInput(
-            category=cat,
-            start=date(DEMO_YEAR, 12, 28),
-            end=date(DEMO_YEAR, 12, 28),
-            days=Decimal("1"),
-            location=LONG_LOCATION,
-            content=LONG_CONTENT,
-        ),
-    )
+    xuan_reg = Registration.objects.get(person=xuan, plan=plan, quarter=period)
+    if xuan_reg.status != Registration.Status.APPROVED:  # a draft line (quarterly cycle only)
+        add_line(
+            actor=xuan,
+            registration=xuan_reg,
+            data=TripInput(
+                category=cat,
+                start=date(DEMO_YEAR, 12, 28),
+                end=date(DEMO_YEAR, 12, 28),
+                days=Decimal("1"),
+                location=LONG_LOCATION,
+                content=LONG_CONTENT,
+            ),
+        )
     reported = Trip.objects.filter(person=xuan, status=Trip.Status.REPORTED).first()
     att = TripAttachment(trip=reported, original_name="anh-sinh-hoat-chi-doan.png", content_type="image/png", size=1)
     att.file.save("demo.png", ContentFile(_small_png()), save=False)
