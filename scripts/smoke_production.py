@@ -295,6 +295,10 @@ def sessions_opened(url: str) -> int:
         conn.close()
 
 
+# Request limits of the web service (issue 10 §6), passed to every process as the compose file sets them.
+LIMIT_SETTINGS = ("REQUEST_MAX_BODY_BYTES", "DATA_UPLOAD_MAX_NUMBER_FILES")
+
+
 def smoke(args) -> None:
     t0 = time.monotonic()
     services: dict[str, Service] = {}
@@ -326,10 +330,17 @@ def smoke(args) -> None:
         "CELERY_BROKER_URL": args.redis,
         "MEDIA_ROOT": str(work / "media"),
     }
+    # The web service's own settings (limits) are taken as the compose file gives them; the
+    # addresses of services are pointed at this machine's (the cache: the next Redis database).
+    redis_url = urlsplit(args.redis)
+    cache_db = (int(redis_url.path.lstrip("/") or 0) + 1) % 16
+    env["CACHE_URL"] = redis_url._replace(path=f"/{cache_db}").geturl()
+    web_env = compose["web"]["environment"]
     check(
-        set(compose["web"]["environment"]) == {"DATABASE_URL", "CELERY_BROKER_URL", "MEDIA_ROOT"},
-        f"the compose environment changed: {sorted(compose['web']['environment'])} — update this script",
+        set(web_env) == {"DATABASE_URL", "CELERY_BROKER_URL", "MEDIA_ROOT", "CACHE_URL", *LIMIT_SETTINGS},
+        f"the compose environment changed: {sorted(web_env)} — update this script",
     )
+    env.update({k: str(web_env[k]) for k in LIMIT_SETTINGS})
     (work / "media").mkdir()
     failure = None
     try:
