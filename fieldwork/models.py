@@ -416,3 +416,40 @@ class HistoryEntry(models.Model):
 
 # Issue 12: reminders, digests and their log live in fieldwork/reminders/ (models imported here).
 from fieldwork.reminders.models import ReminderPreference, ReminderSchedule, SentReminder  # noqa: E402, F401
+
+
+class StoredStanding(models.Model):
+    """Issue 11 §2: the engine's standing of one cadre under one plan at `as_of` (today, or the
+    period's end once it is over), stored so that pages read it instead of recomputing every
+    cadre per view. Written only by fieldwork.stored_standings, in the same transaction as the
+    change that moved it; `data` is the engine's Standing serialized, the other columns are
+    copies the pages filter and sort on. `months`: done days at each month's end of the period
+    (the dashboards' cumulative series; they do not depend on today)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stored_standings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stored_standings")
+    as_of = models.DateField()
+    status = models.CharField(max_length=16)
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    group_code = models.CharField(max_length=20, blank=True)
+    sort_key = models.CharField(max_length=400, default="")
+    email = models.CharField(max_length=254, default="")
+    search = models.CharField(max_length=700, default="")  # name without diacritics + email, casefolded
+    done_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    required_days = models.IntegerField(default=0)
+    remaining_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    exemption = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict)
+    months = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "person"], name="stored_standing_once")]
+        indexes = [
+            models.Index(fields=["plan", "sort_key", "email"]),
+            models.Index(fields=["plan", "status"]),
+            models.Index(fields=["plan", "department", "sort_key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.person_id}: {self.status}"

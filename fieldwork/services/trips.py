@@ -194,6 +194,10 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
         )
     with transaction.atomic():
         created = Trip.objects.bulk_create(objs)
+        from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+        for plan_id in {o.plan_id for o in objs}:
+            trips_changed(plan_id, [o.person_id for o in objs if o.plan_id == plan_id])
         comment_of = {
             id(o): (_("Nhập từ tệp mẫu 3, dòng %(row)s") % {"row": t.row} if t.row else _("Nhập từ tệp mẫu 3"))
             for o, t in zip(objs, trips, strict=True)
