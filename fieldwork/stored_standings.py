@@ -100,7 +100,7 @@ def deserialize(key, d: dict) -> engine.Standing:
 
 
 def search_text(person: User) -> str:
-    return f"{strip_diacritics(person.full_name or '').casefold()} {person.email.lower()}"
+    return f"{strip_diacritics(person.full_name or '').casefold()}\n{person.email.lower()}"
 
 
 # writing ---------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def stored_standings(plan: Plan, *, department=None) -> list[StandingRow]:
     returns, read instead of computed."""
     qs = stored_rows(plan)
     if department is not None:
-        qs = qs.filter(person__department=department)
+        qs = qs.filter(department=department)
     return rows_of(qs)
 
 
