@@ -25,7 +25,7 @@ from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
 from fieldwork.services import quarter_reports
 from fieldwork.services.trips import violation_message
-from fieldwork.stored_standings import month_ends, rows_of, stored_as_of, stored_rows, stored_standings
+from fieldwork.stored_standings import light_rows, month_ends, stored_as_of, stored_standings
 
 STATUS_ORDER = ["at_risk", "not_met", "on_track", "met", "exempt"]
 STATUS_LABELS = {
@@ -320,14 +320,14 @@ def organization_series(
     if stored is None:
         stored = as_of == stored_as_of(plan)
     if stored:
-        stored = list(stored_rows(plan))
-        rows = rows_of(stored)
+        rows = light_rows(plan)
+        subject = [r for r in rows if r.status != "exempt"]
         index = {d: i for i, d in enumerate(month_ends(plan))}
         series = []
         for d in points[:-1]:
             i = index[d]
-            series.append(sum((Decimal(r.months[i]) for r in stored if r.status != "exempt"), ZERO))
-        series.append(sum((r.done_days for r in stored if r.status != "exempt"), ZERO))
+            series.append(sum((Decimal(r.months[i]) for r in subject), ZERO))
+        series.append(sum((r.standing.done_days for r in subject), ZERO))
         return rows, series
     rules, people_list, inputs = standing_inputs(plan)
     results = engine.compute_all(rules, inputs, as_of)

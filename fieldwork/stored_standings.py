@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import wraps
@@ -135,6 +136,10 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
                 done_days=done,
                 required_days=s.required_days,
                 remaining_days=max(ZERO, Decimal(s.required_days) - done),
+                planned_days=s.planned_days,
+                pending_days=s.pending_days,
+                immersion_required=s.immersion_required,
+                immersion_done=s.immersion_done,
                 exemption=s.exemption or "",
                 data=serialize(s),
                 months=[str(x) for x in engine.done_days_series(rules, trips, ends)],
@@ -180,6 +185,85 @@ def rows_of(qs) -> list[StandingRow]:
     """StoredStanding rows (a queryset or list, select_related person__department) as the
     selectors' StandingRow, in their order."""
     return [StandingRow(person=r.person, standing=deserialize(r.person_id, r.data)) for r in qs]
+
+
+@dataclass(slots=True)
+class LightPerson:
+    """What the dashboards show of a person, read with the stored row (no model instance)."""
+
+    pk: int
+    full_name: str
+    email: str
+    group_code: str
+    department: object  # Department | None
+
+    def __str__(self):
+        return self.full_name
+
+
+@dataclass(slots=True)
+class LightStanding:
+    """The stored columns of a standing (no violations: read `deserialize(row.data)` for those)."""
+
+    status: str
+    required_days: int
+    done_days: Decimal
+    planned_days: Decimal
+    pending_days: Decimal
+    immersion_required: int
+    immersion_done: int
+    exemption: str | None
+
+
+@dataclass(slots=True)
+class LightRow:
+    person: LightPerson
+    standing: LightStanding
+    months: list
+
+    @property
+    def status(self):
+        return self.standing.status
+
+
+def light_rows(plan: Plan) -> list[LightRow]:
+    """Every stored row of the plan, fresh, in Vietnamese name order, as plain objects: the
+    whole-organization dashboard reads 10,000 of them (model instances and JSON would cost
+    more than the page's budget)."""
+    from accounts.models import Department
+
+    ensure_fresh(plan)
+    depts = {d.pk: d for d in Department.objects.filter(organization_id=plan.organization_id)}
+    qs = (
+        StoredStanding.objects.filter(plan=plan)
+        .order_by("sort_key", "email")
+        .values_list(
+            "person_id",
+            "person__full_name",
+            "email",
+            "group_code",
+            "department_id",
+            "status",
+            "required_days",
+            "done_days",
+            "planned_days",
+            "pending_days",
+            "immersion_required",
+            "immersion_done",
+            "exemption",
+            "months",
+        )
+    )
+    out = []
+    for pid, name, email, group, dept, status, req, done, planned, pending, ireq, idone, ex, months in qs:
+        out.append(
+            LightRow(
+                LightPerson(pid, name, email, group, depts.get(dept)),
+                LightStanding(status, req, done, planned, pending, ireq, idone, ex or None),
+                months,
+            )
+        )
+    return out
 
 
 def stored_rows(plan: Plan):
