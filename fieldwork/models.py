@@ -11,6 +11,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Organization
+from accounts.vietnamese import nfc, strip_diacritics
+
+
+def place_key(text: str) -> str:
+    """A place name compared as the coverage page compares it: NFC, case, accents and
+    punctuation ignored ("Xã Tân Đông" -> "xa tan dong")."""
+    text = strip_diacritics(nfc(text or "")).casefold()
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def place_parts_key(location: str) -> str:
+    """Each comma-separated part of a location, normalized, joined by "|" (Trip.location_key)."""
+    return "|".join(place_key(part) for part in (location or "").split(","))[:400]
 
 
 class Plan(models.Model):
@@ -236,6 +250,9 @@ class Trip(models.Model):
         _("số ngày đi"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     location = models.CharField(_("địa điểm"), max_length=300)
+    # Issue 11 §2: `location` normalized once, when saved (fieldwork.models.place_parts_key):
+    # the coverage page matches these parts instead of normalizing every trip on every view.
+    location_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     province_code = models.CharField(max_length=10, blank=True)
     ward_code = models.CharField(max_length=10, blank=True)
     content = models.TextField(_("cụ thể nội dung"), blank=True)
@@ -270,6 +287,12 @@ class Trip(models.Model):
 
     def __str__(self):
         return f"{self.category.code} {self.location} {self.start:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        self.location_key = place_parts_key(self.location)
+        if kwargs.get("update_fields") is not None and "location" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "location_key"}
+        super().save(*args, **kwargs)
 
     @property
     def quarter(self) -> int:

@@ -16,7 +16,7 @@ from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
 from fieldwork.cycles import WHOLE_YEAR, registration_periods
-from fieldwork.models import Plan, Registration, Trip
+from fieldwork.models import Plan, Registration, Trip, place_parts_key
 from fieldwork.quarters import quarter_bounds, quarter_name, quarter_of
 from fieldwork.services.history import record
 from fieldwork.services.transitions import error_messages
@@ -111,6 +111,7 @@ def line_fields(data: TripInput) -> dict:
         "end": data.end,
         "days": Decimal(data.days),
         "location": data.location.strip(),
+        "location_key": place_parts_key(data.location.strip()),  # issue 11 §2 (a queryset update: no save())
         "content": data.content.strip(),
         "immersion": data.immersion,
         "travel_order": data.travel_order.strip(),
