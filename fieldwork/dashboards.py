@@ -25,7 +25,7 @@ from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
 from fieldwork.services import quarter_reports
 from fieldwork.services.trips import violation_message
-from fieldwork.stored_standings import light_rows, month_ends, stored_as_of, stored_standings
+from fieldwork.stored_standings import light_rows, month_ends, monthly_totals, stored_as_of, stored_standings
 
 STATUS_ORDER = ["at_risk", "not_met", "on_track", "met", "exempt"]
 STATUS_LABELS = {
@@ -321,13 +321,10 @@ def organization_series(
         stored = as_of == stored_as_of(plan)
     if stored:
         rows = light_rows(plan)
-        subject = [r for r in rows if r.status != "exempt"]
         index = {d: i for i, d in enumerate(month_ends(plan))}
-        series = []
-        for d in points[:-1]:
-            i = index[d]
-            series.append(sum((Decimal(r.months[i]) for r in subject), ZERO))
-        series.append(sum((r.standing.done_days for r in subject), ZERO))
+        totals = monthly_totals(plan, [index[d] for d in points[:-1]])
+        series = [totals[index[d]] for d in points[:-1]]
+        series.append(sum((r.standing.done_days for r in rows if r.status != "exempt"), ZERO))
         return rows, series
     rules, people_list, inputs = standing_inputs(plan)
     results = engine.compute_all(rules, inputs, as_of)

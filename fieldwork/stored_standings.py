@@ -25,6 +25,9 @@ from decimal import Decimal
 from functools import wraps
 
 from django.db import transaction
+from django.db.models import DecimalField, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -219,7 +222,6 @@ class LightStanding:
 class LightRow:
     person: LightPerson
     standing: LightStanding
-    months: list
 
     @property
     def status(self):
@@ -251,19 +253,31 @@ def light_rows(plan: Plan) -> list[LightRow]:
             "immersion_required",
             "immersion_done",
             "exemption",
-            "months",
         )
     )
     out = []
-    for pid, name, email, group, dept, status, req, done, planned, pending, ireq, idone, ex, months in qs:
+    for pid, name, email, group, dept, status, req, done, planned, pending, ireq, idone, ex in qs:
         out.append(
             LightRow(
                 LightPerson(pid, name, email, group, depts.get(dept)),
                 LightStanding(status, req, done, planned, pending, ireq, idone, ex or None),
-                months,
             )
         )
     return out
+
+
+def monthly_totals(plan: Plan, indexes) -> dict[int, Decimal]:
+    """Month index -> done days of the plan's cadres not exempt at that month's end (their
+    stored `months`), summed in the database: one query (the rows are fresh: `light_rows`)."""
+    if not indexes:
+        return {}
+    dec = DecimalField(max_digits=12, decimal_places=1)
+    sums = (
+        StoredStanding.objects.filter(plan=plan)
+        .exclude(status="exempt")
+        .aggregate(**{f"m{i}": Sum(Cast(KeyTextTransform(str(i), "months"), dec)) for i in indexes})
+    )
+    return {i: Decimal(sums[f"m{i}"] or 0) for i in indexes}
 
 
 def stored_rows(plan: Plan):
