@@ -148,13 +148,46 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
                 months=[str(x) for x in engine.done_days_series(rules, trips, ends)],
             )
         )
+    written = [o.person_id for o in objs]
     with transaction.atomic():
-        old = StoredStanding.objects.filter(plan=plan)
+        # An upsert, not delete-then-insert: two transactions refreshing the same cadre at once
+        # (two trips confirmed together) must not collide on the (plan, person) constraint.
+        StoredStanding.objects.bulk_create(
+            objs,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["plan", "person"],
+            update_fields=list(_STORED_FIELDS),
+        )
+        gone = StoredStanding.objects.filter(plan=plan)
         if person_ids is not None:
-            old = old.filter(person_id__in=person_ids)
-        old.delete()
-        StoredStanding.objects.bulk_create(objs, batch_size=1000)
+            gone = gone.filter(person_id__in=person_ids).exclude(person_id__in=written)
+        else:
+            gone = gone.exclude(person_id__in=cadre_people(plan).values("pk"))
+        gone.delete()
     return len(objs)
+
+
+_STORED_FIELDS = (
+    "as_of",
+    "status",
+    "department",
+    "group_code",
+    "sort_key",
+    "email",
+    "search",
+    "done_days",
+    "required_days",
+    "remaining_days",
+    "planned_days",
+    "pending_days",
+    "immersion_required",
+    "immersion_done",
+    "exemption",
+    "data",
+    "months",
+    "updated_at",
+)
 
 
 def refresh_organization(organization_id=None, *, today: date | None = None) -> int:
