@@ -364,3 +364,33 @@ def _url():
     from django.urls import reverse
 
     return reverse("fieldwork:standings")
+
+
+def test_the_daily_job_is_scheduled_and_refreshes_stale_rows(people, settings):
+    from config.celery import app
+    from fieldwork.tasks import refresh_stale_standings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["daily-standings"]
+    assert entry["task"] == "fieldwork.tasks.refresh_stale_standings"
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    plan = people["plan"]
+    refresh(plan, today=date(2023, 6, 1))
+    assert refresh_stale_standings() == StoredStanding.objects.filter(plan=plan).count() > 0
+    assert_stored_equals_fresh(plan)
+
+
+def test_changes_in_a_batch_are_refreshed_once_per_plan(people, monkeypatch):
+    """Changes inside batch() are refreshed once at the end, not once per save."""
+    from fieldwork import stored_standings
+
+    calls = []
+    real = stored_standings.refresh
+    monkeypatch.setattr(stored_standings, "refresh", lambda plan, ids=None, **kw: calls.append(ids) or real(plan, ids))
+    with batch():
+        for i in range(5):
+            UserFactory(department=people["d1"], full_name=f"Người Mới {i}", email=f"moi{i}@tn.vn", group_code="2.3")
+        assert calls == []
+    plans = people["org"].plans.count()
+    assert len(calls) == plans and all(len(ids) == 5 for ids in calls)
+    assert_stored_equals_fresh(people["plan"])
