@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from accounts import services as people_services
 from accounts.models import User
-from fieldwork.models import Exemption, Group, Plan, StoredStanding, Trip
+from fieldwork.models import Exemption, Group, Plan, QuarterReport, StoredStanding, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import standing_inputs, standings
 from fieldwork.services.transitions import update_versioned
@@ -83,6 +83,7 @@ actions = st.one_of(
     st.tuples(st.just("deactivate"), st.integers(0, 3), st.integers(0, 290)),
     st.tuples(st.just("reactivate"), st.integers(0, 3)),
     st.tuples(st.just("plan"), st.integers(20, 80), st.sampled_from(["full", "prorate"]), st.integers(0, 3)),
+    st.tuples(st.just("late_report"), st.booleans(), st.integers(1, 4), st.booleans()),
 )
 
 
@@ -156,6 +157,14 @@ def apply(action, plan, cadres, board):
         p.refresh_from_db()
         p.is_active, p.active_to = True, None
         p.save()
+    elif kind == "late_report":  # a late mẫu 3 marks the department's confirmed trips LATE_REPORT
+        _k, other_dept, quarter, late = action
+        QuarterReport.objects.update_or_create(
+            plan=plan,
+            department=board["d2"] if other_dept else board["d1"],
+            quarter=quarter,
+            defaults={"status": QuarterReport.Status.SUBMITTED, "late": late},
+        )
     elif kind == "plan":
         _k, min_days, policy, immersion = action
         plan.refresh_from_db()
@@ -169,7 +178,7 @@ def apply(action, plan, cadres, board):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -394,3 +403,16 @@ def test_changes_in_a_batch_are_refreshed_once_per_plan(people, monkeypatch):
     plans = people["org"].plans.count()
     assert len(calls) == plans and all(len(ids) == 5 for ids in calls)
     assert_stored_equals_fresh(people["plan"])
+
+
+def test_a_late_quarter_report_reaches_the_stored_violations(people):
+    plan = people["plan"]
+    make_trip(plan, people["cadre"], start=date(2023, 2, 1), end=date(2023, 2, 3), days="3")
+    refresh(plan)
+    assert StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"] == []
+    QuarterReport.objects.create(
+        plan=plan, department=people["d1"], quarter=1, status=QuarterReport.Status.SUBMITTED, late=True
+    )
+    codes = [v[0] for v in StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"]]
+    assert codes == ["LATE_REPORT"]
+    assert_stored_equals_fresh(plan)
