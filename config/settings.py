@@ -262,8 +262,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fieldwork.reminders.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Issue 11 §2: stored standings follow the date (as_of = today), just after midnight.
+    "daily-standings": {
+        "task": "fieldwork.tasks.refresh_stale_standings",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
-CELERY_IMPORTS = ("fieldwork.reminders.tasks",)
+CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks")
 
 LOGGING = {
     "version": 1,

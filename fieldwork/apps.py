@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FieldworkConfig(AppConfig):
     name = "fieldwork"
     verbose_name = _("Đi cơ sở")
+
+    def ready(self):
+        from fieldwork import stored_standings
+
+        stored_standings.connect()

@@ -10,10 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from accounts.vietnamese import name_sort_key, nfc, strip_diacritics
-from fieldwork.models import Plan, Trip
+from accounts.vietnamese import name_sort_key, nfc
+from fieldwork.models import Plan, Trip, place_key, place_parts_key
 
 ZERO = Decimal(0)
 
@@ -40,9 +41,7 @@ def place_sort_key(text: str) -> str:
 
 
 def _place_key(text: str) -> str:
-    text = strip_diacritics(nfc(text)).casefold()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
+    return place_key(text)  # one normalization: fieldwork.models (Trip.location_key)
 
 
 _PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp ", "tinh doan ", "thanh doan ")
@@ -98,6 +97,24 @@ def _ward_from_code(code: str):
         return None
 
 
+def _resolve(ward_code: str, location_key: str, by_code, by_name, by_bare) -> tuple[str, str | None]:
+    """(coverage key, ward name or None) of a place: its ward code, else the first part of its
+    normalized location naming a ward of the province, else the normalized text itself."""
+    ward = None
+    if ward_code:
+        ward = by_code.get(int(ward_code)) if ward_code.isdigit() else None
+        ward = ward or _ward_from_code(ward_code)
+    parts = location_key.split("|") if location_key else []
+    if ward is None:
+        for part in parts:
+            ward = by_name.get(part) or by_bare.get(_bare(part, _WARD_PREFIXES))
+            if ward is not None:
+                break
+    if ward is not None:
+        return f"w{int(ward.code)}", ward.name
+    return "t" + " ".join(p for p in parts if p), None
+
+
 @dataclass
 class Coverage:
     province: object
@@ -119,32 +136,33 @@ def coverage(plan: Plan) -> Coverage:
     province = province_of(plan.organization)
     by_code, by_name, by_bare = _ward_index(province)
     rows: dict[str, CoverageRow] = {}
-    qs = Trip.objects.filter(plan=plan, status=Trip.Status.CONFIRMED).values_list(
-        "person_id", "days", "location", "ward_code"
+    # Issue 11 §2: grouped in the database (per cadre and place), each place's name normalized
+    # once when its trip was saved (Trip.location_key), and each distinct place resolved once.
+    qs = (
+        Trip.objects.filter(plan=plan, status=Trip.Status.CONFIRMED)
+        .values_list("person_id", "location", "ward_code", "location_key")
+        .annotate(n=Count("id"), total=Sum("days"))
+        .order_by()
     )
-    for person_id, days, location, ward_code in qs.iterator(chunk_size=5000):
-        ward = None
-        if ward_code:
-            ward = by_code.get(int(ward_code)) if ward_code.isdigit() else None
-            ward = ward or _ward_from_code(ward_code)
-        if ward is None and location:
-            for part in location.split(","):
-                part = _place_key(part)
-                ward = by_name.get(part) or by_bare.get(_bare(part, _WARD_PREFIXES))
-                if ward is not None:
-                    break
-        if ward is not None:
-            key, name, kind = f"w{int(ward.code)}", ward.name, "ward"
+    resolved: dict = {}
+    for person_id, location, ward_code, location_key, n, total in qs.iterator(chunk_size=5000):
+        if not location_key and location:  # saved by a path that bypassed Trip.save()
+            location_key = place_parts_key(location)
+        place = resolved.get((ward_code, location_key))
+        if place is None:
+            place = resolved[(ward_code, location_key)] = _resolve(ward_code, location_key, by_code, by_name, by_bare)
+        key, ward_name = place
+        if ward_name is not None:
+            name, kind = ward_name, "ward"
         else:
-            key = "t" + _place_key(location)
             name, kind = " ".join(nfc(location).split()) or _("(không ghi địa điểm)"), "unit"
         row = rows.get(key)
         if row is None:
             row = rows[key] = CoverageRow(key=key, name=name, kind=kind)
-        row.trips += 1
-        row.days += Decimal(days)
+        row.trips += n
+        row.days += Decimal(total)
         row.cadres.add(person_id)
-        row.names[name] += 1
+        row.names[name] += n
     for row in rows.values():
         if row.kind == "unit":
             row.name = row.names.most_common(1)[0][0]

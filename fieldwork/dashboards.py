@@ -21,9 +21,11 @@ from fieldwork import charts
 from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
 from fieldwork.department_totals import department_totals
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
-from fieldwork.selectors import StandingRow, cadre_people, standings, standings_series
+from fieldwork.quota import engine
+from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
 from fieldwork.services import quarter_reports
 from fieldwork.services.trips import violation_message
+from fieldwork.stored_standings import light_rows, month_ends, monthly_totals, stored_as_of, stored_standings
 
 STATUS_ORDER = ["at_risk", "not_met", "on_track", "met", "exempt"]
 STATUS_LABELS = {
@@ -136,16 +138,18 @@ def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = 
     today = today or timezone.localdate()
     people = User.objects.filter(pk=person.pk).select_related("department")
     points = checkpoints(plan, as_of)
-    series = [
-        (d, rows[0].standing) for d, rows in zip(points, standings_series(plan, points, people=people), strict=True)
-    ]
-    standing = series[-1][1]
+    # One engine run at the last point, the cumulative done days at every point from one pass
+    # over the trips (engine.done_days_series, issue 11 §2).
+    rules, _people, inputs = standing_inputs(plan, people=people)
+    cadre, trips = inputs[0]
+    standing = engine.compute_standing(rules, cadre, trips, points[-1])
+    done = engine.done_days_series(rules, trips, points)
     x_labels = [_label(d, plan) for d in points]
     chart = charts.line_chart(
         x_labels=x_labels,
         title=_("Số ngày đi cơ sở cộng dồn theo tháng"),
         lines=[
-            charts.Line(_("Đã thực hiện (cộng dồn)"), [Decimal(s.done_days) for _d, s in series], charts.BLUE),
+            charts.Line(_("Đã thực hiện (cộng dồn)"), done, charts.BLUE),
             charts.Line(
                 _("Tiến độ cần đạt"), [pace(standing.required_days, plan, d) for d in points], charts.GREY, dashed=True
             ),
@@ -231,7 +235,10 @@ class DepartmentHome:
 def department_home(
     plan: Plan, department: Department, as_of: date, quarter: int, *, sort: str = "name", status: str = ""
 ) -> DepartmentHome:
-    rows = standings(plan, as_of, people=cadre_people(plan).filter(department=department))
+    if as_of == stored_as_of(plan):  # today's: read, not computed (issue 11 §2)
+        rows = stored_standings(plan, department=department)
+    else:
+        rows = standings(plan, as_of, people=cadre_people(plan).filter(department=department))
     # Mẫu 1 and mẫu 2 follow the plan's registration cycle (fieldwork.cycles): under the annual
     # cycle the year's, whatever quarter is chosen for mẫu 3.
     period = WHOLE_YEAR if is_annual(plan) else quarter
@@ -302,12 +309,39 @@ class OrganizationDashboard:
     required_days: Decimal
 
 
+def organization_series(
+    plan: Plan, as_of: date, points: list[date], *, stored: bool | None = None
+) -> tuple[list[StandingRow], list[Decimal]]:
+    """The standings at as_of and the cumulative done days of the cadres subject to the plan
+    (not exempt; exemption does not depend on the date) at each of `points` (month ends, then
+    as_of). Today's: the stored rows and their stored monthly figures; another date: one read
+    of the data, the engine once at as_of and one pass over each cadre's trips for the series
+    (engine.done_days_series) — never one engine run per month (issue 11 §2)."""
+    if stored is None:
+        stored = as_of == stored_as_of(plan)
+    if stored:
+        rows = light_rows(plan)
+        index = {d: i for i, d in enumerate(month_ends(plan))}
+        totals = monthly_totals(plan, [index[d] for d in points[:-1]])
+        series = [totals[index[d]] for d in points[:-1]]
+        series.append(sum((r.standing.done_days for r in rows if r.status != "exempt"), ZERO))
+        return rows, series
+    rules, people_list, inputs = standing_inputs(plan)
+    results = engine.compute_all(rules, inputs, as_of)
+    rows = [StandingRow(person=p, standing=s) for p, s in zip(people_list, results, strict=True)]
+    series = [ZERO] * len(points)
+    dates = [*points[:-1], as_of]
+    for (_cadre, trips), s in zip(inputs, results, strict=True):
+        if s.status == "exempt":
+            continue
+        for i, v in enumerate(engine.done_days_series(rules, trips, dates)):
+            series[i] += v
+    return rows, series
+
+
 def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
     points = checkpoints(plan, as_of)
-    # One read of the data, the engine at each month's end and at as_of (the last point; a date
-    # after the period counts as its end).
-    per_point = standings_series(plan, [*points[:-1], as_of])
-    rows = per_point[-1]
+    rows, done_series = organization_series(plan, as_of, points)
 
     counts = Counter(r.standing.status for r in rows)
     subject_rows = [r for r in rows if r.standing.status != "exempt"]
@@ -338,9 +372,6 @@ def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
                 late.append((dept, c))
 
     required = sum((Decimal(r.standing.required_days) for r in subject_rows), ZERO)
-    done_series = [
-        sum((Decimal(r.standing.done_days) for r in pr if r.standing.status != "exempt"), ZERO) for pr in per_point
-    ]
     chart = charts.line_chart(
         x_labels=[_label(d, plan) for d in points],
         title=_("Tổng số ngày đi cơ sở cộng dồn của cán bộ thuộc diện thực hiện"),

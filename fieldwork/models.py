@@ -11,6 +11,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Organization
+from accounts.vietnamese import nfc, strip_diacritics
+
+
+def place_key(text: str) -> str:
+    """A place name compared as the coverage page compares it: NFC, case, accents and
+    punctuation ignored ("Xã Tân Đông" -> "xa tan dong")."""
+    text = strip_diacritics(nfc(text or "")).casefold()
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def place_parts_key(location: str) -> str:
+    """Each comma-separated part of a location, normalized, joined by "|" (Trip.location_key)."""
+    return "|".join(place_key(part) for part in (location or "").split(","))[:400]
 
 
 class Plan(models.Model):
@@ -236,6 +250,9 @@ class Trip(models.Model):
         _("số ngày đi"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     location = models.CharField(_("địa điểm"), max_length=300)
+    # Issue 11 §2: `location` normalized once, when saved (fieldwork.models.place_parts_key):
+    # the coverage page matches these parts instead of normalizing every trip on every view.
+    location_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     province_code = models.CharField(max_length=10, blank=True)
     ward_code = models.CharField(max_length=10, blank=True)
     content = models.TextField(_("cụ thể nội dung"), blank=True)
@@ -270,6 +287,12 @@ class Trip(models.Model):
 
     def __str__(self):
         return f"{self.category.code} {self.location} {self.start:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        self.location_key = place_parts_key(self.location)
+        if kwargs.get("update_fields") is not None and "location" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "location_key"}
+        super().save(*args, **kwargs)
 
     @property
     def quarter(self) -> int:
@@ -416,3 +439,44 @@ class HistoryEntry(models.Model):
 
 # Issue 12: reminders, digests and their log live in fieldwork/reminders/ (models imported here).
 from fieldwork.reminders.models import ReminderPreference, ReminderSchedule, SentReminder  # noqa: E402, F401
+
+
+class StoredStanding(models.Model):
+    """Issue 11 §2: the engine's standing of one cadre under one plan at `as_of` (today, or the
+    period's end once it is over), stored so that pages read it instead of recomputing every
+    cadre per view. Written only by fieldwork.stored_standings, in the same transaction as the
+    change that moved it; `data` is the engine's Standing serialized, the other columns are
+    copies the pages filter and sort on. `months`: done days at each month's end of the period
+    (the dashboards' cumulative series; they do not depend on today)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stored_standings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stored_standings")
+    as_of = models.DateField()
+    status = models.CharField(max_length=16)
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    group_code = models.CharField(max_length=20, blank=True)
+    sort_key = models.CharField(max_length=400, default="")
+    email = models.CharField(max_length=254, default="")
+    search = models.CharField(max_length=700, default="")  # name without diacritics + email, casefolded
+    done_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    required_days = models.IntegerField(default=0)
+    remaining_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    planned_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    pending_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    immersion_required = models.IntegerField(default=0)
+    immersion_done = models.IntegerField(default=0)
+    exemption = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict)
+    months = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "person"], name="stored_standing_once")]
+        indexes = [
+            models.Index(fields=["plan", "sort_key", "email"]),
+            models.Index(fields=["plan", "status"]),
+            models.Index(fields=["plan", "department", "sort_key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.person_id}: {self.status}"

@@ -280,3 +280,47 @@ def plan_affected(plan: Plan) -> PlanAffected:
         ],
         without_group=[p for p in people if p.group_code not in known],
     )
+
+
+@dataclass
+class PositionHolders:
+    reason: ExemptionReason
+    holders: list  # the first `limit`, in Vietnamese name order
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.holders)
+
+
+def position_holders(plan: Plan, limit: int = 20) -> list[PositionHolders]:
+    """Per position reason of the plan, who holds the position (active people of the
+    organization): the first `limit` and how many in all (issue 11 §2: the exemptions page pages
+    its "who is affected" list; the plan's "affected" page lists everyone). The positions are
+    matched as `plan_affected` matches them, over the DISTINCT position texts (a few hundred at
+    most), so the cost does not grow with the number of people: 2 queries per reason + 2."""
+    reasons = [r for r in plan.exemption_reasons.all() if r.scope == ExemptionReason.Scope.POSITION]
+    if not reasons:
+        return []
+    pos = position_reasons(plan)
+    active = User.objects.filter(organization_id=plan.organization_id, is_active=True).exclude(position="")
+    texts = defaultdict(list)  # reason code -> raw position texts
+    for raw in active.values_list("position", flat=True).distinct():
+        code = pos.get(_norm(raw))
+        if code:
+            texts[code].append(raw)
+    out = []
+    for r in reasons:
+        raw = texts.get(r.code, [])
+        if not raw:
+            out.append(PositionHolders(reason=r, holders=[], total=0))
+            continue
+        qs = active.filter(position__in=raw)
+        out.append(
+            PositionHolders(
+                reason=r,
+                holders=list(qs.select_related("department").order_by("sort_key", "email")[:limit]),
+                total=qs.count(),
+            )
+        )
+    return out

@@ -8,6 +8,20 @@ from accounts.models import Department, User
 from .models import ReportJob
 
 
+class CadreSelect(forms.Select):
+    """Only the chosen cadre is rendered (issue 11 §2: not 10,000 options); the search box of
+    reports/request.html loads others from reports:cadre_options. Any person of the
+    organization is still accepted (the field's queryset)."""
+
+    def optgroups(self, name, value, attrs=None):
+        ids = [int(v) for v in value if str(v).isdigit()]
+        chosen = list(self.choices.queryset.filter(pk__in=ids)) if ids else []
+        options = [self.create_option(name, "", self.choices.field.empty_label or "", not chosen, 0)]
+        for i, person in enumerate(chosen, start=1):
+            options.append(self.create_option(name, person.pk, self.choices.field.label_from_instance(person), True, i))
+        return [(None, options, 0)]
+
+
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=ReportJob.Kind.choices)
     format = forms.ChoiceField(label=_("Định dạng"), choices=ReportJob.Format.choices, initial="pdf")
@@ -26,7 +40,11 @@ class ReportRequestForm(forms.Form):
         help_text=_("Cho mẫu 2, mẫu 3 và bảng đánh giá cuối năm (để trống: cả cơ quan)."),
     )
     cadre = forms.ModelChoiceField(
-        label=_("Cán bộ"), queryset=User.objects.none(), required=False, help_text=_("Cho mẫu 1.")
+        label=_("Cán bộ"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Cho mẫu 1. Gõ tên hoặc email vào ô tìm để chọn cán bộ khác."),
+        widget=CadreSelect,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.jobs, name="jobs"),
     path("tao/", views.request_report, name="request"),
+    path("tao/can-bo/", views.cadre_options, name="cadre_options"),
     path("quy/", views.quarter, name="quarter"),
     path("quy/tao-lai/", views.regenerate, name="regenerate"),
     path("cuoi-nam/", views_yearend.year_end, name="year_end"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
+from accounts.models import User
 from fieldwork import uploads
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
@@ -190,3 +192,16 @@ def regenerate(request):
     else:
         messages.info(request, _("Đang tạo lại báo cáo quý (PDF và XLSX); các bản trước vẫn được giữ."))
     return redirect(reverse("reports:quarter") + f"?year={year}")
+
+
+@login_required
+@require_GET
+def cadre_options(request):
+    """The cadre select's options for a search (issue 11 §2): people of the user's organization
+    whose name or email contains the text, the first 50 in Vietnamese name order."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    people = User.objects.filter(organization_id=request.user.organization_id)
+    if q:
+        people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    people = people.select_related("department").order_by("sort_key", "email")[:50]
+    return render(request, "reports/_cadre_options.html", {"people": people})

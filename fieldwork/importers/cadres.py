@@ -32,6 +32,7 @@ from fieldwork.importers.workbook import ImportFailed, RowError
 from fieldwork.models import Exemption, Plan
 from fieldwork.services.exemptions import notify_proposal
 from fieldwork.services.history import record
+from fieldwork.stored_standings import batch
 
 __all__ = ["COLUMNS", "CadreImport", "PersonLine", "apply_cadres", "default_plan", "import_cadres", "read_cadres"]
 
@@ -305,7 +306,9 @@ def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
     """Write a preview without errors, all or nothing."""
     raise_if_errors(result)
     org = result.organization
-    with transaction.atomic():
+    # batch(): the stored standings of every imported person refreshed once, at the end, in this
+    # transaction (issue 11 §2), not once per saved person and exemption.
+    with transaction.atomic(), batch():
         created = {}
         for name in result.departments:
             d = people_services.create_department(actor=actor, organization=org, name=name)

@@ -15,6 +15,7 @@ from fieldwork.quota.engine import (
     check_trip,
     compute_all,
     compute_standing,
+    done_days_series,
     quarter_of,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "check_trip",
     "compute_all",
     "compute_standing",
+    "done_days_series",
     "parse_days",
     "quarter_of",
 ]

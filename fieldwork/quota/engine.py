@@ -466,3 +466,34 @@ def check_trip(rules: Rules, cadre: Cadre, trip: TripFact, others: Iterable[Trip
             v = pushed[0]
             out.append((v[0], v[1], me, v[3], trip, f"{v[5]} (trip {v[4].key!r} would no longer qualify)"))
     return _violations(out)
+
+
+def done_days_series(rules: Rules, trips: Iterable[TripFact], dates: Sequence[date]) -> list[Decimal]:
+    """`compute_standing(...).done_days` at each of `dates`, from ONE pass over the trips (the
+    dashboards' cumulative charts, issue 11 §2): the counted done trips are digested once, and at
+    each date those ended by then are capped as the engine caps them (DOMAIN.md §7.4). Done days
+    do not depend on the cadre's group or exemptions (only the status does)."""
+    ctx = _Ctx(rules)
+    ps, pe, counting = ctx.ps, ctx.pe, ctx.counting
+    items = []
+    for t in trips:
+        if t.status != "done":
+            continue
+        s = t.start.toordinal()
+        e = t.end.toordinal()
+        if e < s:
+            raise ValueError(f"trip {t.key!r}: ends before it starts")
+        if s < ps or e > pe or t.category_code not in counting:
+            continue
+        try:
+            h = _HALVES[t.days]
+        except (KeyError, TypeError):
+            h = _halves(t.days)
+        span2 = 2 * (e - s + 1)
+        items.append((s, e, 0, h if h <= span2 else span2, h, _D, True))
+    items.sort()
+    out = []
+    for d in dates:
+        a = d.toordinal()
+        out.append(_dec(_capped([it for it in items if it[1] <= a], _DONE)))
+    return out

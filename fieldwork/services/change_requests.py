@@ -167,6 +167,9 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
         **fields,
     ):
         raise StaleVersion(_("Đợt đi đã được thay đổi ở nơi khác. Trang đã được tải lại với trạng thái mới nhất."))
+    from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+    trips_changed(trip.plan_id, [trip.person_id])
     record(
         trip,
         actor=actor,

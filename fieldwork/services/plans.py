@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from fieldwork.models import Category, ExemptionReason, Group, Plan
+from fieldwork.stored_standings import batched
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "plan_templates"
 
@@ -221,6 +222,7 @@ def cycle_change_error(plan: Plan, data: dict) -> str:
 
 
 @transaction.atomic
+@batched  # issue 11 §2: the plan's stored standings refreshed once, in this transaction
 def load_plan(data: dict) -> tuple[Plan, bool]:
     """Create or update (idempotent) the organization and its plan for the year."""
     PlanSpec(data).validate()
@@ -424,6 +426,7 @@ def organization_dict(org: Organization) -> dict:
 
 
 @transaction.atomic
+@batched  # issue 11 §2: the plan's stored standings refreshed once, in this transaction
 def create_plan(
     *, actor, organization: Organization, year: int, template: str | None = None, source_plan: Plan | None = None
 ) -> Plan:
@@ -498,6 +501,7 @@ def _in_use_errors(plan: Plan, data: dict) -> list[str]:
 
 
 @transaction.atomic
+@batched  # issue 11 §2: the plan's stored standings refreshed once, in this transaction
 def save_plan(*, actor, plan: Plan, data: dict) -> list[str]:
     """Save the edit form's description of `plan` (same validation as load_plan: PlanSpec).
     The year and the organization never change here. Existing trips are not touched: every

@@ -16,7 +16,7 @@ from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
 from fieldwork.cycles import WHOLE_YEAR, registration_periods
-from fieldwork.models import Plan, Registration, Trip
+from fieldwork.models import Plan, Registration, Trip, place_parts_key
 from fieldwork.quarters import quarter_bounds, quarter_name, quarter_of
 from fieldwork.services.history import record
 from fieldwork.services.transitions import error_messages
@@ -111,6 +111,7 @@ def line_fields(data: TripInput) -> dict:
         "end": data.end,
         "days": Decimal(data.days),
         "location": data.location.strip(),
+        "location_key": place_parts_key(data.location.strip()),  # issue 11 §2 (a queryset update: no save())
         "content": data.content.strip(),
         "immersion": data.immersion,
         "travel_order": data.travel_order.strip(),
@@ -170,6 +171,9 @@ def update_line(*, actor: User, trip: Trip, data: TripInput) -> list[str]:
         check_line_quarter(reg, data.start)
         warnings = validate_trip(reg.plan, reg.person, data, exclude_pk=trip.pk)
         Trip.objects.filter(pk=trip.pk).update(version=F("version") + 1, updated_at=timezone.now(), **line_fields(data))
+        from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+        trips_changed(trip.plan_id, [trip.person_id])
     return warnings
 
 

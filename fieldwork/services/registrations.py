@@ -136,6 +136,9 @@ def _approve_lines(reg: Registration) -> None:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+    trips_changed(reg.plan_id, [reg.person_id])
 
 
 def _record(reg: Registration, actor: User, action: str, to_state: str, comment: str = "") -> None:

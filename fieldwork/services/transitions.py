@@ -36,6 +36,10 @@ def update_versioned(obj, *, version: int, from_status=None, message: str | None
         qs = qs.filter(status=from_status)
     if not qs.update(version=F("version") + 1, **fields):
         raise StaleVersion(message)
+    if getattr(obj, "plan_id", None) and getattr(obj, "person_id", None) and type(obj).__name__ == "Trip":
+        from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+        trips_changed(obj.plan_id, [obj.person_id])
 
 
 def error_messages(exc: ValidationError) -> list[str]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from fieldwork.models import Category, Plan, Trip
+from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
 
@@ -193,7 +193,13 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
             )
         )
     with transaction.atomic():
+        for o in objs:  # bulk_create calls no save(): the normalized location here (issue 11 §2)
+            o.location_key = place_parts_key(o.location)
         created = Trip.objects.bulk_create(objs)
+        from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+        for plan_id in {o.plan_id for o in objs}:
+            trips_changed(plan_id, [o.person_id for o in objs if o.plan_id == plan_id])
         comment_of = {
             id(o): (_("Nhập từ tệp mẫu 3, dòng %(row)s") % {"row": t.row} if t.row else _("Nhập từ tệp mẫu 3"))
             for o, t in zip(objs, trips, strict=True)

@@ -16,7 +16,7 @@ from accounts import rules
 from fieldwork import uploads
 from fieldwork.forms.exemptions import DecisionForm, ExemptionFilterForm, ExemptionProposeForm
 from fieldwork.models import Exemption
-from fieldwork.selectors import plan_affected
+from fieldwork.selectors import position_holders
 from fieldwork.services import exemptions as service
 from fieldwork.services.history import history_of
 
@@ -69,7 +69,7 @@ def exemptions(request):
             "plan": plan,
             "form": form,
             "page": page,
-            "positions": plan_affected(plan).position_reasons,
+            "positions": position_holders(plan),
             "can_propose": rules.can_propose_exemption(user) and not rules.is_read_only(user),
             "pending": Exemption.objects.filter(reason__plan=plan, status=Exemption.Status.PROPOSED).count()
             if rules.is_standing(user)

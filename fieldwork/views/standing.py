@@ -11,14 +11,16 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Department
 from accounts.vietnamese import strip_diacritics
-from fieldwork.models import Plan
+from fieldwork.models import Plan, StoredStanding
 from fieldwork.selectors import cadre_people, standing_for, standings
+from fieldwork.stored_standings import ensure_fresh, rows_of, stored_as_of
 from fieldwork.templatetags.standing_extras import STATUS_LABELS, STATUS_ORDER, progress_pct
 
 from .common import pick_plan, read_page
@@ -93,24 +95,20 @@ def standings_table(request):
         people = people.filter(group_code=group)
     else:
         group = ""
-    rows = standings(plan, as_of, people=people)
     status = request.GET.get("status", "")
-    if status in STATUS_LABELS:
-        rows = [r for r in rows if r.standing.status == status]
-    else:
+    if status not in STATUS_LABELS:
         status = ""
     q = (request.GET.get("q") or "").strip()
-    if q:
-        key = _search_key(q)
-        rows = [r for r in rows if key in _search_key(r.person.full_name) or key in r.person.email.lower()]
     sort = request.GET.get("sort", "name")
-    if sort == "done":
-        rows = sorted(rows, key=lambda r: -Decimal(r.standing.done_days))  # stable: ties stay in name order
-    elif sort == "status":
-        rows = sorted(rows, key=lambda r: STATUS_ORDER.index(r.standing.status))
-    else:
+    if sort not in ("done", "status"):
         sort = "name"
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if as_of == stored_as_of(plan):
+        # Today's standings: the stored rows, filtered, sorted and paginated in the database
+        # (issue 11 §2); the order and filters are those of the computed path below.
+        dept_id = user.department_id if not whole else int(dept) if dept.isdigit() else None
+        page, total = _stored_page(request, plan, dept_id, group, status, q, sort, head=not whole)
+    else:
+        page, total = _computed_page(request, plan, as_of, people, status, q, sort)
     for r in page.object_list:
         r.pct = progress_pct(r.standing.done_days, r.standing.required_days)
     return render(
@@ -120,7 +118,7 @@ def standings_table(request):
             "plan": plan,
             "as_of": as_of,
             "page": page,
-            "total": len(rows),
+            "total": total,
             "departments": departments,
             "groups": groups,
             "statuses": list(STATUS_LABELS.items()),
@@ -129,3 +127,44 @@ def standings_table(request):
             "can_import": rules.can_import(user) and not rules.is_read_only(user),
         },
     )
+
+
+def _stored_page(request, plan, dept_id, group, status, q, sort, *, head):
+    ensure_fresh(plan)
+    qs = StoredStanding.objects.filter(plan=plan)
+    if head or dept_id is not None:  # a head without a department sees nobody, as cadre_people would
+        qs = qs.filter(department_id=dept_id)
+    if group:
+        qs = qs.filter(group_code=group)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(search__contains=_search_key(q))
+    if sort == "done":
+        qs = qs.order_by("-done_days", "sort_key", "email")
+    elif sort == "status":
+        rank = Case(
+            *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)], default=Value(len(STATUS_ORDER))
+        )
+        qs = qs.annotate(rank=rank).order_by("rank", "sort_key", "email")
+    else:
+        qs = qs.order_by("sort_key", "email")
+    page = Paginator(qs.select_related("person__department"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rows_of(page.object_list)
+    return page, page.paginator.count
+
+
+def _computed_page(request, plan, as_of, people, status, q, sort):
+    """Another date than today's: the engine, in memory (a past as_of of the plan's year)."""
+    rows = standings(plan, as_of, people=people)
+    if status:
+        rows = [r for r in rows if r.standing.status == status]
+    if q:
+        key = _search_key(q)
+        rows = [r for r in rows if key in _search_key(r.person.full_name) or key in r.person.email.lower()]
+    if sort == "done":
+        rows = sorted(rows, key=lambda r: -Decimal(r.standing.done_days))  # stable: ties stay in name order
+    elif sort == "status":
+        rows = sorted(rows, key=lambda r: STATUS_ORDER.index(r.standing.status))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, len(rows)

@@ -116,3 +116,23 @@ def test_cadre_cannot_request_compliance_report(page, people):
     )
     assert resp.status == 403
     assert not ReportJob.objects.filter(kind="compliance").exists()
+
+
+def test_the_cadre_search_fills_the_select_and_the_form_posts_the_choice(page, people):
+    """Issue 11 §2: the cadre select holds the chosen cadre only; typing a name loads the
+    organization's matches (htmx) and the choice is posted (mẫu 1 of another cadre)."""
+    _data(people)
+    login(page, people["head"].email, PASSWORD)
+    page.goto(page.base_url + "/bao-cao/tao/")
+    assert page.locator("select[name=cadre] option").count() == 2
+    page.fill("#cadre-search", "lê văn em")
+    page.locator("select[name=cadre] option", has_text="Lê Văn Em").wait_for(state="attached")
+    assert page.locator("select[name=cadre] option").count() == 2  # the empty choice and the match
+    page.select_option("select[name=cadre]", str(people["cadre2"].pk))
+    page.select_option("select[name=kind]", "mau1")
+    page.select_option("select[name=format]", "pdf")
+    page.fill("input[name=year]", "2023")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/bao-cao/*-*-*-*-*/")
+    job = ReportJob.objects.latest("created_at")
+    assert (job.kind, job.params["cadre_id"]) == ("mau1", people["cadre2"].pk)

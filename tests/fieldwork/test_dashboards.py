@@ -11,6 +11,7 @@ from accounts.models import User, UserRole
 from fieldwork import dashboards
 from fieldwork.models import Category, Trip
 from fieldwork.selectors import standings, standings_series
+from fieldwork.stored_standings import refresh
 from tests.access import assert_access
 from tests.factories import DepartmentFactory, UserFactory, make_trip
 
@@ -235,6 +236,7 @@ def _bulk_org(plan, n):
     )
     head = UserFactory(department=dept, email="truongban@tn.vn", full_name="Trưởng Ban Đông", roles=["cadre", "head"])
     board = UserFactory(department=dept, email="btc@tn.vn", full_name="Ban Tổ Chức", roles=["board"])
+    refresh(plan)  # bulk_create sends no signal: a bulk load refreshes the stored standings (issue 11 §2)
     return head, board
 
 

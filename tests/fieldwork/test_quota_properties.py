@@ -20,6 +20,7 @@ from fieldwork.quota import (
     TripFact,
     check_trip,
     compute_standing,
+    done_days_series,
 )
 
 PROPERTY = settings(max_examples=150, deadline=None)
@@ -321,3 +322,13 @@ def test_check_trip_agrees_with_the_standing(rules, cadre, trip_list, data):
     s = compute_standing(rules, cadre, trip_list, date(9999, 12, 31))
     in_standing = {v.code for v in s.violations if v.trip_key == trip.key} - {"IMMERSION_BACK_TO_BACK"}
     assert checked == in_standing
+
+
+@PROPERTY
+@given(plans(), cadres(), trip_lists(max_size=16), st.lists(as_of_days, min_size=1, max_size=14))
+def test_done_days_series_equals_the_engine_at_each_date(rules, cadre, trip_list, dates):
+    """Issue 11 §2: the dashboards' month-by-month series comes from one pass over the trips;
+    at every date it is exactly the engine's done_days."""
+    assert done_days_series(rules, trip_list, dates) == [
+        compute_standing(rules, cadre, trip_list, d).done_days for d in dates
+    ]

@@ -17,12 +17,14 @@ Decisions (docs/rules.md):
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import cycle
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -53,6 +55,7 @@ from fieldwork.models import Category, Exemption, ExemptionReason, Plan, Registr
 from fieldwork.selectors import standings
 from fieldwork.services.history import record
 from fieldwork.services.plans import copy_plan_to_year, cycle_change_error, load_plan, read_plan_source
+from fieldwork.stored_standings import suspended
 
 
 class Command(BaseCommand):
@@ -74,9 +77,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "load_demo tạo tài khoản với mật khẩu công khai: chỉ chạy khi DJANGO_DEBUG=1 (hoặc --allow-production)."
             )
-        with transaction.atomic():
+        with transaction.atomic(), suspended():
             plan, people = load_demo()
             dn_plan, dn_people = load_demo_da_nang()
+        for p_plan in (plan, dn_plan):  # issue 11 §2: the stored standings, once
+            call_command("refresh_standings", org=p_plan.organization.code, stdout=io.StringIO())
         today = timezone.localdate()
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})")
         for p_plan, p_people, specs in ((plan, people, PEOPLE), (dn_plan, dn_people, DN_PEOPLE)):

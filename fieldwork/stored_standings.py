@@ -1,0 +1,518 @@
+"""Stored standings (issue 11 §2): the engine's standing of every cadre under every plan, kept in
+`StoredStanding` so that pages read today's standings at a cost independent of the number of
+cadres. The engine (fieldwork.quota.engine, via fieldwork.selectors.standing_inputs) stays the one
+source of every figure: a stored row is its output, serialized.
+
+When a row is refreshed:
+- in the same transaction as any change to the cadre's trips, exemptions, dates, position,
+  group or department (signals below for saves and deletes; `trips_changed` after the services'
+  queryset updates and bulk inserts, which send no signal);
+- for the whole plan when the plan, its groups, categories or exemption reasons change;
+- daily (beat: `fieldwork.tasks.refresh_stale_standings`) for what depends on the date;
+- and, as a safety net, when a page finds the plan's rows stale (another as_of) or their number
+  different from the cadres subject to the plan (`ensure_fresh`).
+
+Several changes in one service call are refreshed once with `batch()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import wraps
+
+from django.db import transaction
+from django.db.models import DecimalField, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.vietnamese import strip_diacritics
+from fieldwork.models import Category, Exemption, ExemptionReason, Group, Plan, QuarterReport, StoredStanding, Trip
+from fieldwork.quota import engine
+from fieldwork.selectors import StandingRow, cadre_people, standing_inputs
+
+ZERO = Decimal(0)
+
+
+# as_of -------------------------------------------------------------------------------------
+def stored_as_of(plan: Plan, today: date | None = None) -> date:
+    """The date the stored rows are computed at: today, or the period's end once it is over
+    (the pages' default, fieldwork.dashboards.default_as_of)."""
+    today = today or timezone.localdate()
+    return plan.period_end if today > plan.period_end else today
+
+
+def month_ends(plan: Plan) -> list[date]:
+    """Every month's last day within the period, the period's end last."""
+    import calendar
+
+    out = []
+    y, m = plan.period_start.year, plan.period_start.month
+    while True:
+        end = date(y, m, calendar.monthrange(y, m)[1])
+        if end >= plan.period_end:
+            out.append(plan.period_end)
+            return out
+        out.append(end)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+# (de)serialization ---------------------------------------------------------------------------
+def serialize(s: engine.Standing) -> dict:
+    return {
+        "status": s.status,
+        "required_days": s.required_days,
+        "done_days": str(s.done_days),
+        "planned_days": str(s.planned_days),
+        "immersion_required": s.immersion_required,
+        "immersion_done": s.immersion_done,
+        "immersion_planned": s.immersion_planned,
+        "exemption": s.exemption,
+        "violations": [[v.code, v.trip_key, v.detail] for v in s.violations],
+        "days_left": s.days_left,
+        "available_days": s.available_days,
+        "immersion_keys": list(s.immersion_keys),
+        "pending_days": str(s.pending_days),
+        "immersion_pending": s.immersion_pending,
+    }
+
+
+def deserialize(key, d: dict) -> engine.Standing:
+    return engine.Standing(
+        key=key,
+        status=d["status"],
+        required_days=d["required_days"],
+        done_days=Decimal(d["done_days"]),
+        planned_days=Decimal(d["planned_days"]),
+        immersion_required=d["immersion_required"],
+        immersion_done=d["immersion_done"],
+        immersion_planned=d["immersion_planned"],
+        exemption=d["exemption"],
+        violations=tuple(engine.Violation(c, k, t) for c, k, t in d["violations"]),
+        days_left=d["days_left"],
+        available_days=d["available_days"],
+        immersion_keys=tuple(d["immersion_keys"]),
+        pending_days=Decimal(d["pending_days"]),
+        immersion_pending=d["immersion_pending"],
+    )
+
+
+def search_text(person: User) -> str:
+    return f"{strip_diacritics(person.full_name or '').casefold()}\n{person.email.lower()}"
+
+
+# writing ---------------------------------------------------------------------------------------
+def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
+    """Recompute and store the standings of the plan's cadres (all, or those of `person_ids`);
+    rows of people no longer subject to the plan go. Returns the number of rows written."""
+    as_of = stored_as_of(plan, today)
+    people = None
+    if person_ids is not None:
+        person_ids = list(person_ids)
+        people = cadre_people(plan).filter(pk__in=person_ids)
+    if people is not None and not people.exists():  # no longer (or never) subject to the plan
+        rules, people_list, inputs, results = None, [], [], []
+    else:
+        rules, people_list, inputs = standing_inputs(plan, people=people)
+        results = engine.compute_all(rules, inputs, as_of)
+    ends = month_ends(plan)
+    objs = []
+    for p, (_cadre, trips), s in zip(people_list, inputs, results, strict=True):
+        done = Decimal(s.done_days)
+        objs.append(
+            StoredStanding(
+                plan=plan,
+                person_id=p.pk,
+                as_of=as_of,
+                status=s.status,
+                department_id=p.department_id,
+                group_code=p.group_code,
+                sort_key=p.sort_key,
+                email=p.email,
+                search=search_text(p),
+                done_days=done,
+                required_days=s.required_days,
+                remaining_days=max(ZERO, Decimal(s.required_days) - done),
+                planned_days=s.planned_days,
+                pending_days=s.pending_days,
+                immersion_required=s.immersion_required,
+                immersion_done=s.immersion_done,
+                exemption=s.exemption or "",
+                data=serialize(s),
+                months=[str(x) for x in engine.done_days_series(rules, trips, ends)],
+            )
+        )
+    written = [o.person_id for o in objs]
+    with transaction.atomic():
+        # An upsert, not delete-then-insert: two transactions refreshing the same cadre at once
+        # (two trips confirmed together) must not collide on the (plan, person) constraint.
+        StoredStanding.objects.bulk_create(
+            objs,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["plan", "person"],
+            update_fields=list(_STORED_FIELDS),
+        )
+        gone = StoredStanding.objects.filter(plan=plan)
+        if person_ids is not None:
+            gone = gone.filter(person_id__in=person_ids).exclude(person_id__in=written)
+        else:
+            gone = gone.exclude(person_id__in=cadre_people(plan).values("pk"))
+        gone.delete()
+    return len(objs)
+
+
+_STORED_FIELDS = (
+    "as_of",
+    "status",
+    "department",
+    "group_code",
+    "sort_key",
+    "email",
+    "search",
+    "done_days",
+    "required_days",
+    "remaining_days",
+    "planned_days",
+    "pending_days",
+    "immersion_required",
+    "immersion_done",
+    "exemption",
+    "data",
+    "months",
+    "updated_at",
+)
+
+
+def refresh_organization(organization_id=None, *, today: date | None = None) -> int:
+    """Every plan (of one organization): the `refresh_standings` command and the daily job."""
+    plans = Plan.objects.all() if organization_id is None else Plan.objects.filter(organization_id=organization_id)
+    return sum(refresh(plan, today=today) for plan in plans.order_by("pk"))
+
+
+def refresh_stale(today: date | None = None) -> int:
+    """Plans whose rows were computed at another as_of than today's (the date moved on)."""
+    n = 0
+    for plan in Plan.objects.order_by("pk"):
+        if StoredStanding.objects.filter(plan=plan).exclude(as_of=stored_as_of(plan, today)).exists():
+            n += refresh(plan, today=today)
+    return n
+
+
+def ensure_fresh(plan: Plan) -> date:
+    """The safety net of the pages: rows at another as_of than today's (the daily job has not
+    run yet), or not one per cadre subject to the plan (a change that bypassed the hooks), are
+    recomputed first. Three cheap queries when nothing is stale. Returns the as_of."""
+    as_of = stored_as_of(plan)
+    rows = StoredStanding.objects.filter(plan=plan)
+    if rows.exclude(as_of=as_of).exists() or rows.count() != cadre_people(plan).count():
+        refresh(plan)
+    return as_of
+
+
+# reading ---------------------------------------------------------------------------------------
+def rows_of(qs) -> list[StandingRow]:
+    """StoredStanding rows (a queryset or list, select_related person__department) as the
+    selectors' StandingRow, in their order."""
+    return [StandingRow(person=r.person, standing=deserialize(r.person_id, r.data)) for r in qs]
+
+
+@dataclass(slots=True)
+class LightPerson:
+    """What the dashboards show of a person, read with the stored row (no model instance)."""
+
+    pk: int
+    full_name: str
+    email: str
+    group_code: str
+    department: object  # Department | None
+
+    def __str__(self):
+        return self.full_name
+
+
+@dataclass(slots=True)
+class LightStanding:
+    """The stored columns of a standing (no violations: read `deserialize(row.data)` for those)."""
+
+    status: str
+    required_days: int
+    done_days: Decimal
+    planned_days: Decimal
+    pending_days: Decimal
+    immersion_required: int
+    immersion_done: int
+    exemption: str | None
+
+
+@dataclass(slots=True)
+class LightRow:
+    person: LightPerson
+    standing: LightStanding
+
+    @property
+    def status(self):
+        return self.standing.status
+
+
+def light_rows(plan: Plan) -> list[LightRow]:
+    """Every stored row of the plan, fresh, in Vietnamese name order, as plain objects: the
+    whole-organization dashboard reads 10,000 of them (model instances and JSON would cost
+    more than the page's budget)."""
+    from accounts.models import Department
+
+    ensure_fresh(plan)
+    depts = {d.pk: d for d in Department.objects.filter(organization_id=plan.organization_id)}
+    qs = (
+        StoredStanding.objects.filter(plan=plan)
+        .order_by("sort_key", "email")
+        .values_list(
+            "person_id",
+            "person__full_name",
+            "email",
+            "group_code",
+            "department_id",
+            "status",
+            "required_days",
+            "done_days",
+            "planned_days",
+            "pending_days",
+            "immersion_required",
+            "immersion_done",
+            "exemption",
+        )
+    )
+    out = []
+    for pid, name, email, group, dept, status, req, done, planned, pending, ireq, idone, ex in qs:
+        out.append(
+            LightRow(
+                LightPerson(pid, name, email, group, depts.get(dept)),
+                LightStanding(status, req, done, planned, pending, ireq, idone, ex or None),
+            )
+        )
+    return out
+
+
+def monthly_totals(plan: Plan, indexes) -> dict[int, Decimal]:
+    """Month index -> done days of the plan's cadres not exempt at that month's end (their
+    stored `months`), summed in the database: one query (the rows are fresh: `light_rows`)."""
+    if not indexes:
+        return {}
+    dec = DecimalField(max_digits=12, decimal_places=1)
+    sums = (
+        StoredStanding.objects.filter(plan=plan)
+        .exclude(status="exempt")
+        .aggregate(**{f"m{i}": Sum(Cast(KeyTextTransform(str(i), "months"), dec)) for i in indexes})
+    )
+    return {i: Decimal(sums[f"m{i}"] or 0) for i in indexes}
+
+
+def stored_rows(plan: Plan):
+    """The plan's stored rows, fresh, with the person and department (Vietnamese name order)."""
+    ensure_fresh(plan)
+    return StoredStanding.objects.filter(plan=plan).select_related("person__department").order_by("sort_key", "email")
+
+
+def stored_standings(plan: Plan, *, department=None) -> list[StandingRow]:
+    """Today's standings from the stored rows: what `selectors.standings(plan, stored_as_of(plan))`
+    returns, read instead of computed."""
+    qs = stored_rows(plan)
+    if department is not None:
+        qs = qs.filter(department=department)
+    return rows_of(qs)
+
+
+# batching and hooks ------------------------------------------------------------------------------
+_state = threading.local()
+
+
+def _pending():
+    if not hasattr(_state, "depth"):
+        _state.depth = 0
+        _state.plans = set()
+        _state.people = set()  # (organization_id, person_id, plan_id | None)
+    return _state
+
+
+@contextmanager
+def batch():
+    """Changes inside are refreshed once, at the end (still inside the caller's transaction)."""
+    st = _pending()
+    st.depth += 1
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        st.depth -= 1
+        if st.depth == 0:
+            plans, people = st.plans, st.people
+            st.plans, st.people = set(), set()
+            if ok:
+                _flush(plans, people)
+
+
+@contextmanager
+def suspended():
+    """Changes inside mark nothing: for bulk loads followed by `refresh_standings`
+    (load_demo, bench/orgs.py)."""
+    st = _pending()
+    st.suspended = getattr(st, "suspended", 0) + 1
+    try:
+        yield
+    finally:
+        st.suspended -= 1
+
+
+def batched(func):
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with batch():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _flush(plans: set, people: set) -> None:
+    for plan in Plan.objects.filter(pk__in=plans).order_by("pk"):
+        refresh(plan)
+    by_plan: dict = {}
+    orgs: dict = {}
+    for org_id, person_id, plan_id in people:
+        if plan_id is not None:
+            if plan_id not in plans:
+                by_plan.setdefault(plan_id, set()).add(person_id)
+        else:
+            orgs.setdefault(org_id, set()).add(person_id)
+    if orgs:
+        for plan in Plan.objects.filter(organization_id__in=list(orgs)).exclude(pk__in=plans):
+            by_plan.setdefault(plan.pk, set()).update(orgs[plan.organization_id])
+    for plan in Plan.objects.filter(pk__in=list(by_plan)).order_by("pk"):
+        refresh(plan, by_plan[plan.pk])
+
+
+def plan_changed(plan_id) -> None:
+    st = _pending()
+    if getattr(st, "suspended", 0):
+        return
+    st.plans.add(plan_id)
+    if st.depth == 0:
+        _flush(*_take(st))
+
+
+def person_changed(organization_id, person_id, plan_id=None) -> None:
+    """The person's standing under `plan_id` (None: under every plan of the organization)."""
+    if organization_id is None and plan_id is None:
+        return
+    st = _pending()
+    if getattr(st, "suspended", 0):
+        return
+    st.people.add((organization_id, person_id, plan_id))
+    if st.depth == 0:
+        _flush(*_take(st))
+
+
+def trips_changed(plan_id, person_ids) -> None:
+    """After a queryset update or bulk insert of trips (no signal is sent for those)."""
+    with batch():
+        for pid in set(person_ids):
+            person_changed(None, pid, plan_id)
+
+
+def _take(st):
+    plans, people = st.plans, st.people
+    st.plans, st.people = set(), set()
+    return plans, people
+
+
+# Fields of a person that the standing or the stored columns depend on.
+_PERSON_FIELDS = {
+    "group_code",
+    "department",
+    "department_id",
+    "active_from",
+    "active_to",
+    "is_active",
+    "position",
+    "full_name",
+    "sort_key",
+    "email",
+    "organization",
+    "organization_id",
+}
+
+
+def _skip(kwargs) -> bool:
+    """Fixtures (raw) and deletes cascading from a person, a plan or an organization being
+    deleted: their rows go with them (CASCADE); recomputing would insert rows the deletion
+    did not collect."""
+    if kwargs.get("raw"):
+        return True
+    origin = kwargs.get("origin")
+    if origin is None:
+        return False
+    model = getattr(origin, "model", None) or type(origin)
+    from accounts.models import Department, Organization
+
+    return model in (User, Plan, Organization, Department)
+
+
+def _on_trip(sender, instance, **kwargs):
+    if _skip(kwargs):
+        return
+    person_changed(None, instance.person_id, instance.plan_id)
+
+
+def _on_exemption(sender, instance, **kwargs):
+    if _skip(kwargs):
+        return
+    org_id = User.objects.filter(pk=instance.person_id).values_list("organization_id", flat=True).first()
+    person_changed(org_id, instance.person_id)
+
+
+def _on_user(sender, instance, update_fields=None, **kwargs):
+    if _skip(kwargs):
+        return
+    if update_fields is not None and not (set(update_fields) & _PERSON_FIELDS):
+        return  # last_login, password, invitations…
+    if instance.organization_id is None:
+        return
+    if kwargs.get("signal") is post_delete:
+        return  # the rows go with the person (CASCADE)
+    person_changed(instance.organization_id, instance.pk)
+
+
+def _on_plan_part(sender, instance, **kwargs):
+    if _skip(kwargs):
+        return
+    plan_id = instance.pk if sender is Plan else instance.plan_id
+    if sender is Plan and kwargs.get("signal") is post_delete:
+        return
+    if not Plan.objects.filter(pk=plan_id).exists():
+        return  # the plan itself is being deleted
+    plan_changed(plan_id)
+
+
+def _on_quarter_report(sender, instance, **kwargs):
+    """A late mẫu 3 marks its department's confirmed trips LATE_REPORT (a violation)."""
+    if _skip(kwargs):
+        return
+    ids = list(cadre_people(instance.plan).filter(department_id=instance.department_id).values_list("pk", flat=True))
+    if ids:
+        trips_changed(instance.plan_id, ids)
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete):
+        signal.connect(_on_trip, sender=Trip, dispatch_uid=f"stored-trip-{signal}")
+        signal.connect(_on_exemption, sender=Exemption, dispatch_uid=f"stored-exemption-{signal}")
+        signal.connect(_on_user, sender=User, dispatch_uid=f"stored-user-{signal}")
+        signal.connect(_on_quarter_report, sender=QuarterReport, dispatch_uid=f"stored-qr-{signal}")
+        for model in (Plan, Group, Category, ExemptionReason):
+            signal.connect(_on_plan_part, sender=model, dispatch_uid=f"stored-{model.__name__}-{signal}")

@@ -1,0 +1,87 @@
+"""Pages whose cost does not grow with the organization (issue 11 §2): the exemptions page's
+"who is affected" list is paged and agrees with the plan's "affected" page."""
+
+from django.urls import reverse
+
+from fieldwork.selectors import plan_affected, position_holders
+from tests.factories import UserFactory
+
+
+def test_position_holders_agree_with_plan_affected_and_are_paged(client, people):
+    plan = people["plan"]
+    for i in range(7):
+        UserFactory(department=people["d1"], full_name=f"Ngô Thị Kế {i}", email=f"ke{i}@tn.vn", position="Kế toán")
+    UserFactory(department=people["d2"], full_name="Lý Văn Thư", email="thu@tn.vn", position="  văn THƯ  lưu trữ")
+    UserFactory(full_name="Cựu Kế Toán", email="cu@tn.vn", position="Kế toán", is_active=False)
+    full = {r.code: [p.pk for p in holders] for r, holders in plan_affected(plan).position_reasons}
+    paged = {x.reason.code: x for x in position_holders(plan, limit=5)}
+    assert sorted(paged) == sorted(full)
+    for code, x in paged.items():
+        assert [p.pk for p in x.holders] == full[code][:5]
+        assert x.total == len(full[code])
+    assert (paged["ke-toan"].total, paged["ke-toan"].more) == (7, 2)
+    assert paged["van-thu"].total == 1  # the position text matched as plan_affected matches it
+
+    client.force_login(people["board"])
+    body = client.get(reverse("fieldwork:exemptions")).content.decode()
+    assert "Ngô Thị Kế 0" in body and "Lý Văn Thư" in body and "Cựu Kế Toán" not in body
+
+
+PLACES = [
+    "Xã Tân Đông, Huyện Tân Châu, Tỉnh Tây Ninh",
+    "  Chi đoàn ấp 3 ,XÃ TÂN ĐÔNG ",
+    "Phường Đồng Khởi; TP. Biên Hòa",
+    "Xa\u0303 Suối Đá",  # decomposed (NFD) input
+    "",
+    "Đặc khu Côn Đảo",
+]
+
+
+def test_the_migration_normalizes_as_the_model_does():
+    import importlib
+
+    from fieldwork.models import place_parts_key
+
+    migration = importlib.import_module("fieldwork.migrations.0006_trip_location_key")
+    for text in PLACES:
+        assert migration.parts_key(text) == place_parts_key(text)
+    assert place_parts_key(PLACES[1]) == "chi doan ap 3|xa tan dong"
+
+
+def test_location_key_follows_every_write_path(people):
+    from fieldwork.coverage import coverage
+    from fieldwork.models import Trip, place_parts_key
+    from tests.factories import make_trip
+
+    plan = people["plan"]
+    t = make_trip(plan, people["cadre"], location="Xã Tân Đông, Huyện Tân Châu")
+    assert Trip.objects.get(pk=t.pk).location_key == "xa tan dong|huyen tan chau"
+    t.location = "Chi đoàn ấp 3, Xã Suối Đá"
+    t.save(update_fields=["location"])
+    assert Trip.objects.get(pk=t.pk).location_key == "chi doan ap 3|xa suoi da"
+    before = [(r.key, r.name, r.trips, r.days, r.cadre_count) for r in coverage(plan).visited]
+    # A row written by a path that bypassed save() (no key): the page normalizes it itself.
+    Trip.objects.filter(pk=t.pk).update(location_key="")
+    after = [(r.key, r.name, r.trips, r.days, r.cadre_count) for r in coverage(plan).visited]
+    assert after == before and before[0][2] == 1
+    assert place_parts_key("Xã Suối Đá") == "xa suoi da"
+
+
+def test_a_line_edited_through_the_service_keeps_its_key_and_its_stored_standing(people):
+    """update_line writes with a queryset update (no save(), no signal): the normalized
+    location and the stored standing (drafts count for overlaps) still follow."""
+    from fieldwork.models import StoredStanding, Trip
+    from fieldwork.selectors import standing_for
+    from fieldwork.services import registrations as service
+    from fieldwork.stored_standings import refresh, serialize
+
+    from .registration_helpers import line, registered
+
+    plan, cadre = people["plan"], people["cadre"]
+    refresh(plan)
+    reg = registered(plan, cadre)
+    trip = reg.trips.get()
+    service.update_line(actor=cadre, trip=trip, data=line(plan, days="2", location="Phường 1, TP. Tây Ninh"))
+    assert Trip.objects.get(pk=trip.pk).location_key == "phuong 1|tp tay ninh"
+    row = StoredStanding.objects.get(plan=plan, person=cadre)
+    assert row.data == serialize(standing_for(plan, cadre, row.as_of))
