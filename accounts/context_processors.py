@@ -13,7 +13,7 @@ def _can_see_exemptions(user):
 
 
 # Navigation by role, in menus: (menu label, icon, [(url name, label, predicate)]). Pages are named
-# by URL only (STYLE.md: imports point one way); a menu with no visible page is not shown.
+# by URL only (docs/style.md: imports point one way); a menu with no visible page is not shown.
 NAV_MENUS = [
     (
         _("Của tôi"),

@@ -35,7 +35,7 @@ class DateInput(forms.DateInput):
 
 class PersonForm(forms.Form):
     """Create or edit a person. `group_choices` come from the organization's current plan
-    (computed by the caller: accounts does not import fieldwork, STYLE.md)."""
+    (computed by the caller: accounts does not import fieldwork, docs/style.md)."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(label=_("Email (dùng để đăng nhập)"))

@@ -58,7 +58,7 @@ class SessionLifetimeMiddleware:
 
 
 class VietnameseFirstLocaleMiddleware:
-    """DOMAIN.md §9: Vietnamese first, English when the user chooses it. Unlike Django's
+    """docs/domain.md §9: Vietnamese first, English when the user chooses it. Unlike Django's
     LocaleMiddleware, the browser's Accept-Language is ignored: only the language the user
     picked (the set_language cookie) or LANGUAGE_CODE."""
 

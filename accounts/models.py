@@ -140,13 +140,13 @@ class Department(models.Model):
 
 
 class Role(models.TextChoices):
-    # DOMAIN.md §2
+    # docs/domain.md §2
     CADRE = "cadre", _("Cán bộ")
     HEAD = "head", _("Lãnh đạo ban")
     BOARD = "board", _("Ban Tổ chức – Kiểm tra")
     STANDING = "standing", _("Thường trực")
     # The Secretary is a role, not a word in the free-text position (issue 10): it decides who
-    # approves a Standing member and who self-certifies (DOMAIN.md §2), so it is granted like one.
+    # approves a Standing member and who self-certifies (docs/domain.md §2), so it is granted like one.
     SECRETARY = "secretary", _("Bí thư")
     INSPECTION = "inspection", _("Ủy ban kiểm tra")
     ADMIN = "admin", _("Quản trị")
@@ -261,7 +261,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_secretary(self) -> bool:
-        """Bí thư (not Phó Bí thư): DOMAIN.md §2, self-certified registrations. A role granted
+        """Bí thư (not Phó Bí thư): docs/domain.md §2, self-certified registrations. A role granted
         like the others, never read from the free-text position (issue 10)."""
         return self.has_role(Role.SECRETARY) and self.has_role(Role.STANDING)
 

@@ -1,4 +1,4 @@
-"""Every permission rule of the product, in one place (STYLE.md: permissions in one module).
+"""Every permission rule of the product, in one place (docs/style.md: permissions in one module).
 
 Rules are plain predicates (registered with django-rules too, so templates can use
 `{% has_perm %}`). Object rules always compare the object's organization with the user's:
@@ -149,7 +149,7 @@ def can_lead_department(user, department) -> bool:
 
 
 def approver_kind(person) -> str:
-    """DOMAIN.md §2: who approves this person's registration.
+    """docs/domain.md §2: who approves this person's registration.
 
     cadre -> head of department; head -> a Standing Committee member;
     Standing Committee member -> the Secretary; Secretary -> self-certified.
@@ -195,7 +195,7 @@ def has_delegation(user) -> bool:
 
 
 def approves_directly(user, person) -> bool:
-    """DOMAIN.md §2 without delegations."""
+    """docs/domain.md §2 without delegations."""
     if not same_org(user, person.organization_id) or user.pk == person.pk:
         return False
     kind = approver_kind(person)
@@ -367,7 +367,7 @@ def can_act_on_own_fieldwork(user) -> bool:
 
 def is_approver(user) -> bool:
     """Has an approval inbox (registrations, change requests, reported trips to confirm): a
-    department's head or a Standing Committee member (DOMAIN.md §2)."""
+    department's head or a Standing Committee member (docs/domain.md §2)."""
     return bool(is_head(user) or is_standing(user) or has_delegation(user))
 
 

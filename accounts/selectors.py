@@ -1,4 +1,4 @@
-"""Reads on people and departments, scoped to one organization (STYLE.md: selectors read)."""
+"""Reads on people and departments, scoped to one organization (docs/style.md: selectors read)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Writes on organizations, departments, people and roles (STYLE.md: services write).
+"""Writes on organizations, departments, people and roles (docs/style.md: services write).
 
 Every function takes keyword-only arguments and the acting user. `actor=None` is the
-command line (the Board's scripted face, DOMAIN.md §10): permission checks are skipped,
+command line (the Board's scripted face, docs/domain.md §10): permission checks are skipped,
 the organization is given explicitly. Web views always pass `request.user`.
 """
 
@@ -307,7 +307,7 @@ def end_sessions(person: User) -> int:
 @transaction.atomic
 def deactivate_person(*, actor, person: User, active_to: date | None = None) -> User:
     """The person can no longer log in and their sessions end now. With an end date they
-    stay in the year's figures, prorated (DOMAIN.md §6); without one they leave them."""
+    stay in the year's figures, prorated (docs/domain.md §6); without one they leave them."""
     _check_edit(actor, person)
     if actor is not None and actor.pk == person.pk:
         raise ValidationError(_("Bạn không thể tự ngừng tài khoản của mình."))

@@ -1,4 +1,4 @@
-"""Vietnamese conventions as reusable code (DOMAIN.md §9).
+"""Vietnamese conventions as reusable code (docs/domain.md §9).
 
 - name_sort_key: people sorted by given name (last word), then middle names, then family
   name, letter by letter in Vietnamese alphabet order with tones after letters, syllable by
@@ -63,7 +63,7 @@ def name_sort_key(full_name: str) -> str:
 
 def text_sort_key(text: str) -> str:
     """A title (a department's name) in Vietnamese order, word by word in reading order
-    (DOMAIN.md §9): "Ban Đoàn kết" < "Ban Phong trào" < "Ban Tổ chức" < "Ban Tuyên giáo"."""
+    (docs/domain.md §9): "Ban Đoàn kết" < "Ban Phong trào" < "Ban Tổ chức" < "Ban Tuyên giáo"."""
     return "".join(_syllable_key(w) for w in nfc(text).split())
 
 
@@ -82,7 +82,7 @@ def format_days(value) -> str:
 
 
 def format_number(value) -> str:
-    """A figure in running text (DOMAIN.md §9): "." groups thousands, "," marks decimals:
+    """A figure in running text (docs/domain.md §9): "." groups thousands, "," marks decimals:
     1234.5 -> "1.234,5", 38 -> "38"."""
     if value is None:
         return ""

@@ -58,7 +58,7 @@ def _back_to_people(request):
 # People ---------------------------------------------------------------------------------------------
 @login_required
 def people(request):
-    """The Board manages; the Standing and Inspection Committees read (DOMAIN.md §2)."""
+    """The Board manages; the Standing and Inspection Committees read (docs/domain.md §2)."""
     _require(rules.can_view_people(request.user))
     org_id = request.user.organization_id
     form = PeopleFilterForm(

@@ -28,7 +28,7 @@ def place_parts_key(location: str) -> str:
 
 
 class Plan(models.Model):
-    """DOMAIN.md §5: one organization, one year, every parameter as data."""
+    """docs/domain.md §5: one organization, one year, every parameter as data."""
 
     class ExemptionPolicy(models.TextChoices):
         FULL = "full", _("Miễn cả năm")
@@ -56,7 +56,7 @@ class Plan(models.Model):
     quarter_report_day = models.PositiveSmallIntegerField(
         _("ngày hạn báo cáo quý (mẫu 3)"), null=True, blank=True, help_text=_("Ngày trong tháng cuối quý")
     )
-    # DOMAIN.md §5 / docs/domain.md §5: the registration cycle. Annual: one mẫu 1 and one mẫu 2 for the
+    # docs/domain.md §5 / docs/domain.md §5: the registration cycle. Annual: one mẫu 1 and one mẫu 2 for the
     # year (stored as quarter 0); quarterly: one per quarter, due on a day of the quarter's first month.
     registration_cycle = models.CharField(
         _("chu kỳ đăng ký"), max_length=10, choices=RegistrationCycle.choices, default=RegistrationCycle.QUARTERLY
@@ -85,7 +85,7 @@ class Plan(models.Model):
 
 
 class Group(models.Model):
-    """Đối tượng (DOMAIN.md §3): a class of cadres with its own immersion rule and focus."""
+    """Đối tượng (docs/domain.md §3): a class of cadres with its own immersion rule and focus."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="groups")
     code = models.CharField(_("mã"), max_length=20)
@@ -110,7 +110,7 @@ class Group(models.Model):
 
 
 class Category(models.Model):
-    """Nội dung (DOMAIN.md §4); `counts` False for e.g. invited attendance."""
+    """Nội dung (docs/domain.md §4); `counts` False for e.g. invited attendance."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="categories")
     code = models.CharField(_("mã"), max_length=20)
@@ -156,7 +156,7 @@ def exemption_upload_to(instance, filename):
 
 
 class Exemption(models.Model):
-    """An individual exemption (DOMAIN.md §6), proposed by the Board, approved by the Standing Committee."""
+    """An individual exemption (docs/domain.md §6), proposed by the Board, approved by the Standing Committee."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Chờ phê duyệt")
@@ -296,7 +296,7 @@ class Trip(models.Model):
 
     @property
     def quarter(self) -> int:
-        # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
+        # docs/domain.md §7.7: a trip belongs to the quarter in which it starts.
         return (self.start.month - 1) // 3 + 1
 
 

@@ -18,7 +18,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def quarter_of(d: date) -> int:
-    # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
+    # docs/domain.md §7.7: a trip belongs to the quarter in which it starts.
     return (d.month - 1) // 3 + 1
 
 

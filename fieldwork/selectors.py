@@ -1,4 +1,4 @@
-"""Reads: ORM -> quota engine inputs, in a constant number of queries (STYLE.md).
+"""Reads: ORM -> quota engine inputs, in a constant number of queries (docs/style.md).
 
 `standings(plan, as_of)` is the one place every figure comes from: pages, exports,
 reports and the `quota` command all call it.
@@ -19,7 +19,7 @@ from accounts.vietnamese import nfc
 from fieldwork.models import Exemption, ExemptionReason, Plan, QuarterReport, Trip
 from fieldwork.quota import engine
 
-# DB trip status -> engine status (DOMAIN.md §7.4; issue 6: only confirmed trips are done;
+# DB trip status -> engine status (docs/domain.md §7.4; issue 6: only confirmed trips are done;
 # issue 14: a reported trip awaiting confirmation is "pending", shown "chờ xác nhận").
 TRIP_STATUS_TO_ENGINE = {
     Trip.Status.DRAFT: "draft",
@@ -60,7 +60,7 @@ def _norm(text: str) -> str:
 
 
 def position_reasons(plan: Plan) -> dict[str, str]:
-    """normalized position -> reason code, for reasons tied to a position (DOMAIN.md §6)."""
+    """normalized position -> reason code, for reasons tied to a position (docs/domain.md §6)."""
     out = {}
     for r in plan.exemption_reasons.all():
         if r.scope == ExemptionReason.Scope.POSITION:

@@ -1,4 +1,4 @@
-"""What each form shows (DOMAIN.md §8), gathered from the database into reports/documents.py.
+"""What each form shows (docs/domain.md §8), gathered from the database into reports/documents.py.
 
 The rows come from the same selectors the web pages use, so a download and the page it is
 offered on never disagree: mẫu 2 lines of a quarter = fieldwork.services.department_plans.planned_lines
@@ -264,7 +264,7 @@ def year_or_quarter_lines(plan: Plan, department: Department, quarter: int | Non
 def mau2(p: Params, today: date) -> FormDocument:
     """The department's registered (planned) trips of the quarter or the year: approved
     registration lines, whatever happened to them next (reported, returned, confirmed), never
-    imported results and never drafts that the head has not approved (DOMAIN.md §8)."""
+    imported results and never drafts that the head has not approved (docs/domain.md §8)."""
     dept = p.department
     lines = year_or_quarter_lines(p.plan, dept, p.quarter)
     rows = []
@@ -322,7 +322,7 @@ def results_text(t: Trip) -> str:
 
 def mau3(p: Params, today: date) -> FormDocument:
     """The department's confirmed trips of the quarter in counting categories; "Số ngày đi" is
-    the declared days and "Tổng" their sum (DOMAIN.md §8)."""
+    the declared days and "Tổng" their sum (docs/domain.md §8)."""
     dept = p.department
     trips = list(report_trips(p.plan, dept, p.quarter))
     rows = []

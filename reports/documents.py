@@ -14,7 +14,7 @@ UNION = "ĐOÀN TNCS HỒ CHÍ MINH"
 
 @dataclass
 class Header:
-    """The Union header (DOMAIN.md §8, Hướng dẫn 29-HD/TWĐTN-VP): left cell superior body,
+    """The Union header (docs/domain.md §8, Hướng dẫn 29-HD/TWĐTN-VP): left cell superior body,
     issuing department (bold), "***", number line; right cell the Union's name (bold) and the
     place-and-date line (italic)."""
 

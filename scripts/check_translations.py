@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fail when a translation catalogue has untranslated or fuzzy entries.
 
-The interface is written in Vietnamese (DOMAIN.md §9), so the Vietnamese catalogue may leave the
+The interface is written in Vietnamese (docs/domain.md §9), so the Vietnamese catalogue may leave the
 project's own strings empty (an empty msgstr means "use the source string"); every other catalogue
 must translate every entry. Standard library only, so it runs before the venv exists.
 

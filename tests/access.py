@@ -1,4 +1,4 @@
-"""One reusable access-test helper (STYLE.md): anonymous -> login, another organization -> 404,
+"""One reusable access-test helper (docs/style.md): anonymous -> login, another organization -> 404,
 wrong role -> 403, right role -> 200."""
 
 from django.conf import settings

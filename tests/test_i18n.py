@@ -1,4 +1,4 @@
-"""Internationalization: Vietnamese first, English available (DOMAIN.md §9).
+"""Internationalization: Vietnamese first, English available (docs/domain.md §9).
 
 The English catalogue translates every project string; the Vietnamese catalogue only fills the
 Django/auth/axes messages Django's own Vietnamese catalogue lacks (locale/README.md).

@@ -13,7 +13,7 @@ from accounts.vietnamese import format_days
 
 
 class DaysField(forms.CharField):
-    """Days in half-day steps, typed "2,5" or "2.5" (DOMAIN.md §7.1)."""
+    """Days in half-day steps, typed "2,5" or "2.5" (docs/domain.md §7.1)."""
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):

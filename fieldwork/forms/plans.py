@@ -228,7 +228,7 @@ def _num(v):
 
 class PlanEditor:
     """The plan form and its three formsets, bound together; `to_dict()` gives the description
-    PlanSpec.validate and load_plan take (DOMAIN.md §10 shape)."""
+    PlanSpec.validate and load_plan take (docs/domain.md §10 shape)."""
 
     def __init__(self, data=None, *, initial: dict):
         self.form = PlanForm(data, initial=PlanForm.initial_from(initial))

@@ -1,1 +1,1 @@
-"""Workbook imports: workbook -> rows -> services, all or nothing (DOMAIN.md §10)."""
+"""Workbook imports: workbook -> rows -> services, all or nothing (docs/domain.md §10)."""

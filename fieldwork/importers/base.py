@@ -1,4 +1,4 @@
-"""What every import shares (DOMAIN.md §10): read the whole file, collect every error by
+"""What every import shares (docs/domain.md §10): read the whole file, collect every error by
 sheet, row and column, and write nothing unless there are none (all or nothing); the same
 two steps serve the command (with --dry-run) and the web page (preview, then confirm).
 

@@ -1,4 +1,4 @@
-"""Reading one row of the cadre list (DOMAIN.md §10 import_cadres): each cell to a value,
+"""Reading one row of the cadre list (docs/domain.md §10 import_cadres): each cell to a value,
 or an error naming the sheet, the row and the column as the file writes it."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def clean(text: str) -> str:
 
 
 def role_keys() -> dict[str, str]:
-    """A role's code or its Vietnamese name (DOMAIN.md §10), whatever the interface language."""
+    """A role's code or its Vietnamese name (docs/domain.md §10), whatever the interface language."""
     with translation.override("vi"):
         return {
             **{name_key(str(label)): code for code, label in Role.choices},
@@ -145,7 +145,7 @@ class RowReader(RowErrors):
                 )
             else:
                 roles.add(code)
-        return roles or {Role.CADRE}  # DOMAIN.md §10: empty means cadre
+        return roles or {Role.CADRE}  # docs/domain.md §10: empty means cadre
 
     def active_dates(self, person) -> tuple[date | None, date | None]:
         """An absent column keeps what is stored; a present empty cell clears it."""
@@ -160,7 +160,7 @@ class RowReader(RowErrors):
         return start, end
 
     def exemption(self, position: str) -> tuple[ExemptionLine | None, str]:
-        """DOMAIN.md §6: a position reason needs nothing more (the position must be one of the
+        """docs/domain.md §6: a position reason needs nothing more (the position must be one of the
         reason's, filled in when empty); an individual one needs its dates. Returns the
         individual exemption to record, if any, and the position."""
         reason_text = self.text("reason")

@@ -1,4 +1,4 @@
-"""import_cadres (DOMAIN.md §10): the Board's list of people, as a spreadsheet.
+"""import_cadres (docs/domain.md §10): the Board's list of people, as a spreadsheet.
 
 Two steps, shared by the command and the web page:
 - `read_cadres` parses the first sheet and compares it with the database: who is new, who
@@ -97,7 +97,7 @@ class CadreImport:
 
 
 def default_plan(organization: Organization, year: int | None = None) -> Plan:
-    """DOMAIN.md §10: --year names the plan; by default the organization's most recent."""
+    """docs/domain.md §10: --year names the plan; by default the organization's most recent."""
     qs = Plan.objects.filter(organization=organization)
     plan = qs.filter(year=year).first() if year else qs.order_by("-year").first()
     if plan is None:
@@ -215,7 +215,7 @@ class _Reader:
         group_code = rd.group()
         roles = rd.roles()
         if roles is not None and Role.STANDING in roles and _is_secretary_position(row.text("position")):
-            # Files in the layout of DOMAIN.md §10 name the Secretary by position: the import turns
+            # Files in the layout of docs/domain.md §10 name the Secretary by position: the import turns
             # it into the role (granted under the same rules as any role: issue 10).
             roles = roles | {Role.SECRETARY}
         self.check_roles(rd, roles, person, department, dept_text)

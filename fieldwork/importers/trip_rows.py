@@ -1,4 +1,4 @@
-"""Reading one row of done trips in the layout of mẫu 3 (DOMAIN.md §10 import_trips): each
+"""Reading one row of done trips in the layout of mẫu 3 (docs/domain.md §10 import_trips): each
 cell to a value, or an error naming the sheet, the row and the column as the file writes it."""
 
 from __future__ import annotations

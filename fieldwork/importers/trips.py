@@ -1,4 +1,4 @@
-"""import_trips (DOMAIN.md §10): done trips in the layout of mẫu 3.
+"""import_trips (docs/domain.md §10): done trips in the layout of mẫu 3.
 
 Two steps, shared by the command and the web page (as importers/cadres.py):
 - `read_trips` parses the first sheet, resolves people and categories, computes the

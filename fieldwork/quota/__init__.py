@@ -1,4 +1,4 @@
-"""The pure quota engine (DOMAIN.md §6–§7): no Django, no project import."""
+"""The pure quota engine (docs/domain.md §6–§7): no Django, no project import."""
 
 from fieldwork.quota.days import parse_days
 from fieldwork.quota.engine import (

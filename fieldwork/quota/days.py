@@ -1,4 +1,4 @@
-"""Days in half-day steps (DOMAIN.md §7.1). Internally the engine counts whole half-days
+"""Days in half-day steps (docs/domain.md §7.1). Internally the engine counts whole half-days
 (buổi) as ints; these turn typed or stored values into half-days and back into exact Decimals.
 Pure: no Django, no project import."""
 
@@ -46,7 +46,7 @@ def _fmt(h: int) -> str:
 def parse_days(value) -> Decimal:
     """A number of days typed by a person or read from a workbook: 3, "2,5", "2.5",
     "30 ngày". Returns the canonical Decimal (Decimal("2.5"), Decimal("30")); raises
-    ValueError unless it is a non-negative multiple of 0.5 (DOMAIN.md §7.1: "2,3" is an
+    ValueError unless it is a non-negative multiple of 0.5 (docs/domain.md §7.1: "2,3" is an
     error, not a violation)."""
     if isinstance(value, str):
         text = unicodedata.normalize("NFC", value).strip().lower()

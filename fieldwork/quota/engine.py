@@ -1,8 +1,8 @@
-"""The quota engine: a cadre's standing against the year's plan (DOMAIN.md §5–§7).
+"""The quota engine: a cadre's standing against the year's plan (docs/domain.md §5–§7).
 
 Pure functions over frozen dataclasses; stdlib only, no Django, no project import, so it
 is unit- and property-tested without a database. Every figure the product shows comes
-from here (STYLE.md "one engine behind every number"). Decisions where DOMAIN.md is
+from here (docs/style.md "one engine behind every number"). Decisions where docs/domain.md is
 silent are written down in docs/rules.md.
 
 Internally days are whole numbers of half-days (buổi) and dates are ordinals: exact, and
@@ -51,9 +51,9 @@ class Rules:
     min_days: int
     groups: dict[str, GroupRules]
     counting_categories: frozenset[str]
-    exemption_policy: str = "full"  # "full" | "prorate" (DOMAIN.md §6)
+    exemption_policy: str = "full"  # "full" | "prorate" (docs/domain.md §6)
     immersion_min_gap_days: int | None = None
-    # DOMAIN.md §7.5: the categories an immersion trip may be (empty: any counting category).
+    # docs/domain.md §7.5: the categories an immersion trip may be (empty: any counting category).
     immersion_categories: frozenset[str] = frozenset()
 
     @property
@@ -64,7 +64,7 @@ class Rules:
 @dataclass(frozen=True, slots=True)
 class ExemptionSpan:
     reason_code: str
-    start: date | None = None  # None: open (a position held, DOMAIN.md §6)
+    start: date | None = None  # None: open (a position held, docs/domain.md §6)
     end: date | None = None
 
 
@@ -113,7 +113,7 @@ class Standing:
     # Additions (defaults, so the contract above is unchanged):
     available_days: int = 0  # period days the requirement was computed on (§6)
     immersion_keys: tuple = field(default=())  # keys of the qualifying done immersion trips
-    # DOMAIN.md §7.4 "chờ xác nhận": reported trips awaiting confirmation that ended by as_of.
+    # docs/domain.md §7.4 "chờ xác nhận": reported trips awaiting confirmation that ended by as_of.
     # They are part of planned_days / immersion_planned and count toward on_track.
     pending_days: Decimal = Decimal(0)
     immersion_pending: int = 0  # pending immersion trips that would qualify
@@ -124,7 +124,7 @@ class Standing:
 
 
 def quarter_of(d: date) -> int:
-    """DOMAIN.md §7.7: a trip belongs to the quarter it starts in."""
+    """docs/domain.md §7.7: a trip belongs to the quarter it starts in."""
     return (d.month - 1) // 3 + 1
 
 
@@ -168,7 +168,7 @@ class _Ctx:
             return out
 
 
-# ---------------------------------------------------------------- requirement (DOMAIN.md §6)
+# ---------------------------------------------------------------- requirement (docs/domain.md §6)
 
 
 def _requirement(ctx: _Ctx, cadre: Cadre, group: GroupRules) -> tuple[int, int, int, str | None, bool]:
@@ -211,13 +211,13 @@ def _requirement(ctx: _Ctx, cadre: Cadre, group: GroupRules) -> tuple[int, int, 
     return required, group.immersion_trips * available // pdays, available, reason, False
 
 
-# ---------------------------------------------------------------- counting (DOMAIN.md §7)
+# ---------------------------------------------------------------- counting (docs/domain.md §7)
 
 
 def _capped(items, classes) -> int:
     """Half-days counted over `items` (sorted by start) whose class is in `classes`:
     each trip capped at its span (already in item[3]), each overlapping group at the
-    calendar days of its union (DOMAIN.md §7.4)."""
+    calendar days of its union (docs/domain.md §7.4)."""
     total = 0
     cs = ce = -1
     acc = 0
@@ -330,7 +330,7 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
         if t.late:
             viols.append((s, e, idx, "LATE_REPORT", t, f"quarter {quarter_of(t.start)}"))
 
-    # DOMAIN.md §7.3: overlapping trips (all not cancelled/rejected, drafts included).
+    # docs/domain.md §7.3: overlapping trips (all not cancelled/rejected, drafts included).
     items.sort()
     overlap = False
     first = k = 0
@@ -398,7 +398,7 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
         ctx, entry, trips, as_of
     )
     days_left = max(0, ctx.pe - max(as_of, ctx.ps - 1))
-    # DOMAIN.md §7.8
+    # docs/domain.md §7.8
     if exempt:
         status = "exempt"
     elif done_h >= 2 * required and imm_done >= imm_required:
@@ -432,7 +432,7 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
 
 
 def compute_standing(rules: Rules, cadre: Cadre, trips: Iterable[TripFact], as_of: date) -> Standing:
-    """One cadre's standing at `as_of` (DOMAIN.md §6–§7)."""
+    """One cadre's standing at `as_of` (docs/domain.md §6–§7)."""
     return _standing(_Ctx(rules), cadre, trips, as_of.toordinal())
 
 
@@ -471,7 +471,7 @@ def check_trip(rules: Rules, cadre: Cadre, trip: TripFact, others: Iterable[Trip
 def done_days_series(rules: Rules, trips: Iterable[TripFact], dates: Sequence[date]) -> list[Decimal]:
     """`compute_standing(...).done_days` at each of `dates`, from ONE pass over the trips (the
     dashboards' cumulative charts, issue 11 §2): the counted done trips are digested once, and at
-    each date those ended by then are capped as the engine caps them (DOMAIN.md §7.4). Done days
+    each date those ended by then are capped as the engine caps them (docs/domain.md §7.4). Done days
     do not depend on the cadre's group or exemptions (only the status does)."""
     ctx = _Ctx(rules)
     ps, pe, counting = ctx.ps, ctx.pe, ctx.counting

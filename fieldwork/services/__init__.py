@@ -1,1 +1,1 @@
-"""Every state change of the fieldwork domain goes through these modules (STYLE.md)."""
+"""Every state change of the fieldwork domain goes through these modules (docs/style.md)."""

@@ -1,4 +1,4 @@
-"""Who approves whom (DOMAIN.md §2), in one place for registrations (issue 5) and for
+"""Who approves whom (docs/domain.md §2), in one place for registrations (issue 5) and for
 confirming reported trips (issue 6).
 
 The routing itself is `accounts.rules.approver_kind` / `can_approve_for`; this module only

@@ -30,7 +30,7 @@ from fieldwork.services.history import notify, record
 from fieldwork.services.transitions import check_version, update_versioned
 
 # Lines that appear in mẫu 2: registered trips once approved, whatever happened next
-# (DOMAIN.md §8: "registered (planned) trips of the quarter, not imported results").
+# (docs/domain.md §8: "registered (planned) trips of the quarter, not imported results").
 PLANNED_STATUSES = (Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED, Trip.Status.CONFIRMED)
 
 

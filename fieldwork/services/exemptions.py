@@ -1,4 +1,4 @@
-"""Individual exemptions (DOMAIN.md §6): the Board proposes, the Standing Committee approves
+"""Individual exemptions (docs/domain.md §6): the Board proposes, the Standing Committee approves
 or rejects (never their own), the Board or the Standing Committee revokes.
 
 Position exemptions are not records: everyone holding the position is exempt while holding it
@@ -162,7 +162,7 @@ def notify_proposal(ex: Exemption, *, actor) -> None:
 def _decide(*, actor, exemption: Exemption, to: str, comment: str, action: str) -> Exemption:
     exemption = Exemption.objects.select_for_update().select_related("person", "reason").get(pk=exemption.pk)
     if not rules.can_decide_exemption(actor, exemption) or exemption.person_id == actor.pk:
-        raise PermissionDenied  # DOMAIN.md §2 spirit: nobody decides on their own exemption
+        raise PermissionDenied  # docs/domain.md §2 spirit: nobody decides on their own exemption
     if exemption.proposed_by_id == actor.pk:
         raise PermissionDenied  # issue 10: whoever proposes an exemption never decides it
     if exemption.status != Exemption.Status.PROPOSED:

@@ -1,4 +1,4 @@
-"""Loading and copying plans (DOMAIN.md §5, §10 `load_plan`)."""
+"""Loading and copying plans (docs/domain.md §5, §10 `load_plan`)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def _opt_days(value, where: str) -> Decimal | None:
 
 @dataclass
 class PlanSpec:
-    """A validated plan description (the JSON of DOMAIN.md §10, or the edit form)."""
+    """A validated plan description (the JSON of docs/domain.md §10, or the edit form)."""
 
     data: dict
 

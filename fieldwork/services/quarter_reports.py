@@ -1,4 +1,4 @@
-"""Mẫu 3 — the department's quarterly results (DOMAIN.md §8) and its deadline.
+"""Mẫu 3 — the department's quarterly results (docs/domain.md §8) and its deadline.
 
 Deadline: day `plan.quarter_report_day` of the quarter's last month (Tây Ninh: the 27th),
 clamped to the month's length; when the plan sets no day, the quarter's last day.
@@ -40,7 +40,7 @@ def check_quarter(plan: Plan, quarter: int) -> None:
 
 
 def report_trips(plan: Plan, department: Department, quarter: int):
-    """The rows of mẫu 3: the department's CONFIRMED trips starting in the quarter (DOMAIN.md §7.7),
+    """The rows of mẫu 3: the department's CONFIRMED trips starting in the quarter (docs/domain.md §7.7),
     in counting categories only (invited attendance is not a field trip), by person then date."""
     start, end = quarter_bounds(plan.year, quarter)
     return (
@@ -85,7 +85,7 @@ def mau3(plan: Plan, department: Department, quarter: int) -> Mau3:
         department=department,
         quarter=quarter,
         trips=trips,
-        total_days=sum((t.days for t in trips), Decimal(0)),  # "Tổng": the sum of declared days (DOMAIN.md §8)
+        total_days=sum((t.days for t in trips), Decimal(0)),  # "Tổng": the sum of declared days (docs/domain.md §8)
         deadline=quarter_deadline(plan, quarter),
         report=report,
     )

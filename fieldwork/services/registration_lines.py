@@ -199,7 +199,7 @@ def trip_input(trip: Trip) -> TripInput:
 
 
 def revalidate_lines(reg: Registration, lines) -> None:
-    """Lines were valid when typed; other trips may have changed since (DOMAIN.md §7.3)."""
+    """Lines were valid when typed; other trips may have changed since (docs/domain.md §7.3)."""
     problems = []
     for line in lines:
         try:

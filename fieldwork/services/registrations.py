@@ -106,7 +106,7 @@ def submit(*, actor: User, registration: Registration, version: int, now=None) -
         if reg.submitted_at is None:
             fields["submitted_at"] = now  # first submission: lateness is judged on it
         if kind == "self":
-            # DOMAIN.md §2: the Secretary's registration is self-certified.
+            # docs/domain.md §2: the Secretary's registration is self-certified.
             fields.update(status=Registration.Status.APPROVED, self_certified=True, decided_by=actor, decided_at=now)
         else:
             fields.update(status=Registration.Status.SUBMITTED)

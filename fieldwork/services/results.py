@@ -139,7 +139,7 @@ def report_trip(
     trip.version += 1
     self_certified = rules.approver_kind(person) == "self"
     if self_certified:
-        # DOMAIN.md §2: the Secretary has no approver; the report is self-certified.
+        # docs/domain.md §2: the Secretary has no approver; the report is self-certified.
         trip.status = Trip.Status.CONFIRMED
         trip.confirmed_by, trip.confirmed_at = actor, timezone.now()
         trip.status_comment = _("Tự xác nhận (Bí thư)")

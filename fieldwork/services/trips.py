@@ -1,4 +1,4 @@
-"""Trips: the one record shared by registration lines and results (DOMAIN.md §7).
+"""Trips: the one record shared by registration lines and results (docs/domain.md §7).
 
 Every write (web form, registration, report, import, admin) goes through `validate_trip`,
 so the counting rules are enforced once, by the quota engine.
@@ -17,13 +17,13 @@ from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
 
-# Codes refused when a trip is registered or reported on the web (DOMAIN.md §7.2–7.4);
+# Codes refused when a trip is registered or reported on the web (docs/domain.md §7.2–7.4);
 # imports record them as violations instead.
 BLOCKING = {"DAYS_EXCEED_SPAN", "OVERLAP", "OUTSIDE_PERIOD"}
 
 
 def violation_message(code: str) -> str:
-    """Vietnamese explanation of each violation code (DOMAIN.md §7.9)."""
+    """Vietnamese explanation of each violation code (docs/domain.md §7.9)."""
     return {
         "DAYS_EXCEED_SPAN": _(
             "Số ngày đi lớn hơn số ngày của khoảng thời gian (tính cả ngày đầu và ngày cuối). Hãy giảm số ngày hoặc kéo dài khoảng thời gian."
@@ -146,7 +146,7 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
     return sorted(warnings)
 
 
-# Imports (DOMAIN.md §10 import_trips) -----------------------------------------------------------
+# Imports (docs/domain.md §10 import_trips) -----------------------------------------------------------
 @dataclass
 class ImportedTrip:
     person: object

@@ -1,4 +1,4 @@
-"""The upload → preview → confirm flow shared by the Board's imports (DOMAIN.md §10): the
+"""The upload → preview → confirm flow shared by the Board's imports (docs/domain.md §10): the
 uploaded workbook waits under MEDIA_ROOT/imports/<org>/<kind>-<token>.xlsx, with a random
 name, until the Board confirms (or for a day); it is never kept in the session."""
 

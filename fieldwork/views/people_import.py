@@ -1,7 +1,7 @@
 """The Board's people pages that need the plan: create/edit a person (the group must be one
-of the current plan's) and the cadre import with its preview (DOMAIN.md §10 import_cadres).
+of the current plan's) and the cadre import with its preview (docs/domain.md §10 import_cadres).
 
-They live in fieldwork because accounts must not import fieldwork (STYLE.md); the list of
+They live in fieldwork because accounts must not import fieldwork (docs/style.md); the list of
 people is accounts:people.
 """
 

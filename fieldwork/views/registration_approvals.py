@@ -163,7 +163,7 @@ def _quarter_months(quarter: int) -> tuple[int, int]:
 
 def _inbox(request, *, department=None, year=None, quarter=None):
     """The three lists waiting for this approver, filtered; each list is complete (the rule of
-    who approves whom is applied in Python: DOMAIN.md §2 tells the Secretary by position)."""
+    who approves whom is applied in Python: docs/domain.md §2 tells the Secretary by position)."""
     user = request.user
     oid = org_id(request)
     regs = (
@@ -200,7 +200,7 @@ def _inbox(request, *, department=None, year=None, quarter=None):
     elif quarter:
         first, last = _quarter_months(quarter)
         regs = regs.filter(quarter=quarter)
-        # DOMAIN.md §7.7: a trip belongs to the quarter in which it starts.
+        # docs/domain.md §7.7: a trip belongs to the quarter in which it starts.
         crs = crs.filter(trip__start__month__gte=first, trip__start__month__lte=last)
     regs = [r for r in regs if rules.can_approve_registration(user, r)]
     crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]

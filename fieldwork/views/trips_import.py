@@ -1,4 +1,4 @@
-"""The Board's upload of done trips (mẫu 3 layout, DOMAIN.md §10 import_trips): preview, then
+"""The Board's upload of done trips (mẫu 3 layout, docs/domain.md §10 import_trips): preview, then
 confirm. Same reader and writer as `manage.py import_trips`."""
 
 from __future__ import annotations

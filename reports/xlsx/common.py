@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.documents import Header, Signer
 
-FONT_NAME = "Times New Roman"  # DOMAIN.md §9; LibreOffice substitutes Liberation Serif
+FONT_NAME = "Times New Roman"  # docs/domain.md §9; LibreOffice substitutes Liberation Serif
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MM = 1 / 25.4  # openpyxl margins are in inches
@@ -100,7 +100,7 @@ def figure_format(value) -> str | None:
 
 
 def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = None):
-    """A4, fit to width, margins of DOMAIN.md §9 (top/bottom 20, left 30, right 15 mm)."""
+    """A4, fit to width, margins of docs/domain.md §9 (top/bottom 20, left 30, right 15 mm)."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -113,7 +113,7 @@ def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = No
     ws.page_margins.header = 10 * MM
     ws.page_margins.footer = 10 * MM
     ws.print_options.horizontalCentered = True
-    # DOMAIN.md §9: page number centred at the top (Excel cannot skip page 1 without a
+    # docs/domain.md §9: page number centred at the top (Excel cannot skip page 1 without a
     # different first page, which openpyxl sets with differentFirst).
     ws.oddHeader.center.text = "&P"
     ws.oddHeader.center.font = FONT_NAME
@@ -200,7 +200,7 @@ class SheetWriter:
         self.merge(split + 1, self.ncols)
 
     def union_header(self, h: Header, split: int):
-        """DOMAIN.md §8: left superior / issuer (bold) / *** / number; right Union (bold) / place-date (italic)."""
+        """docs/domain.md §8: left superior / issuer (bold) / *** / number; right Union (bold) / place-date (italic)."""
         self.pair(h.superior, h.union, F_BODY, F_BOLD, split)
         self.pair(h.issuer, h.place_date, F_BOLD, F_ITALIC, split)
         self.pair("***", None, F_BODY, F_BODY, split)

@@ -1,4 +1,4 @@
-"""Mẫu 1, 2, 3 as XLSX (DOMAIN.md §8)."""
+"""Mẫu 1, 2, 3 as XLSX (docs/domain.md §8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""import_cadres (DOMAIN.md §10): command and web upload, preview, all or nothing."""
+"""import_cadres (docs/domain.md §10): command and web upload, preview, all or nothing."""
 
 from datetime import date, datetime
 from io import BytesIO, StringIO

@@ -1,4 +1,4 @@
-"""import_trips (DOMAIN.md §10): mẫu 3 layout, every accepted form, all-or-nothing errors, re-import."""
+"""import_trips (docs/domain.md §10): mẫu 3 layout, every accepted form, all-or-nothing errors, re-import."""
 
 from datetime import date, datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""manage.py quota (DOMAIN.md §10): JSON compared with hand-computed values on known data sets."""
+"""manage.py quota (docs/domain.md §10): JSON compared with hand-computed values on known data sets."""
 
 import json
 from datetime import date

@@ -1,4 +1,4 @@
-"""Unit tests of the pure quota engine: one per rule of DOMAIN.md §6–§7 and per violation
+"""Unit tests of the pure quota engine: one per rule of docs/domain.md §6–§7 and per violation
 code, on the seeds' plans (Tây Ninh 2023, Đà Nẵng 2023). No Django, no database.
 
 Decisions pinned here are explained in docs/rules.md.

@@ -1,4 +1,4 @@
-"""manage.py report (DOMAIN.md §10): the same task, a file at PATH, clear errors."""
+"""manage.py report (docs/domain.md §10): the same task, a file at PATH, clear errors."""
 
 import pytest
 from django.core.management import CommandError, call_command

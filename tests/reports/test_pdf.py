@@ -1,5 +1,5 @@
 """Every PDF's text (pypdf) holds the Vietnamese headers, names and numbers, and the PDF embeds
-the bundled Liberation Serif (DOMAIN.md §9)."""
+the bundled Liberation Serif (docs/domain.md §9)."""
 
 import pytest
 from pypdf import PdfReader
@@ -120,7 +120,7 @@ def test_compliance_pdf(build, report_data):
         "Biểu đồ",
     ):
         assert s in text, s
-    # Page numbers centred at the top from page 2 only (DOMAIN.md §9).
+    # Page numbers centred at the top from page 2 only (docs/domain.md §9).
     reader = PdfReader(path)
     assert len(reader.pages) >= 2
     assert top_texts(reader.pages[0]) == []

@@ -1,5 +1,5 @@
 """Every XLSX form opened with openpyxl: values, merged ranges, the "Tổng" SUM formula,
-print setup (DOMAIN.md §8–§9)."""
+print setup (docs/domain.md §8–§9)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""python manage.py import_trips --org CODE --year YYYY FILE.xlsx [--dry-run] (DOMAIN.md §10)."""
+"""python manage.py import_trips --org CODE --year YYYY FILE.xlsx [--dry-run] (docs/domain.md §10)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

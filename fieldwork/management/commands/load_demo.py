@@ -111,7 +111,7 @@ def _at(day: date) -> datetime:
 def _short_trips(person_spec: P, target: Decimal, busy: list[tuple[date, date]]):
     """Short done trips from January to October adding up to `target`, clear of `busy`."""
     sizes = cycle([Decimal("3"), Decimal("2"), Decimal("5"), Decimal("1.5"), Decimal("4"), Decimal("2.5")])
-    # within the group's focus contents (DOMAIN.md §3), so the demo shows OUTSIDE_FOCUS only where meant
+    # within the group's focus contents (docs/domain.md §3), so the demo shows OUTSIDE_FOCUS only where meant
     cats = cycle({"2.1": ["1.2", "1.5"], "2.2": ["1.2", "1.4", "1.5"]}.get(person_spec.group, ["1.1", "1.5"]))
     start = max(d(1, 6), person_spec.active_from or d(1, 6))
     # someone with a pending (draft) registration in the fourth quarter has nothing done in it yet

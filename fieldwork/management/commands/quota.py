@@ -1,4 +1,4 @@
-"""python manage.py quota --org CODE --year YYYY [--as-of YYYY-MM-DD] [--format json|table] (DOMAIN.md §10).
+"""python manage.py quota --org CODE --year YYYY [--as-of YYYY-MM-DD] [--format json|table] (docs/domain.md §10).
 
 Prints each cadre's standing, from the same selector and engine as every page
 (fieldwork.selectors.standings): nothing here computes a figure.

@@ -1,5 +1,5 @@
 """python manage.py report KIND --org CODE --year YYYY [--quarter Q] [--department NAME]
-[--cadre EMAIL] --format xlsx|pdf --output PATH  (DOMAIN.md §10)
+[--cadre EMAIL] --format xlsx|pdf --output PATH  (docs/domain.md §10)
 
 Produces the same file the web offers, through the same task: a ReportJob is created and
 reports.tasks.build_report runs synchronously in this process (apply()), then the file is
