@@ -252,6 +252,8 @@ def department_plan_delegator(user, department_plan):
 
 # Reports of the whole organization, for the Board, Standing and Inspection Committees.
 WHOLE_ORGANIZATION_REPORTS = ("compliance", "yearend", "rollup")
+# Report jobs that whoever reads the whole organization sees, whoever requested them.
+SHARED_REPORT_KINDS = (*WHOLE_ORGANIZATION_REPORTS, "yearsheet")
 
 
 def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
@@ -274,7 +276,7 @@ def can_view_report_job(user, job) -> bool:
     return (
         job.requested_by_id == user.pk
         or has(user, Role.BOARD, Role.ADMIN)
-        or (job.kind in (*WHOLE_ORGANIZATION_REPORTS, "yearsheet") and sees_whole_organization(user))
+        or (job.kind in SHARED_REPORT_KINDS and sees_whole_organization(user))
     )
 
 
@@ -299,8 +301,6 @@ def can_download_report_job(user, job) -> bool:
     today (a head moved to another department no longer downloads the old department's mẫu 2)."""
     if not can_view_report_job(user, job):
         return False
-    if job.kind == "compliance":
-        return sees_whole_organization(user)
     from .models import Department, User
 
     params = job.params or {}

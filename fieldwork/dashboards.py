@@ -64,14 +64,7 @@ def pick_as_of(plan: Plan, raw: str | None, today: date | None = None) -> date:
 
 def checkpoints(plan: Plan, as_of: date) -> list[date]:
     """Month ends from the period's first month up to as_of, then as_of itself."""
-    points: list[date] = []
-    y, m = plan.period_start.year, plan.period_start.month
-    while True:
-        end = date(y, m, calendar.monthrange(y, m)[1])
-        if end >= as_of or end >= plan.period_end:
-            break
-        points.append(end)
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    points = [end for end in month_ends(plan) if end < as_of and end < plan.period_end]
     points.append(min(as_of, plan.period_end) if as_of >= plan.period_start else as_of)
     return points
 

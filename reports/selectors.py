@@ -18,17 +18,7 @@ def visible_jobs(user):
     if rules.has(user, Role.BOARD, Role.ADMIN):
         return qs
     if rules.sees_whole_organization(user):
-        return qs.filter(
-            Q(requested_by=user)
-            | Q(
-                kind__in=[
-                    ReportJob.Kind.COMPLIANCE,
-                    ReportJob.Kind.YEAREND,
-                    ReportJob.Kind.YEARSHEET,
-                    ReportJob.Kind.ROLLUP,
-                ]
-            )
-        )
+        return qs.filter(Q(requested_by=user) | Q(kind__in=rules.SHARED_REPORT_KINDS))
     return qs.filter(requested_by=user)
 
 
