@@ -29,23 +29,15 @@ from django.db.models import DecimalField, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Category, Exemption, ExemptionReason, Group, Plan, QuarterReport, StoredStanding, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs
+from fieldwork.standing_terms import default_as_of as stored_as_of  # the pages' default date
 
 ZERO = Decimal(0)
-
-
-# as_of -------------------------------------------------------------------------------------
-def stored_as_of(plan: Plan, today: date | None = None) -> date:
-    """The date the stored rows are computed at: today, or the period's end once it is over
-    (the pages' default, fieldwork.dashboards.default_as_of)."""
-    today = today or timezone.localdate()
-    return plan.period_end if today > plan.period_end else today
 
 
 def month_ends(plan: Plan) -> list[date]:

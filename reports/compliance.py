@@ -1,7 +1,7 @@
 """The compliance report (docs/domain.md §8): the Board to the Standing Committee, for a
 quarter or, without one, for the year (§10).
 
-Every figure comes from the engine through fieldwork.department_totals (the same function as the
+Every figure comes from the engine through fieldwork.selectors.departments (the same function as the
 Board dashboard's department table, issue 11 §3):
 - cumulative days = done_days at as_of;
 - days this quarter and "went this quarter" follow ONE rule, the quarter a trip starts in
@@ -21,17 +21,17 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Department
-from accounts.vietnamese import format_date, format_number, format_percent
-from fieldwork.dashboards import STATUS_LABELS
-from fieldwork.department_totals import DepartmentTotals, department_totals, period_standings
+from accounts.vietnamese import format_date, format_number
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.quarters import plan_quarters, quarter_of
-from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
+from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
+from fieldwork.services.quarter_reports import quarter_deadline
 from fieldwork.services.registrations import quarter_name
+from fieldwork.standing_terms import STATUS_LABELS, percent, year_as_of
+from fieldwork.standing_terms import quarter_as_of as report_as_of
 
 from .data import Params, header, plan_document, standing_committee, stem
 from .documents import Header, Signer
@@ -98,7 +98,7 @@ MET_ALL = "Hoàn thành (đủ ngày và đủ đợt “3 cùng”)"
 
 @dataclass
 class DepartmentLine(DepartmentTotals):
-    """fieldwork.department_totals' figures plus the department's mẫu 3 state."""
+    """fieldwork.selectors.departments' figures plus the department's mẫu 3 state."""
 
     mau3: str = ""
     late: bool = False
@@ -132,29 +132,8 @@ class ComplianceReport:
     landscape: bool = True
 
 
-def percent(part: int, whole: int) -> str:
-    """The one percent format ("38,1%"), accounts.vietnamese.format_percent."""
-    return format_percent(part, whole)
-
-
 def ratio(part: int, whole: int) -> str:
     return f"{format_number(part)}/{format_number(whole)} ({percent(part, whole)})"
-
-
-def report_as_of(year: int, quarter: int, today: date) -> date:
-    start, end = quarter_bounds(year, quarter)
-    if today < start:
-        raise ValidationError(
-            _("Quý %(q)s năm %(y)s chưa bắt đầu: chưa có số liệu để báo cáo.") % {"q": quarter_name(quarter), "y": year}
-        )
-    return min(end, today)
-
-
-def year_as_of(plan: Plan, today: date) -> date:
-    """docs/domain.md §10: the year as of the period's end or today, whichever is earlier."""
-    if today < plan.period_start:
-        raise ValidationError(_("Kế hoạch năm %(y)s chưa bắt đầu: chưa có số liệu để báo cáo.") % {"y": plan.year})
-    return min(plan.period_end, today)
 
 
 def mau3_state(report: QuarterReport | None, deadline: date, today: date) -> tuple[str, bool]:

@@ -4,7 +4,7 @@ The rows come from the same selectors the web pages use, so a download and the p
 offered on never disagree: mẫu 2 lines of a quarter = fieldwork.services.department_plans.planned_lines
 (the annual cycle's and the whole year's: the same lines over every registration of the year),
 mẫu 3 lines = fieldwork.services.quarter_reports.report_trips. Every figure of the
-compliance and year-end reports comes from the engine through fieldwork.department_totals.
+compliance and year-end reports comes from the engine through fieldwork.selectors.departments.
 """
 
 from __future__ import annotations

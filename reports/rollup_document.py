@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department
 from accounts.vietnamese import format_date
+from fieldwork.standing_terms import quarter_as_of as report_as_of
 
-from .compliance import report_as_of
 from .data import Params, head_of, header, stem
 from .documents import Header, Signer
 from .rollup import COLUMNS, LIVE, Rollup, quarter_label, rollup_tree

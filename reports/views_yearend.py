@@ -10,19 +10,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import rules
 from accounts.models import Role, User
-from fieldwork.dashboards import STATUS_BADGES, STATUS_LABELS
-from fieldwork.department_totals import period_standings
 from fieldwork.models import Plan
 from fieldwork.selectors import cadre_people, current_plan
+from fieldwork.selectors.departments import period_standings
+from fieldwork.standing_terms import STATUS_BADGES, STATUS_LABELS, year_as_of_or_start
 
 from . import yearend_services
-from .compliance import year_as_of
 from .forms import RemarkForm, YearEndTextForm
 from .models import CadreRemark, ReportJob, YearEndText
 
@@ -41,11 +39,7 @@ def _plan(request) -> Plan | None:
 
 
 def _as_of(plan: Plan):
-    today = timezone.localdate()
-    try:
-        return year_as_of(plan, today)
-    except ValidationError:
-        return plan.period_start
+    return year_as_of_or_start(plan)
 
 
 @login_required

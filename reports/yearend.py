@@ -7,7 +7,7 @@ and proposals the Board writes (YearEndText). The sheet lists every cadre with r
 days, immersion trips, exemption, status and their approver's remark (CadreRemark), for the
 Standing Committee's evaluation (đánh giá, phân loại, bình xét thi đua — seed 002 III.1.2).
 
-Every figure comes from the engine (fieldwork.department_totals.period_standings) at the year's
+Every figure comes from the engine (fieldwork.selectors.departments.period_standings) at the year's
 as_of: the period's end, or today while the period runs (as the year's compliance report).
 """
 
@@ -19,13 +19,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from accounts.vietnamese import format_date, format_number, format_percent, nfc
-from fieldwork.dashboards import STATUS_LABELS
-from fieldwork.department_totals import DepartmentTotals, department_totals, period_standings
 from fieldwork.models import Category, Trip
 from fieldwork.quota.counted import counted_done_days
 from fieldwork.selectors import standing_inputs
+from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
+from fieldwork.standing_terms import STATUS_LABELS, year_as_of
 
-from .compliance import MET_ALL, MET_DAYS, MET_NOTE, board_department, board_recipients, year_as_of
+from .compliance import MET_ALL, MET_DAYS, MET_NOTE, board_department, board_recipients
 from .data import Params, header, plan_document, stem, union_body
 from .documents import Column, FormDocument, Header, Signer
 from .models import CadreRemark, YearEndText

@@ -222,9 +222,9 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
     to the engine as planned trips (one engine behind every number)."""
     from fieldwork.selectors import standing_for
     from fieldwork.services.trips import as_fact
+    from fieldwork.standing_terms import within_period
 
-    today = as_of or timezone.localdate()
-    as_of = min(max(today, plan.period_start), plan.period_end)
+    as_of = within_period(plan, as_of or timezone.localdate())
     drafts = Trip.objects.filter(plan=plan, person=person, status=Trip.Status.DRAFT).exclude(pk=exclude_pk)
     extra = [as_fact(t, key=f"draft-{t.pk}", status="planned") for t in drafts.select_related("category")]
     if typed is not None:

@@ -12,29 +12,19 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
 from django import template
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from fieldwork.models import Trip
 from fieldwork.services.trips import violation_message
+from fieldwork.standing_terms import (
+    STATUS_BADGES,
+    default_as_of,
+    progress_pct,
+    status_label,
+)
+from fieldwork.standing_terms import remaining as standing_remaining  # noqa: F401
 
 register = template.Library()
 
-STATUS_LABELS = {
-    "met": _("Đã đạt"),
-    "on_track": _("Đúng tiến độ"),
-    "at_risk": _("Có nguy cơ không đạt"),
-    "not_met": _("Không đạt"),
-    "exempt": _("Miễn thực hiện"),
-}
-STATUS_BADGES = {
-    "met": "success",
-    "on_track": "primary",
-    "at_risk": "warning",
-    "not_met": "danger",
-    "exempt": "secondary",
-}
-STATUS_ORDER = ("at_risk", "not_met", "on_track", "met", "exempt")
 DAYS_PER_MONTH = Decimal(365) / 12
 
 
@@ -63,23 +53,13 @@ class PanelInfo:
     violations: list[ViolationLine] = field(default_factory=list)
 
 
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
-
-
-def progress_pct(done, required) -> int:
-    if not required:
-        return 100
-    return max(0, min(100, int(Decimal(done) * 100 / Decimal(required))))
-
-
 def _half_up(value: Decimal) -> Decimal:
     return (value * 2).to_integral_value(rounding=ROUND_CEILING) / 2
 
 
 def panel_info(standing, plan, as_of: date | None = None, trips: dict | None = None) -> PanelInfo:
-    as_of = as_of or min(timezone.localdate(), plan.period_end)
-    remaining = max(Decimal(0), Decimal(standing.required_days) - Decimal(standing.done_days))
+    as_of = as_of or default_as_of(plan)
+    remaining = standing_remaining(standing)
     days_left = standing.days_left
     months_left = (Decimal(days_left) / DAYS_PER_MONTH).quantize(Decimal("0.1"))
     per_month = None

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Department, User
-from fieldwork import coverage as coverage_selector
-from fieldwork import dashboards
+from fieldwork import standing_terms
 from fieldwork.forms.results import AsOfForm
+from fieldwork.selectors import coverage as coverage_selector
+from fieldwork.selectors import dashboards
 from fieldwork.services import quarter_reports
 
 from .common import int_param, org_id, pick_plan, read_page, template_exists
@@ -21,7 +22,7 @@ STANDING_PANEL = "fieldwork/standing/_panel.html"
 
 
 def _as_of(request, plan):
-    as_of = dashboards.pick_as_of(plan, request.GET.get("as_of"))
+    as_of = standing_terms.pick_as_of(plan, request.GET.get("as_of"))
     return as_of, AsOfForm(initial={"as_of": as_of})
 
 
@@ -52,7 +53,7 @@ def cadre_dashboard(request):
             "standing": data.standing,
             "as_of": as_of,
             "has_standing_panel": template_exists(STANDING_PANEL),
-            "status_labels": dashboards.STATUS_LABELS,
+            "status_labels": standing_terms.STATUS_LABELS,
         },
     )
 
@@ -85,7 +86,7 @@ def department_home(request):
     sort = request.GET.get("sort", "name")
     sort = sort if sort in dashboards.SORTS else "name"
     status = request.GET.get("status", "")
-    status = status if status in dashboards.STATUS_LABELS else ""
+    status = status if status in standing_terms.STATUS_LABELS else ""
     data = dashboards.department_home(plan, department, as_of, quarter, sort=sort, status=status)
     page = Paginator(data.members, 50).get_page(request.GET.get("page"))
     can_lead = rules.can_lead_department(user, department) and not rules.is_read_only(user)
@@ -103,8 +104,8 @@ def department_home(request):
             "quarter": quarter,
             "sort": sort,
             "status": status,
-            "status_labels": dashboards.STATUS_LABELS,
-            "status_badges": dashboards.STATUS_BADGES,
+            "status_labels": standing_terms.STATUS_LABELS,
+            "status_badges": standing_terms.STATUS_BADGES,
             "can_lead": can_lead,
             "overdue": (data.quarter_report is None or data.quarter_report.status != "submitted")
             and timezone.localdate() > data.deadline,
@@ -132,8 +133,8 @@ def organization_dashboard(request):
             "as_of": as_of,
             "as_of_form": as_of_form,
             "page": page,
-            "status_labels": dashboards.STATUS_LABELS,
-            "status_badges": dashboards.STATUS_BADGES,
+            "status_labels": standing_terms.STATUS_LABELS,
+            "status_badges": standing_terms.STATUS_BADGES,
             "read_only": rules.is_read_only(user),
             "has_download_buttons": template_exists("reports/_download_buttons.html"),
             "quarter": quarter_reports.quarter_of_date(as_of),

@@ -16,7 +16,7 @@ from accounts import rules
 from fieldwork import uploads
 from fieldwork.forms.exemptions import DecisionForm, ExemptionFilterForm, ExemptionProposeForm
 from fieldwork.models import Exemption
-from fieldwork.selectors import position_holders
+from fieldwork.selectors.plans import position_holders
 from fieldwork.services import exemptions as service
 from fieldwork.services.history import history_of
 

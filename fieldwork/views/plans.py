@@ -16,7 +16,7 @@ from accounts import rules
 from fieldwork import cycles
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
 from fieldwork.models import Plan, Trip
-from fieldwork.selectors import plan_affected
+from fieldwork.selectors.plans import plan_affected
 from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
 

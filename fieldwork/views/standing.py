@@ -5,7 +5,6 @@ Every figure comes from fieldwork.selectors.standings (the one engine)."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -13,31 +12,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.shortcuts import render
-from django.utils import timezone
 
 from accounts import rules
 from accounts.models import Department
 from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Plan, StoredStanding
 from fieldwork.selectors import cadre_people, standing_for, standings
+from fieldwork.standing_terms import STATUS_LABELS, STATUS_ORDER, pick_as_of, progress_pct
 from fieldwork.stored_standings import ensure_fresh, rows_of, stored_as_of
-from fieldwork.templatetags.standing_extras import STATUS_LABELS, STATUS_ORDER, progress_pct
 
 from .common import pick_plan, read_page
 
 PAGE_SIZE = 50
 SORTS = ("name", "done", "status")
-
-
-def pick_as_of(plan: Plan, raw: str | None, today: date | None = None) -> date:
-    """?as_of=YYYY-MM-DD (kept inside the plan's year); by default today, or the period's end
-    once the period is over."""
-    today = today or timezone.localdate()
-    try:
-        d = date.fromisoformat(str(raw))
-    except (TypeError, ValueError):
-        return min(today, plan.period_end)
-    return min(max(d, date(plan.year, 1, 1)), date(plan.year, 12, 31))
 
 
 @login_required

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from fieldwork import coverage as cov
 from fieldwork.models import Trip
+from fieldwork.selectors import coverage as cov
 from tests.access import assert_access
 from tests.factories import make_trip
 

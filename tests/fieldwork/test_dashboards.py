@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User, UserRole
-from fieldwork import dashboards
 from fieldwork.models import Category, Trip
-from fieldwork.selectors import standings, standings_series
+from fieldwork import standing_terms
+from fieldwork.selectors import dashboards, standings, standings_series
 from fieldwork.stored_standings import refresh
 from tests.access import assert_access
 from tests.factories import DepartmentFactory, UserFactory, make_trip
@@ -43,11 +43,11 @@ def known(people):
 
 
 def test_default_as_of_is_today_or_the_period_end(tn_plan):
-    assert dashboards.default_as_of(tn_plan, date(2023, 5, 2)) == date(2023, 5, 2)
-    assert dashboards.default_as_of(tn_plan, date(2024, 2, 1)) == date(2023, 10, 25)
-    assert dashboards.pick_as_of(tn_plan, "2023-06-30", date(2024, 2, 1)) == date(2023, 6, 30)
-    assert dashboards.pick_as_of(tn_plan, "2019-06-30", date(2024, 2, 1)) == date(2023, 1, 1)
-    assert dashboards.pick_as_of(tn_plan, "rác", date(2024, 2, 1)) == date(2023, 10, 25)
+    assert standing_terms.default_as_of(tn_plan, date(2023, 5, 2)) == date(2023, 5, 2)
+    assert standing_terms.default_as_of(tn_plan, date(2024, 2, 1)) == date(2023, 10, 25)
+    assert standing_terms.pick_as_of(tn_plan, "2023-06-30", date(2024, 2, 1)) == date(2023, 6, 30)
+    assert standing_terms.pick_as_of(tn_plan, "2019-06-30", date(2024, 2, 1)) == date(2023, 1, 1)
+    assert standing_terms.pick_as_of(tn_plan, "rác", date(2024, 2, 1)) == date(2023, 10, 25)
 
 
 def test_checkpoints_and_pace(tn_plan):
@@ -70,16 +70,16 @@ def test_series_is_the_selector_at_each_date(known):
 
 
 def test_percent_format():
-    assert dashboards.percent(2, 9) == "22,2%"
-    assert dashboards.percent(17, 17) == "100%"
-    assert dashboards.percent(0, 0) == "—"
+    assert standing_terms.percent(2, 9) == "22,2%"
+    assert standing_terms.percent(17, 17) == "100%"
+    assert standing_terms.percent(0, 0) == "—"
 
 
 def test_organization_figures_match_the_selector(known):
     plan = known["plan"]
     d = dashboards.organization_dashboard(plan, AS_OF)
     rows = standings(plan, AS_OF)
-    assert d.counts == {s: Counter(r.standing.status for r in rows).get(s, 0) for s in dashboards.STATUS_ORDER}
+    assert d.counts == {s: Counter(r.standing.status for r in rows).get(s, 0) for s in standing_terms.STATUS_ORDER}
     assert d.counts == {"at_risk": 7, "not_met": 0, "on_track": 0, "met": 2, "exempt": 1}
     assert (d.total, d.subject, d.went, d.met) == (10, 9, 3, 2)
     assert d.headline == "3/9 cán bộ đi cơ sở; 22,2% đạt 60 ngày"

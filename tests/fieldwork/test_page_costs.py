@@ -3,7 +3,7 @@
 
 from django.urls import reverse
 
-from fieldwork.selectors import plan_affected, position_holders
+from fieldwork.selectors.plans import plan_affected, position_holders
 from tests.factories import UserFactory
 
 
@@ -49,8 +49,8 @@ def test_the_migration_normalizes_as_the_model_does():
 
 
 def test_location_key_follows_every_write_path(people):
-    from fieldwork.coverage import coverage
     from fieldwork.models import Trip, place_parts_key
+    from fieldwork.selectors.coverage import coverage
     from tests.factories import make_trip
 
     plan = people["plan"]

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from fieldwork.models import Category, Exemption, ExemptionReason, Trip
-from fieldwork.selectors import cadre_people, current_plan, plan_affected, rules_for, standing_for, standings
+from fieldwork.selectors import cadre_people, current_plan, rules_for, standing_for, standings
+from fieldwork.selectors.plans import plan_affected
 from fieldwork.services.trips import ImportedTrip, TripInput, create_imported_trips
 from tests.factories import UserFactory, make_plan, make_trip
 

@@ -287,7 +287,7 @@ def busy(people):
 
 
 def test_the_dashboard_series_from_stored_rows_equals_the_computed_one(busy):
-    from fieldwork.dashboards import checkpoints, organization_series
+    from fieldwork.selectors.dashboards import checkpoints, organization_series
 
     plan = busy["plan"]
     as_of = stored_as_of(plan)

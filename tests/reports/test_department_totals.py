@@ -1,13 +1,13 @@
 """Issue 11 §3: the department totals of the Board dashboard and of the compliance report come
-from one function (fieldwork.department_totals), and they agree."""
+from one function (fieldwork.selectors.departments), and they agree."""
 
 from dataclasses import asdict, fields
 from datetime import date
 
 import pytest
 
-from fieldwork.dashboards import organization_dashboard
-from fieldwork.department_totals import DepartmentTotals, department_totals, period_standings
+from fieldwork.selectors.dashboards import organization_dashboard
+from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from reports.compliance import compliance
 from reports.data import Params
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from fieldwork.dashboards import organization_dashboard
 from fieldwork.models import DepartmentPlan, QuarterReport, Registration, Trip
+from fieldwork.selectors.dashboards import organization_dashboard
 from reports.compliance import MET_DAYS, MET_NOTE, compliance
 from reports.data import Params
 from tests.factories import DepartmentFactory, UserFactory, make_trip
@@ -91,11 +91,14 @@ def test_one_percent_format_everywhere(report_data, build):
     rows = cells(build("compliance", "xlsx", quarter=1), "Báo cáo")
     texts = [v for r in rows for v in r if isinstance(v, str)]
     assert any("%" in t for t in texts) and not any(re.search(r"\d\.\d+ ?%", t) for t in texts)
-    from fieldwork.dashboards import percent as dashboard_percent
-    from reports.compliance import percent as report_percent
+    from fieldwork.selectors import dashboards
+    from fieldwork.standing_terms import percent
+    from reports import compliance
 
-    assert dashboard_percent(8, 21) == report_percent(8, 21) == "38,1%"
-    assert dashboard_percent(0, 0) == report_percent(0, 0) == "—"
+    # One function: the dashboards and the reports use the one in fieldwork.standing_terms.
+    assert dashboards.percent is percent and compliance.percent is percent
+    assert percent(8, 21) == "38,1%" and percent(0, 0) == "—"
+    report_percent = compliance.percent
     d = organization_dashboard(p["plan"], date(2023, 4, 15))
     assert d.met_percent == report_percent(d.met, d.subject)
 

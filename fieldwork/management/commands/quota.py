@@ -17,14 +17,7 @@ from accounts.models import Organization
 from accounts.vietnamese import format_days
 from fieldwork.models import Plan
 from fieldwork.selectors import standings
-
-STATUS_LABELS_VI = {
-    "exempt": "Miễn",
-    "met": "Đã đạt",
-    "on_track": "Đúng tiến độ",
-    "at_risk": "Có nguy cơ",
-    "not_met": "Không đạt",
-}
+from fieldwork.standing_terms import STATUS_SHORT_LABELS
 
 # The public contract: exactly these keys, in this order.
 KEYS = (
@@ -96,7 +89,7 @@ def render_table(rows: list[dict]) -> str:
             r["email"],
             r["department"] or "—",
             r["group"] or "—",
-            STATUS_LABELS_VI.get(r["status"], r["status"]),
+            str(STATUS_SHORT_LABELS.get(r["status"], r["status"])),
             format_days(r["required_days"]),
             format_days(r["done_days"]),
             format_days(r["planned_days"]),

@@ -13,53 +13,29 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, User
-from accounts.vietnamese import format_percent
 from fieldwork import charts
 from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
-from fieldwork.department_totals import department_totals
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
+from fieldwork.selectors.departments import department_totals
 from fieldwork.services import quarter_reports
 from fieldwork.services.trips import violation_message
+from fieldwork.standing_terms import (
+    STATUS_BADGES,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    percent,
+    remaining,
+    status_rank,
+)
+from fieldwork.standing_terms import progress_pct as pct_class
 from fieldwork.stored_standings import light_rows, month_ends, monthly_totals, stored_as_of, stored_standings
 
-STATUS_ORDER = ["at_risk", "not_met", "on_track", "met", "exempt"]
-STATUS_LABELS = {
-    "met": gettext_lazy("Đã đạt"),
-    "on_track": gettext_lazy("Đúng tiến độ"),
-    "at_risk": gettext_lazy("Có nguy cơ không đạt"),
-    "not_met": gettext_lazy("Không đạt"),
-    "exempt": gettext_lazy("Miễn thực hiện"),
-}
-STATUS_BADGES = {
-    "met": "success",
-    "on_track": "primary",
-    "at_risk": "warning",
-    "not_met": "danger",
-    "exempt": "secondary",
-}
 MONTHS_SHORT = ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"]
 ZERO = Decimal(0)
-
-
-# as_of ---------------------------------------------------------------------------------
-def default_as_of(plan: Plan, today: date | None = None) -> date:
-    """Today, or the period's end once the plan's period is over."""
-    today = today or timezone.localdate()
-    return plan.period_end if today > plan.period_end else today
-
-
-def pick_as_of(plan: Plan, raw: str | None, today: date | None = None) -> date:
-    """?as_of=YYYY-MM-DD, kept inside the plan's year; anything unreadable gives the default."""
-    try:
-        d = date.fromisoformat(str(raw))
-    except (TypeError, ValueError):
-        return default_as_of(plan, today)
-    return min(max(d, date(plan.year, 1, 1)), date(plan.year, 12, 31))
 
 
 def checkpoints(plan: Plan, as_of: date) -> list[date]:
@@ -81,18 +57,6 @@ def _label(d: date, plan: Plan) -> str:
     return MONTHS_SHORT[d.month - 1] if month_end else d.strftime("%d/%m")
 
 
-def percent(part: int, whole: int) -> str:
-    """'100%', '70,8%' (comma decimal mark); '—' when there is nothing to divide."""
-    return format_percent(part, whole)
-
-
-def pct_class(done, required) -> int:
-    """0–100, for the .w-pct-N progress classes (CSP: no inline width)."""
-    if not required:
-        return 100
-    return max(0, min(100, int(Decimal(done) * 100 / Decimal(required))))
-
-
 # Explaining a standing --------------------------------------------------------------------
 def violation_codes(standing) -> list[str]:
     out = []
@@ -103,10 +67,6 @@ def violation_codes(standing) -> list[str]:
 
 def explained_violations(standing) -> list[tuple[str, str]]:
     return [(code, violation_message(code)) for code in violation_codes(standing)]
-
-
-def remaining(standing) -> Decimal:
-    return max(ZERO, Decimal(standing.required_days) - Decimal(standing.done_days))
 
 
 # Cadre -----------------------------------------------------------------------------------
@@ -182,7 +142,7 @@ SORTS = {
     "name": None,  # the selector's Vietnamese order
     "done": lambda r: (-Decimal(r.standing.done_days),),
     "remaining": lambda r: (-remaining(r.standing),),
-    "status": lambda r: (STATUS_ORDER.index(r.standing.status) if r.standing.status in STATUS_ORDER else 9,),
+    "status": lambda r: (status_rank(r.standing.status),),
 }
 
 

@@ -1,0 +1,126 @@
+"""How a standing is named and shown, and as of which date (issue 11 §3): the ONE module that owns
+the status labels and badges, the percentages and progress bars, the days still needed, and the
+choice of `as_of` for pages, stored standings and reports. Nothing here computes done days: the
+engine (fieldwork.quota.engine) does, through fieldwork.selectors.
+
+The statuses are the engine's (docs/domain.md §7.8): met, on_track, at_risk, not_met, exempt.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.vietnamese import format_percent
+
+ZERO = Decimal(0)
+
+# Worst first: the order of counts, filters and sorting by status.
+STATUS_ORDER = ("at_risk", "not_met", "on_track", "met", "exempt")
+STATUS_LABELS = {
+    "met": gettext_lazy("Đã đạt"),
+    "on_track": gettext_lazy("Đúng tiến độ"),
+    "at_risk": gettext_lazy("Có nguy cơ không đạt"),
+    "not_met": gettext_lazy("Không đạt"),
+    "exempt": gettext_lazy("Miễn thực hiện"),
+}
+# The `quota --format table` column (docs/domain.md §10): a narrow terminal column.
+STATUS_SHORT_LABELS = {
+    "exempt": gettext_lazy("Miễn"),
+    "met": gettext_lazy("Đã đạt"),
+    "on_track": gettext_lazy("Đúng tiến độ"),
+    "at_risk": gettext_lazy("Có nguy cơ"),
+    "not_met": gettext_lazy("Không đạt"),
+}
+STATUS_BADGES = {
+    "met": "success",
+    "on_track": "primary",
+    "at_risk": "warning",
+    "not_met": "danger",
+    "exempt": "secondary",
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def status_badge(status: str) -> str:
+    return STATUS_BADGES.get(status, "secondary")
+
+
+def status_rank(status: str) -> int:
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+# Figures of a standing ------------------------------------------------------------------------
+def percent(part, whole) -> str:
+    """'100%', '70,8%' (comma decimal mark); '—' when there is nothing to divide."""
+    return format_percent(part, whole)
+
+
+def progress_pct(done, required) -> int:
+    """0–100, for the .w-pct-N progress classes (CSP: no inline width)."""
+    if not required:
+        return 100
+    return max(0, min(100, int(Decimal(done) * 100 / Decimal(required))))
+
+
+def remaining(standing) -> Decimal:
+    """Days still needed: required − done, never below zero."""
+    return max(ZERO, Decimal(standing.required_days) - Decimal(standing.done_days))
+
+
+# as_of ------------------------------------------------------------------------------------------
+def default_as_of(plan, today: date | None = None) -> date:
+    """Today, or the period's end once the plan's period is over: what every page shows by
+    default, and the date the stored standings are computed at (fieldwork.stored_standings)."""
+    today = today or timezone.localdate()
+    return plan.period_end if today > plan.period_end else today
+
+
+def pick_as_of(plan, raw: str | None, today: date | None = None) -> date:
+    """?as_of=YYYY-MM-DD, kept inside the plan's year; anything unreadable gives the default."""
+    try:
+        d = date.fromisoformat(str(raw))
+    except (TypeError, ValueError):
+        return default_as_of(plan, today)
+    return min(max(d, date(plan.year, 1, 1)), date(plan.year, 12, 31))
+
+
+def within_period(plan, day: date) -> date:
+    """`day` moved into the plan's period (a registration's "with this plan" preview)."""
+    return min(max(day, plan.period_start), plan.period_end)
+
+
+def quarter_as_of(year: int, quarter: int, today: date) -> date:
+    """A quarter's report: its last day, or today while it runs (docs/domain.md §10)."""
+    from fieldwork.quarters import quarter_bounds, quarter_name
+
+    start, end = quarter_bounds(year, quarter)
+    if today < start:
+        raise ValidationError(
+            _("Quý %(q)s năm %(y)s chưa bắt đầu: chưa có số liệu để báo cáo.") % {"q": quarter_name(quarter), "y": year}
+        )
+    return min(end, today)
+
+
+def year_as_of(plan, today: date) -> date:
+    """The year's report: the period's end or today, whichever is earlier (docs/domain.md §10)."""
+    if today < plan.period_start:
+        raise ValidationError(_("Kế hoạch năm %(y)s chưa bắt đầu: chưa có số liệu để báo cáo.") % {"y": plan.year})
+    return min(plan.period_end, today)
+
+
+def year_as_of_or_start(plan, today: date | None = None) -> date:
+    """`year_as_of`, or the period's first day before it starts (pages that show the year)."""
+    today = today or timezone.localdate()
+    try:
+        return year_as_of(plan, today)
+    except ValidationError:
+        return plan.period_start
