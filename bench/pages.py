@@ -97,7 +97,7 @@ def pages(o: dict) -> list[tuple[str, str, str]]:
     return board + standing + heads + cadre
 
 
-def measure(o: dict, verbose: bool = False) -> dict:
+def measure(o: dict, verbose: bool = False, only: str = "") -> dict:
     clients = {}
     for role in ("board", "secretary", "head", "cadre"):
         c = Client()
@@ -105,6 +105,8 @@ def measure(o: dict, verbose: bool = False) -> dict:
         clients[role] = c
     out = {}
     for role, label, url in pages(o):
+        if only and only not in label:
+            continue
         c = clients[role]
         resp = c.get(url, follow=True)  # warm; a page that redirects (one department's plan) is timed where it lands
         if resp.redirect_chain:
@@ -132,6 +134,7 @@ def main():
     ap.add_argument("--trips", type=int, default=20)
     ap.add_argument("-v", "--verbose", action="store_true", help="print each page as it is measured")
     ap.add_argument("--keep", action="store_true", help="keep the organizations (PostgreSQL) for bench/load.py")
+    ap.add_argument("--only", default="", help="only the pages whose label contains this text (e.g. dashboard)")
     args = ap.parse_args()
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
@@ -145,7 +148,7 @@ def main():
         o = build_org(code, n, args.trips)
         print(f"  organization {code}: ready in {time.perf_counter() - t:.1f} s", flush=True)
         t = time.perf_counter()
-        results[n] = measure(o, verbose=args.verbose)
+        results[n] = measure(o, verbose=args.verbose, only=args.only)
         print(f"  measured in {time.perf_counter() - t:.1f} s", flush=True)
 
     small, big = results[args.small], results[args.cadres]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import wraps
@@ -215,85 +214,9 @@ def rows_of(qs) -> list[StandingRow]:
     return [StandingRow(person=r.person, standing=deserialize(r.person_id, r.data)) for r in qs]
 
 
-@dataclass(slots=True)
-class LightPerson:
-    """What the dashboards show of a person, read with the stored row (no model instance)."""
-
-    pk: int
-    full_name: str
-    email: str
-    group_code: str
-    department: object  # Department | None
-
-    def __str__(self):
-        return self.full_name
-
-
-@dataclass(slots=True)
-class LightStanding:
-    """The stored columns of a standing (no violations: read `deserialize(row.data)` for those)."""
-
-    status: str
-    required_days: int
-    done_days: Decimal
-    planned_days: Decimal
-    pending_days: Decimal
-    immersion_required: int
-    immersion_done: int
-    exemption: str | None
-
-
-@dataclass(slots=True)
-class LightRow:
-    person: LightPerson
-    standing: LightStanding
-
-    @property
-    def status(self):
-        return self.standing.status
-
-
-def light_rows(plan: Plan) -> list[LightRow]:
-    """Every stored row of the plan, fresh, in Vietnamese name order, as plain objects: the
-    whole-organization dashboard reads 10,000 of them (model instances and JSON would cost
-    more than the page's budget)."""
-    from accounts.models import Department
-
-    ensure_fresh(plan)
-    depts = {d.pk: d for d in Department.objects.filter(organization_id=plan.organization_id)}
-    qs = (
-        StoredStanding.objects.filter(plan=plan)
-        .order_by("sort_key", "email")
-        .values_list(
-            "person_id",
-            "person__full_name",
-            "email",
-            "group_code",
-            "department_id",
-            "status",
-            "required_days",
-            "done_days",
-            "planned_days",
-            "pending_days",
-            "immersion_required",
-            "immersion_done",
-            "exemption",
-        )
-    )
-    out = []
-    for pid, name, email, group, dept, status, req, done, planned, pending, ireq, idone, ex in qs:
-        out.append(
-            LightRow(
-                LightPerson(pid, name, email, group, depts.get(dept)),
-                LightStanding(status, req, done, planned, pending, ireq, idone, ex or None),
-            )
-        )
-    return out
-
-
 def monthly_totals(plan: Plan, indexes) -> dict[int, Decimal]:
     """Month index -> done days of the plan's cadres not exempt at that month's end (their
-    stored `months`), summed in the database: one query (the rows are fresh: `light_rows`)."""
+    stored `months`), summed in the database: one query (call `ensure_fresh` first)."""
     if not indexes:
         return {}
     dec = DecimalField(max_digits=12, decimal_places=1)

@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from fieldwork import charts
 from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
-from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, StoredStanding, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
-from fieldwork.selectors.departments import department_totals
+from fieldwork.selectors.departments import department_totals, stored_department_totals
 from fieldwork.services import quarter_reports
 from fieldwork.services.trips import violation_message
 from fieldwork.standing_terms import (
@@ -32,7 +34,7 @@ from fieldwork.standing_terms import (
     status_rank,
 )
 from fieldwork.standing_terms import progress_pct as pct_class
-from fieldwork.stored_standings import light_rows, month_ends, monthly_totals, stored_as_of, stored_standings
+from fieldwork.stored_standings import month_ends, monthly_totals, rows_of, stored_as_of, stored_standings
 
 MONTHS_SHORT = ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"]
 ZERO = Decimal(0)
@@ -244,7 +246,6 @@ def department_home(
 class OrganizationDashboard:
     plan: Plan
     as_of: date
-    rows: list
     counts: dict
     total: int
     subject: int
@@ -254,7 +255,7 @@ class OrganizationDashboard:
     headline: str
     by_department: list
     exempt_by_reason: list
-    at_risk: list
+    at_risk: object  # rows, or (today's) a queryset of stored rows: page it with `at_risk_page`
     late: list
     chart: str
     department_chart: str
@@ -262,23 +263,15 @@ class OrganizationDashboard:
     required_days: Decimal
 
 
-def organization_series(
-    plan: Plan, as_of: date, points: list[date], *, stored: bool | None = None
-) -> tuple[list[StandingRow], list[Decimal]]:
-    """The standings at as_of and the cumulative done days of the cadres subject to the plan
-    (not exempt; exemption does not depend on the date) at each of `points` (month ends, then
-    as_of). Today's: the stored rows and their stored monthly figures; another date: one read
-    of the data, the engine once at as_of and one pass over each cadre's trips for the series
-    (engine.done_days_series) — never one engine run per month (issue 11 §2)."""
-    if stored is None:
-        stored = as_of == stored_as_of(plan)
-    if stored:
-        rows = light_rows(plan)
-        index = {d: i for i, d in enumerate(month_ends(plan))}
-        totals = monthly_totals(plan, [index[d] for d in points[:-1]])
-        series = [totals[index[d]] for d in points[:-1]]
-        series.append(sum((r.standing.done_days for r in rows if r.status != "exempt"), ZERO))
-        return rows, series
+AT_RISK = ("at_risk", "not_met")
+
+
+def organization_series(plan: Plan, as_of: date, points: list[date]) -> tuple[list[StandingRow], list[Decimal]]:
+    """Another date than today's: the standings at as_of and the cumulative done days of the
+    cadres subject to the plan (not exempt; exemption does not depend on the date) at each of
+    `points` (month ends, then as_of), from one read of the data: the engine once at as_of and
+    one pass over each cadre's trips for the series (engine.done_days_series) — never one
+    engine run per month (issue 11 §2)."""
     rules, people_list, inputs = standing_inputs(plan)
     results = engine.compute_all(rules, inputs, as_of)
     rows = [StandingRow(person=p, standing=s) for p, s in zip(people_list, results, strict=True)]
@@ -292,39 +285,70 @@ def organization_series(
     return rows, series
 
 
-def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
-    points = checkpoints(plan, as_of)
-    rows, done_series = organization_series(plan, as_of, points)
+def stored_series(plan: Plan, points: list[date], done_today: Decimal) -> list[Decimal]:
+    """Today's series: the stored monthly figures summed in the database, then today's total."""
+    index = {d: i for i, d in enumerate(month_ends(plan))}
+    totals = monthly_totals(plan, [index[d] for d in points[:-1]])
+    return [*(totals[index[d]] for d in points[:-1]), done_today]
 
-    counts = Counter(r.standing.status for r in rows)
-    subject_rows = [r for r in rows if r.standing.status != "exempt"]
-    went = sum(1 for r in subject_rows if Decimal(r.standing.done_days) > 0)
+
+def organization_dashboard(plan: Plan, as_of: date, *, stored: bool | None = None) -> OrganizationDashboard:
+    """The Board's and the Standing Committee's dashboard. Every figure of the page is a sum of
+    the department totals (fieldwork.selectors.departments, the same function as the reports'),
+    so the headline, the counts and the "Theo ban" table cannot disagree. Today's figures are
+    summed in the database from the stored standings (a few dozen rows read whatever the number
+    of cadres: issue 11 §2); another date's from the engine."""
+    points = checkpoints(plan, as_of)
+    if stored is None:
+        stored = as_of == stored_as_of(plan)
+    if stored:  # `stored` forced True/False: the tests comparing both paths
+        by_department = stored_department_totals(plan)
+        done_today = sum((t.done_days for t in by_department), ZERO)
+        done_series = stored_series(plan, points, done_today)
+        exempt = Counter(
+            dict(
+                StoredStanding.objects.filter(plan=plan, status="exempt")
+                .values_list("exemption")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        )
+        at_risk = (
+            StoredStanding.objects.filter(plan=plan, status__in=AT_RISK)
+            .select_related("person__department")
+            .order_by("sort_key", "email")
+        )
+    else:
+        rows, done_series = organization_series(plan, as_of, points)
+        by_department = department_totals(rows)
+        exempt = Counter(r.standing.exemption or "" for r in rows if r.standing.status == "exempt")
+        at_risk = [r for r in rows if r.standing.status in AT_RISK]
+
+    counts = Counter()
+    for t in by_department:
+        counts.update(t.counts)
+    subject = sum(t.subject for t in by_department)
+    went = sum(t.went for t in by_department)
     met = counts.get("met", 0)
-    met_pct = percent(met, len(subject_rows))
+    met_pct = percent(met, subject)
     # The seeds' year-end sentence (000_…: "17/24 … 100% đạt 60 ngày").
     headline = _("%(went)s/%(subject)s cán bộ đi cơ sở; %(pct)s đạt %(days)s ngày") % {
         "went": went,
-        "subject": len(subject_rows),
+        "subject": subject,
         "pct": met_pct,
         "days": plan.min_days,
     }
-
-    by_department = department_totals(rows)  # one function with the reports (issue 11 §3)
-
     reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
-    exempt = Counter(getattr(r.standing, "exemption", None) or "" for r in rows if r.standing.status == "exempt")
     exempt_by_reason = sorted(
         ((reasons.get(code, code or _("Không rõ lý do")), n) for code, n in exempt.items()), key=lambda x: (-x[1], x[0])
     )
-
-    at_risk = [r for r in rows if r.standing.status in ("at_risk", "not_met")]
     late = []
     for dept, cells in quarter_reports.overview(plan, as_of):
         for c in cells:
             if c.status in ("late", "overdue"):
                 late.append((dept, c))
 
-    required = sum((Decimal(r.standing.required_days) for r in subject_rows), ZERO)
+    required = sum((Decimal(t.required_days) for t in by_department), ZERO)
     chart = charts.line_chart(
         x_labels=[_label(d, plan) for d in points],
         title=_("Tổng số ngày đi cơ sở cộng dồn của cán bộ thuộc diện thực hiện"),
@@ -343,10 +367,9 @@ def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
     return OrganizationDashboard(
         plan=plan,
         as_of=as_of,
-        rows=rows,
         counts={s: counts.get(s, 0) for s in STATUS_ORDER},
-        total=len(rows),
-        subject=len(subject_rows),
+        total=sum(t.total for t in by_department),
+        subject=subject,
         went=went,
         met=met,
         met_percent=met_pct,
@@ -360,3 +383,11 @@ def organization_dashboard(plan: Plan, as_of: date) -> OrganizationDashboard:
         done_days=done_series[-1] if done_series else ZERO,
         required_days=required,
     )
+
+
+def at_risk_page(data: OrganizationDashboard, number, per_page: int = 25):
+    """A page of the dashboard's at-risk list (stored rows are read 25 at a time)."""
+    page = Paginator(data.at_risk, per_page).get_page(number)
+    if isinstance(data.at_risk, QuerySet):
+        page.object_list = rows_of(page.object_list)
+    return page

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from accounts.vietnamese import text_sort_key
@@ -71,31 +72,114 @@ def period_standings(plan: Plan, as_of: date, quarter: int | None = None, *, peo
     return PeriodStandings(rows=rows, period_days=days)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Cadres of one department with one status, and their sums: what both sources below give
+    (computed rows in Python, stored rows in one GROUP BY) and `_fold` turns into the totals."""
+
+    department_id: int | None
+    status: str
+    n: int
+    went: int  # done_days > 0
+    done_days: Decimal
+    required_days: int
+    met_days: int  # done_days >= required_days
+    immersion_done: int
+
+
+def _fold(parts, names: dict, period: dict | None = None) -> list[DepartmentTotals]:
+    """The department totals from the parts: every rule about which cadres count where lives
+    here, once, for both sources (exempt cadres count in `total` and `counts` only)."""
+    depts: dict = {}
+    for part in parts:
+        key = part.department_id
+        t = depts.get(key)
+        if t is None:
+            name = names.get(key) if key is not None else None
+            t = depts[key] = DepartmentTotals(name=name or no_department_name(), department_id=key)
+        t.total += part.n
+        t.counts[part.status] += part.n
+        if part.status == "exempt":
+            continue
+        t.subject += part.n
+        t.went += part.went
+        t.done_days += part.done_days
+        t.required_days += part.required_days
+        t.met_days += part.met_days
+        t.met += part.n if part.status == "met" else 0
+        t.immersion_done += part.immersion_done
+    for key, (went, days) in (period or {}).items():
+        if key in depts:
+            depts[key].went_in_period += went
+            depts[key].period_days += days
+    return sorted(depts.values(), key=lambda t: (t.department_id is None, text_sort_key(t.name)))
+
+
 def department_totals(rows: list[StandingRow], period_days: dict | None = None) -> list[DepartmentTotals]:
     """Totals per department in Vietnamese order of their names (docs/domain.md §9), the cadres
-    without a department last. `period_days` (person pk -> days) fills went_in_period/period_days."""
-    depts: dict = {}
+    without a department last. `period_days` (person pk -> days) fills went_in_period/period_days
+    (subject cadres only)."""
+    acc: dict = {}
+    names: dict = {}
+    period: dict = {}
     for r in rows:
         dept = r.person.department
         key = dept.pk if dept else None
-        t = depts.get(key)
-        if t is None:
-            t = depts[key] = DepartmentTotals(name=dept.name if dept else no_department_name(), department_id=key)
+        if dept is not None:
+            names[key] = dept.name
         s = r.standing
-        t.total += 1
-        t.counts[s.status] += 1
-        if s.status == "exempt":
-            continue
         done = Decimal(s.done_days)
-        t.subject += 1
-        t.went += done > 0
-        t.done_days += done
-        t.required_days += s.required_days
-        t.met_days += done >= s.required_days
-        t.met += s.status == "met"
-        t.immersion_done += s.immersion_done
-        if period_days is not None:
+        a = acc.setdefault((key, s.status), [0, 0, ZERO, 0, 0, 0])
+        a[0] += 1
+        a[1] += done > 0
+        a[2] += done
+        a[3] += s.required_days
+        a[4] += done >= s.required_days
+        a[5] += s.immersion_done
+        if period_days is not None and s.status != "exempt":
             days = period_days.get(r.person.pk, ZERO)
-            t.went_in_period += days > 0
-            t.period_days += days
-    return sorted(depts.values(), key=lambda t: (t.department_id is None, text_sort_key(t.name)))
+            went, total = period.get(key, (0, ZERO))
+            period[key] = (went + (days > 0), total + days)
+    parts = [Part(k[0], k[1], *v) for k, v in acc.items()]
+    return _fold(parts, names, period if period_days is not None else None)
+
+
+def stored_department_totals(plan: Plan) -> list[DepartmentTotals]:
+    """`department_totals` of today's stored standings, summed in the database: one GROUP BY
+    (department, status) over the plan's StoredStanding rows and the department names, so the
+    dashboard reads a few dozen rows however many cadres there are (issue 11 §2).
+    tests/fieldwork/test_stored_standings.py checks it equals `department_totals(stored rows)`."""
+    from accounts.models import Department
+    from fieldwork.models import StoredStanding
+    from fieldwork.stored_standings import ensure_fresh
+
+    ensure_fresh(plan)
+    rows = (
+        StoredStanding.objects.filter(plan=plan)
+        .values("department_id", "status")
+        .annotate(
+            n=Count("pk"),
+            went=Count("pk", filter=Q(done_days__gt=0)),
+            done=Sum("done_days"),
+            required=Sum("required_days"),
+            met_days=Count("pk", filter=Q(done_days__gte=F("required_days"))),
+            immersion=Sum("immersion_done"),
+        )
+        .order_by()
+    )
+    parts = [
+        Part(
+            r["department_id"],
+            r["status"],
+            r["n"],
+            r["went"],
+            Decimal(r["done"] or 0),
+            r["required"] or 0,
+            r["met_days"],
+            r["immersion"] or 0,
+        )
+        for r in rows
+    ]
+    ids = {p.department_id for p in parts if p.department_id is not None}
+    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return _fold(parts, names)

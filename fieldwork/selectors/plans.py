@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+
 from accounts.models import User
 from fieldwork.models import Exemption, ExemptionReason, Plan
 
@@ -13,52 +16,79 @@ from .standing import _norm, cadre_people, position_reasons
 
 
 # Issue 4: who each rule of the plan affects --------------------------------------------------------
+class Listed(list):
+    """The first `limit` people (or exemptions) of a list, in Vietnamese name order, and how many
+    there are in all: the plan's "affected" page shows a bounded number per rule (issue 11 §2)."""
+
+    def __init__(self, items, total: int):
+        super().__init__(items)
+        self.total = total
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
+
+
 @dataclass
 class PlanAffected:
-    groups: list  # (Group, [User])
-    position_reasons: list  # (ExemptionReason, [User])
-    individual_reasons: list  # (ExemptionReason, [Exemption])
-    without_group: list  # people subject to no group of the plan (unknown group code)
+    groups: list  # (Group, Listed[User])
+    position_reasons: list  # (ExemptionReason, Listed[User])
+    individual_reasons: list  # (ExemptionReason, Listed[Exemption])
+    without_group: Listed  # people subject to no group of the plan (unknown group code)
+    limit: int | None = None
 
 
-def plan_affected(plan: Plan) -> PlanAffected:
+def _first_per(qs, key: str, order: list[str], limit: int | None) -> dict:
+    """key value -> Listed: the first `limit` rows of each `key` partition of `qs` and the
+    partition's size, in two queries whatever the number of rows (a window numbering the rows
+    of each partition, then a count per partition)."""
+    totals = dict(qs.order_by().values_list(key).annotate(n=Count("pk")))
+    if limit is None:
+        rows = list(qs.order_by(key, *order))
+    else:
+        rows = list(
+            qs.annotate(rank=Window(RowNumber(), partition_by=[F(key)], order_by=[F(o).asc() for o in order]))
+            .filter(rank__lte=limit)
+            .order_by(key, *order)
+        )
+    out: dict = {}
+    for r in rows:
+        out.setdefault(getattr(r, key), []).append(r)
+    return {k: Listed(out.get(k, []), n) for k, n in totals.items()}
+
+
+def plan_affected(plan: Plan, limit: int | None = None) -> PlanAffected:
     """Per group the cadres in it, per position reason the cadres holding the position, per
-    individual reason the approved exemptions overlapping the period. Five queries."""
+    individual reason the approved exemptions overlapping the period; with `limit`, the first
+    `limit` of each and how many in all (the page), else everyone (tests, comparisons). A number
+    of queries that does not depend on the number of people."""
     groups = list(plan.groups.all())
     reasons = list(plan.exemption_reasons.all())
-    people = list(cadre_people(plan))
-    by_group = defaultdict(list)
-    for p in people:
-        by_group[p.group_code].append(p)
-    known = {g.code for g in groups}
-    holders = defaultdict(list)
-    pos = position_reasons(plan)
-    active = (
-        User.objects.filter(organization_id=plan.organization_id, is_active=True)
-        .exclude(position="")
-        .select_related("department")
-        .order_by("sort_key", "email")
-    )
-    for p in active:
-        code = pos.get(_norm(p.position))
-        if code:
-            holders[code].append(p)
-    exemptions = defaultdict(list)
-    for ex in (
+    known = [g.code for g in groups]
+    people = cadre_people(plan)
+    by_group = _first_per(people.filter(group_code__in=known), "group_code", ["sort_key", "email"], limit)
+    outside = people.exclude(group_code__in=known)
+    shown = list(outside if limit is None else outside[:limit])
+    without = Listed(shown, len(shown) if limit is None or len(shown) < limit else outside.count())
+    exemptions = _first_per(
         Exemption.objects.filter(
             reason__plan=plan, status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start
-        )
-        .select_related("person__department")
-        .order_by("person__sort_key", "start")
-    ):
-        exemptions[ex.reason_id].append(ex)
+        ).select_related("person__department"),
+        "reason_id",
+        ["person__sort_key", "start", "pk"],
+        limit,
+    )
+    holders = {h.reason.pk: Listed(h.holders, h.total) for h in position_holders(plan, limit)}
     return PlanAffected(
-        groups=[(g, by_group.get(g.code, [])) for g in groups],
-        position_reasons=[(r, holders.get(r.code, [])) for r in reasons if r.scope == ExemptionReason.Scope.POSITION],
-        individual_reasons=[
-            (r, exemptions.get(r.pk, [])) for r in reasons if r.scope == ExemptionReason.Scope.INDIVIDUAL
+        groups=[(g, by_group.get(g.code, Listed([], 0))) for g in groups],
+        position_reasons=[
+            (r, holders.get(r.pk, Listed([], 0))) for r in reasons if r.scope == ExemptionReason.Scope.POSITION
         ],
-        without_group=[p for p in people if p.group_code not in known],
+        individual_reasons=[
+            (r, exemptions.get(r.pk, Listed([], 0))) for r in reasons if r.scope == ExemptionReason.Scope.INDIVIDUAL
+        ],
+        without_group=without,
+        limit=limit,
     )
 
 
@@ -73,7 +103,7 @@ class PositionHolders:
         return self.total - len(self.holders)
 
 
-def position_holders(plan: Plan, limit: int = 20) -> list[PositionHolders]:
+def position_holders(plan: Plan, limit: int | None = 20) -> list[PositionHolders]:
     """Per position reason of the plan, who holds the position (active people of the
     organization): the first `limit` and how many in all (issue 11 §2: the exemptions page pages
     its "who is affected" list; the plan's "affected" page lists everyone). The positions are

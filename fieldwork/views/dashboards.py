@@ -123,7 +123,7 @@ def organization_dashboard(request):
     plan = pick_plan(request)
     as_of, as_of_form = _as_of(request, plan)
     data = dashboards.organization_dashboard(plan, as_of)
-    page = Paginator(data.at_risk, 25).get_page(request.GET.get("page"))
+    page = dashboards.at_risk_page(data, request.GET.get("page"))
     return render(
         request,
         "fieldwork/dashboards/organization.html",

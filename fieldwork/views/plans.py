@@ -20,6 +20,8 @@ from fieldwork.selectors.plans import plan_affected
 from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
 
+AFFECTED_SHOWN = 30  # people shown per rule; the rest are counted and linked (issue 11 §2)
+
 
 def _can_read(user) -> bool:
     return rules.can_manage_plan(user) or rules.sees_whole_organization(user)
@@ -124,4 +126,6 @@ def plan_create(request):
 @login_required
 def plan_affected_view(request, pk):
     plan = _plan(request, pk)
-    return render(request, "fieldwork/plans/affected.html", {"plan": plan, "a": plan_affected(plan)})
+    return render(
+        request, "fieldwork/plans/affected.html", {"plan": plan, "a": plan_affected(plan, limit=AFFECTED_SHOWN)}
+    )

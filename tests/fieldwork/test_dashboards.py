@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User, UserRole
-from fieldwork.models import Category, Trip
 from fieldwork import standing_terms
+from fieldwork.models import Category, Trip
 from fieldwork.selectors import dashboards, standings, standings_series
 from fieldwork.stored_standings import refresh
 from tests.access import assert_access

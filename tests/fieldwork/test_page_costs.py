@@ -85,3 +85,46 @@ def test_a_line_edited_through_the_service_keeps_its_key_and_its_stored_standing
     assert Trip.objects.get(pk=trip.pk).location_key == "phuong 1|tp tay ninh"
     row = StoredStanding.objects.get(plan=plan, person=cadre)
     assert row.data == serialize(standing_for(plan, cadre, row.as_of))
+
+
+def test_plan_affected_pages_every_rule_and_agrees_with_the_full_list(client, people, django_assert_max_num_queries):
+    """Issue 11 §2: the plan's "affected" page shows the first people of each rule and how many
+    there are in all; the numbers and the first names equal the full lists'; its queries do not
+    grow with the people."""
+    from datetime import date
+
+    from fieldwork.models import Exemption, ExemptionReason
+
+    plan = people["plan"]
+    for i in range(6):
+        UserFactory(department=people["d1"], full_name=f"Phan Văn Nhóm {i}", email=f"n{i}@tn.vn", group_code="2.1")
+    UserFactory(department=people["d1"], full_name="Lạc Nhóm", email="lac@tn.vn", group_code="9.9")
+    reason = ExemptionReason.objects.get(plan=plan, code="thai-san")
+    for i in range(3):
+        p = UserFactory(department=people["d2"], full_name=f"Đỗ Thị Miễn {i}", email=f"m{i}@tn.vn", group_code="2.2")
+        Exemption.objects.create(
+            person=p, reason=reason, start=date(2023, 3, 1), end=date(2023, 9, 1), status="approved"
+        )
+    full = plan_affected(plan)
+    with django_assert_max_num_queries(12):
+        paged = plan_affected(plan, limit=2)
+
+    def flat(a, key):
+        return {
+            "groups": {g.code: ([key(p) for p in m], m.total) for g, m in a.groups},
+            "positions": {r.code: ([key(p) for p in m], m.total) for r, m in a.position_reasons},
+            "individual": {r.code: ([key(e.person) for e in m], m.total) for r, m in a.individual_reasons},
+            "without": ([key(p) for p in a.without_group], a.without_group.total),
+        }
+
+    f, g = flat(full, lambda p: p.pk), flat(paged, lambda p: p.pk)
+    for part in ("groups", "positions", "individual"):
+        for code, (members, total) in f[part].items():
+            assert total == len(members)
+            assert g[part][code] == (members[:2], total), (part, code)
+    assert g["without"] == (f["without"][0][:2], f["without"][1]) and f["without"][1] >= 1
+    assert f["groups"]["2.1"][1] >= 7 and f["individual"]["thai-san"][1] == 3
+
+    client.force_login(people["board"])
+    body = client.get(reverse("fieldwork:plan_affected", args=[plan.pk])).content.decode()
+    assert "Phan Văn Nhóm 0" in body and "Đỗ Thị Miễn 2" in body  # under the page's limit: everyone

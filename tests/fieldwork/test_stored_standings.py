@@ -286,38 +286,46 @@ def busy(people):
     return people
 
 
-def test_the_dashboard_series_from_stored_rows_equals_the_computed_one(busy):
-    from fieldwork.selectors.dashboards import checkpoints, organization_series
+def test_the_dashboard_from_stored_rows_equals_the_computed_one(busy):
+    """Issue 11 §2/§3: today's dashboard is summed in the database from the stored rows; every
+    figure equals the engine's computation of the same day (department totals, counts, headline,
+    exemptions by reason, the at-risk list, the month-by-month series)."""
+    from dataclasses import asdict
+
+    from fieldwork.selectors.dashboards import at_risk_page, checkpoints, organization_dashboard
+    from fieldwork.selectors.departments import department_totals, stored_department_totals
 
     plan = busy["plan"]
     as_of = stored_as_of(plan)
     points = checkpoints(plan, as_of)
     assert len(points) == 10
-    rows_s, series_s = organization_series(plan, as_of, points, stored=True)
-    rows_c, series_c = organization_series(plan, as_of, points, stored=False)
-    fields = (
-        "status",
-        "required_days",
-        "done_days",
-        "planned_days",
-        "pending_days",
-        "immersion_required",
-        "immersion_done",
-        "exemption",
-    )
+    s = organization_dashboard(plan, as_of, stored=True)
+    c = organization_dashboard(plan, as_of, stored=False)
+    fields = ("counts", "total", "subject", "went", "met", "met_percent", "headline", "exempt_by_reason")
+    assert {f: getattr(s, f) for f in fields} == {f: getattr(c, f) for f in fields}
+    assert [asdict(t) for t in s.by_department] == [asdict(t) for t in c.by_department]
+    assert (s.done_days, s.required_days, s.chart) == (c.done_days, c.required_days, c.chart)
+    assert s.total == len(standings(plan, as_of)) and s.exempt_by_reason and s.by_department[0].done_days > 0
+    # The one fold behind both sources, against the rows the reports use.
+    assert [asdict(t) for t in stored_department_totals(plan)] == [
+        asdict(t) for t in department_totals(standings(plan, as_of))
+    ]
 
-    def figures(rows):
-        return [
-            (r.person.pk, r.person.full_name, r.person.department, *(getattr(r.standing, f) for f in fields))
-            for r in rows
-        ]
+    def listed(d):
+        page = at_risk_page(d, 1, per_page=1000)
+        return [(r.person.pk, r.standing.status, Decimal(r.standing.done_days)) for r in page.object_list]
 
-    assert figures(rows_s) == figures(rows_c)
-    assert series_s == series_c
-    assert series_s[-1] > series_s[0] > 0
-    # …and each point is the engine run at that date (the old month-by-month computation).
-    for d, total in zip(points, series_c, strict=True):
-        assert total == sum(Decimal(r.standing.done_days) for r in standings(plan, d) if r.standing.status != "exempt")
+    assert listed(s) == listed(c) and listed(s)
+    # …and each point of the series is the engine run at that date (no per-month engine run).
+    series = [
+        sum(Decimal(r.standing.done_days) for r in standings(plan, d) if r.standing.status != "exempt") for d in points
+    ]
+    from fieldwork.selectors.dashboards import organization_series, stored_series
+
+    _rows, computed = organization_series(plan, as_of, points)
+    assert computed == series
+    assert stored_series(plan, points, s.done_days) == series
+    assert series[-1] > series[0] > 0
 
 
 @pytest.mark.parametrize(
