@@ -465,6 +465,7 @@ class StoredStanding(models.Model):
     pending_days = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
     immersion_required = models.IntegerField(default=0)
     immersion_done = models.IntegerField(default=0)
+    trips = models.IntegerField(default=0)  # trips recorded: not cancelled or rejected, drafts included
     exemption = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict)
     months = models.JSONField(default=list)

@@ -134,6 +134,7 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
                 pending_days=s.pending_days,
                 immersion_required=s.immersion_required,
                 immersion_done=s.immersion_done,
+                trips=sum(1 for t in trips if t.status not in ("cancelled", "rejected")),
                 exemption=s.exemption or "",
                 data=serialize(s),
                 months=[str(x) for x in engine.done_days_series(rules, trips, ends)],
@@ -174,6 +175,7 @@ _STORED_FIELDS = (
     "pending_days",
     "immersion_required",
     "immersion_done",
+    "trips",
     "exemption",
     "data",
     "months",
@@ -226,6 +228,13 @@ def monthly_totals(plan: Plan, indexes) -> dict[int, Decimal]:
         .aggregate(**{f"m{i}": Sum(Cast(KeyTextTransform(str(i), "months"), dec)) for i in indexes})
     )
     return {i: Decimal(sums[f"m{i}"] or 0) for i in indexes}
+
+
+def recorded_trips(plan: Plan) -> int:
+    """Trips recorded under the plan by the cadres subject to it (not cancelled or rejected,
+    drafts included): the plan page's figure, summed from the stored rows (issue 11 §2)."""
+    ensure_fresh(plan)
+    return StoredStanding.objects.filter(plan=plan).aggregate(n=Sum("trips"))["n"] or 0
 
 
 def stored_rows(plan: Plan):

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from fieldwork import cycles
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
-from fieldwork.models import Plan, Trip
+from fieldwork.models import Plan
 from fieldwork.selectors.plans import plan_affected
 from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
+from fieldwork.stored_standings import recorded_trips
 
 AFFECTED_SHOWN = 30  # people shown per rule; the rest are counted and linked (issue 11 §2)
 
@@ -60,7 +61,7 @@ def plans(request):
 @login_required
 def plan_detail(request, pk):
     plan = _plan(request, pk)
-    trips = Trip.objects.filter(plan=plan).exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]).count()
+    trips = recorded_trips(plan)
     return render(
         request,
         "fieldwork/plans/detail.html",

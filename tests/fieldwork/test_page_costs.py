@@ -128,3 +128,25 @@ def test_plan_affected_pages_every_rule_and_agrees_with_the_full_list(client, pe
     client.force_login(people["board"])
     body = client.get(reverse("fieldwork:plan_affected", args=[plan.pk])).content.decode()
     assert "Phan Văn Nhóm 0" in body and "Đỗ Thị Miễn 2" in body  # under the page's limit: everyone
+
+
+def test_the_plan_page_counts_recorded_trips_from_the_stored_rows(client, people):
+    """The plan page's "trips recorded" is summed from the stored standings (issue 11 §2): it
+    equals the trips of the plan's cadres that are not cancelled or rejected, drafts included."""
+    from datetime import date
+
+    from fieldwork.models import Trip
+    from tests.factories import make_trip
+
+    plan, cadre = people["plan"], people["cadre"]
+    make_trip(plan, cadre, start=date(2023, 3, 1), end=date(2023, 3, 2), days="2", status=Trip.Status.CONFIRMED)
+    make_trip(plan, cadre, start=date(2023, 4, 1), end=date(2023, 4, 1), days="1", status=Trip.Status.DRAFT)
+    make_trip(
+        plan, people["cadre2"], start=date(2023, 5, 1), end=date(2023, 5, 1), days="1", status=Trip.Status.APPROVED
+    )
+    gone = make_trip(plan, cadre, start=date(2023, 6, 1), end=date(2023, 6, 1), days="1", status=Trip.Status.APPROVED)
+    gone.status = Trip.Status.CANCELLED
+    gone.save()
+    client.force_login(people["board"])
+    resp = client.get(reverse("fieldwork:plan_detail", args=[plan.pk]))
+    assert resp.context["trip_count"] == 3

@@ -52,6 +52,11 @@ def assert_stored_equals_fresh(plan):
             r.person.group_code,
             r.person.sort_key,
         )
+        # The trips recorded (the plan page's figure): counted in the database.
+        recorded = Trip.objects.filter(plan=plan, person_id=r.person.pk).exclude(
+            status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED]
+        )
+        assert row.trips == recorded.count()
         # The monthly series: the engine run at each month's end.
         cadre_trips = by_pk[r.person.pk]
         assert [Decimal(x) for x in row.months] == [
