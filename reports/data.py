@@ -3,7 +3,7 @@
 The rows come from the same selectors the web pages use, so a download and the page it is
 offered on never disagree: mẫu 2 lines of a quarter = fieldwork.services.department_plans.planned_lines
 (the annual cycle's and the whole year's: the same lines over every registration of the year),
-mẫu 3 lines = fieldwork.services.quarter_reports.report_trips. Every figure of the
+mẫu 3 lines = fieldwork.selectors.quarter_reports.report_trips. Every figure of the
 compliance and year-end reports comes from the engine through fieldwork.selectors.departments.
 """
 
@@ -21,8 +21,9 @@ from accounts import rules
 from accounts.models import Department, Organization, User
 from accounts.vietnamese import format_date, format_period, nfc, place_date_line, strip_diacritics
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.quarters import quarter_bounds
+from fieldwork.selectors.quarter_reports import report_trips
 from fieldwork.services.department_plans import PLANNED_STATUSES, planned_lines
-from fieldwork.services.quarter_reports import quarter_bounds, report_trips
 from fieldwork.services.registrations import quarter_name
 
 from .documents import Column, FormDocument, Header, Signer

@@ -22,6 +22,7 @@ from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, StoredStanding, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
+from fieldwork.selectors import quarter_reports as quarter_report_reads
 from fieldwork.selectors.departments import department_totals, stored_department_totals
 from fieldwork.services import quarter_reports
 from fieldwork.services.trips import violation_message
@@ -343,7 +344,7 @@ def organization_dashboard(plan: Plan, as_of: date, *, stored: bool | None = Non
         ((reasons.get(code, code or _("Không rõ lý do")), n) for code, n in exempt.items()), key=lambda x: (-x[1], x[0])
     )
     late = []
-    for dept, cells in quarter_reports.overview(plan, as_of):
+    for dept, cells in quarter_report_reads.overview(plan, as_of):
         for c in cells:
             if c.status in ("late", "overdue"):
                 late.append((dept, c))

@@ -21,7 +21,8 @@ from accounts.models import Department
 from accounts.vietnamese import format_date, format_days
 from fieldwork import cycles
 from fieldwork.forms.registration import ApproveForm, ReturnForm
-from fieldwork.models import Category, ChangeRequest, DepartmentPlan, Registration
+from fieldwork.models import Category, ChangeRequest, Registration
+from fieldwork.selectors.inbox import inbox
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
 
@@ -157,71 +158,6 @@ def registration_return(request, pk):
 INBOX_PAGES = {"registrations": "page", "changes": "cr_page", "department_plans": "dp_page"}
 
 
-def _quarter_months(quarter: int) -> tuple[int, int]:
-    return 3 * quarter - 2, 3 * quarter
-
-
-def _inbox(request, *, department=None, year=None, quarter=None):
-    """The three lists waiting for this approver, filtered; each list is complete (the rule of
-    who approves whom is applied in Python: docs/domain.md §2 tells the Secretary by position)."""
-    user = request.user
-    oid = org_id(request)
-    regs = (
-        Registration.objects.filter(person__organization_id=oid, status=Registration.Status.SUBMITTED)
-        .select_related("plan", "person__department")
-        .prefetch_related("person__roles")
-        .order_by("submitted_at", "pk")
-    )
-    crs = (
-        ChangeRequest.objects.filter(trip__person__organization_id=oid, status=ChangeRequest.Status.PENDING)
-        .select_related(
-            "trip__person__department",
-            "trip__category",
-            "trip__plan",
-            "trip__registration",
-            "requested_by",
-        )
-        .prefetch_related("trip__person__roles")
-        .order_by("requested_at", "pk")
-    )
-    # A head approves only the department's cadres; a deputy (issue 12) what the rule lets through.
-    if not rules.is_standing(user) and not rules.has_delegation(user):
-        regs = regs.filter(person__department_id=user.department_id)
-        crs = crs.filter(trip__person__department_id=user.department_id)
-    if department:
-        regs = regs.filter(person__department_id=department)
-        crs = crs.filter(trip__person__department_id=department)
-    if year:
-        regs = regs.filter(plan__year=year)
-        crs = crs.filter(trip__plan__year=year)
-    if quarter == cycles.WHOLE_YEAR:
-        regs = regs.filter(quarter=quarter)
-        crs = crs.filter(trip__registration__quarter=quarter)
-    elif quarter:
-        first, last = _quarter_months(quarter)
-        regs = regs.filter(quarter=quarter)
-        # docs/domain.md §7.7: a trip belongs to the quarter in which it starts.
-        crs = crs.filter(trip__start__month__gte=first, trip__start__month__lte=last)
-    regs = [r for r in regs if rules.can_approve_registration(user, r)]
-    crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]
-    dps = []
-    if rules.is_standing(user) or rules.has_delegation(user):
-        qs = (
-            DepartmentPlan.objects.filter(department__organization_id=oid, status=DepartmentPlan.Status.SUBMITTED)
-            .exclude(submitted_by=user)  # nobody approves their own
-            .select_related("department", "plan", "submitted_by")
-            .order_by("submitted_at", "pk")
-        )
-        if department:
-            qs = qs.filter(department_id=department)
-        if year:
-            qs = qs.filter(plan__year=year)
-        if quarter is not None:
-            qs = qs.filter(quarter=quarter)
-        dps = [dp for dp in qs if rules.can_decide_department_plan(user, dp)]
-    return regs, crs, dps
-
-
 @login_required
 @require_GET
 def approvals(request):
@@ -235,7 +171,7 @@ def approvals(request):
     quarter = int_or(request.GET.get("quarter"))
     # 0 = the annual cycle's whole-year registrations and department plans (fieldwork.cycles)
     quarter = quarter if quarter in (cycles.WHOLE_YEAR, 1, 2, 3, 4) else None
-    regs, crs, dps = _inbox(request, department=department, year=year, quarter=quarter)
+    regs, crs, dps = inbox(request.user, org_id(request), department=department, year=year, quarter=quarter)
     reg_page = Paginator(regs, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["registrations"]))
     cr_page = Paginator(crs, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["changes"]))
     dp_page = Paginator(dps, PAGE_SIZE).get_page(request.GET.get(INBOX_PAGES["department_plans"]))

@@ -19,6 +19,7 @@ from accounts.models import Department
 from fieldwork import uploads
 from fieldwork.forms.results import QuarterReportForm, ReturnForm, TripReportForm
 from fieldwork.models import Trip, TripAttachment
+from fieldwork.selectors import quarter_reports as quarter_report_reads
 from fieldwork.services import quarter_reports
 from fieldwork.services import results as results_service
 from fieldwork.services.history import history_of
@@ -240,7 +241,7 @@ def quarter_report(request, department_pk, quarter):
     can_edit = rules.can_lead_department(user, department) and not rules.is_read_only(user)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    data = quarter_reports.mau3(plan, department, quarter)
+    data = quarter_report_reads.mau3(plan, department, quarter)
     form = QuarterReportForm(request.POST or None, initial={"summary": data.report.summary if data.report else ""})
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
@@ -295,7 +296,7 @@ def quarter_reports_overview(request):
         raise PermissionDenied
     plan = pick_plan(request)
     today = timezone.localdate()
-    rows = quarter_reports.overview(plan, today)
+    rows = quarter_report_reads.overview(plan, today)
     return render(
         request,
         "fieldwork/results/quarter_reports_overview.html",

@@ -1,0 +1,72 @@
+"""What waits for an approver (issue 5 §3, issue 12's deputies): submitted registrations, pending
+change requests and submitted department plans of the organization, filtered by department, year
+and quarter. Who may decide what is accounts.rules' (docs/domain.md §2)."""
+
+from __future__ import annotations
+
+from accounts import rules
+from fieldwork import cycles
+from fieldwork.models import ChangeRequest, DepartmentPlan, Registration
+
+
+def _quarter_months(quarter: int) -> tuple[int, int]:
+    return 3 * quarter - 2, 3 * quarter
+
+
+def inbox(user, oid, *, department=None, year=None, quarter=None):
+    """The three lists waiting for this approver, filtered; each list is complete (the rule of
+    who approves whom is applied in Python: docs/domain.md §2 tells the Secretary by position)."""
+    regs = (
+        Registration.objects.filter(person__organization_id=oid, status=Registration.Status.SUBMITTED)
+        .select_related("plan", "person__department")
+        .prefetch_related("person__roles")
+        .order_by("submitted_at", "pk")
+    )
+    crs = (
+        ChangeRequest.objects.filter(trip__person__organization_id=oid, status=ChangeRequest.Status.PENDING)
+        .select_related(
+            "trip__person__department",
+            "trip__category",
+            "trip__plan",
+            "trip__registration",
+            "requested_by",
+        )
+        .prefetch_related("trip__person__roles")
+        .order_by("requested_at", "pk")
+    )
+    # A head approves only the department's cadres; a deputy (issue 12) what the rule lets through.
+    if not rules.is_standing(user) and not rules.has_delegation(user):
+        regs = regs.filter(person__department_id=user.department_id)
+        crs = crs.filter(trip__person__department_id=user.department_id)
+    if department:
+        regs = regs.filter(person__department_id=department)
+        crs = crs.filter(trip__person__department_id=department)
+    if year:
+        regs = regs.filter(plan__year=year)
+        crs = crs.filter(trip__plan__year=year)
+    if quarter == cycles.WHOLE_YEAR:
+        regs = regs.filter(quarter=quarter)
+        crs = crs.filter(trip__registration__quarter=quarter)
+    elif quarter:
+        first, last = _quarter_months(quarter)
+        regs = regs.filter(quarter=quarter)
+        # docs/domain.md §7.7: a trip belongs to the quarter in which it starts.
+        crs = crs.filter(trip__start__month__gte=first, trip__start__month__lte=last)
+    regs = [r for r in regs if rules.can_approve_registration(user, r)]
+    crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]
+    dps = []
+    if rules.is_standing(user) or rules.has_delegation(user):
+        qs = (
+            DepartmentPlan.objects.filter(department__organization_id=oid, status=DepartmentPlan.Status.SUBMITTED)
+            .exclude(submitted_by=user)  # nobody approves their own
+            .select_related("department", "plan", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
+        if department:
+            qs = qs.filter(department_id=department)
+        if year:
+            qs = qs.filter(plan__year=year)
+        if quarter is not None:
+            qs = qs.filter(quarter=quarter)
+        dps = [dp for dp in qs if rules.can_decide_department_plan(user, dp)]
+    return regs, crs, dps

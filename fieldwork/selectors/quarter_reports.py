@@ -1,0 +1,101 @@
+"""Mẫu 3 reads (docs/domain.md §8): the department's confirmed trips of a quarter, the form's
+contents, and which departments have submitted, late or not. Deadlines:
+fieldwork.services.quarter_reports.quarter_deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Department
+from fieldwork.models import Plan, QuarterReport, Trip
+from fieldwork.quarters import plan_quarters, quarter_bounds
+from fieldwork.services.quarter_reports import quarter_deadline
+
+
+def report_trips(plan: Plan, department: Department, quarter: int):
+    """The rows of mẫu 3: the department's CONFIRMED trips starting in the quarter (docs/domain.md §7.7),
+    in counting categories only (invited attendance is not a field trip), by person then date."""
+    start, end = quarter_bounds(plan.year, quarter)
+    return (
+        Trip.objects.filter(
+            plan=plan,
+            person__department=department,
+            person__organization_id=department.organization_id,
+            status=Trip.Status.CONFIRMED,
+            category__counts=True,
+            start__gte=start,
+            start__lte=end,
+        )
+        .select_related("person", "category")
+        .order_by("person__sort_key", "person__email", "start", "pk")
+    )
+
+
+@dataclass
+class Mau3:
+    plan: Plan
+    department: Department
+    quarter: int
+    trips: list
+    total_days: Decimal
+    deadline: date
+    report: QuarterReport | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
+
+
+def mau3(plan: Plan, department: Department, quarter: int) -> Mau3:
+    trips = list(report_trips(plan, department, quarter))
+    report = (
+        QuarterReport.objects.filter(plan=plan, department=department, quarter=quarter)
+        .select_related("submitted_by")
+        .first()
+    )
+    return Mau3(
+        plan=plan,
+        department=department,
+        quarter=quarter,
+        trips=trips,
+        total_days=sum((t.days for t in trips), Decimal(0)),  # "Tổng": the sum of declared days (docs/domain.md §8)
+        deadline=quarter_deadline(plan, quarter),
+        report=report,
+    )
+
+
+@dataclass
+class OverviewCell:
+    quarter: int
+    deadline: date
+    report: QuarterReport | None
+    overdue: bool  # deadline passed, nothing submitted
+
+    @property
+    def status(self) -> str:
+        if self.report and self.report.status == QuarterReport.Status.SUBMITTED:
+            return "late" if self.report.late else "on_time"
+        return "overdue" if self.overdue else "pending"
+
+
+def overview(plan: Plan, today: date | None = None) -> list[tuple[Department, list[OverviewCell]]]:
+    """Which departments have submitted mẫu 3, late or not, per quarter (2 queries)."""
+    today = today or timezone.localdate()
+    quarters = plan_quarters(plan)
+    deadlines = {q: quarter_deadline(plan, q) for q in quarters}
+    reports = {(r.department_id, r.quarter): r for r in QuarterReport.objects.filter(plan=plan)}
+    out = []
+    for dept in Department.objects.filter(organization_id=plan.organization_id, is_active=True).order_by("name"):
+        cells = []
+        for q in quarters:
+            r = reports.get((dept.pk, q))
+            submitted = r is not None and r.status == QuarterReport.Status.SUBMITTED
+            cells.append(
+                OverviewCell(quarter=q, deadline=deadlines[q], report=r, overdue=not submitted and today > deadlines[q])
+            )
+        out.append((dept, cells))
+    return out
