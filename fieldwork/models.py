@@ -468,7 +468,21 @@ class StoredStanding(models.Model):
     trips = models.IntegerField(default=0)  # trips recorded: not cancelled or rejected, drafts included
     exemption = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict)
-    months = models.JSONField(default=list)
+    # Done days at the end of each calendar month of the period (month_N: the month's last day, or
+    # the period's end in its last month; a plan's period lies within its year). Columns, not a
+    # JSON list, so that the dashboards' month-by-month series is a plain SUM (issue 11 §2).
+    month_1 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_2 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_3 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_4 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_5 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_6 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_7 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_8 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_9 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_10 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_11 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
+    month_12 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -477,6 +491,7 @@ class StoredStanding(models.Model):
             models.Index(fields=["plan", "sort_key", "email"]),
             models.Index(fields=["plan", "status"]),
             models.Index(fields=["plan", "department", "sort_key"]),
+            models.Index(fields=["plan", "as_of"]),
         ]
 
     def __str__(self):

@@ -24,9 +24,7 @@ from decimal import Decimal
 from functools import wraps
 
 from django.db import transaction
-from django.db.models import DecimalField, Sum
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Count, Max, Min, Sum
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import User
@@ -137,7 +135,10 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
                 trips=sum(1 for t in trips if t.status not in ("cancelled", "rejected")),
                 exemption=s.exemption or "",
                 data=serialize(s),
-                months=[str(x) for x in engine.done_days_series(rules, trips, ends)],
+                **{
+                    f"month_{e.month}": v
+                    for e, v in zip(ends, engine.done_days_series(rules, trips, ends), strict=True)
+                },
             )
         )
     written = [o.person_id for o in objs]
@@ -160,6 +161,7 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
     return len(objs)
 
 
+MONTH_FIELDS = tuple(f"month_{m}" for m in range(1, 13))
 _STORED_FIELDS = (
     "as_of",
     "status",
@@ -178,7 +180,7 @@ _STORED_FIELDS = (
     "trips",
     "exemption",
     "data",
-    "months",
+    *MONTH_FIELDS,
     "updated_at",
 )
 
@@ -201,10 +203,11 @@ def refresh_stale(today: date | None = None) -> int:
 def ensure_fresh(plan: Plan) -> date:
     """The safety net of the pages: rows at another as_of than today's (the daily job has not
     run yet), or not one per cadre subject to the plan (a change that bypassed the hooks), are
-    recomputed first. Three cheap queries when nothing is stale. Returns the as_of."""
+    recomputed first. Two cheap queries when nothing is stale (the oldest and newest as_of come
+    from the (plan, as_of) index). Returns the as_of."""
     as_of = stored_as_of(plan)
-    rows = StoredStanding.objects.filter(plan=plan)
-    if rows.exclude(as_of=as_of).exists() or rows.count() != cadre_people(plan).count():
+    seen = StoredStanding.objects.filter(plan=plan).aggregate(lo=Min("as_of"), hi=Max("as_of"), n=Count("pk"))
+    if seen["n"] and (seen["lo"] != as_of or seen["hi"] != as_of) or seen["n"] != cadre_people(plan).count():
         refresh(plan)
     return as_of
 
@@ -216,18 +219,17 @@ def rows_of(qs) -> list[StandingRow]:
     return [StandingRow(person=r.person, standing=deserialize(r.person_id, r.data)) for r in qs]
 
 
-def monthly_totals(plan: Plan, indexes) -> dict[int, Decimal]:
-    """Month index -> done days of the plan's cadres not exempt at that month's end (their
-    stored `months`), summed in the database: one query (call `ensure_fresh` first)."""
-    if not indexes:
+def monthly_totals(plan: Plan, ends) -> dict[date, Decimal]:
+    """Month end -> done days of the plan's cadres not exempt at that month's end (their stored
+    month_N), summed in the database: one query (call `ensure_fresh` first)."""
+    if not ends:
         return {}
-    dec = DecimalField(max_digits=12, decimal_places=1)
     sums = (
         StoredStanding.objects.filter(plan=plan)
         .exclude(status="exempt")
-        .aggregate(**{f"m{i}": Sum(Cast(KeyTextTransform(str(i), "months"), dec)) for i in indexes})
+        .aggregate(**{f"month_{d.month}": Sum(f"month_{d.month}") for d in ends})
     )
-    return {i: Decimal(sums[f"m{i}"] or 0) for i in indexes}
+    return {d: Decimal(sums[f"month_{d.month}"] or 0) for d in ends}
 
 
 def recorded_trips(plan: Plan) -> int:

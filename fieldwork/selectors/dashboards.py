@@ -288,9 +288,8 @@ def organization_series(plan: Plan, as_of: date, points: list[date]) -> tuple[li
 
 def stored_series(plan: Plan, points: list[date], done_today: Decimal) -> list[Decimal]:
     """Today's series: the stored monthly figures summed in the database, then today's total."""
-    index = {d: i for i, d in enumerate(month_ends(plan))}
-    totals = monthly_totals(plan, [index[d] for d in points[:-1]])
-    return [*(totals[index[d]] for d in points[:-1]), done_today]
+    totals = monthly_totals(plan, points[:-1])  # month ends: fieldwork.selectors.dashboards.checkpoints
+    return [*(totals[d] for d in points[:-1]), done_today]
 
 
 def organization_dashboard(plan: Plan, as_of: date, *, stored: bool | None = None) -> OrganizationDashboard:
