@@ -211,6 +211,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("cán bộ")
         verbose_name_plural = _("cán bộ")
         ordering = ["sort_key", "email"]
+        indexes = [
+            # The people of a group in name order (the plan's "affected" page, issue 11 §2).
+            models.Index(fields=["organization", "group_code", "sort_key", "email"], name="user_org_group_name"),
+        ]
 
     def __str__(self):
         return self.full_name or self.email

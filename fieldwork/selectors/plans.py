@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 
 from accounts.models import User
 from fieldwork.models import Exemption, ExemptionReason, Plan
@@ -40,21 +39,14 @@ class PlanAffected:
 
 def _first_per(qs, key: str, order: list[str], limit: int | None) -> dict:
     """key value -> Listed: the first `limit` rows of each `key` partition of `qs` and the
-    partition's size, in two queries whatever the number of rows (a window numbering the rows
-    of each partition, then a count per partition)."""
+    partition's size: a count per partition, then one LIMIT query per partition (groups and
+    reasons of a plan: a handful, whatever the number of people; each an index range scan)."""
     totals = dict(qs.order_by().values_list(key).annotate(n=Count("pk")))
-    if limit is None:
-        rows = list(qs.order_by(key, *order))
-    else:
-        rows = list(
-            qs.annotate(rank=Window(RowNumber(), partition_by=[F(key)], order_by=[F(o).asc() for o in order]))
-            .filter(rank__lte=limit)
-            .order_by(key, *order)
-        )
-    out: dict = {}
-    for r in rows:
-        out.setdefault(getattr(r, key), []).append(r)
-    return {k: Listed(out.get(k, []), n) for k, n in totals.items()}
+    out = {}
+    for k, n in totals.items():
+        part = qs.filter(**{key: k}).order_by(*order)
+        out[k] = Listed(list(part if limit is None else part[:limit]), n)
+    return out
 
 
 def plan_affected(plan: Plan, limit: int | None = None) -> PlanAffected:
@@ -115,7 +107,8 @@ def position_holders(plan: Plan, limit: int | None = 20) -> list[PositionHolders
     pos = position_reasons(plan)
     active = User.objects.filter(organization_id=plan.organization_id, is_active=True).exclude(position="")
     texts = defaultdict(list)  # reason code -> raw position texts
-    for raw in active.values_list("position", flat=True).distinct():
+    # order_by(): without it the model's default order joins the DISTINCT (one row per person).
+    for raw in active.values_list("position", flat=True).order_by().distinct():
         code = pos.get(_norm(raw))
         if code:
             texts[code].append(raw)
