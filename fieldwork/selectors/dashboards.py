@@ -35,7 +35,7 @@ from fieldwork.standing_terms import (
     status_rank,
 )
 from fieldwork.standing_terms import progress_pct as pct_class
-from fieldwork.stored_standings import month_ends, monthly_totals, rows_of, stored_as_of, stored_standings
+from fieldwork.stored_standings import ensure_fresh, month_ends, monthly_totals, ordered, rows_of, stored_as_of
 
 MONTHS_SHORT = ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"]
 ZERO = Decimal(0)
@@ -141,6 +141,7 @@ def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = 
 
 
 # Department ------------------------------------------------------------------------------
+AT_RISK = ("at_risk", "not_met")
 SORTS = {
     "name": None,  # the selector's Vietnamese order
     "done": lambda r: (-Decimal(r.standing.done_days),),
@@ -172,15 +173,18 @@ class DepartmentHome:
     department: Department
     as_of: date
     quarter: int
-    members: list[MemberRow]
-    at_risk: list[MemberRow]
+    members: object  # StandingRows, or (today's) an ordered queryset of stored rows: page it with members_page
+    at_risk: list[MemberRow]  # the first SHOWN
     counts: dict
     department_plan: DepartmentPlan | None
     quarter_report: QuarterReport | None
     deadline: date
     to_confirm: list = field(default_factory=list)
+    to_confirm_total: int = 0
+    at_risk_total: int = 0
     registration_counts: dict = field(default_factory=dict)
     member_total: int = 0
+    registrations: object = None  # the period's registrations of the department (a queryset)
     registration_period: int = 0  # the mẫu 1 / mẫu 2 shown: the year (annual cycle) or the quarter
 
     @property
@@ -188,58 +192,99 @@ class DepartmentHome:
         return period_label(self.plan.year, self.registration_period)
 
 
+SHOWN = 20  # the department home's at-risk and to-confirm lists: the first ones, and how many
+
+
+def _member(row: StandingRow, registration) -> MemberRow:
+    return MemberRow(
+        row=row,
+        registration=registration,
+        progress=pct_class(row.standing.done_days, row.standing.required_days),
+        remaining=remaining(row.standing),
+        violations=violation_codes(row.standing),
+    )
+
+
 def department_home(
-    plan: Plan, department: Department, as_of: date, quarter: int, *, sort: str = "name", status: str = ""
+    plan: Plan,
+    department: Department,
+    as_of: date,
+    quarter: int,
+    *,
+    sort: str = "name",
+    status: str = "",
+    stored: bool | None = None,
 ) -> DepartmentHome:
-    if as_of == stored_as_of(plan):  # today's: read, not computed (issue 11 §2)
-        rows = stored_standings(plan, department=department)
-    else:
-        rows = standings(plan, as_of, people=cadre_people(plan).filter(department=department))
+    """The head's page. Today's standings are read from the stored rows, counted, filtered,
+    sorted and paged in the database (issue 11 §2: a department of 800 costs what a page of 50
+    shows); another date's are computed by the engine for the department's cadres."""
     # Mẫu 1 and mẫu 2 follow the plan's registration cycle (fieldwork.cycles): under the annual
     # cycle the year's, whatever quarter is chosen for mẫu 3.
     period = WHOLE_YEAR if is_annual(plan) else quarter
-    regs = {
-        r.person_id: r for r in Registration.objects.filter(plan=plan, quarter=period, person__department=department)
-    }
-    members = [
-        MemberRow(
-            row=r,
-            registration=regs.get(r.person.pk),
-            progress=pct_class(r.standing.done_days, r.standing.required_days),
-            remaining=remaining(r.standing),
-            violations=violation_codes(r.standing),
+    regs = Registration.objects.filter(plan=plan, quarter=period, person__department=department)
+    if stored is None:
+        stored = as_of == stored_as_of(plan)
+    if stored:  # today's: read, not computed (`stored` forced: the tests comparing both paths)
+        ensure_fresh(plan)
+        base = StoredStanding.objects.filter(plan=plan, department=department)
+        counts = Counter(dict(base.values_list("status").annotate(n=Count("pk")).order_by()))
+        total = sum(counts.values())
+        reg_counts = Counter(
+            dict(
+                regs.filter(person_id__in=base.values("person_id"))
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
         )
-        for r in rows
-    ]
-    counts = Counter(m.standing.status for m in members)
-    reg_counts = Counter(m.registration.status if m.registration else "none" for m in members)
-    at_risk = [m for m in members if m.standing.status in ("at_risk", "not_met")]
-    if status:
-        members = [m for m in members if m.standing.status == status]
-    key = SORTS.get(sort)
-    if key:
-        members = sorted(members, key=lambda m: key(m.row))  # stable: ties keep Vietnamese order
-    to_confirm = list(
-        Trip.objects.filter(plan=plan, status=Trip.Status.REPORTED, person__department=department)
-        .select_related("person", "category")
-        .order_by("reported_at", "pk")
-    )
+        at_risk_rows = rows_of(
+            base.filter(status__in=AT_RISK).select_related("person__department").order_by("sort_key", "email")[:SHOWN]
+        )
+        members = ordered(base.filter(status=status) if status else base, sort).select_related("person__department")
+    else:
+        rows = standings(plan, as_of, people=cadre_people(plan).filter(department=department))
+        by_person = {r.person_id: r for r in regs}
+        counts = Counter(r.standing.status for r in rows)
+        total = len(rows)
+        reg_counts = Counter(by_person[r.person.pk].status for r in rows if r.person.pk in by_person)
+        at_risk_rows = [r for r in rows if r.standing.status in AT_RISK][:SHOWN]
+        members = [r for r in rows if r.standing.status == status] if status else rows
+        key = SORTS.get(sort)
+        if key:
+            members = sorted(members, key=key)  # stable: ties keep Vietnamese order
+    if total - sum(reg_counts.values()):
+        reg_counts["none"] = total - sum(reg_counts.values())
+    at_risk_regs = {r.person_id: r for r in regs.filter(person_id__in=[r.person.pk for r in at_risk_rows])}
+    to_confirm = Trip.objects.filter(plan=plan, status=Trip.Status.REPORTED, person__department=department)
     return DepartmentHome(
         plan=plan,
         department=department,
         as_of=as_of,
         quarter=quarter,
         members=members,
-        at_risk=at_risk,
+        at_risk=[_member(r, at_risk_regs.get(r.person.pk)) for r in at_risk_rows],
+        at_risk_total=sum(counts.get(s, 0) for s in AT_RISK),
         counts={s: counts.get(s, 0) for s in STATUS_ORDER},
         department_plan=DepartmentPlan.objects.filter(plan=plan, department=department, quarter=period).first(),
         quarter_report=QuarterReport.objects.filter(plan=plan, department=department, quarter=quarter).first(),
         deadline=quarter_reports.quarter_deadline(plan, quarter),
-        to_confirm=to_confirm,
+        to_confirm=list(to_confirm.select_related("person", "category").order_by("reported_at", "pk")[:SHOWN]),
+        to_confirm_total=to_confirm.count(),
         registration_counts=dict(reg_counts),
-        member_total=len(rows),
+        member_total=total,
         registration_period=period,
+        registrations=regs,
     )
+
+
+def members_page(data: DepartmentHome, number, per_page: int = 50):
+    """A page of the department's members (stored rows: 50 read at a time), each with its
+    registration of the period shown."""
+    page = Paginator(data.members, per_page).get_page(number)
+    rows = rows_of(page.object_list) if isinstance(data.members, QuerySet) else list(page.object_list)
+    regs = {r.person_id: r for r in data.registrations.filter(person_id__in=[r.person.pk for r in rows])}
+    page.object_list = [_member(r, regs.get(r.person.pk)) for r in rows]
+    return page
 
 
 # Organization ----------------------------------------------------------------------------
@@ -262,9 +307,6 @@ class OrganizationDashboard:
     department_chart: str
     done_days: Decimal
     required_days: Decimal
-
-
-AT_RISK = ("at_risk", "not_met")
 
 
 def organization_series(plan: Plan, as_of: date, points: list[date]) -> tuple[list[StandingRow], list[Decimal]]:

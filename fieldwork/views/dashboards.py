@@ -88,7 +88,7 @@ def department_home(request):
     status = request.GET.get("status", "")
     status = status if status in standing_terms.STATUS_LABELS else ""
     data = dashboards.department_home(plan, department, as_of, quarter, sort=sort, status=status)
-    page = Paginator(data.members, 50).get_page(request.GET.get("page"))
+    page = dashboards.members_page(data, request.GET.get("page"))
     can_lead = rules.can_lead_department(user, department) and not rules.is_read_only(user)
     return render(
         request,

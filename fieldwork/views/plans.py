@@ -21,7 +21,7 @@ from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
 from fieldwork.stored_standings import recorded_trips
 
-AFFECTED_SHOWN = 30  # people shown per rule; the rest are counted and linked (issue 11 §2)
+AFFECTED_SHOWN = 20  # people shown per rule; the rest are counted and linked (issue 11 §2)
 
 
 def _can_read(user) -> bool:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
 from django.shortcuts import render
 
 from accounts import rules
@@ -19,7 +18,7 @@ from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Plan, StoredStanding
 from fieldwork.selectors import cadre_people, standing_for, standings
 from fieldwork.standing_terms import STATUS_LABELS, STATUS_ORDER, pick_as_of, progress_pct
-from fieldwork.stored_standings import ensure_fresh, rows_of, stored_as_of
+from fieldwork.stored_standings import ensure_fresh, ordered, rows_of, stored_as_of
 
 from .common import pick_plan, read_page
 
@@ -127,15 +126,7 @@ def _stored_page(request, plan, dept_id, group, status, q, sort, *, head):
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(search__contains=_search_key(q))
-    if sort == "done":
-        qs = qs.order_by("-done_days", "sort_key", "email")
-    elif sort == "status":
-        rank = Case(
-            *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)], default=Value(len(STATUS_ORDER))
-        )
-        qs = qs.annotate(rank=rank).order_by("rank", "sort_key", "email")
-    else:
-        qs = qs.order_by("sort_key", "email")
+    qs = ordered(qs, sort)
     page = Paginator(qs.select_related("person__department"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = rows_of(page.object_list)
     return page, page.paginator.count

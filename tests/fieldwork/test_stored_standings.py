@@ -429,3 +429,30 @@ def test_a_late_quarter_report_reaches_the_stored_violations(people):
     codes = [v[0] for v in StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"]]
     assert codes == ["LATE_REPORT"]
     assert_stored_equals_fresh(plan)
+
+
+@pytest.mark.parametrize("sort", ["name", "done", "remaining", "status"])
+@pytest.mark.parametrize("status", ["", "on_track", "at_risk"])
+def test_the_department_home_from_stored_rows_equals_the_computed_one(busy, sort, status):
+    """Issue 11 §2: the head's page counts, filters, sorts and pages today's stored rows in the
+    database; every figure and the order of every page equal the engine's computation."""
+    from fieldwork.selectors.dashboards import department_home, members_page
+
+    plan = busy["plan"]
+    as_of = stored_as_of(plan)
+    dept = busy["d1"]
+    s = department_home(plan, dept, as_of, 2, sort=sort, status=status, stored=True)
+    c = department_home(plan, dept, as_of, 2, sort=sort, status=status, stored=False)
+    fields = ("counts", "member_total", "registration_counts", "at_risk_total", "to_confirm_total")
+    assert {f: getattr(s, f) for f in fields} == {f: getattr(c, f) for f in fields}
+    assert s.member_total > 2
+
+    def rows(d, number):
+        page = members_page(d, number, per_page=2)
+        return page.paginator.count, [
+            (m.person.pk, m.standing.status, m.progress, m.remaining, m.violations, m.registration) for m in page
+        ]
+
+    for number in (1, 2):
+        assert rows(s, number) == rows(c, number)
+    assert [(m.person.pk, m.remaining) for m in s.at_risk] == [(m.person.pk, m.remaining) for m in c.at_risk]
