@@ -280,7 +280,12 @@ class Trip(models.Model):
         verbose_name = _("đợt đi cơ sở")
         verbose_name_plural = _("đợt đi cơ sở")
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["plan", "person"]), models.Index(fields=["plan", "start"])]
+        indexes = [
+            models.Index(fields=["plan", "person"]),
+            models.Index(fields=["plan", "start"]),
+            # Trips by state (reported ones waiting for a head, issue 11 §2: not a scan of the plan).
+            models.Index(fields=["plan", "status"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="trip_end_after_start")
         ]
