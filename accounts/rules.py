@@ -60,6 +60,16 @@ def can_manage_plan(user) -> bool:
     return has(user, Role.BOARD, Role.ADMIN)
 
 
+def can_read_plan(user, plan) -> bool:
+    """The plan's page and the progress of its standings' recomputation (issue 11 §2)."""
+    return same_org(user, plan.organization_id) and (can_manage_plan(user) or sees_whole_organization(user))
+
+
+def can_edit_plan(user, plan) -> bool:
+    """Change the plan, or retry the recomputation of its standings (issue 11 §2)."""
+    return same_org(user, plan.organization_id) and can_manage_plan(user) and not is_read_only(user)
+
+
 def can_view_people(user) -> bool:
     return sees_whole_organization(user)
 

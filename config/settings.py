@@ -270,6 +270,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks")
 
+# Issue 11 §2: a change to a plan (its groups, categories, exemption reasons) recomputes the stored
+# standings of all its cadres in the request only up to this many cadres; above, a background job
+# (fieldwork.standings_refresh) recomputes them in chunks of STANDINGS_REFRESH_CHUNK with progress.
+STANDINGS_SYNC_LIMIT = env.int("STANDINGS_SYNC_LIMIT", default=300)
+STANDINGS_REFRESH_CHUNK = env.int("STANDINGS_REFRESH_CHUNK", default=500)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -501,3 +501,67 @@ class StoredStanding(models.Model):
 
     def __str__(self):
         return f"{self.plan_id}/{self.person_id}: {self.status}"
+
+
+class StandingsRefresh(models.Model):
+    """Issue 11 §2: the background recomputation of a whole plan's stored standings after the
+    plan, its groups, categories or exemption reasons changed, when the plan has more cadres than
+    `settings.STANDINGS_SYNC_LIMIT` (smaller plans are refreshed in the request). Written by
+    fieldwork.standings_refresh; one active (queued or running) job per plan. A change arriving
+    while the job runs sets `restart`: the job goes over the plan again before it is done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tính")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="standings_refreshes")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    restart = models.BooleanField(default=False)  # the plan changed again while running
+    done = models.PositiveIntegerField(default=0)  # cadres recomputed in this pass
+    total = models.PositiveIntegerField(default=0)  # cadres subject to the plan in this pass
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_standings_refresh",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.status} {self.done}/{self.total}"
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running for longer than the task's hard time limit: its worker was lost and the broker
+        has not redelivered it yet (reports.models.ReportJob.is_stalled)."""
+        from django.utils import timezone
+
+        if self.status != self.Status.RUNNING or self.started_at is None:
+            return False
+        return (timezone.now() - self.started_at).total_seconds() > settings.CELERY_TASK_TIME_LIMIT + 60
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE and not self.is_stalled
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

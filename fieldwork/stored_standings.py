@@ -7,10 +7,13 @@ When a row is refreshed:
 - in the same transaction as any change to the cadre's trips, exemptions, dates, position,
   group or department (signals below for saves and deletes; `trips_changed` after the services'
   queryset updates and bulk inserts, which send no signal);
-- for the whole plan when the plan, its groups, categories or exemption reasons change;
+- for the whole plan when the plan, its groups, categories or exemption reasons change: in the
+  same transaction up to `settings.STANDINGS_SYNC_LIMIT` cadres, above by a background job with
+  progress (fieldwork.standings_refresh, created in the transaction, run after the commit);
 - daily (beat: `fieldwork.tasks.refresh_stale_standings`) for what depends on the date;
 - and, as a safety net, when a page finds the plan's rows stale (another as_of) or their number
-  different from the cadres subject to the plan (`ensure_fresh`).
+  different from the cadres subject to the plan (`ensure_fresh`) — unless a background job is
+  recomputing the plan (the page then reads the rows as they are, with a banner).
 
 Several changes in one service call are refreshed once with `batch()`.
 """
@@ -152,13 +155,17 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
             unique_fields=["plan", "person"],
             update_fields=list(_STORED_FIELDS),
         )
-        gone = StoredStanding.objects.filter(plan=plan)
         if person_ids is not None:
-            gone = gone.filter(person_id__in=person_ids).exclude(person_id__in=written)
+            StoredStanding.objects.filter(plan=plan, person_id__in=person_ids).exclude(person_id__in=written).delete()
         else:
-            gone = gone.exclude(person_id__in=cadre_people(plan).values("pk"))
-        gone.delete()
+            remove_gone(plan)
     return len(objs)
+
+
+def remove_gone(plan: Plan) -> int:
+    """Delete the rows of people no longer subject to the plan; returns how many went."""
+    gone = StoredStanding.objects.filter(plan=plan).exclude(person_id__in=cadre_people(plan).values("pk"))
+    return gone.delete()[0]
 
 
 MONTH_FIELDS = tuple(f"month_{m}" for m in range(1, 13))
@@ -208,7 +215,12 @@ def ensure_fresh(plan: Plan) -> date:
     as_of = stored_as_of(plan)
     seen = StoredStanding.objects.filter(plan=plan).aggregate(lo=Min("as_of"), hi=Max("as_of"), n=Count("pk"))
     if seen["n"] and (seen["lo"] != as_of or seen["hi"] != as_of) or seen["n"] != cadre_people(plan).count():
-        refresh(plan)
+        from fieldwork.standings_refresh import in_progress
+
+        # A background job is recomputing the whole plan: a page must not do it again, in the
+        # request (what the job exists to avoid); it reads the rows as they are meanwhile.
+        if not in_progress(plan):
+            refresh(plan)
     return as_of
 
 
@@ -286,21 +298,28 @@ def _pending():
 
 
 @contextmanager
-def batch():
-    """Changes inside are refreshed once, at the end (still inside the caller's transaction)."""
+def batch(actor=None):
+    """Changes inside are refreshed once, at the end (still inside the caller's transaction).
+    `actor`: who made them, recorded on a background recomputation of a plan (requested_by)."""
     st = _pending()
     st.depth += 1
+    outer_actor = getattr(st, "actor", None)
+    if outer_actor is None and actor is not None:
+        st.actor = actor
     ok = False
     try:
         yield
         ok = True
     finally:
         st.depth -= 1
-        if st.depth == 0:
-            plans, people = st.plans, st.people
-            st.plans, st.people = set(), set()
-            if ok:
-                _flush(plans, people)
+        try:
+            if st.depth == 0:
+                plans, people = st.plans, st.people
+                st.plans, st.people = set(), set()
+                if ok:
+                    _flush(plans, people)
+        finally:
+            st.actor = outer_actor
 
 
 @contextmanager
@@ -316,17 +335,25 @@ def suspended():
 
 
 def batched(func):
+    """The service's changes refreshed once, at its end; its `actor` keyword argument, if any, is
+    the requester of a background recomputation."""
+
     @wraps(func)
     def wrapper(*args, **kwargs):
-        with batch():
+        with batch(actor=kwargs.get("actor")):
             return func(*args, **kwargs)
 
     return wrapper
 
 
 def _flush(plans: set, people: set) -> None:
+    from fieldwork.standings_refresh import refresh_later
+
     for plan in Plan.objects.filter(pk__in=plans).order_by("pk"):
-        refresh(plan)
+        # A large plan: a background job, created now, started after the commit (it covers the
+        # people changed with the plan too: they are skipped below).
+        if not refresh_later(plan, requested_by=getattr(_state, "actor", None)):
+            refresh(plan)
     by_plan: dict = {}
     orgs: dict = {}
     for org_id, person_id, plan_id in people:

@@ -1,9 +1,26 @@
-"""Daily job (issue 11 §2): the stored standings whose as_of is no longer today are recomputed
-(on_track → at_risk as days pass, not_met at the period's end)."""
+"""Celery tasks of the stored standings (issue 11 §2).
+
+- daily: the stored standings whose as_of is no longer today are recomputed (on_track → at_risk
+  as days pass, not_met at the period's end);
+- after a change to a large plan: the whole plan recomputed in chunks with progress
+  (fieldwork.standings_refresh). Acks-late like every task (settings): a worker killed in the
+  middle leaves the message on the broker and another worker runs the job again from the start.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import date
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
+MAX_RETRIES = 3
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next attempt: 10, 20, 40 (as reports.tasks)."""
+    return 10 * 2**retries
 
 
 @shared_task(name="fieldwork.tasks.refresh_stale_standings")
@@ -11,3 +28,25 @@ def refresh_stale_standings() -> int:
     from fieldwork.stored_standings import refresh_stale
 
     return refresh_stale()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, name="fieldwork.tasks.refresh_plan_standings")
+def refresh_plan_standings(self, job_id: int, today: str | None = None):
+    """Run one StandingsRefresh. Transient database errors are retried with backoff (at most 3
+    times); any other error marks the job failed with the reason, for the Board to retry."""
+    from fieldwork import standings_refresh as service
+
+    try:
+        job = service.run(job_id, today=date.fromisoformat(today) if today else None)
+        return {"job": job_id, "status": job.status if job else None}
+    except service.TRANSIENT as exc:
+        if self.request.retries >= MAX_RETRIES:
+            logger.exception("standings refresh %s failed after %s retries", job_id, MAX_RETRIES)
+            service.mark_failed(job_id, exc)
+            return {"job": job_id, "status": "failed"}
+        service.mark_waiting(job_id, exc, self.request.retries + 1)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    except Exception as exc:
+        logger.exception("standings refresh %s failed", job_id)
+        service.mark_failed(job_id, exc)
+        return {"job": job_id, "status": "failed"}

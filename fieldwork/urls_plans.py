@@ -12,6 +12,8 @@ urlpatterns: list = [
     path("ke-hoach/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("ke-hoach/<int:pk>/sua/", plans.plan_edit, name="plan_edit"),
     path("ke-hoach/<int:pk>/doi-tuong-ap-dung/", plans.plan_affected_view, name="plan_affected"),
+    path("ke-hoach/<int:pk>/tinh-lai/", plans.standings_refresh_status, name="standings_refresh_status"),
+    path("ke-hoach/<int:pk>/tinh-lai/thu-lai/", plans.standings_refresh_retry, name="standings_refresh_retry"),
     # Exemptions
     path("mien/", exemptions.exemptions, name="exemptions"),
     path("mien/de-xuat/", exemptions.exemption_propose, name="exemption_propose"),

@@ -15,6 +15,7 @@ from accounts.models import Organization
 from fieldwork.models import Plan
 from fieldwork.services.history import record
 from fieldwork.services.plans import load_plan, organization_dict, plan_to_dict
+from fieldwork.stored_standings import batched
 
 # Plan fields that plan_to_dict may not carry (the shared contract of fd3485b): copied as they are.
 # The document number and date are the parent's own document, never the child's: left blank.
@@ -37,6 +38,7 @@ def parent_plan_years(organization: Organization) -> list[int]:
 
 
 @transaction.atomic
+@batched  # issue 11 §2: the plan's stored standings refreshed once (a background job when large)
 def create_plan_from_parent(*, actor, organization: Organization, year: int) -> Plan:
     if not (rules.can_manage_plan(actor) and rules.same_org(actor, organization.pk)) or rules.is_read_only(actor):
         raise PermissionDenied

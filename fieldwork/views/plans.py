@@ -11,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
-from fieldwork import cycles
+from fieldwork import cycles, standings_refresh
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
 from fieldwork.models import Plan
 from fieldwork.selectors.plans import plan_affected
@@ -74,6 +75,7 @@ def plan_detail(request, pk):
             "registration_periods": cycles.schedule(plan),
             "can_write": _can_write(request.user),
             "history": history_of(plan)[:20],
+            "refresh_job": standings_refresh.latest(plan),
         },
     )
 
@@ -95,7 +97,17 @@ def plan_edit(request, pk):
             for note in notes:
                 messages.warning(request, note)
             return redirect("fieldwork:plan_detail", pk=plan.pk)
-    return render(request, "fieldwork/plans/edit.html", {"plan": plan, "editor": editor, "rule_errors": rule_errors})
+    return render(
+        request,
+        "fieldwork/plans/edit.html",
+        {
+            "plan": plan,
+            "editor": editor,
+            "rule_errors": rule_errors,
+            "refresh_job": standings_refresh.latest(plan),  # a plan just created (from a template, the parent's)
+            "can_write": True,
+        },
+    )
 
 
 @login_required
@@ -130,3 +142,47 @@ def plan_affected_view(request, pk):
     return render(
         request, "fieldwork/plans/affected.html", {"plan": plan, "a": plan_affected(plan, limit=AFFECTED_SHOWN)}
     )
+
+
+@login_required
+@require_GET
+def standings_refresh_status(request, pk):
+    """The htmx partial polled while the plan's standings are recomputed in the background
+    (issue 11 §2): the plan page's progress, or (?v=banner) the dashboards' banner."""
+    plan = _plan(request, pk)  # another organization's plan: 404; not a plan reader: 403
+    job = standings_refresh.latest(plan)
+    if request.GET.get("v") == "banner":
+        from fieldwork.templatetags.standings_refresh import banner
+
+        htmx = getattr(request, "htmx", None)
+        return render(
+            request,
+            "fieldwork/standing/_refresh_banner.html",
+            {
+                "plan": plan,
+                "refresh_banner": banner(request.user, plan, job) if job else None,
+                # The page to reload once done: the polling page's own path (same origin only).
+                "page_url": (htmx.current_url_abs_path if htmx else None) or "",
+            },
+        )
+    return render(
+        request,
+        "fieldwork/plans/_standings_refresh.html",
+        {"plan": plan, "refresh_job": job, "can_write": rules.can_edit_plan(request.user, plan), "just_finished": True},
+    )
+
+
+@login_required
+@require_POST
+def standings_refresh_retry(request, pk):
+    """The Board's "Thử lại" on a failed (or stalled) recomputation of the plan's standings."""
+    plan = _plan(request, pk)
+    if not rules.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    try:
+        standings_refresh.retry(user=request.user, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("Đang tính lại tình hình thực hiện theo kế hoạch."))
+    return redirect("fieldwork:plan_detail", pk=plan.pk)

@@ -52,6 +52,8 @@ NOT_PAGES = {
     "fieldwork:delegation_end",  # POST
     "reports:remark_save",  # POST (htmx)
     "reports:rollup_submission_download",  # a file
+    "fieldwork:standings_refresh_status",  # htmx fragment (issue 11 §2)
+    "fieldwork:standings_refresh_retry",  # POST
 }
 
 
