@@ -157,6 +157,9 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
         else:
             gone = gone.exclude(person_id__in=cadre_people(plan).values("pk"))
         gone.delete()
+        from fieldwork import stored_coverage  # the coverage page's figures, with the same trips
+
+        stored_coverage.refresh(plan, person_ids)
     return len(objs)
 
 
