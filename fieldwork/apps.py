@@ -7,6 +7,7 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Đi cơ sở")
 
     def ready(self):
-        from fieldwork import stored_standings
+        from fieldwork import stored_coverage, stored_standings
 
         stored_standings.connect()
+        stored_coverage.connect()

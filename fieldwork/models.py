@@ -565,3 +565,60 @@ class StandingsRefresh(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class StoredCoverageState(models.Model):
+    """Issue 11 §2: the plan's stored coverage was built, against which province (the places are
+    resolved against its communes/wards: a change of the organization's province rebuilds them).
+    Also the row a refresh locks so that two transactions do not count the same place at once."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    province_code = models.IntegerField(null=True, blank=True)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.province_code}"
+
+
+class StoredCoverageVisit(models.Model):
+    """Issue 11 §2: one cadre's CONFIRMED trips to one place under one plan, per spelling of the
+    place (`spelling`: the ward's name, or the trip's location with spaces collapsed; "" when the
+    trip names no place). Written only by fieldwork.stored_coverage, with the cadre's trips."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    place = models.CharField(max_length=410)  # "w<ward code>" or "t<normalized text>"
+    spelling = models.CharField(max_length=300, blank=True)
+    trips = models.PositiveIntegerField(default=0)
+    days = models.DecimalField(max_digits=9, decimal_places=1, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person", "place", "spelling"], name="stored_coverage_visit_once")
+        ]
+        indexes = [models.Index(fields=["plan", "place"])]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.person_id}: {self.place} ({self.trips})"
+
+
+class StoredCoverage(models.Model):
+    """Issue 11 §2: one place the organization's cadres went to under the plan (the coverage page,
+    issue 6 §5): CONFIRMED trips, days and distinct cadres, summed from `StoredCoverageVisit`.
+    `name`: the ward's name, or the place's most frequent spelling ("" : no place named);
+    `sort_key`: its Vietnamese order (ASCII digits: the same in every database collation)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    place = models.CharField(max_length=410)
+    kind = models.CharField(max_length=8)  # "ward" | "unit"
+    name = models.CharField(max_length=300, blank=True)
+    sort_key = models.TextField(default="")
+    trips = models.PositiveIntegerField(default=0)
+    days = models.DecimalField(max_digits=10, decimal_places=1, default=Decimal(0))
+    cadres = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "place"], name="stored_coverage_once")]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.place} ({self.trips})"

@@ -159,6 +159,9 @@ def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
             StoredStanding.objects.filter(plan=plan, person_id__in=person_ids).exclude(person_id__in=written).delete()
         else:
             remove_gone(plan)
+        from fieldwork import stored_coverage  # the coverage page's figures, with the same trips
+
+        stored_coverage.refresh(plan, person_ids)
     return len(objs)
 
 

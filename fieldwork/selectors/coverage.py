@@ -2,36 +2,40 @@
 cadres visited in the plan's year, how often, and which wards of its province were never visited.
 
 Wards come from the `vietnam-provinces` package (34 provinces since 1/7/2025).
+
+Issue 11 §2: the page reads the stored figures (`StoredCoverage`, one row per place, kept by
+fieldwork.stored_coverage with the trips), a page of them at a time; `computed_coverage` is the
+same figures computed from the trips (the reference the stored ones are checked against).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Collate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.vietnamese import name_sort_key, nfc
-from fieldwork.models import Plan, Trip, place_key, place_parts_key
+from fieldwork.models import Plan, StoredCoverage, Trip, place_key, place_parts_key
 
 ZERO = Decimal(0)
+NO_PLACE = gettext_noop("(không ghi địa điểm)")  # the name of trips that name no place
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class CoverageRow:
     key: str
     name: str
     kind: str  # "ward": a commune/ward of the province list; "unit": another place or Union unit
-    trips: int = 0
-    days: Decimal = ZERO
-    cadres: set = field(default_factory=set)
-    names: Counter = field(default_factory=Counter)
-
-    @property
-    def cadre_count(self) -> int:
-        return len(self.cadres)
+    trips: int
+    days: Decimal
+    cadre_count: int
 
 
 def place_sort_key(text: str) -> str:
@@ -57,12 +61,18 @@ def _bare(key: str, prefixes) -> str:
 def province_of(organization):
     """The organization's province from the `vietnam-provinces` list, by name (Organization.place,
     then its name without "Tỉnh đoàn"/"Thành đoàn"); None when nothing matches."""
+    return province_named(organization.place, organization.name)
+
+
+def province_named(place: str | None, name: str | None):
+    return _province_named(place or "", name or "")
+
+
+@lru_cache(maxsize=256)
+def _province_named(place: str, name: str):
     from vietnam_provinces import Province
 
-    wanted = {
-        _bare(_place_key(organization.place or ""), _PROVINCE_PREFIXES),
-        _bare(_place_key(organization.name or ""), _PROVINCE_PREFIXES),
-    }
+    wanted = {_bare(_place_key(place), _PROVINCE_PREFIXES), _bare(_place_key(name), _PROVINCE_PREFIXES)}
     wanted.discard("")
     for p in Province.iter_all():
         if _bare(_place_key(p.name), _PROVINCE_PREFIXES) in wanted:
@@ -70,22 +80,44 @@ def province_of(organization):
     return None
 
 
+def province_code(province) -> int | None:
+    return None if province is None else int(province.code)
+
+
 _WARD_PREFIXES = ("xa ", "phuong ", "dac khu ")
 
 
-def _ward_index(province) -> tuple[dict, dict, dict]:
-    """code -> Ward, full-name key -> Ward, bare-name key -> Ward (only when unique)."""
+@dataclass(frozen=True)
+class WardIndex:
+    """The province's communes/wards: by code, by full-name key, by bare-name key (only when
+    unique), and in the order of the "not visited" list."""
+
+    by_code: dict
+    by_name: dict
+    by_bare: dict
+    in_order: tuple
+
+
+def ward_index(province) -> WardIndex:
+    return _ward_index_of(province_code(province))
+
+
+@lru_cache(maxsize=64)
+def _ward_index_of(code: int | None) -> WardIndex:
+    """The package's data does not change while the process runs: built once per province."""
     from vietnam_provinces import Ward
 
     by_code, by_name, bare = {}, {}, defaultdict(list)
-    if province is None:
-        return by_code, by_name, {}
-    for w in Ward.iter_by_province(province.code):
-        by_code[int(w.code)] = w
-        key = _place_key(w.name)
-        by_name[key] = w
-        bare[_bare(key, _WARD_PREFIXES)].append(w)
-    return by_code, by_name, {k: v[0] for k, v in bare.items() if len(v) == 1}
+    if code is not None:
+        for w in Ward.iter_by_province(code):
+            by_code[int(w.code)] = w
+            key = _place_key(w.name)
+            by_name[key] = w
+            bare[_bare(key, _WARD_PREFIXES)].append(w)
+    in_order = sorted(
+        by_code.values(), key=lambda w: place_sort_key(_bare(w.name.casefold(), ("xã ", "phường ", "đặc khu ")))
+    )
+    return WardIndex(by_code, by_name, {k: v[0] for k, v in bare.items() if len(v) == 1}, tuple(in_order))
 
 
 def _ward_from_code(code: str):
@@ -97,17 +129,17 @@ def _ward_from_code(code: str):
         return None
 
 
-def _resolve(ward_code: str, location_key: str, by_code, by_name, by_bare) -> tuple[str, str | None]:
+def _resolve(ward_code: str, location_key: str, index: WardIndex) -> tuple[str, str | None]:
     """(coverage key, ward name or None) of a place: its ward code, else the first part of its
     normalized location naming a ward of the province, else the normalized text itself."""
     ward = None
     if ward_code:
-        ward = by_code.get(int(ward_code)) if ward_code.isdigit() else None
+        ward = index.by_code.get(int(ward_code)) if ward_code.isdigit() else None
         ward = ward or _ward_from_code(ward_code)
     parts = location_key.split("|") if location_key else []
     if ward is None:
         for part in parts:
-            ward = by_name.get(part) or by_bare.get(_bare(part, _WARD_PREFIXES))
+            ward = index.by_name.get(part) or index.by_bare.get(_bare(part, _WARD_PREFIXES))
             if ward is not None:
                 break
     if ward is not None:
@@ -115,67 +147,129 @@ def _resolve(ward_code: str, location_key: str, by_code, by_name, by_bare) -> tu
     return "t" + " ".join(p for p in parts if p), None
 
 
+def visit_groups(plan: Plan, index: WardIndex, person_ids=None):
+    """(person_id, place key, spelling, trips, days) of the plan's CONFIRMED trips (of
+    `person_ids`), grouped in the database per cadre and written place, each distinct place
+    resolved once. A place is its ward code when the trip has one; otherwise each comma-separated
+    part of its location text ("Chi đoàn ấp 3, Xã Tân Đông, Tỉnh Tây Ninh") is matched against
+    the province's communes/wards by name; anything else is a unit of its own (a Union unit, a
+    place of another province), keyed by the normalized text (NFC, case, accents and punctuation
+    ignored). The spelling: the ward's name, or the location with its spaces collapsed."""
+    qs = Trip.objects.filter(plan=plan, status=Trip.Status.CONFIRMED)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=list(person_ids))
+    qs = qs.values_list("person_id", "location", "ward_code", "location_key").annotate(n=Count("id"), total=Sum("days"))
+    resolved: dict = {}
+    for person_id, location, ward_code, location_key, n, total in qs.order_by().iterator(chunk_size=5000):
+        if not location_key and location:  # saved by a path that bypassed Trip.save()
+            location_key = place_parts_key(location)
+        place = resolved.get((ward_code, location_key))
+        if place is None:
+            place = resolved[(ward_code, location_key)] = _resolve(ward_code, location_key, index)
+        key, ward_name = place
+        spelling = ward_name if ward_name is not None else " ".join(nfc(location).split())
+        yield person_id, key, spelling, n, Decimal(total)
+
+
+def kind_of(key: str) -> str:
+    return "ward" if key.startswith("w") else "unit"
+
+
+def pick_name(spellings: dict[str, int]) -> str:
+    """A place's name: its most frequent spelling (in trips); of equally frequent ones, the first
+    in Vietnamese order (then in code point order)."""
+    return min(spellings.items(), key=lambda kv: (-kv[1], stored_sort_key(kv[0]), kv[0]))[0]
+
+
+def stored_sort_key(name: str) -> str:
+    """The stored order of a place's name ("" is shown, and sorted, as NO_PLACE)."""
+    return place_sort_key(name or NO_PLACE)
+
+
+def shown(name: str) -> str:
+    return name or _(NO_PLACE)
+
+
+def computed_coverage(plan: Plan) -> list[CoverageRow]:
+    """The visited places computed from the trips, in the page's order (most trips first, then
+    Vietnamese order of the name): the reference of the stored figures (tests, `refresh`)."""
+    index = ward_index(province_of(plan.organization))
+    trips: dict = defaultdict(int)
+    days: dict = defaultdict(Decimal)
+    cadres: dict = defaultdict(set)
+    spellings: dict = defaultdict(lambda: defaultdict(int))
+    for person_id, key, spelling, n, total in visit_groups(plan, index):
+        trips[key] += n
+        days[key] += total
+        cadres[key].add(person_id)
+        spellings[key][spelling] += n
+    names = {key: pick_name(spellings[key]) for key in trips}
+    order = sorted(trips, key=lambda key: (-trips[key], stored_sort_key(names[key]), key))
+    return [CoverageRow(k, shown(names[k]), kind_of(k), trips[k], days[k], len(cadres[k])) for k in order]
+
+
+class VisitedPlaces:
+    """The stored places of a plan in the page's order, read a page at a time: len() counts in
+    the database, a slice reads that slice only (django.core.paginator reads it like a list)."""
+
+    def __init__(self, plan: Plan):
+        key = F("place") if connection.vendor != "postgresql" else Collate("place", "C")
+        self._qs = (
+            StoredCoverage.objects.filter(plan=plan)
+            .order_by("-trips", "sort_key", key)
+            .values_list("place", "name", "kind", "trips", "days", "cadres")
+        )
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._qs.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @staticmethod
+    def _row(values) -> CoverageRow:
+        key, name, kind, trips, days, cadres = values
+        return CoverageRow(key, shown(name), kind, trips, Decimal(days), cadres)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._row(v) for v in self._qs[i]]
+        return self._row(self._qs[i])
+
+    def __iter__(self):
+        return iter(self[:])
+
+
 @dataclass
 class Coverage:
     province: object
-    visited: list
+    visited: VisitedPlaces
     unvisited: list
     ward_total: int
     wards_visited: int
 
 
 def coverage(plan: Plan) -> Coverage:
-    """Where the organization's cadres went this year: CONFIRMED trips only (done and confirmed).
+    """Where the organization's cadres went this year: CONFIRMED trips only (done and confirmed),
+    read from the stored figures (built first if they never were, or were built against another
+    province). A number of queries and rows independent of the number of cadres and trips."""
+    from fieldwork import stored_coverage
 
-    A trip is placed by its structured ward code when it has one; otherwise each comma-separated
-    part of its location text ("Chi đoàn ấp 3, Xã Tân Đông, Tỉnh Tây Ninh") is matched against
-    the province's communes/wards by name; anything else is a unit of its own (a Union unit,
-    a place of another province), keyed by the normalized text (NFC, case, accents and
-    punctuation ignored) and shown in its most frequent spelling.
-    """
     province = province_of(plan.organization)
-    by_code, by_name, by_bare = _ward_index(province)
-    rows: dict[str, CoverageRow] = {}
-    # Issue 11 §2: grouped in the database (per cadre and place), each place's name normalized
-    # once when its trip was saved (Trip.location_key), and each distinct place resolved once.
-    qs = (
-        Trip.objects.filter(plan=plan, status=Trip.Status.CONFIRMED)
-        .values_list("person_id", "location", "ward_code", "location_key")
-        .annotate(n=Count("id"), total=Sum("days"))
-        .order_by()
-    )
-    resolved: dict = {}
-    for person_id, location, ward_code, location_key, n, total in qs.iterator(chunk_size=5000):
-        if not location_key and location:  # saved by a path that bypassed Trip.save()
-            location_key = place_parts_key(location)
-        place = resolved.get((ward_code, location_key))
-        if place is None:
-            place = resolved[(ward_code, location_key)] = _resolve(ward_code, location_key, by_code, by_name, by_bare)
-        key, ward_name = place
-        if ward_name is not None:
-            name, kind = ward_name, "ward"
-        else:
-            name, kind = " ".join(nfc(location).split()) or _("(không ghi địa điểm)"), "unit"
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = CoverageRow(key=key, name=name, kind=kind)
-        row.trips += n
-        row.days += Decimal(total)
-        row.cadres.add(person_id)
-        row.names[name] += n
-    for row in rows.values():
-        if row.kind == "unit":
-            row.name = row.names.most_common(1)[0][0]
-    visited = sorted(rows.values(), key=lambda r: (-r.trips, place_sort_key(r.name)))
-    seen = {int(r.key[1:]) for r in rows.values() if r.kind == "ward"}
-    unvisited = sorted(
-        (w for c, w in by_code.items() if c not in seen),
-        key=lambda w: place_sort_key(_bare(w.name.casefold(), ("xã ", "phường ", "đặc khu "))),
-    )
+    index = ward_index(province)
+    stored_coverage.ensure_built(plan, province)
+    seen = {
+        int(k[1:])
+        for k in StoredCoverage.objects.filter(plan=plan, kind="ward").values_list("place", flat=True)
+        if k[1:].isdigit()
+    }
     return Coverage(
         province=province,
-        visited=visited,
-        unvisited=unvisited,
-        ward_total=len(by_code),
-        wards_visited=len([c for c in seen if c in by_code]),
+        visited=VisitedPlaces(plan),
+        unvisited=[w for w in index.in_order if int(w.code) not in seen],
+        ward_total=len(index.by_code),
+        wards_visited=len([c for c in seen if c in index.by_code]),
     )
