@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
-from quota import build  # bench/quota.py (bench/ is on sys.path)
+from quota import build, delete_org  # noqa: F401 (bench/quota.py, bench/ is on sys.path)
 
 from accounts.models import Department, Organization, User, UserRole
 from fieldwork.models import Exemption, ExemptionReason, Plan
@@ -99,18 +99,3 @@ def _add_people(plan: Plan) -> None:
             )
         )
     Exemption.objects.bulk_create(exemptions)
-
-
-def delete_org(code: str) -> None:
-    org = Organization.objects.filter(code=code).first()
-    if org is None:
-        return
-    with transaction.atomic(), suspended():
-        from fieldwork.models import Trip
-
-        Trip.objects.filter(plan__organization=org).delete()
-        Exemption.objects.filter(person__organization=org).delete()
-        Plan.objects.filter(organization=org).delete()
-        User.objects.filter(organization=org).delete()
-        Department.objects.filter(organization=org).delete()
-        org.delete()

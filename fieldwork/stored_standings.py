@@ -35,6 +35,7 @@ from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Category, Exemption, ExemptionReason, Group, Plan, QuarterReport, StoredStanding, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs
+from fieldwork.selectors.standing import gc_paused
 from fieldwork.standing_terms import default_as_of as stored_as_of  # the pages' default date
 
 ZERO = Decimal(0)
@@ -100,6 +101,7 @@ def search_text(person: User) -> str:
 
 
 # writing ---------------------------------------------------------------------------------------
+@gc_paused
 def refresh(plan: Plan, person_ids=None, *, today: date | None = None) -> int:
     """Recompute and store the standings of the plan's cadres (all, or those of `person_ids`);
     rows of people no longer subject to the plan go. Returns the number of rows written."""

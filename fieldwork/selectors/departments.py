@@ -21,6 +21,7 @@ from fieldwork.models import Plan
 from fieldwork.quota import engine
 from fieldwork.quota.counted import done_days_by_quarter
 from fieldwork.selectors import StandingRow, standing_inputs
+from fieldwork.selectors.standing import gc_paused
 
 ZERO = Decimal(0)
 
@@ -56,6 +57,7 @@ class PeriodStandings:
     period_days: dict  # person pk -> Decimal
 
 
+@gc_paused
 def period_standings(plan: Plan, as_of: date, quarter: int | None = None, *, people=None) -> PeriodStandings:
     """The engine at as_of, and per cadre the days its counted done trips starting in `quarter`
     contribute (quarter None: the whole year, i.e. done_days). One read of the data."""

@@ -107,3 +107,32 @@ def test_another_plan_is_separate(db):
         1,
         "not_met",
     )
+
+
+def test_the_collector_is_paused_only_while_standings_are_built(people):
+    """gc_paused (bench/quota.py: 0.4 s of 1.8 s at 10,000 cadres) gives the collector back on
+    the way out, also when the build fails, and leaves it off when the caller had it off."""
+    import gc
+
+    from fieldwork.selectors.standing import gc_paused
+
+    seen = []
+
+    @gc_paused
+    def build(fail=False):
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("x")
+        return standings(people["plan"], date(2023, 6, 30))
+
+    assert gc.isenabled()
+    assert len(build()) > 0 and seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError):
+        build(fail=True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

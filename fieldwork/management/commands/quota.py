@@ -65,6 +65,14 @@ def quota_rows(plan: Plan, as_of: date) -> list[dict]:
     return out
 
 
+def json_lines(rows: list[dict]) -> str:
+    """The JSON list, one object per line: json's C encoder does each row (indent=2 would use the
+    pure-Python encoder, 0.3 s of the command at 10,000 cadres — bench/quota.py)."""
+    if not rows:
+        return "[]"
+    return "[\n  " + ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]"
+
+
 def _width(text: str) -> int:
     return len(text)  # NFC Vietnamese letters are one code point each
 
@@ -137,7 +145,7 @@ class Command(BaseCommand):
             as_of = timezone.localdate()
         rows = quota_rows(plan, as_of)
         if opts["fmt"] == "json":
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(json_lines(rows))
         else:
             self.stdout.write(f"{plan} — {org.name} — tính đến ngày {as_of:%d/%m/%Y}")
             self.stdout.write(render_table(rows))
