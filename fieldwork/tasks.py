@@ -9,18 +9,11 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from celery import shared_task
 
-logger = logging.getLogger(__name__)
-MAX_RETRIES = 3
-
-
-def backoff(retries: int) -> int:
-    """Seconds before the next attempt: 10, 20, 40 (as reports.tasks)."""
-    return 10 * 2**retries
+from config.jobs import MAX_RETRIES, run_job
 
 
 @shared_task(name="fieldwork.tasks.refresh_stale_standings")
@@ -36,17 +29,8 @@ def refresh_plan_standings(self, job_id: int, today: str | None = None):
     times); any other error marks the job failed with the reason, for the Board to retry."""
     from fieldwork import standings_refresh as service
 
-    try:
+    def run():
         job = service.run(job_id, today=date.fromisoformat(today) if today else None)
         return {"job": job_id, "status": job.status if job else None}
-    except service.TRANSIENT as exc:
-        if self.request.retries >= MAX_RETRIES:
-            logger.exception("standings refresh %s failed after %s retries", job_id, MAX_RETRIES)
-            service.mark_failed(job_id, exc)
-            return {"job": job_id, "status": "failed"}
-        service.mark_waiting(job_id, exc, self.request.retries + 1)
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
-    except Exception as exc:
-        logger.exception("standings refresh %s failed", job_id)
-        service.mark_failed(job_id, exc)
-        return {"job": job_id, "status": "failed"}
+
+    return run_job(self, job_id, run, service, "standings refresh")

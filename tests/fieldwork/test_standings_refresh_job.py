@@ -169,7 +169,6 @@ def test_a_failed_job_says_why_and_retry_runs_it_again(client, big, monkeypatch,
 
 
 def test_transient_database_errors_are_retried_by_the_task(big, monkeypatch, django_capture_on_commit_callbacks):
-    from fieldwork import tasks
 
     plan = big["plan"]
     real = standings_refresh.refresh_chunk
@@ -182,8 +181,10 @@ def test_transient_database_errors_are_retried_by_the_task(big, monkeypatch, dja
         return real(plan, ids, **kw)
 
     monkeypatch.setattr(standings_refresh, "refresh_chunk", flaky)
+    from config import jobs
+
     waits = []
-    monkeypatch.setattr(tasks, "backoff", lambda n: waits.append(n) or 0)
+    monkeypatch.setattr(jobs, "backoff", lambda n: waits.append(n) or 0)
     with django_capture_on_commit_callbacks(execute=True):
         _save(big, 40)
     job = StandingsRefresh.objects.get(plan=plan)
@@ -195,13 +196,14 @@ def test_transient_database_errors_are_retried_by_the_task(big, monkeypatch, dja
 def test_a_transient_error_every_time_fails_the_job_after_the_retries(
     big, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from config import jobs
     from fieldwork import tasks
 
     def down(plan, ids, **kw):
         raise OperationalError("could not connect")
 
     monkeypatch.setattr(standings_refresh, "refresh_chunk", down)
-    monkeypatch.setattr(tasks, "backoff", lambda n: 0)
+    monkeypatch.setattr(jobs, "backoff", lambda n: 0)
     with django_capture_on_commit_callbacks(execute=True):
         _save(big, 40)
     job = StandingsRefresh.objects.get()

@@ -1,0 +1,35 @@
+"""The one retry policy of the background jobs (report files, issue 7; whole-plan standings,
+issue 11): a transient database error is retried with backoff (10, 20, 40 s, at most
+MAX_RETRIES times) and the job shows "waiting"; after the last retry, or on any other error, the
+job is marked failed with its reason, for the user to retry. Used by reports.tasks and
+fieldwork.tasks."""
+
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+MAX_RETRIES = 3
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next attempt: 10, 20, 40."""
+    return 10 * 2**retries
+
+
+def run_job(task, job_id, run, service, label: str) -> dict:
+    """Run `run()` for job `job_id` inside bound Celery `task`; `service` provides TRANSIENT,
+    mark_failed(job_id, exc) and mark_waiting(job_id, exc, attempt). Returns the task result."""
+    try:
+        return run()
+    except service.TRANSIENT as exc:
+        if task.request.retries >= MAX_RETRIES:
+            logger.exception("%s %s failed after %s retries", label, job_id, MAX_RETRIES)
+            service.mark_failed(job_id, exc)
+            return {"job": str(job_id), "status": "failed"}
+        service.mark_waiting(job_id, exc, task.request.retries + 1)
+        raise task.retry(exc=exc, countdown=backoff(task.request.retries)) from exc
+    except Exception as exc:
+        logger.exception("%s %s failed", label, job_id)
+        service.mark_failed(job_id, exc)
+        return {"job": str(job_id), "status": "failed"}
