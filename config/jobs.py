@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import logging
 
+from django.db import InterfaceError, OperationalError
+
 logger = logging.getLogger(__name__)
 MAX_RETRIES = 3
+# Errors worth another attempt: the database hiccuped.
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 def backoff(retries: int) -> int:
@@ -18,11 +22,11 @@ def backoff(retries: int) -> int:
 
 
 def run_job(task, job_id, run, service, label: str) -> dict:
-    """Run `run()` for job `job_id` inside bound Celery `task`; `service` provides TRANSIENT,
+    """Run `run()` for job `job_id` inside bound Celery `task`; `service` provides
     mark_failed(job_id, exc) and mark_waiting(job_id, exc, attempt). Returns the task result."""
     try:
         return run()
-    except service.TRANSIENT as exc:
+    except TRANSIENT as exc:
         if task.request.retries >= MAX_RETRIES:
             logger.exception("%s %s failed after %s retries", label, job_id, MAX_RETRIES)
             service.mark_failed(job_id, exc)

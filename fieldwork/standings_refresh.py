@@ -29,20 +29,19 @@ from datetime import date, timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
+from config.jobs import TRANSIENT
 from fieldwork.models import Plan, StandingsRefresh, StoredStanding
 from fieldwork.selectors import cadre_people
 
 logger = logging.getLogger(__name__)
 
 Status = StandingsRefresh.Status
-# Errors worth another attempt (the task retries them with backoff): the database hiccuped.
-TRANSIENT = (OperationalError, InterfaceError)
 
 
 def _stalled_before():

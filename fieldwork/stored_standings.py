@@ -275,21 +275,6 @@ def ordered(qs, sort: str):
     return qs.order_by("sort_key", "email")
 
 
-def stored_rows(plan: Plan):
-    """The plan's stored rows, fresh, with the person and department (Vietnamese name order)."""
-    ensure_fresh(plan)
-    return StoredStanding.objects.filter(plan=plan).select_related("person__department").order_by("sort_key", "email")
-
-
-def stored_standings(plan: Plan, *, department=None) -> list[StandingRow]:
-    """Today's standings from the stored rows: what `selectors.standings(plan, stored_as_of(plan))`
-    returns, read instead of computed."""
-    qs = stored_rows(plan)
-    if department is not None:
-        qs = qs.filter(department=department)
-    return rows_of(qs)
-
-
 # batching and hooks ------------------------------------------------------------------------------
 _state = threading.local()
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +43,6 @@ from .models import ReportJob, ScheduledRun
 logger = logging.getLogger(__name__)
 
 # Errors worth another attempt: the database or the file system hiccuped.
-TRANSIENT = (OperationalError, InterfaceError)
 GENERIC_ERROR = gettext_lazy(
     "Không tạo được báo cáo do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, hãy báo cho quản trị viên."
 )

@@ -26,7 +26,6 @@ from .standing import (
     standing_inputs,
     standings,
     standings_series,
-    trip_fact,
 )
 
 __all__ = [
@@ -42,5 +41,4 @@ __all__ = [
     "standing_inputs",
     "standings",
     "standings_series",
-    "trip_fact",
 ]

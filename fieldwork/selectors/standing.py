@@ -103,20 +103,6 @@ def cadre_facts(plan: Plan, person: User, exemptions, pos_reasons) -> engine.Cad
     )
 
 
-def trip_fact(row) -> engine.TripFact:
-    pk, cat, start, end, days, immersion, status, late = row
-    return engine.TripFact(
-        key=pk,
-        category_code=cat,
-        start=start,
-        end=end,
-        days=days,
-        immersion=immersion,
-        status=TRIP_STATUS_TO_ENGINE[status],
-        late=late,
-    )
-
-
 def gc_paused(func):
     """Python's cyclic garbage collector paused while `func` builds and evaluates hundreds of
     thousands of small objects (trips, facts, standings): none of them form cycles, and the

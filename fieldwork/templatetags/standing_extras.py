@@ -16,12 +16,12 @@ from django import template
 from fieldwork.models import Trip
 from fieldwork.services.trips import violation_message
 from fieldwork.standing_terms import (
-    STATUS_BADGES,
     default_as_of,
     progress_pct,
+    status_badge,
     status_label,
 )
-from fieldwork.standing_terms import remaining as standing_remaining  # noqa: F401
+from fieldwork.standing_terms import remaining as standing_remaining
 
 register = template.Library()
 
@@ -87,7 +87,7 @@ def panel_info(standing, plan, as_of: date | None = None, trips: dict | None = N
     return PanelInfo(
         status=standing.status,
         label=status_label(standing.status),
-        badge=STATUS_BADGES.get(standing.status, "secondary"),
+        badge=status_badge(standing.status),
         pct=progress_pct(standing.done_days, standing.required_days),
         remaining=remaining,
         days_left=days_left,
@@ -113,7 +113,7 @@ def standing_label(status):
 
 @register.filter
 def standing_badge(status):
-    return STATUS_BADGES.get(status, "secondary")
+    return status_badge(status)
 
 
 @register.filter

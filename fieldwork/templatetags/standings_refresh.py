@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import template
 
 from accounts import rules
+from accounts.vietnamese import format_number
 from fieldwork.models import StandingsRefresh
 from fieldwork.standings_refresh import latest
 from fieldwork.stored_standings import stored_as_of
@@ -38,8 +39,8 @@ def standings_refresh_banner(context, plan, as_of=None):
 
 @register.filter
 def thousands(value) -> str:
-    """10000 -> "10.000" (Vietnamese grouping; the vi locale's number format has none)."""
+    """10000 -> "10.000": accounts.vietnamese.format_number (the vi locale's format groups nothing)."""
     try:
-        return f"{int(value):,}".replace(",", ".")
-    except (TypeError, ValueError):
+        return format_number(value)
+    except (TypeError, ArithmeticError):
         return str(value)

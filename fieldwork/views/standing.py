@@ -5,8 +5,6 @@ Every figure comes from fieldwork.selectors.standings (the one engine)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,13 +15,13 @@ from accounts.models import Department
 from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Plan, StoredStanding
 from fieldwork.selectors import cadre_people, standing_for, standings
-from fieldwork.standing_terms import STATUS_LABELS, STATUS_ORDER, pick_as_of, progress_pct
+from fieldwork.selectors.dashboards import SORTS
+from fieldwork.standing_terms import STATUS_LABELS, pick_as_of, progress_pct
 from fieldwork.stored_standings import ensure_fresh, ordered, rows_of, stored_as_of
 
 from .common import pick_plan, read_page
 
 PAGE_SIZE = 50
-SORTS = ("name", "done", "status")
 
 
 @login_required
@@ -140,9 +138,8 @@ def _computed_page(request, plan, as_of, people, status, q, sort):
     if q:
         key = _search_key(q)
         rows = [r for r in rows if key in _search_key(r.person.full_name) or key in r.person.email.lower()]
-    if sort == "done":
-        rows = sorted(rows, key=lambda r: -Decimal(r.standing.done_days))  # stable: ties stay in name order
-    elif sort == "status":
-        rows = sorted(rows, key=lambda r: STATUS_ORDER.index(r.standing.status))
+    key = SORTS.get(sort)  # the department home's orders (stored rows: stored_standings.ordered)
+    if key:
+        rows = sorted(rows, key=key)  # stable: ties stay in name order
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return page, len(rows)
