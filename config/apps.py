@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """The project's own operations (backup, restore, health, metrics, logs, the watchdog): an app
+    only so that its management commands and Celery tasks are found; it has no models."""
+
+    name = "config"
+    label = "config"
+    verbose_name = "Operations"
+
+    def ready(self):
+        from config import observability
+
+        observability.connect_celery_signals()
