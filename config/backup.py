@@ -507,32 +507,36 @@ def list_backups(root=None) -> list[BackupInfo]:
     return sorted(out, key=lambda b: b.created_at, reverse=True)
 
 
-def to_keep(backups: list[BackupInfo], *, daily: int, weekly: int) -> set[Path]:
-    """The newest backup of each of the `daily` most recent days that have one, and of each of
-    the `weekly` most recent ISO weeks that have one (the two may overlap)."""
+def to_keep(backups: list[BackupInfo], *, daily: int, weekly: int, now: datetime | None = None) -> set[Path]:
+    """The newest backup of each of the last `daily` calendar days (today included) and of each of
+    the last `weekly` ISO weeks (this one included), in local time; the two may overlap."""
+    today = timezone.localtime(now or timezone.now()).date()
+    this_monday = today - timedelta(days=today.weekday())
     keep: set[Path] = set()
-    days: list = []
-    weeks: list = []
+    days: set = set()
+    weeks: set = set()
     for b in sorted(backups, key=lambda b: b.created_at, reverse=True):
-        local = timezone.localtime(b.created_at)
-        day, week = local.date(), local.isocalendar()[:2]
-        if day not in days and len(days) < daily:
-            days.append(day)
+        day = timezone.localtime(b.created_at).date()
+        monday = day - timedelta(days=day.weekday())
+        if 0 <= (today - day).days < daily and day not in days:
+            days.add(day)
             keep.add(b.path)
-        if week not in weeks and len(weeks) < weekly:
-            weeks.append(week)
+        if 0 <= (this_monday - monday).days // 7 < weekly and monday not in weeks:
+            weeks.add(monday)
             keep.add(b.path)
     return keep
 
 
-def rotate(root=None, *, daily: int | None = None, weekly: int | None = None) -> list[Path]:
+def rotate(root=None, *, daily: int | None = None, weekly: int | None = None, now=None) -> list[Path]:
     """Delete the scheduled backups rotation does not keep, and leftovers of interrupted ones
     (hidden `.…partial-…` folders older than a day). Returns what was deleted."""
     root = Path(root or settings.BACKUP_DIR)
     daily = settings.BACKUP_KEEP_DAILY if daily is None else daily
     weekly = settings.BACKUP_KEEP_WEEKLY if weekly is None else weekly
     backups = list_backups(root)
-    keep = to_keep(backups, daily=daily, weekly=weekly)
+    keep = to_keep(backups, daily=daily, weekly=weekly, now=now)
+    if backups:
+        keep.add(backups[0].path)  # never the newest, whatever the clock says
     removed = []
     for b in backups:
         if b.path not in keep:

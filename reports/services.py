@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from config.storage import is_disk_full
 from fieldwork.models import Plan
 from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
@@ -90,9 +91,7 @@ def request_report(
 QUEUE_DOWN = gettext_lazy(
     "Hàng đợi xử lý tạm thời không hoạt động nên báo cáo chưa được tạo. Hãy bấm “Thử lại” sau ít phút."
 )
-OVERDUE = gettext_lazy(
-    "Quá thời gian cho phép: tiến trình tạo báo cáo đã dừng giữa chừng. Hãy bấm “Thử lại”."
-)
+OVERDUE = gettext_lazy("Quá thời gian cho phép: tiến trình tạo báo cáo đã dừng giữa chừng. Hãy bấm “Thử lại”.")
 
 
 def enqueue(job: ReportJob) -> None:
@@ -236,6 +235,8 @@ def error_message(exc: BaseException) -> str:
         return _("Quá thời gian cho phép khi tạo báo cáo. Hãy bấm “Thử lại” vào lúc ít người dùng hơn.")
     if isinstance(exc, ReportJob.DoesNotExist):
         return _("Không tìm thấy yêu cầu báo cáo.")
+    if is_disk_full(exc):
+        return _("Máy chủ đã hết chỗ lưu tệp nên chưa tạo được báo cáo. Hãy báo cho quản trị viên, rồi bấm “Thử lại”.")
     return str(GENERIC_ERROR)
 
 
