@@ -84,7 +84,7 @@ def test_backup_then_restore_gives_back_every_row_and_file(people, settings, tmp
     proc = restore_in_subprocess(out, target, target_media)
     assert proc.returncode == 0, proc.stderr
     assert "Đã khôi phục" in proc.stdout
-    restored = sqlite3.connect(target)
+    restored = sqlite3.connect(target, detect_types=sqlite3.PARSE_DECLTYPES)  # as Django reads them
     with connection.cursor() as cur:
         for table in manifest["tables"]:
             assert sorted(map(repr, restored.execute(f'SELECT * FROM "{table}"').fetchall())) == rows_of(cur, table)
