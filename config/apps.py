@@ -10,6 +10,9 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
+        from django.core.signals import request_finished
+
         from config import observability
 
         observability.connect_celery_signals()
+        request_finished.connect(observability.clear_request_ids, dispatch_uid="fieldwork-clear-request-ids")

@@ -95,14 +95,12 @@ class RequestContextMiddleware:
         rid = supplied if REQUEST_ID_RE.match(supplied) else new_request_id()
         request.request_id = rid
         request.META[ENVIRON_REQUEST_ID] = rid
-        rid_token = request_id_var.set(rid)
-        uid_token = user_id_var.set(None)
+        # Cleared when the response is closed (request_finished), after Django's own log line of
+        # an error response, which therefore carries the ids too.
+        request_id_var.set(rid)
+        user_id_var.set(None)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(rid_token)
-            user_id_var.reset(uid_token)
+        response = self.get_response(request)
         response["X-Request-ID"] = rid
         from config import metrics
 
@@ -127,6 +125,11 @@ class UserContextMiddleware:
             user_id_var.set(uid)
             request.META[ENVIRON_USER_ID] = uid
         return self.get_response(request)
+
+
+def clear_request_ids(**kwargs) -> None:
+    request_id_var.set(None)
+    user_id_var.set(None)
 
 
 # Celery ---------------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_backup_then_restore_gives_back_every_row_and_file(people, settings, tmp
     assert target.read_bytes() == before and not (tmp_path / "media3").exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # SQLite's backup API waits on a connection in a transaction
 @pytest.mark.parametrize(
     "damage,message",
     [
@@ -131,7 +131,7 @@ def _flip_byte(path: Path):
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path, settings):
     """The test database is migrated: refused before anything is read into it."""
     settings.MEDIA_ROOT = tmp_path / "empty-media"
@@ -141,7 +141,7 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path, settings):
         call_command("restore", "--input", str(out))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_backup_refuses_a_folder_that_has_files_and_one_inside_media(tmp_path, settings):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
@@ -151,7 +151,7 @@ def test_backup_refuses_a_folder_that_has_files_and_one_inside_media(tmp_path, s
         call_command("backup", "--output", str(Path(settings.MEDIA_ROOT) / "bk"))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_backup_of_newer_code(tmp_path, settings):
     out = tmp_path / "bk"
     call_command("backup", "--output", str(out))
@@ -195,7 +195,7 @@ def test_beat_runs_the_backup_daily_and_the_watchdog():
     assert (settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY) == (7, 4)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_daily_task_writes_a_backup_and_rotates(tmp_path, settings):
     from config.tasks import daily_backup
 
