@@ -325,6 +325,7 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 # limit is marked failed with the reason and can be retried; reminder emails whose message never
 # reached the broker are queued again.
 WATCHDOG_MINUTES = env.int("WATCHDOG_MINUTES", default=5)
+REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=10)
 # A reminder email that failed is retried after EMAIL_RETRY_SECONDS × 2^attempt.
 EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["daily-backup"] = {

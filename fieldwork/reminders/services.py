@@ -105,8 +105,9 @@ def _queue_email(sent_id: int) -> None:
         logger.warning("reminder %s: email could not be queued (%s)", sent_id, type(exc).__name__)
 
 
-# A reminder's email never tried this long after it was recorded lost its message (the broker was
-# down when it was queued): the watchdog queues it again, for this many days at most.
+# A reminder's email never tried this long after it was recorded (REMINDER_REQUEUE_MINUTES) lost
+# its message (the broker was down when it was queued): the watchdog queues it again, for this
+# many days at most.
 REQUEUE_AFTER_MINUTES = 10
 REQUEUE_WITHIN_DAYS = 3
 
@@ -117,12 +118,13 @@ def requeue_unsent_emails(*, now=None) -> int:
     from datetime import timedelta
 
     now = now or timezone.now()
+    after = getattr(settings, "REMINDER_REQUEUE_MINUTES", REQUEUE_AFTER_MINUTES)
     ids = list(
         SentReminder.objects.filter(
             email_wanted=True,
             emailed_at__isnull=True,
             email_attempts=0,
-            created_at__lt=now - timedelta(minutes=REQUEUE_AFTER_MINUTES),
+            created_at__lt=now - timedelta(minutes=after),
             created_at__gte=now - timedelta(days=REQUEUE_WITHIN_DAYS),
         ).values_list("pk", flat=True)
     )
