@@ -50,10 +50,29 @@ def service_unavailable(request=None) -> HttpResponse:
     return response
 
 
+def _caused_by_database(exc) -> bool:
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, UNAVAILABLE):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def server_error(request):
-    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+    if _caused_by_database(sys.exc_info()[1]):
         return service_unavailable(request)
     return render(request, "errors/500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    """A session that could not be saved because the database went away (Django reports it as
+    "the session was deleted", a 400) is the 503 it really is; any other 400 stays a 400."""
+    if _caused_by_database(exception):
+        return service_unavailable(request)
+    from django.views.defaults import bad_request as default
+
+    return default(request, exception)
 
 
 def healthz(request):
