@@ -40,7 +40,13 @@ def page_not_found(request, exception=None):
 # The database went away in the middle of the request (restarted, connections cut): a 503 the
 # user can act on ("thử lại"), rendered without touching the database; the transaction was rolled
 # back with the connection, and the next request opens a new one.
-UNAVAILABLE = (OperationalError, InterfaceError)
+UNAVAILABLE: tuple = (OperationalError, InterfaceError)
+try:  # raw cursors (a few bulk reads) raise the driver's own errors, not Django's wrappers
+    import psycopg2
+
+    UNAVAILABLE += (psycopg2.OperationalError, psycopg2.InterfaceError)
+except ImportError:  # pragma: no cover - SQLite-only installs
+    pass
 
 
 def service_unavailable(request=None) -> HttpResponse:
