@@ -19,3 +19,25 @@ class HealthCheckMiddleware:
         if view is not None and request.method in ("GET", "HEAD"):
             return view(request)
         return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """A NUL character (0x00) in a query string or a form is refused with a 400 before any view:
+    PostgreSQL cannot store or compare it (the driver raises, a 500), and no browser form sends
+    one. Forms already refuse it in their fields; this covers the parameters views read directly
+    (a search box, a filter)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            from django.http import HttpResponseBadRequest
+            from django.template.loader import render_to_string
+
+            return HttpResponseBadRequest(render_to_string("errors/400.html"))
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())

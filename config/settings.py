@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "config.observability.RequestContextMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "accounts.middleware.RequestBodyLimitMiddleware",
+    "config.middleware.NulCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -176,3 +176,12 @@ def test_a_job_stuck_running_is_failed_by_the_watchdog_and_can_be_retried(people
         assert client.post(reverse("reports:retry", args=[stuck.pk])).status_code == 302
     stuck.refresh_from_db()
     assert stuck.status == "done" and stuck.attempts == 1
+
+
+def test_a_nul_character_in_a_query_or_a_form_is_a_400_not_a_500(client, people):
+    client.force_login(people["board"])
+    resp = client.get(reverse("reports:cadre_options") + "?q=a%00b")
+    assert resp.status_code == 400 and "ký tự không hợp lệ" in resp.content.decode()
+    resp = client.post(reverse("fieldwork:reminder_preferences"), {"email": "on\x00"})
+    assert resp.status_code == 400
+    assert client.get(reverse("reports:cadre_options") + "?q=Dung").status_code == 200
