@@ -310,7 +310,9 @@ def main():
 
         def board(person):
             while time.monotonic() < stop_at and not (submitted.is_set() and decided()):
-                rec.request(args.port, "board: dashboard", "GET", f"/tong-quan/co-quan/?year={year}", cookies[person.pk])
+                rec.request(
+                    args.port, "board: dashboard", "GET", f"/tong-quan/co-quan/?year={year}", cookies[person.pk]
+                )
                 time.sleep(0.5)
 
         def decided():

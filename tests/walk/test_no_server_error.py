@@ -10,6 +10,7 @@ The demo data is loaded once per module inside a transaction; each person's walk
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 
@@ -195,10 +196,8 @@ def admin_urls() -> list[str]:
     for model in admin.site._registry:
         meta = model._meta
         for view in ("changelist", "add"):
-            try:
+            with contextlib.suppress(NoReverseMatch):
                 out.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}"))
-            except NoReverseMatch:
-                pass
     return out
 
 
