@@ -15,3 +15,10 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+# The access log line ends with the request's id and the signed-in user's id (the same ids as the
+# application's JSON lines: config.observability leaves them in the WSGI environ); "-" when none.
+access_log_format = (
+    '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({fieldwork.request_id}e)s user_id=%({fieldwork.user_id}e)s'
+)

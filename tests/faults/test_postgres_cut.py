@@ -8,6 +8,7 @@ and one notification; a 302 always means saved; a 503'd report sent again is sav
 
 import http.client
 import random
+import re
 import threading
 import time
 from datetime import date, timedelta
@@ -205,6 +206,11 @@ def test_connections_cut_under_load(people, tmp_path):
             assert post(port, reverse("fieldwork:trip_report", args=[pk]), with_csrf(cookies[role]), data)[0] == 302
             assert Trip.objects.get(pk=pk).status == Trip.Status.REPORTED
             retried += 1
+        # gunicorn's access lines carry the same request and user ids as the application's lines.
+        access = server.log_path.read_text(errors="replace")
+        assert re.search(
+            r'"POST /dot-di/\d+/bao-cao/ HTTP/1.1" (302|503) .* request_id=[0-9a-f]{32} user_id=\d+', access
+        )
         print(f"{len(results)} requests, {cuts} cuts, {len(unavailable)} answered 503, {retried} reports sent again")
     finally:
         stop(server)
