@@ -5,6 +5,7 @@
 - a report job stuck "running" past the time limit (its worker lost): beat's watchdog marks it
   failed with the reason, and the user's "Thử lại" through the page gets it built."""
 
+import json
 import socketserver
 import threading
 import time
@@ -172,7 +173,8 @@ def test_a_job_stuck_running_is_failed_by_the_watchdog_then_retried(report_data,
         page = client.get(reverse("reports:job_detail", args=[stuck.pk])).content.decode()
         assert "Quá thời gian cho phép" in page and reverse("reports:retry", args=[stuck.pk]) in page
         with publishing_to(redis.url):
-            assert client.post(reverse("reports:retry", args=[stuck.pk])).status_code == 302
+            resp = client.post(reverse("reports:retry", args=[stuck.pk]), HTTP_X_REQUEST_ID="retry-request-0001")
+            assert resp.status_code == 302
             wait_for(
                 lambda: ReportJob.objects.get(pk=stuck.pk).status == ReportJob.Status.DONE,
                 "the retried job to be built by the worker",
@@ -180,7 +182,13 @@ def test_a_job_stuck_running_is_failed_by_the_watchdog_then_retried(report_data,
             )
         stuck.refresh_from_db()
         assert stuck.attempts == 2 and services.file_of(stuck) is not None
-        assert "watchdog" in procs[0].log_path.read_text()
+        log = procs[0].log_path.read_text()
+        assert "watchdog" in log
+        # The request's id and the user's id travelled in the task's headers into the worker's lines.
+        lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+        built = [e for e in lines if e.get("task") == "reports.tasks.build_report"]
+        assert built and all(e.get("request_id") == "retry-request-0001" for e in built)
+        assert all(e.get("user_id") == board.pk for e in built)
     finally:
         for p in procs:
             stop(p)
