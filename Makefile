@@ -20,7 +20,7 @@ FAULTS_DB ?= fieldwork_faults
 # The upgrade check migrates a database made by this commit's code (scripts/upgrade_check.py).
 UPGRADE_BASE ?=
 
-.PHONY: install run serve demo test test-pg test-worker test-browser test-deploy test-walk test-faults test-upgrade test-all smoke lint format system-deps check-deploy screenshots pdf-previews bench bench-pages bench-load bench-surge clean
+.PHONY: install run serve demo test test-pg test-worker test-browser test-deploy test-walk test-faults test-upgrade test-all smoke lint format system-deps check-deploy screenshots pdf-previews bench bench-pages bench-load bench-surge bench-backup clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -110,6 +110,10 @@ bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT)
 bench-surge: install ## the deadline day: 500 cadres submit mẫu 1 through gunicorn on PostgreSQL while heads approve and the Board reads
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(BENCH_DB)_surge WITH (FORCE)" -c "CREATE DATABASE $(BENCH_DB)_surge"
 	DATABASE_URL=$(PG_URL)/$(BENCH_DB)_surge $(PY) bench/surge.py --port $(PORT) $(SURGE_ARGS)
+
+bench-backup: install ## time of a backup and a restore of the 10,000-cadre benchmark organization (PostgreSQL $(BENCH_DB))
+	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)" 2>/dev/null || true
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/backup.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
