@@ -26,7 +26,7 @@ from tests.worker.test_celery_worker import database_url
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
-TRIPS_EACH = 20
+TRIPS_EACH = 12
 REPORTERS = ("cadre", "cadre2", "other_cadre", "head", "board", "inspector")
 
 
