@@ -48,3 +48,21 @@ def test_reminder_day_of_nobody(plan):
 
     day = _PlanDay(plan, date(2023, 2, 8), people=[])
     assert day.rows == [] and day.owing_cadres == [] and day.departments == []
+
+
+def test_year_end_remarks_page_of_an_approver_with_nobody_to_remark_on(client, people, plan):
+    """The page that answered 500 (an empty `pk__in` reaching the raw trip read): the head of a
+    department with no other member."""
+    from django.urls import reverse
+
+    from tests.factories import DepartmentFactory, UserFactory
+
+    lonely = UserFactory(
+        department=DepartmentFactory(organization=people["org"], name="Ban mới"),
+        email="moi@tn.vn",
+        group_code="2.2",
+        roles=["cadre", "head", "board"],
+    )
+    client.force_login(lonely)
+    resp = client.get(reverse("reports:remarks") + "?year=2023")
+    assert resp.status_code == 200
