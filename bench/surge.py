@@ -204,6 +204,7 @@ def main():
     ap.add_argument("--cadres", type=int, default=500)
     ap.add_argument("--minutes", type=float, default=3.0, help="the cadres arrive within this time")
     ap.add_argument("--concurrency", type=int, default=30, help="cadres submitting at the same moment at most")
+    ap.add_argument("--grace", type=float, default=900, help="seconds after the last arrival for the heads to finish")
     ap.add_argument("--check", action="store_true", help="exit 1 if a write was lost or doubled or a request failed")
     args = ap.parse_args()
     call_command("migrate", verbosity=0)
@@ -249,7 +250,7 @@ def main():
         span = args.minutes * 60
         arrivals = sorted((rnd.uniform(0, span), c) for c in o["cadres"])
         started = time.monotonic()
-        stop_at = started + span + 240
+        stop_at = started + span + args.grace
         submitted = threading.Event()
         slots = threading.Semaphore(args.concurrency)
         reg_of = dict(Registration.objects.filter(plan=o["plan"]).values_list("person_id", "pk"))
