@@ -23,6 +23,7 @@ import uuid
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 user_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
 task_var: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("task", default=None)
+request_var: contextvars.ContextVar[object | None] = contextvars.ContextVar("request", default=None)
 
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 # An id from outside is taken only if it is short and plain (never a way to write into the logs).
@@ -35,11 +36,27 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
+def _loaded_user_id(request) -> int | None:
+    """The signed-in user's id if the request has already loaded its user (never a query here)."""
+    from django.utils.functional import empty
+
+    user = getattr(request, "user", None) if request is not None else None
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is None or wrapped is empty or not getattr(wrapped, "is_authenticated", False):
+        return None
+    return wrapped.pk
+
+
+def current_user_id() -> int | None:
+    uid = user_id_var.get()
+    return uid if uid is not None else _loaded_user_id(request_var.get())
+
+
 def current_ids() -> dict:
     out = {}
     if (rid := request_id_var.get()) is not None:
         out["request_id"] = rid
-    if (uid := user_id_var.get()) is not None:
+    if (uid := current_user_id()) is not None:
         out["user_id"] = uid
     if (task := task_var.get()) is not None:
         out["task_id"], out["task"] = task
@@ -99,9 +116,12 @@ class RequestContextMiddleware:
         # an error response, which therefore carries the ids too.
         request_id_var.set(rid)
         user_id_var.set(None)
+        request_var.set(request)
         started = time.perf_counter()
         response = self.get_response(request)
         response["X-Request-ID"] = rid
+        if (uid := _loaded_user_id(request)) is not None:
+            request.META[ENVIRON_USER_ID] = uid  # gunicorn's access line
         from config import metrics
 
         match = getattr(request, "resolver_match", None)
@@ -113,23 +133,22 @@ class RequestContextMiddleware:
 
 
 class UserContextMiddleware:
-    """After AuthenticationMiddleware: the signed-in user's id joins the request's log lines."""
+    """After AuthenticationMiddleware: the signed-in user's id joins the request's log lines as
+    soon as the request has loaded its user (every signed-in page does); this middleware itself
+    never loads it, so a page that needs no user costs no query more."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        uid = user.pk if user is not None and user.is_authenticated else None
-        if uid is not None:
-            user_id_var.set(uid)
-            request.META[ENVIRON_USER_ID] = uid
+        request_var.set(request)
         return self.get_response(request)
 
 
 def clear_request_ids(**kwargs) -> None:
     request_id_var.set(None)
     user_id_var.set(None)
+    request_var.set(None)
 
 
 # Celery ---------------------------------------------------------------------------------------
@@ -137,7 +156,7 @@ def _before_publish(headers=None, **kwargs):
     if headers is None:
         return
     rid = request_id_var.get()
-    uid = user_id_var.get()
+    uid = current_user_id()
     if rid is not None and "fieldwork_request_id" not in headers:
         headers["fieldwork_request_id"] = rid
     if uid is not None and "fieldwork_user_id" not in headers:
@@ -159,7 +178,7 @@ def _prerun(task_id=None, task=None, **kwargs):
     rid = _header(task, "fieldwork_request_id") or request_id_var.get()
     uid = _header(task, "fieldwork_user_id")
     if uid is None:
-        uid = user_id_var.get()
+        uid = current_user_id()
     _tokens[task_id] = (
         request_id_var.set(rid),
         user_id_var.set(uid),
