@@ -15,9 +15,12 @@ SMOKE_PORT ?= 8000
 SMOKE_DB ?= fieldwork_smoke
 # make test needs nothing but Python: the suites that need Debian packages (system-deps) or
 # services (PostgreSQL, Redis) have their own markers and targets.
-UNIT_MARKERS := not browser and not worker and not deploy
+UNIT_MARKERS := not browser and not worker and not deploy and not walk and not faults
+FAULTS_DB ?= fieldwork_faults
+# The upgrade check migrates a database made by this commit's code (scripts/upgrade_check.py).
+UPGRADE_BASE ?=
 
-.PHONY: install run serve demo test test-pg test-worker test-browser test-deploy test-all smoke lint format system-deps check-deploy screenshots pdf-previews bench bench-pages bench-load clean
+.PHONY: install run serve demo test test-pg test-worker test-browser test-deploy test-walk test-faults test-upgrade test-all smoke lint format system-deps check-deploy screenshots pdf-previews bench bench-pages bench-load bench-surge bench-backup clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -66,7 +69,16 @@ test-worker: install ## Celery round trip through a real worker process on Redis
 test-browser: install system-deps ## Playwright + Debian chromium
 	DJANGO_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=1 $(VENV)/bin/pytest -q -m browser -p no:xdist
 
-test-all: test test-pg test-worker test-deploy test-browser
+test-walk: install ## every URL as every demo login, GET and POST with empty and garbage forms: never a 5xx (PostgreSQL)
+	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_walk_$$$$ $(VENV)/bin/pytest -q -n 2 -m walk --create-db
+
+test-faults: install ## faults through real processes: Redis killed, connections cut, SMTP refusing, disk full, watchdog, backup drill
+	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/$(FAULTS_DB) $(VENV)/bin/pytest -q -m faults -p no:xdist --create-db
+
+test-upgrade: install ## migrate a database made by the last landed commit's code; rows and figures unchanged; makemigrations --check
+	$(PY) scripts/upgrade_check.py $(UPGRADE_BASE) --database-server $(PG_URL)
+
+test-all: test test-pg test-worker test-deploy test-browser test-walk test-faults test-upgrade
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -94,6 +106,14 @@ bench-pages: install ## every Board/Standing/head page at 25 and 10,000 cadres (
 
 bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz
 	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT)
+
+bench-surge: install ## the deadline day: 500 cadres submit mẫu 1 through gunicorn on PostgreSQL while heads approve and the Board reads
+	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(BENCH_DB)_surge WITH (FORCE)" -c "CREATE DATABASE $(BENCH_DB)_surge"
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB)_surge $(PY) bench/surge.py --port $(PORT) $(SURGE_ARGS)
+
+bench-backup: install ## time of a backup and a restore of the 10,000-cadre benchmark organization (PostgreSQL $(BENCH_DB))
+	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)" 2>/dev/null || true
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/backup.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,16 +1,43 @@
-from .views import healthz
+from .metrics import metrics_view
+from .views import healthz, readyz
+
+OWN = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics_view}
 
 
 class HealthCheckMiddleware:
-    """`/healthz` answered before host validation and the HTTPS redirect: the compose health
-    check calls http://127.0.0.1:8000/healthz from inside the container, where neither the
-    public host name (ALLOWED_HOSTS) nor the proxy's X-Forwarded-Proto header is present.
-    It says only whether the database answers."""
+    """`/healthz`, `/readyz` and `/metrics` answered before host validation and the HTTPS
+    redirect: the compose health checks call http://127.0.0.1:8000/… from inside the container and
+    a scraper calls the web container by its service name, where neither the public host name
+    (ALLOWED_HOSTS) nor the proxy's X-Forwarded-Proto header is present. /metrics checks its own
+    access (config.metrics.allowed)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
-            return healthz(request)
+        view = OWN.get(request.path_info)
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
         return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """A NUL character (0x00) in a query string or a form is refused with a 400 before any view:
+    PostgreSQL cannot store or compare it (the driver raises, a 500), and no browser form sends
+    one. Forms already refuse it in their fields; this covers the parameters views read directly
+    (a search box, a filter)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            from django.http import HttpResponseBadRequest
+            from django.template.loader import render_to_string
+
+            return HttpResponseBadRequest(render_to_string("errors/400.html"))
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())

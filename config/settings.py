@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "accounts",
     "fieldwork",
     "reports",
+    "config.apps.OperationsConfig",  # backup/restore commands, the watchdog and backup tasks
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestContextMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "accounts.middleware.RequestBodyLimitMiddleware",
+    "config.middleware.NulCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.observability.UserContextMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,7 +173,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A file the disk could not hold is removed, never left half-written (config/storage.py).
+    "default": {"BACKEND": "config.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not TESTING
@@ -276,12 +281,59 @@ CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks")
 STANDINGS_SYNC_LIMIT = env.int("STANDINGS_SYNC_LIMIT", default=300)
 STANDINGS_REFRESH_CHUNK = env.int("STANDINGS_REFRESH_CHUNK", default=500)
 
+# Logs (docs/operations.md): one JSON object per line on stderr with the request id and the user's id
+# (config.observability), carried into Celery tasks; LOG_FORMAT=text for a person reading a terminal.
+# Secret links (calendar feed, email change, invitation, password reset) are redacted.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Secret links (calendar feed, email change, invitation, password reset) are redacted.
-    "filters": {"redact_secrets": {"()": "config.redaction.RedactSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+    "filters": {
+        "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"},
+        "context": {"()": "config.observability.ContextFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context", "redact_secrets"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
     "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# Operations (docs/operations.md) ------------------------------------------------------------------
+# Backups: beat runs `backup` daily at BACKUP_HOUR:30 into BACKUP_DIR/fieldwork-YYYYMMDD-HHMMSS and
+# keeps the newest of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_WEEKLY ISO weeks.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)
+BACKUP_HOUR = env.int("BACKUP_HOUR", default=1)
+BACKUP_TIMEOUT = env.int("BACKUP_TIMEOUT", default=3 * 3600)
+# pg_dump / pg_restore of the server's major version (or newer).
+PG_DUMP = env("PG_DUMP", default="pg_dump")
+PG_RESTORE = env("PG_RESTORE", default="pg_restore")
+# /metrics answers only `Authorization: Bearer METRICS_TOKEN` or an address in METRICS_ALLOWED_IPS
+# (addresses or networks, comma-separated); with neither it is closed (404).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# The watchdog (config.tasks.watchdog, every WATCHDOG_MINUTES): a job running past the task time
+# limit is marked failed with the reason and can be retried; reminder emails whose message never
+# reached the broker are queued again.
+WATCHDOG_MINUTES = env.int("WATCHDOG_MINUTES", default=5)
+REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=10)
+# A reminder email that failed is retried after EMAIL_RETRY_SECONDS × 2^attempt.
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["daily-backup"] = {
+    "task": "config.tasks.daily_backup",
+    "schedule": crontab(hour=BACKUP_HOUR, minute=30),
+}
+CELERY_BEAT_SCHEDULE["watchdog"] = {"task": "config.tasks.watchdog", "schedule": WATCHDOG_MINUTES * 60.0}
+CELERY_IMPORTS = (*CELERY_IMPORTS, "config.tasks")
+# The worker and beat log through LOGGING (config.observability connects Celery's setup_logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -97,9 +97,23 @@ def schedule(plan: Plan, *, requested_by=None, total: int = 0) -> StandingsRefre
 
 
 def enqueue(job: StandingsRefresh) -> None:
-    from fieldwork.tasks import refresh_plan_standings
+    job_id = job.pk
 
-    refresh_plan_standings.delay_on_commit(job.pk)
+    def send():
+        from fieldwork.tasks import refresh_plan_standings
+
+        try:
+            refresh_plan_standings.delay(job_id)
+        except Exception as exc:  # noqa: BLE001 - the broker is unreachable: failed, for "Thử lại"
+            logger.warning("standings refresh %s: could not be queued (%s)", job_id, type(exc).__name__)
+            _set(
+                job_id,
+                status=Status.FAILED,
+                error=_("Hàng đợi xử lý tạm thời không hoạt động. Hãy bấm “Thử lại” sau ít phút."),
+                finished_at=timezone.now(),
+            )
+
+    transaction.on_commit(send)
 
 
 def _requeue(job: StandingsRefresh) -> None:
@@ -191,6 +205,19 @@ def run(job_id, *, today: date | None = None, chunk_size: int | None = None) -> 
             job.status, job.finished_at, job.error = Status.DONE, timezone.now(), ""
             job.save(update_fields=["status", "finished_at", "error"])
             return job
+
+
+def fail_overdue(*, now=None) -> int:
+    """The watchdog (config.tasks.watchdog): a pass still running past the task's hard time limit
+    lost its worker; it is marked failed with the reason so that the plan page offers "Thử lại"."""
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return StandingsRefresh.objects.filter(status=Status.RUNNING, started_at__lt=before).update(
+        status=Status.FAILED,
+        restart=False,
+        finished_at=now,
+        error=_("Quá thời gian cho phép: việc tính lại đã dừng giữa chừng. Hãy bấm “Thử lại”."),
+    )
 
 
 def error_message(exc: BaseException) -> str:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from config.storage import is_disk_full
 from fieldwork.models import Plan
 from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
@@ -87,10 +88,27 @@ def request_report(
     return job
 
 
-def enqueue(job: ReportJob) -> None:
-    from .tasks import build_report
+QUEUE_DOWN = gettext_lazy(
+    "Hàng đợi xử lý tạm thời không hoạt động nên báo cáo chưa được tạo. Hãy bấm “Thử lại” sau ít phút."
+)
+OVERDUE = gettext_lazy("Quá thời gian cho phép: tiến trình tạo báo cáo đã dừng giữa chừng. Hãy bấm “Thử lại”.")
 
-    build_report.delay_on_commit(str(job.pk))
+
+def enqueue(job: ReportJob) -> None:
+    """Queue the job's task after the commit. When the broker cannot take it (Redis down), the
+    job is marked failed with the reason, for the user's "Thử lại": never left queued forever."""
+    job_id = str(job.pk)
+
+    def send():
+        from .tasks import build_report
+
+        try:
+            build_report.delay(job_id)
+        except Exception as exc:  # noqa: BLE001 - kombu's errors when the broker is unreachable
+            logger.warning("report job %s: could not be queued (%s)", job_id, type(exc).__name__)
+            _set(job_id, status=ReportJob.Status.FAILED, error=str(QUEUE_DOWN), finished_at=timezone.now())
+
+    transaction.on_commit(send)
 
 
 def retry_job(*, user: User, job: ReportJob) -> ReportJob:
@@ -217,6 +235,8 @@ def error_message(exc: BaseException) -> str:
         return _("Quá thời gian cho phép khi tạo báo cáo. Hãy bấm “Thử lại” vào lúc ít người dùng hơn.")
     if isinstance(exc, ReportJob.DoesNotExist):
         return _("Không tìm thấy yêu cầu báo cáo.")
+    if is_disk_full(exc):
+        return _("Máy chủ đã hết chỗ lưu tệp nên chưa tạo được báo cáo. Hãy báo cho quản trị viên, rồi bấm “Thử lại”.")
     return str(GENERIC_ERROR)
 
 
@@ -236,6 +256,16 @@ def mark_waiting(job_id, exc: BaseException, attempt: int) -> None:
         )
     except DatabaseError:
         logger.warning("report job %s: could not record the retry", job_id)
+
+
+def fail_overdue(*, now=None) -> int:
+    """The watchdog (config.tasks.watchdog): a job still running past the task's hard time limit
+    lost its worker; it is marked failed with the reason so that its page offers "Thử lại"."""
+    now = now or timezone.now()
+    before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return ReportJob.objects.filter(status=ReportJob.Status.RUNNING, started_at__lt=before).update(
+        status=ReportJob.Status.FAILED, error=str(OVERDUE), finished_at=now
+    )
 
 
 # Celery beat ----------------------------------------------------------------------------------

@@ -95,9 +95,42 @@ def deliver(due: Due, *, as_of: date, email: bool | None = None) -> SentReminder
 
 
 def _queue_email(sent_id: int) -> None:
+    """Queue one reminder's email. When the broker cannot take it (Redis down) the row stays
+    unsent and untried; the watchdog queues it again (requeue_unsent_emails)."""
     from .tasks import send_reminder_email
 
-    send_reminder_email.delay(sent_id)
+    try:
+        send_reminder_email.delay(sent_id)
+    except Exception as exc:  # noqa: BLE001 - kombu's errors when the broker is unreachable
+        logger.warning("reminder %s: email could not be queued (%s)", sent_id, type(exc).__name__)
+
+
+# A reminder's email never tried this long after it was recorded (REMINDER_REQUEUE_MINUTES) lost
+# its message (the broker was down when it was queued): the watchdog queues it again, for this
+# many days at most.
+REQUEUE_AFTER_MINUTES = 10
+REQUEUE_WITHIN_DAYS = 3
+
+
+def requeue_unsent_emails(*, now=None) -> int:
+    """Queue again the emails of reminders recorded but never tried. Sending stays exactly once:
+    deliver_email locks the row and sends only while emailed_at is empty."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    after = getattr(settings, "REMINDER_REQUEUE_MINUTES", REQUEUE_AFTER_MINUTES)
+    ids = list(
+        SentReminder.objects.filter(
+            email_wanted=True,
+            emailed_at__isnull=True,
+            email_attempts=0,
+            created_at__lt=now - timedelta(minutes=after),
+            created_at__gte=now - timedelta(days=REQUEUE_WITHIN_DAYS),
+        ).values_list("pk", flat=True)
+    )
+    for sent_id in ids:
+        _queue_email(sent_id)
+    return len(ids)
 
 
 def run(*, organization_id, as_of: date | None = None, dry_run: bool = False) -> list[Outcome]:

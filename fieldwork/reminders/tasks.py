@@ -7,6 +7,7 @@ import logging
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
@@ -43,11 +44,11 @@ def send_reminders(today: str | None = None) -> int:
     bind=True, acks_late=True, max_retries=MAX_EMAIL_RETRIES, name="fieldwork.reminders.tasks.send_reminder_email"
 )
 def send_reminder_email(self, sent_id: int) -> str:
-    """One reminder's email; a failure is retried (60 s, 120 s, …) and never sent twice."""
+    """One reminder's email; a failure is retried (EMAIL_RETRY_SECONDS: 60 s, 120 s, …) and never sent twice."""
     try:
         return services.deliver_email(sent_id)
     except Exception as exc:
         if self.request.retries >= MAX_EMAIL_RETRIES:
             logger.exception("reminder %s: email failed after %s retries", sent_id, MAX_EMAIL_RETRIES)
             return "failed"
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+        raise self.retry(exc=exc, countdown=settings.EMAIL_RETRY_SECONDS * 2**self.request.retries) from exc

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from functools import wraps
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, FloatField, Func, IntegerField, Q
 from django.db.models.functions import Cast
@@ -238,7 +239,10 @@ def _raw_trip_rows(trip_qs):
         qs = qs.annotate(start_n=_DayNumber("start"), end_n=_DayNumber("end"))
         start, end = "start_n", "end_n"
     qs = qs.values_list("person_id", "pk", "category_id", start, end, "days_float", "immersion", "status")
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # nobody's trips (people=[]): Django knows there is no row
+        return
     as_date = _DateCache()
     as_days: dict = {}
     with connection.cursor() as cur:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import Role, User
 from accounts.vietnamese import format_date, format_days
+from config.storage import saving_files
 from fieldwork import uploads
 from fieldwork.models import Exemption, ExemptionReason
 from fieldwork.services.history import notify, record
@@ -139,11 +140,13 @@ def propose(*, actor, data: ExemptionInput) -> Exemption:
         status=Exemption.Status.PROPOSED,
         proposed_by=actor,
     )
-    if ext:
-        data.document.seek(0)
-        # A random name: the uploaded name is kept nowhere and never reaches a path.
-        ex.document.save(f"mien-{secrets.token_hex(8)}{ext}", ContentFile(data.document.read()), save=False)
-    ex.save()
+    with saving_files() as saved:
+        if ext:
+            data.document.seek(0)
+            # A random name: the uploaded name is kept nowhere and never reaches a path.
+            ex.document.save(f"mien-{secrets.token_hex(8)}{ext}", ContentFile(data.document.read()), save=False)
+            saved.add(ex.document)
+        ex.save()
     record(ex, actor=actor, action="proposed", to_state=ex.status, comment=ex.note)
     notify_proposal(ex, actor=actor)
     return ex

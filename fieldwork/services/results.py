@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_days, format_period
+from config.storage import saving_files
 from fieldwork import uploads
 from fieldwork.models import Plan, Trip, TripAttachment
 from fieldwork.services.approvers import approvers_of
@@ -67,14 +68,17 @@ def _store_attachments(trip: Trip, files) -> list[TripAttachment]:
     # Large photos are downscaled before anything is stored (all or nothing).
     prepared = [(f, uploads.prepare_photo(f, content_type=ctype, ext=ext)) for f, ctype, ext in checked]
     out = []
-    for f, stored in prepared:
-        att = TripAttachment(
-            trip=trip, original_name=clean_filename(f.name), content_type=stored.content_type, size=stored.size
-        )
-        # A random stored name: the upload's own name never reaches the file system.
-        att.file.save(f"{uuid.uuid4().hex}{stored.ext}", stored.content, save=False)
-        att.save()
-        out.append(att)
+    # The disk full at the second file: the first is deleted too and the report is not saved.
+    with saving_files() as saved:
+        for f, stored in prepared:
+            att = TripAttachment(
+                trip=trip, original_name=clean_filename(f.name), content_type=stored.content_type, size=stored.size
+            )
+            # A random stored name: the upload's own name never reaches the file system.
+            att.file.save(f"{uuid.uuid4().hex}{stored.ext}", stored.content, save=False)
+            saved.add(att.file)
+            att.save()
+            out.append(att)
     return out
 
 
