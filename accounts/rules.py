@@ -280,6 +280,40 @@ def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
     return False
 
 
+# Every report kind, in the order the request form offers them (reports.models.ReportJob.Kind).
+REPORT_KINDS = ("mau1", "mau2", "mau3", "compliance", "yearend", "yearsheet", "rollup")
+
+
+def report_departments(user, departments) -> list:
+    """The departments (of `departments`) whose reports `user` may request: those
+    can_request_report lets through (a head's own; every one for whole-organization roles)."""
+    return [d for d in departments if can_view_department(user, d)]
+
+
+def requestable_report_kinds(user, departments) -> list[str]:
+    """The kinds the request form offers `user`: those for which some choice passes
+    can_request_report (mẫu 1: oneself at least; mẫu 2/3: one of `departments`, the result of
+    report_departments). One rule for the offer and the check (docs/rules.md "A year in the life");
+    the roll-up only to an organization with children (the service refuses it otherwise)."""
+    kinds = []
+    for kind in REPORT_KINDS:
+        if kind == "mau1":
+            ok = can_request_report(user, kind, cadre=user)
+        elif kind in ("mau2", "mau3"):
+            ok = any(can_request_report(user, kind, department=d) for d in departments)
+        elif kind == "yearsheet":
+            ok = can_request_report(user, kind) or any(
+                can_request_report(user, kind, department=d) for d in departments
+            )
+        elif kind == "rollup":
+            ok = can_request_report(user, kind) and sees_descendants(user)
+        else:
+            ok = can_request_report(user, kind)
+        if ok:
+            kinds.append(kind)
+    return kinds
+
+
 def can_view_report_job(user, job) -> bool:
     if not same_org(user, job.organization_id):
         return False

@@ -82,10 +82,13 @@ def request_report(request):
             except ValidationError as exc:
                 for msg in exc.messages:
                     form.add_error(None, msg)
+            except PermissionDenied:  # the form checked the same rule; a race (a role just removed)
+                form.refused = True
+                form.add_error(None, _("Bạn không có quyền tạo báo cáo này."))
             else:
-                messages.info(request, _("Đã nhận yêu cầu. Báo cáo đang được tạo, trang sẽ tự cập nhật."))
-                return redirect("reports:job_detail", pk=job.pk)
-        return render(request, "reports/request.html", {"form": form}, status=400)
+                return redirect(reverse("reports:job_detail", args=[job.pk]) + "?tai=1")
+        # A refused choice keeps the form and says why (403); a missing or invalid one, 400.
+        return render(request, "reports/request.html", {"form": form}, status=403 if form.refused else 400)
     initial = {
         k: v for k, v in request.GET.items() if k in ("kind", "format", "year", "quarter", "department", "cadre")
     }

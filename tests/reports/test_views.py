@@ -74,9 +74,10 @@ def test_request_view(report_data, run_jobs, client):
     p = report_data
     url = reverse("reports:request")
     client.force_login(p["cadre"])
-    # A cadre asking for the compliance report: 403.
+    # A cadre asking for the compliance report: 403, the form kept with the reason.
     resp = client.post(url, {"kind": "compliance", "format": "pdf", "year": 2023, "quarter": 1})
-    assert resp.status_code == 403
+    assert resp.status_code == 403 and "Bạn không được tạo loại báo cáo này." in resp.content.decode()
+    assert 'name="kind"' in resp.content.decode()
     # Missing quarter: the form comes back with the Vietnamese reason, what was typed kept.
     client.force_login(p["board"])
     resp = client.post(url, {"kind": "mau3", "format": "xlsx", "year": 2023, "department": p["d1"].pk})
@@ -85,7 +86,7 @@ def test_request_view(report_data, run_jobs, client):
     with run_jobs():
         resp = client.post(url, {"kind": "mau3", "format": "pdf", "year": 2023, "quarter": 1, "department": p["d1"].pk})
     job = ReportJob.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk])
+    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk]) + "?tai=1"
     assert job.requested_by == p["board"] and job.params == {"year": 2023, "quarter": 1, "department_id": p["d1"].pk}
     # Another organization's department id is not a choice.
     resp = client.post(
