@@ -133,6 +133,34 @@ def test_job_detail_polls_until_done(report_data, run_jobs, client):
     assert "hx-trigger" not in html and "Lỗi thử" in html and reverse("reports:retry", args=[job.pk]) in html
 
 
+def test_a_job_just_requested_shows_one_state_and_downloads_by_itself(report_data, client):
+    """?tai=1 (the redirect after a request): the polling keeps it; once done the partial carries
+    the download URL for static/js/download.js and keeps the link as the fallback; one state only."""
+    p = report_data
+    job = ReportJob.objects.create(
+        organization=p["org"],
+        kind="compliance",
+        format="pdf",
+        params={"year": 2023, "quarter": 1},
+        requested_by=p["board"],
+        progress=40,
+        status="running",
+    )
+    client.force_login(p["board"])
+    status_url = reverse("reports:job_status", args=[job.pk])
+    html = client.get(reverse("reports:job_detail", args=[job.pk]) + "?tai=1").content.decode()
+    assert f'hx-get="{status_url}?tai=1"' in html and "Đang tạo báo cáo… 40%" in html
+    assert "Tệp sẽ tự tải về khi xong." in html and "sẵn sàng" not in html and "data-autodownload" not in html
+    assert "js/download.js" in html
+    services.produce(job.pk)
+    html = client.get(status_url + "?tai=1").content.decode()
+    download = reverse("reports:download", args=[job.pk])
+    assert f'data-autodownload="{download}"' in html and f'href="{download}"' in html
+    assert "đang được tải về" in html and "Đang tạo" not in html and "hx-trigger" not in html
+    # Opened later (the jobs list, a bookmark): no automatic download.
+    assert "data-autodownload" not in client.get(reverse("reports:job_detail", args=[job.pk])).content.decode()
+
+
 def test_retry_view(report_data, run_jobs, client):
     p = report_data
     job = make_job(p, p["cadre"], run_jobs)
