@@ -421,6 +421,32 @@ def can_delegate(user) -> bool:
     return bool(is_head(user) or is_standing(user)) and not is_read_only(user)
 
 
+def has_deputy_title(person) -> bool:
+    """A deputy's title: "Phó Trưởng ban", "Phó Chánh Văn phòng", "Phó Bí thư" (the forms sign
+    "KT." over it: reports.signers)."""
+    from .vietnamese import nfc
+
+    return nfc(getattr(person, "position", "") or "").casefold().strip().startswith("phó")
+
+
+def can_be_deputy(candidate, delegator) -> bool:
+    """Whom `delegator` may name to approve in their place (docs/rules.md "A year in the life"):
+    someone who may approve for what the delegator approves. For a department's head: a Standing
+    Committee member, or a leader of that department (another head, or a deputy by title: Phó
+    Trưởng ban). For a Standing member: another Standing member, or a department's head. Never
+    oneself, someone inactive or of another organization, or an Inspection-only member; never the
+    department's specialists (an accountant, an IT officer)."""
+    if not same_org(candidate, delegator.organization_id) or candidate.pk == delegator.pk or is_read_only(candidate):
+        return False
+    if has(candidate, Role.STANDING):
+        return True
+    if is_standing(delegator):
+        return is_head(candidate)
+    if not is_head(delegator) or candidate.department_id != delegator.department_id:
+        return False
+    return is_head(candidate) or has_deputy_title(candidate)
+
+
 def can_end_delegation(user, delegation) -> bool:
     return same_org(user, delegation.organization_id) and (
         delegation.delegator_id == user.pk or has(user, Role.BOARD, Role.ADMIN)

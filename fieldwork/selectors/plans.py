@@ -155,15 +155,16 @@ def next_year(organization_id, today) -> NextYear:
     return NextYear(year=today.year + 1, plan=plan, source=source)
 
 
-def next_year_registration_open(person, today):
+def next_year_registration_open(person, today, info: NextYear | None = None):
     """The plan of next year when it is issued and `person` (who owes fieldwork: a group) has not
-    sent their registration for it yet: the notice on their home page; else None."""
+    sent their registration for it yet: the notice on their home page; else None. `info`: the
+    next_year() already read for this page (no second query)."""
     if not getattr(person, "group_code", "") or person.organization_id is None:
         return None
-    plan = Plan.objects.filter(organization_id=person.organization_id, year=today.year + 1).first()
-    if plan is None:
+    info = info or next_year(person.organization_id, today)
+    if info.plan is None:
         return None
     from fieldwork.models import Registration
 
-    sent = Registration.objects.filter(plan=plan, person=person, submitted_at__isnull=False).exists()
-    return None if sent else plan
+    sent = Registration.objects.filter(plan=info.plan, person=person, submitted_at__isnull=False).exists()
+    return None if sent else info.plan
