@@ -76,7 +76,7 @@ def request_report(request):
                     fmt=d["format"],
                     year=d["year"],
                     quarter=d["quarter"],
-                    department=d["department"],
+                    department=d.get("department"),  # not asked of someone who sees no department
                     cadre=d["cadre"],
                 )
             except ValidationError as exc:

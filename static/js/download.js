@@ -23,6 +23,9 @@
     window.location.assign(box.querySelector("a[data-testid=download]").getAttribute("href"));
   }
 
-  document.addEventListener("DOMContentLoaded", start);
-  document.addEventListener("htmx:afterSettle", start);
+  // After the page has loaded: a download started earlier would cut the page's own loading short.
+  if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
+  document.addEventListener("htmx:afterSettle", function () {
+    if (document.readyState === "complete") { start(); }
+  });
 })();

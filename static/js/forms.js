@@ -8,9 +8,9 @@
 (function () {
   "use strict";
 
-  function reveal(el) {
+  function reveal(el, behavior) {
     try { el.focus({ preventScroll: true }); } catch (e) { el.focus(); }
-    el.scrollIntoView({ block: "center" });
+    el.scrollIntoView({ block: "center", behavior: behavior || "instant" });
   }
 
   function firstError() {
@@ -33,7 +33,7 @@
     var link = e.target.closest("a[data-error-link]");
     if (!link) { return; }
     var field = document.getElementById(link.getAttribute("href").slice(1));
-    if (field) { e.preventDefault(); reveal(field); }
+    if (field) { e.preventDefault(); reveal(field, "smooth"); }
   });
 
   // 2. Unsaved text ---------------------------------------------------------------------------------

@@ -81,6 +81,11 @@ def test_a_refused_choice_keeps_the_form_with_a_clear_message(client, people):
     html = resp.content.decode()
     assert resp.status_code == 403 and "Bạn không được tạo mẫu 1 của cán bộ này" in html
     assert '<option value="xlsx" selected>XLSX</option>' in html and 'name="year" value="2023"' in html
+    # Their own mẫu 1 is made (no department is asked of them).
+    resp = client.post(URL, {"kind": "mau1", "format": "pdf", "year": 2023, "cadre": people["cadre"].pk})
+    own = ReportJob.objects.get()
+    assert resp.status_code == 302 and own.params == {"year": 2023, "cadre_id": people["cadre"].pk}
+    own.delete()
     # A head: another department's mẫu 2 is not offered, and refused with the reason.
     client.force_login(people["head"])
     resp = client.post(URL, {"kind": "mau2", "format": "pdf", "year": 2023, "department": people["d2"].pk})
