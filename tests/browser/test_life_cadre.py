@@ -85,10 +85,10 @@ def test_december_a_cadre_plans_january_once_the_board_opens_next_year(page, peo
             content="Dự sinh hoạt chi đoàn đầu năm",
         )
         page.click("[data-testid=save-line]")
-        page.wait_for_selector("[data-testid=error-summary]")
-        summary = page.inner_text("[data-testid=error-summary]")
-        assert "Kế hoạch năm 2024 chưa được ban hành" in summary, summary
-        assert "Ban Tổ chức – Kiểm tra sẽ mở kế hoạch năm 2024" in summary
+        page.wait_for_selector("input[name=start].is-invalid")
+        said = page.inner_text("main")
+        assert "Kế hoạch năm 2024 chưa được ban hành" in said, said
+        assert "Ban Tổ chức – Kiểm tra sẽ mở kế hoạch năm 2024" in said
         shot(page, "life-01-december-not-issued")
 
         # The Board sees, from the year's last quarter, that next year is not open, and opens it.
@@ -146,10 +146,10 @@ def test_a_line_added_to_the_approved_year_waits_alone_and_the_head_finds_it_on_
         detail="Đoàn xã Tân Đông",
         content="Phối hợp tổ chức Ngày hội thanh niên",
     )
-    page.fill("textarea[name=reason]", "Xã đề nghị hỗ trợ thêm")
     page.click("[data-testid=save-line]")
-    page.wait_for_selector("text=Đã gửi đề nghị bổ sung đợt đi cơ sở")
+    page.wait_for_load_state("load")
     assert page.inner_text("[data-testid=registration-status]") == "Đã phê duyệt"
+    assert "Đã gửi đề nghị bổ sung đợt đi cơ sở" in page.inner_text("main")
     assert page.locator("[data-testid=submit-registration]").count() == 0  # nothing to send again
     assert "Đợt bổ sung, đang chờ phê duyệt" in page.inner_text("[data-testid=lines]")
     shot(page, "life-04-cadre-added-line")
@@ -165,7 +165,7 @@ def test_a_line_added_to_the_approved_year_waits_alone_and_the_head_finds_it_on_
     card.get_by_role("link", name="Xem cả bản đăng ký").click()
     # The registration's page: what changed is first, marked new; its approval in the first screen.
     pending = page.get_by_test_id("pending-requests")
-    assert "Mới" in pending.inner_text() and "Xã đề nghị hỗ trợ thêm" in pending.inner_text()
+    assert "Mới" in pending.inner_text() and "Ngày hội thanh niên" in pending.inner_text()
     approve = pending.get_by_test_id("approve-change")
     assert approve.bounding_box()["y"] < 2 * PHONE["height"], approve.bounding_box()
     assert page.locator("[data-testid=line-row][data-new='1']").count() == 1
@@ -228,7 +228,7 @@ def test_after_a_failed_submit_the_first_error_has_the_focus_and_is_on_screen(pa
         content="Dự sinh hoạt chi đoàn",
     )
     page.click("[data-testid=save-line]")
-    page.wait_for_selector("[data-testid=error-summary]")
+    page.wait_for_selector("input[name=end].is-invalid")
     assert page.evaluate("document.documentElement.scrollHeight") > 3 * PHONE["height"]
     assert page.evaluate("document.activeElement.name") == "end"
     assert _in_viewport(page, "input[name=end]")
@@ -264,7 +264,8 @@ def test_after_a_failed_submit_the_first_error_has_the_focus_and_is_on_screen(pa
     login(page, head.email, PASSWORD)
     page.goto(page.base_url + f"/dang-ky/so/{reg.pk}/")
     page.click("[data-testid=return]")
-    page.wait_for_selector("[data-testid=error-summary]")
+    page.wait_for_selector("#return_comment.is-invalid")
     assert page.evaluate("document.activeElement.id") == "return_comment"
+    assert "Hãy ghi lý do trả lại" in page.inner_text("[data-testid=error-summary]")
     assert _in_viewport(page, "#return_comment")
     shot(page, "life-09-return-without-reason")

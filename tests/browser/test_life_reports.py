@@ -40,8 +40,10 @@ def test_year_end_tai_pdf_keeps_what_was_typed(page, people):
     page.fill("textarea[name=limitations]", "Hai ban gửi mẫu 3 quý II sau hạn.")
     page.fill("textarea[name=proposals]", "Bố trí kinh phí cho các đợt cùng ăn, cùng ở, cùng làm.")
     shot(page, "life-18-year-end-typed", width=1366)
+    page.get_by_test_id("download-buttons").first.get_by_role("button", name="Tải PDF").click()
+    page.wait_for_selector("[data-testid=job-status][data-status=done]", timeout=60000)
     with page.expect_download(timeout=60000) as info:
-        page.get_by_test_id("year-end-pdf").click()
+        page.get_by_test_id("download").click()
     data = Path(info.value.path()).read_bytes()
     text = _pdf_text(data)
     assert "Hai ban gửi mẫu 3 quý II sau hạn." in text and "Bố trí kinh phí" in text
