@@ -8,6 +8,10 @@ def _anyone(user):
     return True
 
 
+def _approves(user):
+    return rules.can_delegate(user) or rules.has_delegation(user)
+
+
 def _can_see_exemptions(user):
     return rules.is_board(user) or rules.is_standing(user) or rules.is_inspection(user)
 
@@ -24,11 +28,6 @@ NAV_MENUS = [
             ("fieldwork:registrations", _("Đăng ký đi cơ sở (mẫu 1)"), _anyone),
             ("fieldwork:my_trips", _("Đợt đi cơ sở và kết quả"), _anyone),
             ("fieldwork:calendar", _("Lịch"), _anyone),
-            (
-                "fieldwork:delegations",
-                _("Ủy quyền phê duyệt"),
-                lambda u: rules.can_delegate(u) or rules.has_delegation(u) or rules.sees_whole_organization(u),
-            ),
             ("fieldwork:reminder_preferences", _("Tùy chọn nhắc việc"), _anyone),
         ],
     ),
@@ -39,6 +38,8 @@ NAV_MENUS = [
             ("fieldwork:approvals", _("Đăng ký chờ phê duyệt"), rules.is_approver),
             ("fieldwork:trips_to_confirm", _("Kết quả chờ xác nhận"), rules.is_approver),
             ("reports:remarks", _("Nhận xét cuối năm"), lambda u: rules.is_approver(u) and not rules.is_read_only(u)),
+            # Naming a deputy is an approver's act: it lives with the approvals (heads, Standing, deputies).
+            ("fieldwork:delegations", _("Ủy quyền phê duyệt"), _approves),
         ],
     ),
     (
@@ -51,7 +52,11 @@ NAV_MENUS = [
                 _("Kế hoạch của ban (mẫu 2)"),
                 lambda u: rules.is_head(u) or rules.sees_whole_organization(u),
             ),
-            ("fieldwork:quarter_reports_overview", _("Báo cáo quý (mẫu 3)"), rules.sees_whole_organization),
+            (
+                "fieldwork:quarter_reports_overview",
+                _("Báo cáo quý (mẫu 3)"),
+                lambda u: rules.is_head(u) or rules.sees_whole_organization(u),
+            ),
         ],
     ),
     (
@@ -78,6 +83,12 @@ NAV_MENUS = [
             ("fieldwork:people_import", _("Nhập danh sách cán bộ"), rules.can_import),
             ("fieldwork:trips_import", _("Nhập kết quả (mẫu 3)"), rules.can_import),
             ("fieldwork:reminder_log", _("Nhắc việc đã gửi"), rules.can_view_reminder_log),
+            # The Board watches every delegation in force (it approves nobody itself).
+            (
+                "fieldwork:delegations",
+                _("Ủy quyền phê duyệt"),
+                lambda u: rules.sees_whole_organization(u) and not _approves(u),
+            ),
         ],
     ),
     (

@@ -280,6 +280,40 @@ def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
     return False
 
 
+# Every report kind, in the order the request form offers them (reports.models.ReportJob.Kind).
+REPORT_KINDS = ("mau1", "mau2", "mau3", "compliance", "yearend", "yearsheet", "rollup")
+
+
+def report_departments(user, departments) -> list:
+    """The departments (of `departments`) whose reports `user` may request: those
+    can_request_report lets through (a head's own; every one for whole-organization roles)."""
+    return [d for d in departments if can_view_department(user, d)]
+
+
+def requestable_report_kinds(user, departments) -> list[str]:
+    """The kinds the request form offers `user`: those for which some choice passes
+    can_request_report (mẫu 1: oneself at least; mẫu 2/3: one of `departments`, the result of
+    report_departments). One rule for the offer and the check (docs/rules.md "A year in the life");
+    the roll-up only to an organization with children (the service refuses it otherwise)."""
+    kinds = []
+    for kind in REPORT_KINDS:
+        if kind == "mau1":
+            ok = can_request_report(user, kind, cadre=user)
+        elif kind in ("mau2", "mau3"):
+            ok = any(can_request_report(user, kind, department=d) for d in departments)
+        elif kind == "yearsheet":
+            ok = can_request_report(user, kind) or any(
+                can_request_report(user, kind, department=d) for d in departments
+            )
+        elif kind == "rollup":
+            ok = can_request_report(user, kind) and sees_descendants(user)
+        else:
+            ok = can_request_report(user, kind)
+        if ok:
+            kinds.append(kind)
+    return kinds
+
+
 def can_view_report_job(user, job) -> bool:
     if not same_org(user, job.organization_id):
         return False
@@ -385,6 +419,32 @@ def is_approver(user) -> bool:
 def can_delegate(user) -> bool:
     """A department's head or a Standing Committee member names a deputy for a date range."""
     return bool(is_head(user) or is_standing(user)) and not is_read_only(user)
+
+
+def has_deputy_title(person) -> bool:
+    """A deputy's title: "Phó Trưởng ban", "Phó Chánh Văn phòng", "Phó Bí thư" (the forms sign
+    "KT." over it: reports.signers)."""
+    from .vietnamese import nfc
+
+    return nfc(getattr(person, "position", "") or "").casefold().strip().startswith("phó")
+
+
+def can_be_deputy(candidate, delegator) -> bool:
+    """Whom `delegator` may name to approve in their place (docs/rules.md "A year in the life"):
+    someone who may approve for what the delegator approves. For a department's head: a Standing
+    Committee member, or a leader of that department (another head, or a deputy by title: Phó
+    Trưởng ban). For a Standing member: another Standing member, or a department's head. Never
+    oneself, someone inactive or of another organization, or an Inspection-only member; never the
+    department's specialists (an accountant, an IT officer)."""
+    if not same_org(candidate, delegator.organization_id) or candidate.pk == delegator.pk or is_read_only(candidate):
+        return False
+    if has(candidate, Role.STANDING):
+        return True
+    if is_standing(delegator):
+        return is_head(candidate)
+    if not is_head(delegator) or candidate.department_id != delegator.department_id:
+        return False
+    return is_head(candidate) or has_deputy_title(candidate)
 
 
 def can_end_delegation(user, delegation) -> bool:

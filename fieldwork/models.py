@@ -306,11 +306,14 @@ class Trip(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """A change to an approved (locked) registration line: goes through approval again (issue 5)."""
+    """A change to an approved (locked) registration line: goes through approval again (issue 5).
+    Kind `add`: a line added to an approved registration, decided alone (docs/domain.md §5): the
+    trip waits as a draft, the registration and its approved lines stay approved."""
 
     class Kind(models.TextChoices):
         CHANGE = "change", _("Thay đổi")
         CANCEL = "cancel", _("Hủy đợt")
+        ADD = "add", _("Bổ sung đợt")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ phê duyệt")

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("ke-hoach/", plans.plans, name="plans"),
     path("ke-hoach/tao/", plans.plan_create, name="plan_create"),
     path("ke-hoach/tu-cap-tren/", plan_from_parent.plan_from_parent, name="plan_from_parent"),
+    path("ke-hoach/mo-nam-sau/", plans.plan_open_next, name="plan_open_next"),
     path("ke-hoach/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("ke-hoach/<int:pk>/sua/", plans.plan_edit, name="plan_edit"),
     path("ke-hoach/<int:pk>/doi-tuong-ap-dung/", plans.plan_affected_view, name="plan_affected"),

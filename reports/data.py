@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import Department, Organization, User
 from accounts.vietnamese import format_date, format_period, nfc, place_date_line, strip_diacritics
-from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
 from fieldwork.quarters import quarter_bounds
 from fieldwork.selectors.quarter_reports import report_trips
 from fieldwork.services.department_plans import PLANNED_STATUSES, planned_lines
@@ -174,10 +174,21 @@ def mau1(p: Params, today: date) -> FormDocument:
         .order_by("start", "pk")
     )
     lines = sorted(quarter_lines(trips, p.quarter, p.year), key=lambda t: (shown(t)[0], t.pk))
+    # A line added after the registration was approved was approved on its own (docs/domain.md §5).
+    added = {
+        cr.trip_id: cr.decided_by
+        for cr in ChangeRequest.objects.filter(
+            trip__in=[t.pk for t in lines], kind=ChangeRequest.Kind.ADD, status=ChangeRequest.Status.APPROVED
+        ).select_related("decided_by")
+    }
 
     def approver_of(t: Trip):
         reg = regs[t.registration_id]
-        if t.status == Trip.Status.DRAFT or reg.decided_by_id is None and not reg.self_certified:
+        if t.status == Trip.Status.DRAFT:
+            return None
+        if t.pk in added:
+            return added[t.pk]
+        if reg.decided_by_id is None and not reg.self_certified:
             return None
         return reg.decided_by
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from accounts import rules
 from accounts.models import Department, Role, User
 from accounts.vietnamese import nfc
 
@@ -27,7 +28,7 @@ def chief_title(department: Department | None) -> str:
 
 
 def is_deputy(person: User) -> bool:
-    return nfc(person.position).casefold().strip().startswith("phó")
+    return rules.has_deputy_title(person)
 
 
 def upper(text: str) -> str:

@@ -76,16 +76,19 @@ def request_report(request):
                     fmt=d["format"],
                     year=d["year"],
                     quarter=d["quarter"],
-                    department=d["department"],
+                    department=d.get("department"),  # not asked of someone who sees no department
                     cadre=d["cadre"],
                 )
             except ValidationError as exc:
                 for msg in exc.messages:
                     form.add_error(None, msg)
+            except PermissionDenied:  # the form checked the same rule; a race (a role just removed)
+                form.refused = True
+                form.add_error(None, _("Bạn không có quyền tạo báo cáo này."))
             else:
-                messages.info(request, _("Đã nhận yêu cầu. Báo cáo đang được tạo, trang sẽ tự cập nhật."))
-                return redirect("reports:job_detail", pk=job.pk)
-        return render(request, "reports/request.html", {"form": form}, status=400)
+                return redirect(reverse("reports:job_detail", args=[job.pk]) + "?tai=1")
+        # A refused choice keeps the form and says why (403); a missing or invalid one, 400.
+        return render(request, "reports/request.html", {"form": form}, status=403 if form.refused else 400)
     initial = {
         k: v for k, v in request.GET.items() if k in ("kind", "format", "year", "quarter", "department", "cadre")
     }
@@ -97,8 +100,10 @@ def request_report(request):
 @login_required
 @require_GET
 def job_detail(request, pk):
+    """The job's page: one state at a time; ?tai=1 (a job just requested): the file downloads by
+    itself once ready (static/js/download.js), the link stays as the fallback."""
     job = _job(request, pk)
-    return render(request, "reports/job_detail.html", {"job": job})
+    return render(request, "reports/job_detail.html", {"job": job, "auto": request.GET.get("tai") == "1"})
 
 
 @login_required
@@ -106,7 +111,7 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """The htmx partial, polled every second while the job is queued or running."""
     job = _job(request, pk)
-    return render(request, "reports/_job_status.html", {"job": job})
+    return render(request, "reports/_job_status.html", {"job": job, "auto": request.GET.get("tai") == "1"})
 
 
 @login_required

@@ -168,8 +168,8 @@ def rollup_request(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(reverse("reports:rollup") + f"?year={year}&quarter={quarter}")
-    messages.info(request, _("Đã nhận yêu cầu. Báo cáo tổng hợp đang được tạo, trang sẽ tự cập nhật."))
-    return redirect("reports:job_detail", pk=job.pk)
+    # The job's page shows one state and downloads the file by itself once ready (?tai=1).
+    return redirect(reverse("reports:job_detail", args=[job.pk]) + "?tai=1")
 
 
 # Drill-down into a submission --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from fieldwork.selectors import cadre_people, current_plan
 from fieldwork.selectors.departments import period_standings
 from fieldwork.standing_terms import STATUS_BADGES, STATUS_LABELS, year_as_of_or_start
 
-from . import yearend_services
+from . import services, yearend_services
 from .forms import RemarkForm, YearEndTextForm
 from .models import CadreRemark, ReportJob, YearEndText
 
@@ -62,6 +62,13 @@ def year_end(request):
                 for msg in exc.messages:
                     form.add_error(None, msg)
             else:
+                fmt = request.POST.get("download")
+                if fmt in ReportJob.Format.values:
+                    # "Tải PDF" of the text form: the text just saved is the one the file reports.
+                    job = services.request_report(
+                        user=request.user, kind=ReportJob.Kind.YEAREND, fmt=fmt, year=plan.year
+                    )
+                    return redirect(reverse("reports:job_detail", args=[job.pk]) + "?tai=1")
                 messages.success(request, _("Đã lưu nội dung báo cáo cuối năm."))
                 return redirect(reverse("reports:year_end") + f"?year={plan.year}")
         status = 400

@@ -151,6 +151,18 @@ class TripLineForm(TripDatesMixin, forms.Form):
         )
 
 
+class SupplementLineForm(TripLineForm):
+    """A line added to an approved registration: a request for that line alone (docs/domain.md §5),
+    with an optional word for the approver."""
+
+    reason = forms.CharField(
+        label=_("Lý do bổ sung (không bắt buộc)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ChangeRequestForm(TripLineForm):
     reason = forms.CharField(
         label=_("Lý do thay đổi"),

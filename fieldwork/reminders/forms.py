@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import rules
 from accounts.forms import DateInput
 from accounts.models import User
 
@@ -27,21 +28,42 @@ class LogFilterForm(forms.Form):
 
 
 class DelegationForm(forms.Form):
-    deputy = forms.ModelChoiceField(label=_("Người được ủy quyền"), queryset=User.objects.none())
+    """Name a deputy: only those who may approve in the delegator's place (accounts.rules.can_be_deputy,
+    the rule the service checks too), grouped: the Standing Committee, then the delegator's own
+    department, then the other departments."""
+
+    deputy = forms.TypedChoiceField(
+        label=_("Người được ủy quyền"),
+        error_messages={"invalid_choice": _("Hãy chọn một người trong danh sách: người có thể phê duyệt thay bạn.")},
+    )
     start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
     end = forms.DateField(label=_("Đến ngày"), widget=DateInput())
     note = forms.CharField(label=_("Lý do (nghỉ phép, đi công tác …)"), required=False, max_length=300)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deputy"].queryset = (
+        people = (
             User.objects.filter(organization_id=user.organization_id, is_active=True)
             .exclude(pk=user.pk)
+            .select_related("department")
+            .prefetch_related("roles")
             .order_by("sort_key", "email")
         )
-        self.fields["deputy"].label_from_instance = lambda u: (
-            f"{u.full_name} — {u.position}" if u.position else u.full_name
-        )
+        self.candidates = {p.pk: p for p in people if rules.can_be_deputy(p, user)}
+        groups: dict[str, list] = {}
+        for p in self.candidates.values():
+            key = str(_("Thường trực")) if rules.is_standing(p) else (p.department.name if p.department else "")
+            label = f"{p.full_name} — {p.position}" if p.position else p.full_name
+            groups.setdefault(key, []).append((str(p.pk), label))
+        standing = str(_("Thường trực"))
+        own = user.department.name if user.department_id else ""
+        order = sorted(groups, key=lambda k: (k != standing, k != own, k))
+        self.fields["deputy"].choices = [("", _("— Chọn người được ủy quyền —"))] + [(k, groups[k]) for k in order]
+        self.fields["deputy"].coerce = lambda pk: self.candidates[int(pk)]
+        if not self.candidates:
+            self.fields["deputy"].help_text = _(
+                "Chưa có ai có thể phê duyệt thay bạn (lãnh đạo của ban hoặc Thường trực). Hãy báo Ban Tổ chức – Kiểm tra."
+            )
 
 
 class DayListField(forms.CharField):

@@ -70,3 +70,17 @@ def inbox(user, oid, *, department=None, year=None, quarter=None):
             qs = qs.filter(quarter=quarter)
         dps = [dp for dp in qs if rules.can_decide_department_plan(user, dp)]
     return regs, crs, dps
+
+
+def pending_requests(trips) -> dict:
+    """The pending request (change, cancel, add) of each of these trips, by trip id (one query;
+    one pending request per trip at a time)."""
+    trips = list(trips)
+    if not trips:
+        return {}
+    return {
+        cr.trip_id: cr
+        for cr in ChangeRequest.objects.filter(trip__in=trips, status=ChangeRequest.Status.PENDING).order_by(
+            "requested_at", "pk"
+        )
+    }

@@ -127,3 +127,44 @@ def position_holders(plan: Plan, limit: int | None = 20) -> list[PositionHolders
             )
         )
     return out
+
+
+# A year in the life: next year's plan, opened by the Board before the year starts -------------------
+# From the first day of the year's last quarter the Board is reminded that next year's plan is not
+# open yet (cadres plan January in December; docs/rules.md "A year in the life").
+OPEN_NEXT_YEAR_FROM = (10, 1)
+
+
+@dataclass
+class NextYear:
+    year: int
+    plan: Plan | None  # next year's plan, once the Board has opened it
+    source: Plan | None  # the plan it is copied from: this year's (else the latest)
+
+    @property
+    def can_open(self) -> bool:
+        return self.plan is None and self.source is not None
+
+
+def next_year(organization_id, today) -> NextYear:
+    """Next year's plan of the organization (relative to `today`) and the plan it would be copied
+    from (two small queries at most)."""
+    plans = list(Plan.objects.filter(organization_id=organization_id, year__lte=today.year + 1).order_by("-year")[:2])
+    plan = next((p for p in plans if p.year == today.year + 1), None)
+    source = next((p for p in plans if p.year <= today.year), None)
+    return NextYear(year=today.year + 1, plan=plan, source=source)
+
+
+def next_year_registration_open(person, today, info: NextYear | None = None):
+    """The plan of next year when it is issued and `person` (who owes fieldwork: a group) has not
+    sent their registration for it yet: the notice on their home page; else None. `info`: the
+    next_year() already read for this page (no second query)."""
+    if not getattr(person, "group_code", "") or person.organization_id is None:
+        return None
+    info = info or next_year(person.organization_id, today)
+    if info.plan is None:
+        return None
+    from fieldwork.models import Registration
+
+    sent = Registration.objects.filter(plan=info.plan, person=person, submitted_at__isnull=False).exists()
+    return None if sent else info.plan

@@ -196,7 +196,9 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     to_engine = TRIP_STATUS_TO_ENGINE
     confirmed = Trip.Status.CONFIRMED
     fact = engine.TripFact
-    for pid, pk, cat, start, end, days, immersion, status in _raw_trip_rows(trip_qs):
+    # Nobody to read (a person who owes nothing): no query; an empty IN () cannot be compiled.
+    rows = _raw_trip_rows(trip_qs) if people is None or ids else ()
+    for pid, pk, cat, start, end, days, immersion, status in rows:
         is_late = bool(late) and status == confirmed and (dept_of.get(pid), (start.month - 1) // 3 + 1) in late
         trips_by_person[pid].append(fact(pk, code_of[cat], start, end, days, immersion, to_engine[status], is_late))
     for facts in trips_by_person.values():

@@ -1,9 +1,13 @@
 """Changing an approved (locked) registration line: a ChangeRequest of kind change or cancel,
-decided by the same approver as the registration (issue 5 §3).
+decided by the same approver as the registration (issue 5 §3); and adding a line to an approved
+registration: a ChangeRequest of kind add for that line alone (docs/domain.md §5: the approved mẫu 1
+is the year's plan, what changes during the year goes through a change request).
 
-    PENDING ──approve──▶ APPROVED (the change is validated again and applied, or the trip is CANCELLED)
-    PENDING ──reject (comment required)──▶ REJECTED
-    PENDING ──withdraw (the requester)──▶ WITHDRAWN (the trip stays as approved)
+    PENDING ──approve──▶ APPROVED (the change is validated again and applied, the trip is CANCELLED,
+                                   or the added line becomes APPROVED)
+    PENDING ──reject (comment required)──▶ REJECTED (an added line: the trip is REJECTED)
+    PENDING ──withdraw (the requester)──▶ WITHDRAWN (the trip stays as approved; an added line is
+                                                     removed, it never was part of the plan)
     the Secretary's requests are self-certified: applied at once.
 """
 
@@ -22,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
-from fieldwork.models import Category, ChangeRequest, Plan, Trip
+from fieldwork.models import Category, ChangeRequest, Plan, Registration, Trip
 from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
 from fieldwork.services.registrations import (
@@ -32,6 +36,8 @@ from fieldwork.services.registrations import (
     check_writer,
     line_fields,
     own_registration_url,
+    registration_url,
+    trip_input,
 )
 from fieldwork.services.trips import TripInput, validate_trip
 
@@ -138,6 +144,41 @@ def request_cancel(*, actor: User, trip: Trip, reason: str, now=None) -> ChangeR
         return _open_change(actor, current, kind=ChangeRequest.Kind.CANCEL, proposed={}, reason=reason, now=now)
 
 
+def request_addition(
+    *, actor: User, registration: Registration, trip: Trip, data: TripInput, reason: str = "", now=None
+):
+    """The line `trip` (a draft just added by registration_lines.add_line, in its transaction) to
+    the approved `registration`: a request for that line alone. The registration and its approved
+    lines stay approved; the approver is told and decides the new line by itself (the Secretary's
+    is self-certified at once). The reason is optional: a new trip needs no excuse."""
+    now = now or timezone.now()
+    cr = ChangeRequest.objects.create(
+        trip=trip,
+        kind=ChangeRequest.Kind.ADD,
+        proposed=proposed_of(data),
+        reason=(reason or "").strip(),
+        requested_by=actor,
+    )
+    record(
+        trip,
+        actor=actor,
+        action="add_requested",
+        to_state=trip.status,
+        comment=cr.reason,
+        object_type="trip",
+    )
+    if rules.approver_kind(trip.person) == "self":
+        _apply(cr, trip, actor=actor, comment=_("Tự xác nhận"), now=now)
+    else:
+        notify(
+            approvers_of(trip.person),
+            _("%(name)s đề nghị bổ sung một đợt đi cơ sở (%(s)s) vào bản đăng ký đã duyệt, chờ bạn phê duyệt đợt này.")
+            % {"name": trip.person.full_name, "s": format_date(trip.start)},
+            registration_url(registration),
+        )
+    return cr
+
+
 def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> None:
     if not ChangeRequest.objects.filter(pk=cr.pk, status=ChangeRequest.Status.PENDING).update(
         status=ChangeRequest.Status.APPROVED,
@@ -146,7 +187,17 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
         comment=comment,
     ):
         raise StaleVersion(_("Đề nghị này đã được người khác xử lý. Trang đã được tải lại với trạng thái mới nhất."))
-    if cr.kind == ChangeRequest.Kind.CANCEL:
+    from_status = Trip.Status.APPROVED
+    if cr.kind == ChangeRequest.Kind.ADD:
+        validate_trip(trip.plan, trip.person, trip_input(trip), exclude_pk=trip.pk)  # others may have changed since
+        fields = {
+            "status": Trip.Status.APPROVED,
+            "planned_start": trip.start,
+            "planned_end": trip.end,
+            "planned_days": trip.days,
+        }
+        action, to_state, from_status = "add_approved", Trip.Status.APPROVED, Trip.Status.DRAFT
+    elif cr.kind == ChangeRequest.Kind.CANCEL:
         fields = {"status": Trip.Status.CANCELLED, "status_comment": cr.reason}
         action, to_state = "cancelled", Trip.Status.CANCELLED
     else:
@@ -161,7 +212,7 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
             "planned_days": Decimal(data.days),
         }
         action, to_state = "changed", Trip.Status.APPROVED
-    if not Trip.objects.filter(pk=trip.pk, version=trip.version, status=Trip.Status.APPROVED).update(
+    if not Trip.objects.filter(pk=trip.pk, version=trip.version, status=from_status).update(
         version=F("version") + 1,
         updated_at=now,
         **fields,
@@ -214,27 +265,43 @@ def decide_change(
                 comment=comment,
             ):
                 raise StaleVersion(_("Đề nghị này đã được người khác xử lý."))
+            to_state, action = trip.status, "change_rejected"
+            if cr.kind == ChangeRequest.Kind.ADD:
+                # The added line is not part of the plan: it stays listed as not approved, with why.
+                Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).update(
+                    status=Trip.Status.REJECTED, status_comment=comment, version=F("version") + 1, updated_at=now
+                )
+                from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+                trips_changed(trip.plan_id, [trip.person_id])
+                to_state, action = Trip.Status.REJECTED, "add_rejected"
             record(
                 trip,
                 actor=actor,
-                action="change_rejected",
+                action=action,
                 from_state=trip.status,
-                to_state=trip.status,
+                to_state=to_state,
                 comment=comment,
                 object_type="trip",
             )
             text = _("Đề nghị %(k)s đợt đi cơ sở ngày %(s)s của bạn không được phê duyệt.")
-        kind_word = _("hủy") if cr.kind == ChangeRequest.Kind.CANCEL else _("thay đổi")
+        kind_word = kind_word_of(cr)
         url = own_registration_url(trip.registration) if trip.registration_id else ""
         notify([cr.requested_by], text % {"k": kind_word, "s": format_date(trip.start)}, url)
     cr.refresh_from_db()
     return cr
 
 
+def kind_word_of(cr: ChangeRequest) -> str:
+    """The request in a sentence: "Đề nghị <hủy|thay đổi|bổ sung> đợt đi cơ sở …"."""
+    return {ChangeRequest.Kind.CANCEL: _("hủy"), ChangeRequest.Kind.ADD: _("bổ sung")}.get(cr.kind, _("thay đổi"))
+
+
 def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> ChangeRequest:
     """The requester takes back a pending request: it leaves the approver's inbox and the trip
-    stays exactly as approved. Only the cadre whose trip it is may withdraw it (not a colleague,
-    not the approver: the approver rejects instead)."""
+    stays exactly as approved (an added line, never approved, is removed; the registration's
+    history keeps the withdrawal). Only the cadre whose trip it is may withdraw it (not a
+    colleague, not the approver: the approver rejects instead)."""
     now = now or timezone.now()
     with transaction.atomic():
         check_own_writer(actor)
@@ -253,21 +320,38 @@ def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> 
             raise StaleVersion(
                 _("Đề nghị này vừa được người khác xử lý. Trang đã được tải lại với trạng thái mới nhất.")
             )
-        record(
-            trip,
-            actor=actor,
-            action="change_withdrawn",
-            from_state=trip.status,
-            to_state=trip.status,
-            comment=cr.reason,
-            object_type="trip",
-        )
-        kind_word = _("hủy") if cr.kind == ChangeRequest.Kind.CANCEL else _("thay đổi")
+        added = cr.kind == ChangeRequest.Kind.ADD
+        if added:
+            record(
+                trip.registration,
+                actor=actor,
+                action="add_withdrawn",
+                comment=_("Đợt %(s)s – %(e)s, %(l)s")
+                % {"s": format_date(trip.start), "e": format_date(trip.end), "l": trip.location},
+                object_type="registration",
+            )
+            Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).delete()  # its request goes with it
+            from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+
+            trips_changed(trip.plan_id, [trip.person_id])
+        else:
+            record(
+                trip,
+                actor=actor,
+                action="change_withdrawn",
+                from_state=trip.status,
+                to_state=trip.status,
+                comment=cr.reason,
+                object_type="trip",
+            )
         notify(
             approvers_of(trip.person),
             _("%(name)s đã rút đề nghị %(k)s đợt đi cơ sở ngày %(s)s; không cần phê duyệt nữa.")
-            % {"name": trip.person.full_name, "k": kind_word, "s": format_date(trip.start)},
+            % {"name": trip.person.full_name, "k": kind_word_of(cr), "s": format_date(trip.start)},
             reverse("fieldwork:approvals"),
         )
+    if added:
+        cr.status, cr.decided_at = ChangeRequest.Status.WITHDRAWN, now
+        return cr
     cr.refresh_from_db()
     return cr

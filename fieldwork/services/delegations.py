@@ -31,6 +31,14 @@ def create_delegation(
         errors["deputy"] = [_("Người được ủy quyền phải là cán bộ đang hoạt động của cùng cơ quan.")]
     elif deputy.pk == actor.pk:
         errors["deputy"] = [_("Không thể tự ủy quyền cho chính mình.")]
+    elif not rules.can_be_deputy(deputy, actor):
+        errors["deputy"] = [
+            _(
+                "%(n)s không phải là người có thể phê duyệt thay bạn. Hãy chọn lãnh đạo của ban "
+                "(Trưởng, Phó ban) hoặc một đồng chí Thường trực."
+            )
+            % {"n": deputy.full_name}
+        ]
     if start and end and end < start:
         errors["end"] = [_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]
     elif end and end < today:

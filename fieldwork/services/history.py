@@ -50,7 +50,16 @@ def record(
 
 
 # Issue 12: decisions a deputy may take for an approver away ("… thay …" in the history).
-DECISION_ACTIONS = {"approved", "returned", "confirmed", "changed", "cancelled", "change_rejected"}
+DECISION_ACTIONS = {
+    "approved",
+    "returned",
+    "confirmed",
+    "changed",
+    "cancelled",
+    "change_rejected",
+    "add_approved",
+    "add_rejected",
+}
 
 
 def delegator_of_decision(obj, *, actor, action: str, object_type: str):

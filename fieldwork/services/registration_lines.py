@@ -18,50 +18,51 @@ from accounts.vietnamese import format_date
 from fieldwork.cycles import WHOLE_YEAR, registration_periods
 from fieldwork.models import Plan, Registration, Trip, place_parts_key
 from fieldwork.quarters import quarter_bounds, quarter_name, quarter_of
-from fieldwork.services.history import record
 from fieldwork.services.transitions import error_messages
 from fieldwork.services.trips import TripInput, validate_trip
+
+
+def other_year_message(plan: Plan, start: date) -> str:
+    """Why a line starting in another year than the plan's is refused, and what to do: register
+    it under that year's plan, or, when that plan is not issued yet, wait for the Board to open
+    it (the cadre's home page says when; docs/rules.md "A year in the life")."""
+    year = start.year
+    if Plan.objects.filter(organization_id=plan.organization_id, year=year).exists():
+        return _(
+            "Đợt bắt đầu ngày %(d)s thuộc kế hoạch năm %(y)s, không thuộc bản đăng ký năm %(p)s này: "
+            "hãy đăng ký đợt này trong bản đăng ký năm %(y)s."
+        ) % {"d": format_date(start), "y": year, "p": plan.year}
+    if year > plan.year:
+        return _(
+            "Kế hoạch năm %(y)s chưa được ban hành nên chưa đăng ký được đợt bắt đầu ngày %(d)s. "
+            "Ban Tổ chức – Kiểm tra sẽ mở kế hoạch năm %(y)s; khi đó trang chủ của bạn có thông báo "
+            "và bạn đăng ký đợt này trong bản đăng ký năm %(y)s."
+        ) % {"d": format_date(start), "y": year}
+    return _("Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch.") % {"d": format_date(start), "y": plan.year}
 
 
 def check_line_quarter(registration: Registration, start: date) -> None:
     """A line of quarter q's registration must start in quarter q of the plan's year; a line of
     the annual cycle's whole-year registration (quarter 0) anywhere in the plan's year (the plan
-    period itself is checked with the other rules, validate_trip)."""
+    period itself is checked with the other rules, validate_trip). A line of another year is
+    sent to that year's registration (other_year_message)."""
     year = registration.plan.year
+    if start.year != year:
+        raise ValidationError({"start": [other_year_message(registration.plan, start)]})
     if registration.quarter == WHOLE_YEAR:
-        if start.year != year:
-            raise ValidationError(
-                {
-                    "start": [
-                        _("Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch.")
-                        % {"d": format_date(start), "y": year}
-                    ]
-                }
-            )
         return
-    if start.year != year or quarter_of(start) != registration.quarter:
+    if quarter_of(start) != registration.quarter:
         q_start, q_end = quarter_bounds(year, registration.quarter)
-        if start.year == year:
-            msg = _(
-                "Ngày bắt đầu %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
-                "(%(qs)s – %(qe)s). Một đợt thuộc quý có ngày bắt đầu: hãy đăng ký đợt này ở quý %(other)s."
-            ) % {
-                "d": format_date(start),
-                "other": quarter_name(quarter_of(start)),
-                "q": quarter_name(registration.quarter),
-                "qs": format_date(q_start),
-                "qe": format_date(q_end),
-            }
-        else:
-            msg = _(
-                "Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch. Hãy chọn ngày trong quý %(q)s (%(qs)s – %(qe)s)."
-            ) % {
-                "d": format_date(start),
-                "y": year,
-                "q": quarter_name(registration.quarter),
-                "qs": format_date(q_start),
-                "qe": format_date(q_end),
-            }
+        msg = _(
+            "Ngày bắt đầu %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
+            "(%(qs)s – %(qe)s). Một đợt thuộc quý có ngày bắt đầu: hãy đăng ký đợt này ở quý %(other)s."
+        ) % {
+            "d": format_date(start),
+            "other": quarter_name(quarter_of(start)),
+            "q": quarter_name(registration.quarter),
+            "qs": format_date(q_start),
+            "qe": format_date(q_end),
+        }
         raise ValidationError({"start": [msg]})
 
 
@@ -120,9 +121,11 @@ def line_fields(data: TripInput) -> dict:
     }
 
 
-def add_line(*, actor: User, registration: Registration, data: TripInput) -> tuple[Trip, list[str]]:
-    """Add a trip line; adding to an approved registration reopens it (the approved lines
-    stay approved, the new one goes through approval)."""
+def add_line(*, actor: User, registration: Registration, data: TripInput, reason: str = "") -> tuple[Trip, list[str]]:
+    """Add a trip line. To an open registration (draft, returned) it is a draft line sent with
+    the registration; to an approved one it is a request for that line alone (docs/domain.md §5,
+    fieldwork.services.change_requests.request_addition): the registration and its approved lines
+    stay approved, the approver decides the new line by itself."""
     with transaction.atomic():
         reg = locked(registration)
         check_owner(actor, reg)
@@ -138,15 +141,9 @@ def add_line(*, actor: User, registration: Registration, data: TripInput) -> tup
             **line_fields(data),
         )
         if reg.status == Registration.Status.APPROVED:
-            Registration.objects.filter(pk=reg.pk).update(status=Registration.Status.DRAFT, version=F("version") + 1)
-            record(
-                reg,
-                actor=actor,
-                action="reopened",
-                from_state=reg.status,
-                to_state=Registration.Status.DRAFT,
-                object_type="registration",
-            )
+            from fieldwork.services.change_requests import request_addition  # it imports this module
+
+            request_addition(actor=actor, registration=reg, trip=trip, data=data, reason=reason)
     return trip, warnings
 
 
@@ -159,6 +156,10 @@ def _editable_line(actor: User, trip: Trip) -> Registration:
     if current.status != Trip.Status.DRAFT:
         raise ValidationError(
             _("Đợt này đã được phê duyệt nên không sửa trực tiếp được. Hãy gửi đề nghị thay đổi hoặc đề nghị hủy đợt.")
+        )
+    if reg.status == Registration.Status.APPROVED:  # a line added after approval, waiting alone
+        raise ValidationError(
+            _("Đợt bổ sung này đang chờ phê duyệt nên chưa sửa được. Muốn sửa, hãy rút đề nghị rồi bổ sung lại.")
         )
     if reg.status not in (Registration.Status.DRAFT, Registration.Status.RETURNED):
         raise ValidationError(_("Bản đăng ký đang chờ phê duyệt nên chưa sửa được. Hãy chờ kết quả phê duyệt."))

@@ -2,13 +2,15 @@
 
 State machine of a registration (one per person, plan and quarter):
 
-    DRAFT ──submit──▶ SUBMITTED ──approve──▶ APPROVED ──add a line──▶ DRAFT (reopened)
+    DRAFT ──submit──▶ SUBMITTED ──approve──▶ APPROVED
     RETURNED ──submit──▶ SUBMITTED ──return (comment required)──▶ RETURNED
     the Secretary's: DRAFT|RETURNED ──submit──▶ APPROVED (self_certified)
 
 Its lines are Trip rows: DRAFT while the registration is not approved (editable only while
 the registration is DRAFT or RETURNED), APPROVED (locked) once approved. An approved line
-changes through a ChangeRequest (kind change or cancel) decided by the same approver.
+changes through a ChangeRequest (kind change or cancel) decided by the same approver; a line
+added to an approved registration is a ChangeRequest of kind add for that line alone (the
+registration stays APPROVED; docs/domain.md §5).
 
 Concurrency: every decision carries the `version` the decider saw; the update is
 `UPDATE … WHERE version = n` and zero rows means somebody else acted first (StaleVersion).
@@ -241,6 +243,9 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
 
 
 TRIP_ACTIONS = (
+    "add_requested",
+    "add_approved",
+    "add_rejected",
     "change_requested",
     "cancel_requested",
     "changed",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +18,7 @@ from accounts import rules
 from fieldwork import cycles, standings_refresh
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
 from fieldwork.models import Plan
-from fieldwork.selectors.plans import plan_affected
+from fieldwork.selectors.plans import next_year, plan_affected
 from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
 from fieldwork.stored_standings import recorded_trips
@@ -134,6 +135,35 @@ def plan_create(request):
             )
             return redirect("fieldwork:plan_edit", pk=plan.pk)
     return render(request, "fieldwork/plans/create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def plan_open_next(request):
+    """The Board opens next year's plan before the year starts (cadres plan January in December),
+    as a copy of this year's (create_plan from a plan: dates shifted, document left blank)."""
+    if not _can_write(request.user):
+        raise PermissionDenied
+    info = next_year(request.user.organization_id, timezone.localdate())
+    if not info.can_open:
+        messages.info(request, _("Kế hoạch năm %(y)s đã được mở.") % {"y": info.year})
+        return redirect("fieldwork:plans")
+    try:
+        plan = plan_services.create_plan(
+            actor=request.user, organization=request.user.organization, year=info.year, source_plan=info.source
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("fieldwork:plans")
+    messages.success(
+        request,
+        _(
+            "Đã mở kế hoạch năm %(y)s (sao chép từ kế hoạch năm %(s)s). Cán bộ được báo trên trang chủ và có thể "
+            "đăng ký ngay. Hãy kiểm tra thời gian, các hạn và số văn bản của kế hoạch năm %(y)s."
+        )
+        % {"y": plan.year, "s": info.source.year},
+    )
+    return redirect("fieldwork:plan_edit", pk=plan.pk)
 
 
 @login_required

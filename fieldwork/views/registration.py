@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
 from fieldwork import cycles
-from fieldwork.forms.registration import TripLineForm
-from fieldwork.models import ChangeRequest, Registration, Trip
+from fieldwork.forms.registration import SupplementLineForm, TripLineForm
+from fieldwork.models import Plan, Registration, Trip
+from fieldwork.selectors.inbox import pending_requests
 from fieldwork.services import department_plans
 from fieldwork.services import registrations as service
 from fieldwork.services.trips import validate_trip
@@ -92,12 +93,26 @@ def registrations(request):
     )
 
 
+def _other_year_link(plan, form) -> dict | None:
+    """A line typed with a start in another year (December planning January): the link to that
+    year's registration when its plan is issued (the error itself says what to do otherwise)."""
+    if not form.is_bound or "start" not in form.errors:
+        return None
+    try:
+        start = form.fields["start"].to_python(form.data.get(form.add_prefix("start")))
+    except ValidationError:
+        return None
+    if start is None or start.year == plan.year:
+        return None
+    other = Plan.objects.filter(organization_id=plan.organization_id, year=start.year).first()
+    if other is None:
+        return None
+    return {"year": other.year, "url": reverse("fieldwork:registrations") + f"?year={other.year}"}
+
+
 def _detail_context(request, plan, quarter, registration, form):
     lines = list(registration.trips.select_related("category").order_by("start", "pk")) if registration else []
-    pending = {}
-    if lines:
-        for cr in ChangeRequest.objects.filter(trip__in=lines, status=ChangeRequest.Status.PENDING):
-            pending[cr.trip_id] = cr
+    pending = pending_requests(lines)
     for line in lines:
         line.pending_change = pending.get(line.pk)
     start, end = cycles.period_bounds(plan, quarter)
@@ -131,6 +146,7 @@ def _detail_context(request, plan, quarter, registration, form):
         "action_url": service.quarter_url(plan, quarter),
         "previous_quarter": service.quarter_name(quarter - 1) if quarter > periods[0] > 0 else None,
         "validate_url": reverse("fieldwork:registration_validate", args=[quarter]),
+        "other_year": _other_year_link(plan, form),
     }
 
 
@@ -142,16 +158,35 @@ def registration_detail(request, quarter):
     check_period(plan, quarter)
     registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
     bound = registration or Registration(plan=plan, person=request.user, quarter=quarter)
-    form = TripLineForm(request.POST or None, plan=plan, registration=bound)
+    # A line added to an approved registration is a request for that line alone (docs/domain.md §5).
+    supplement = bound.status == Registration.Status.APPROVED
+    form_class = SupplementLineForm if supplement else TripLineForm
+    form = form_class(request.POST or None, plan=plan, registration=bound)
     if request.method == "POST":
         if form.is_valid():
             try:
                 registration = service.registration_for(person=request.user, plan=plan, quarter=quarter)
-                trip, warnings = service.add_line(actor=request.user, registration=registration, data=form.trip_input())
+                trip, warnings = service.add_line(
+                    actor=request.user,
+                    registration=registration,
+                    data=form.trip_input(),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("Đã thêm đợt đi cơ sở vào bản đăng ký (chưa gửi)."))
+                if not supplement:
+                    messages.success(request, _("Đã thêm đợt đi cơ sở vào bản đăng ký (chưa gửi)."))
+                elif rules.approver_kind(request.user) == "self":
+                    messages.success(request, _("Đã bổ sung đợt đi cơ sở vào bản đăng ký (tự xác nhận)."))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Đã gửi đề nghị bổ sung đợt đi cơ sở. Các đợt đã duyệt giữ nguyên; lãnh đạo chỉ cần "
+                            "phê duyệt đợt mới này. Bạn sẽ nhận được thông báo khi có kết quả."
+                        ),
+                    )
                 for w in warnings:
                     messages.warning(request, w)
                 return redirect(_quarter_url(plan, quarter))

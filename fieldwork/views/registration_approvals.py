@@ -22,7 +22,7 @@ from accounts.vietnamese import format_date, format_days
 from fieldwork import cycles
 from fieldwork.forms.registration import ApproveForm, ReturnForm
 from fieldwork.models import Category, ChangeRequest, Registration
-from fieldwork.selectors.inbox import inbox
+from fieldwork.selectors.inbox import inbox, pending_requests
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
 
@@ -53,6 +53,19 @@ def _registration(request, pk) -> Registration:
 def _review_context(request, reg, *, approve_form=None, return_form=None, conflict=None, kept_comment=""):
     user = request.user
     lines = list(reg.trips.select_related("category").order_by("start", "pk"))
+    # What changed since approval (docs/domain.md §5), at the top: the pending requests on its lines.
+    pending = pending_requests(lines)
+    by_pk = {t.pk: t for t in lines}
+    requests = list(pending.values())
+    for cr in requests:
+        cr.trip = by_pk[cr.trip_id]
+        cr.trip.person = reg.person
+    if requests:
+        cats = {(c.plan_id, c.code): c for c in Category.objects.filter(plan_id=reg.plan_id)}
+        for cr in requests:
+            cr.readable = _readable(cr, cats)
+    for line in lines:
+        line.pending_change = pending.get(line.pk)
     can_decide = (
         reg.status == Registration.Status.SUBMITTED
         and rules.can_approve_registration(user, reg)
@@ -70,6 +83,10 @@ def _review_context(request, reg, *, approve_form=None, return_form=None, confli
         "preview": service.preview(plan=reg.plan, person=reg.person),
         "history": list(service.registration_history(reg)),
         "can_decide": can_decide,
+        "pending_requests": requests,
+        "can_decide_changes": bool(requests)
+        and rules.can_approve_for(user, reg.person)
+        and not rules.is_read_only(user),
         "approve_form": approve_form or ApproveForm(initial={"version": reg.version}),
         "return_form": return_form or ReturnForm(initial={"version": reg.version}),
         "conflict": conflict,
@@ -245,6 +262,8 @@ def change_request_decide(request, pk):
     action = request.POST.get("action")
     if action not in ("approve", "reject"):
         messages.error(request, _("Hãy chọn phê duyệt hoặc không phê duyệt."))
+        if request.POST.get("next") == "review" and cr.trip.registration_id:
+            return redirect("fieldwork:registration_review", pk=cr.trip.registration_id)
         return redirect(_inbox_url(request))
     try:
         changes.decide_change(
@@ -261,4 +280,6 @@ def change_request_decide(request, pk):
             messages.success(
                 request, _("Đã không phê duyệt đề nghị của %(n)s, kèm lý do.") % {"n": cr.trip.person.full_name}
             )
+    if request.POST.get("next") == "review" and cr.trip.registration_id:
+        return redirect("fieldwork:registration_review", pk=cr.trip.registration_id)
     return redirect(_inbox_url(request))

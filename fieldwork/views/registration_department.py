@@ -3,6 +3,8 @@ the Standing Committee approves or returns (issue 5 §4)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,7 +133,21 @@ def _context(
         "conflict": conflict,
         "kept_comment": kept_comment,
         "today": timezone.localdate(),
+        **_by_person(ov.lines),
     }
+
+
+def _by_person(lines) -> dict:
+    """Mẫu 2's lines grouped by person (they come in person order), numbered across the form: the
+    page shows one collapsed block per person (<details>), short on a phone."""
+    groups: list[dict] = []
+    for number, t in enumerate(lines, 1):
+        t.number = number
+        if not groups or groups[-1]["person"].pk != t.person_id:
+            groups.append({"person": t.person, "lines": [], "days": Decimal(0)})
+        groups[-1]["lines"].append(t)
+        groups[-1]["days"] += t.days
+    return {"line_groups": groups, "line_days": sum((g["days"] for g in groups), Decimal(0))}
 
 
 @login_required

@@ -172,7 +172,10 @@ def change_request_withdraw(request, pk):
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("Đã rút đề nghị. Đợt đi giữ nguyên như đã phê duyệt."))
+        if cr.kind == ChangeRequest.Kind.ADD:
+            messages.success(request, _("Đã rút đề nghị bổ sung; đợt này đã được xóa khỏi bản đăng ký."))
+        else:
+            messages.success(request, _("Đã rút đề nghị. Đợt đi giữ nguyên như đã phê duyệt."))
     if cr.trip.registration_id:
         return redirect(service.own_registration_url(cr.trip.registration))
     return redirect("fieldwork:registrations")

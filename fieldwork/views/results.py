@@ -292,11 +292,19 @@ def quarter_report(request, department_pk, quarter):
 @login_required
 @read_page
 def quarter_reports_overview(request):
-    if not rules.sees_whole_organization(request.user):
+    """Which departments sent their mẫu 3, per quarter: every department for the Board, Standing and
+    Inspection Committees; a head's own department (the rule of the mẫu 3 page: can_view_department)."""
+    user = request.user
+    if not (rules.sees_whole_organization(user) or rules.is_head(user)):
         raise PermissionDenied
     plan = pick_plan(request)
     today = timezone.localdate()
-    rows = quarter_report_reads.overview(plan, today)
+    departments = Department.objects.filter(organization_id=plan.organization_id, is_active=True).order_by("name")
+    if not rules.sees_whole_organization(user):
+        departments = departments.filter(pk=user.department_id)
+    rows = quarter_report_reads.overview(
+        plan, today, departments=[d for d in departments if rules.can_view_department(user, d)]
+    )
     return render(
         request,
         "fieldwork/results/quarter_reports_overview.html",
@@ -306,5 +314,6 @@ def quarter_reports_overview(request):
             "quarters": quarter_reports.plan_quarters(plan),
             "deadlines": [quarter_reports.quarter_deadline(plan, q) for q in quarter_reports.plan_quarters(plan)],
             "today": today,
+            "own_department": None if rules.sees_whole_organization(user) else user.department,
         },
     )

@@ -87,9 +87,13 @@ def test_page_access_and_query_budget(client, people, django_assert_max_num_quer
         resp = client.get(url)
     html = resp.content.decode()
     assert "Tổng hợp đăng ký đi cơ sở của Ban Phong trào – quý I/2023 (mẫu 2)" in html
-    for col in ("STT", "Họ và tên", "Chức vụ", "Nội dung đi cơ sở", "Thời gian cụ thể", "Địa điểm"):
+    for col in ("STT", "Nội dung đi cơ sở", "Thời gian cụ thể", "Địa điểm"):
         assert f">{col}</th>" in html
+    # Lines collapsed by person (name, position, count and days in the summary); actions on top.
+    person = html.split('data-testid="mau2-person"')[1].split("</summary>")[0]
+    assert "Trần Thị Dung" in person and "Chuyên viên" in person and "1 đợt, 3 ngày" in person
     assert html.count('data-testid="mau2-row"') == 1
+    assert html.index('data-testid="submit-department-plan"') < html.index('data-testid="members"')
     assert "Từ ngày 01/2/2023 đến ngày 03/2/2023" in html and "Xã Tân Đông, Tỉnh Tây Ninh" in html
     assert 'data-testid="submit-department-plan"' in html
     assert client.get(reverse("fieldwork:department_plan", args=[people["d1"].pk, 1]) + "?year=1999").status_code == 404

@@ -230,14 +230,20 @@ def test_board_overview_shows_who_submitted_late_or_not(client, people):
     assert_access(
         client,
         url,
-        allowed=[people["board"], people["deputy"], people["inspector"]],
-        forbidden=[people["head"], people["cadre"]],
+        allowed=[people["board"], people["deputy"], people["inspector"], people["head"]],
+        forbidden=[people["cadre"]],
     )
     client.force_login(people["board"])
     html = client.get(url).content.decode()
-    assert "Đúng hạn" in html and "Sau hạn" in html
+    assert "Đúng hạn" in html and "Sau hạn" in html and '<th scope="row">Văn phòng</th>' in html
     client.force_login(people["inspector"])
     assert client.post(url).status_code == 403
+    # A head sees their own department's row only (the mẫu 3 page's rule), and links to its mẫu 3.
+    client.force_login(people["head"])
+    html = client.get(url).content.decode()
+    assert "của Ban Phong trào — năm 2023" in html and "Văn phòng" not in html.split('data-testid="overview"')[1]
+    assert f'data-testid="cell-{people["d1"].pk}-1"' in html and f"cell-{people['d2'].pk}-1" not in html
+    assert html.count("Đúng hạn") == 1 and "Sau hạn" not in html
 
 
 def test_mau3_page_shows_its_history(client, people, q1_trips):

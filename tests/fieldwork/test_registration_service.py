@@ -298,16 +298,21 @@ def test_the_update_is_conditional_on_the_version(people, monkeypatch):
     assert Trip.objects.get(registration=reg).status == Trip.Status.DRAFT
 
 
-def test_adding_a_line_to_an_approved_registration_reopens_it(people):
+def test_adding_a_line_to_an_approved_registration_asks_for_that_line_alone(people):
+    """docs/domain.md §5: the approved registration stays approved; the new line waits alone
+    (the whole story: tests/fieldwork/test_registration_additions.py)."""
     plan, cadre, head = people["plan"], people["cadre"], people["head"]
     reg = submitted(plan, cadre)
     reg = service.approve(actor=head, registration=reg, version=reg.version)
-    service.add_line(actor=cadre, registration=reg, data=line(plan, start=date(2023, 3, 6)))
+    trip, _warnings = service.add_line(actor=cadre, registration=reg, data=line(plan, start=date(2023, 3, 6)))
     reg.refresh_from_db()
-    assert reg.status == Registration.Status.DRAFT
+    assert reg.status == Registration.Status.APPROVED
     assert sorted(reg.trips.values_list("status", flat=True)) == ["approved", "draft"]
-    reg = service.submit(actor=cadre, registration=reg, version=reg.version)
-    reg = service.approve(actor=head, registration=reg, version=reg.version)
+    cr = ChangeRequest.objects.get(trip=trip)
+    assert (cr.kind, cr.status) == (ChangeRequest.Kind.ADD, ChangeRequest.Status.PENDING)
+    changes.decide_change(actor=head, change_request=cr, approve=True)
+    reg.refresh_from_db()
+    assert reg.status == Registration.Status.APPROVED
     assert set(reg.trips.values_list("status", flat=True)) == {"approved"}
 
 

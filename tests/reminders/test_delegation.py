@@ -29,12 +29,14 @@ BEFORE, DURING, AFTER = D(2023, 3, 9), D(2023, 3, 15), D(2023, 3, 21)
 
 @pytest.fixture
 def setup(people):
-    """Hải (head of Ban Phong trào) is away 10–20/03: Em, a cadre of the department, is his deputy.
-    Dung's, Em's own and Đức's (another department) registrations are waiting. The plan is on
-    the quarterly cycle (quarter I and II registrations)."""
+    """Hải (head of Ban Phong trào) is away 10–20/03: Em, the department's Phó Trưởng ban (a leader
+    without the head role), is his deputy. Dung's, Em's own and Đức's (another department)
+    registrations are waiting. The plan is on the quarterly cycle (quarter I and II registrations)."""
     p = people
     p["plan"].registration_cycle = p["plan"].RegistrationCycle.QUARTERLY
     p["plan"].save(update_fields=["registration_cycle"])
+    p["cadre2"].position = "Phó Trưởng ban"
+    p["cadre2"].save(update_fields=["position"])
     p["reg_dung"] = submitted(p["plan"], p["cadre"])
     p["reg_em"] = submitted(p["plan"], p["cadre2"])
     p["reg_duc"] = submitted(p["plan"], p["other_cadre"])
@@ -88,8 +90,6 @@ def test_deputy_scope_and_never_own_line(setup, client):
 
 def test_history_records_who_acted_for_whom(setup, client):
     p = setup
-    p["cadre2"].position = "Phó Trưởng ban"
-    p["cadre2"].save()
     reg = p["reg_dung"]
     with time_machine.travel(at_noon(DURING), tick=False):
         client.force_login(fresh(p["cadre2"]))
@@ -154,7 +154,10 @@ def test_ended_early_and_validation(setup):
         with pytest.raises(ValidationError) as exc:
             delegations.create_delegation(actor=head, deputy=p["cadre"], start=DURING, end=D(2023, 3, 1))
         assert "end" in exc.value.message_dict
-        delegations.create_delegation(actor=head, deputy=p["cadre"], start=DURING, end=D(2023, 3, 18))
+        with pytest.raises(ValidationError) as exc:  # a specialist of the department approves nothing
+            delegations.create_delegation(actor=head, deputy=p["cadre"], start=DURING, end=DURING)
+        assert "không phải là người có thể phê duyệt thay bạn" in exc.value.message_dict["deputy"][0]
+        delegations.create_delegation(actor=head, deputy=p["deputy"], start=DURING, end=D(2023, 3, 18))
         with pytest.raises(ValidationError) as exc:
             delegations.create_delegation(actor=head, deputy=p["cadre2"], start=D(2023, 3, 18), end=D(2023, 3, 19))
         assert "start" in exc.value.message_dict
@@ -179,13 +182,16 @@ def test_delegations_page_access_and_board_view(setup, client):
         )
         client.force_login(fresh(p["head2"]))
         resp = client.post(
-            url, {"deputy": p["other_cadre"].pk, "start": "2023-03-20", "end": "2023-03-16", "note": "Đi học"}
+            url, {"deputy": p["deputy"].pk, "start": "2023-03-20", "end": "2023-03-16", "note": "Đi học"}
         )
         assert resp.status_code == 200 and "Ngày kết thúc phải từ ngày bắt đầu trở đi." in resp.content.decode()
         assert resp.context["form"]["note"].value() == "Đi học"
+        # A specialist of the office is not offered, and refused if posted anyway.
         resp = client.post(url, {"deputy": p["other_cadre"].pk, "start": "2023-03-16", "end": "2023-03-20"})
+        assert resp.status_code == 200 and "Hãy chọn một người trong danh sách" in resp.content.decode()
+        resp = client.post(url, {"deputy": p["deputy"].pk, "start": "2023-03-16", "end": "2023-03-20"})
         assert resp.status_code == 302
-        assert Delegation.objects.filter(delegator=p["head2"], deputy=p["other_cadre"]).exists()
+        assert Delegation.objects.filter(delegator=p["head2"], deputy=p["deputy"]).exists()
         # Ending: another organization's is a 404; a cadre not party to it 403; the Board may.
         end_url = reverse("fieldwork:delegation_end", args=[p["delegation"].pk])
         assert_access(
@@ -231,3 +237,40 @@ def test_menu_shows_delegations_to_whom_they_concern(setup, client):
             client.force_login(fresh(user))
             page = client.get(reverse("fieldwork:my_standing") + "?year=2023").content.decode()
             assert (f'href="{url}"' in page) is shown, user.email
+
+
+def test_only_those_who_may_approve_are_offered_grouped(people):
+    """docs/rules.md "A year in the life": a head is offered the Standing Committee and the leaders
+    of their department (a Phó Trưởng ban), grouped; never the department's specialists, the
+    accountant or the IT officer; a Standing member the other Standing members and the heads.
+    The form and the service ask the same rule (accounts.rules.can_be_deputy)."""
+    from accounts.models import User
+    from fieldwork.reminders.forms import DelegationForm
+    from tests.factories import UserFactory
+
+    p = people
+    vice = UserFactory(department=p["d1"], full_name="Ngô Phó Ban", email="pho@tn.vn", position="Phó Trưởng ban")
+    UserFactory(department=p["d1"], full_name="Kế Toán Viên", email="ketoan@tn.vn", position="Kế toán")
+    UserFactory(
+        department=p["d2"],
+        full_name="Trần Tin Học",
+        email="it@tn.vn",
+        position="Chuyên viên công nghệ thông tin",
+        roles=["cadre", "admin"],
+    )
+    form = DelegationForm(user=p["head"])
+    groups = {label: [name for _pk, name in options] for label, options in form.fields["deputy"].choices[1:]}
+    assert list(groups) == ["Thường trực", "Ban Phong trào"]
+    assert groups["Thường trực"] == ["Hồ Thị Lan — Phó Bí thư", "Nguyễn Thanh Tùng — Bí thư"]
+    assert groups["Ban Phong trào"] == ["Ngô Phó Ban — Phó Trưởng ban"]
+    everyone = User.objects.filter(organization=p["org"]).exclude(pk=p["head"].pk)
+    offered = {u.pk for u in everyone if rules.can_be_deputy(u, p["head"])}
+    assert set(form.candidates) == offered == {vice.pk, p["deputy"].pk, p["secretary"].pk}
+    standing = DelegationForm(user=p["deputy"])
+    groups = {label: [name for _pk, name in options] for label, options in standing.fields["deputy"].choices[1:]}
+    assert list(groups) == ["Thường trực", "Ban Phong trào", "Văn phòng"]
+    assert groups["Ban Phong trào"] == ["Võ Minh Hải — Trưởng Ban"] and groups["Văn phòng"] == [
+        "Đặng Thu Hà — Chánh Văn phòng"
+    ]
+    # The inspection-only member and other organizations are never offered.
+    assert not rules.can_be_deputy(p["stranger"], p["head"])

@@ -31,6 +31,8 @@ def test_approvals_waiting_weekly_reaches_the_deputy(annual):
     p = annual
     with time_machine.travel(at_noon(D(2023, 3, 6)), tick=False):
         submitted(p["plan"], p["cadre"], lines=[line(p["plan"], start=D(2023, 3, 20))])
+        p["cadre2"].position = "Phó Trưởng ban"  # a leader of the department (accounts.rules.can_be_deputy)
+        p["cadre2"].save(update_fields=["position"])
         delegations.create_delegation(actor=p["head"], deputy=p["cadre2"], start=D(2023, 3, 12), end=D(2023, 3, 18))
     sent = run_days(p["org"].pk, D(2023, 3, 7), D(2023, 3, 28))
     # Monday 13/03: waited 7 days (> 3): the head and his deputy; the next Monday only the head

@@ -74,9 +74,10 @@ def test_request_view(report_data, run_jobs, client):
     p = report_data
     url = reverse("reports:request")
     client.force_login(p["cadre"])
-    # A cadre asking for the compliance report: 403.
+    # A cadre asking for the compliance report: 403, the form kept with the reason.
     resp = client.post(url, {"kind": "compliance", "format": "pdf", "year": 2023, "quarter": 1})
-    assert resp.status_code == 403
+    assert resp.status_code == 403 and "Bạn không được tạo loại báo cáo này." in resp.content.decode()
+    assert 'name="kind"' in resp.content.decode()
     # Missing quarter: the form comes back with the Vietnamese reason, what was typed kept.
     client.force_login(p["board"])
     resp = client.post(url, {"kind": "mau3", "format": "xlsx", "year": 2023, "department": p["d1"].pk})
@@ -85,7 +86,7 @@ def test_request_view(report_data, run_jobs, client):
     with run_jobs():
         resp = client.post(url, {"kind": "mau3", "format": "pdf", "year": 2023, "quarter": 1, "department": p["d1"].pk})
     job = ReportJob.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk])
+    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk]) + "?tai=1"
     assert job.requested_by == p["board"] and job.params == {"year": 2023, "quarter": 1, "department_id": p["d1"].pk}
     # Another organization's department id is not a choice.
     resp = client.post(
@@ -130,6 +131,34 @@ def test_job_detail_polls_until_done(report_data, run_jobs, client):
     ReportJob.objects.filter(pk=job.pk).update(status="failed", error="Lỗi thử")
     html = client.get(status_url).content.decode()
     assert "hx-trigger" not in html and "Lỗi thử" in html and reverse("reports:retry", args=[job.pk]) in html
+
+
+def test_a_job_just_requested_shows_one_state_and_downloads_by_itself(report_data, client):
+    """?tai=1 (the redirect after a request): the polling keeps it; once done the partial carries
+    the download URL for static/js/download.js and keeps the link as the fallback; one state only."""
+    p = report_data
+    job = ReportJob.objects.create(
+        organization=p["org"],
+        kind="compliance",
+        format="pdf",
+        params={"year": 2023, "quarter": 1},
+        requested_by=p["board"],
+        progress=40,
+        status="running",
+    )
+    client.force_login(p["board"])
+    status_url = reverse("reports:job_status", args=[job.pk])
+    html = client.get(reverse("reports:job_detail", args=[job.pk]) + "?tai=1").content.decode()
+    assert f'hx-get="{status_url}?tai=1"' in html and "Đang tạo báo cáo… 40%" in html
+    assert "Tệp sẽ tự tải về khi xong." in html and "sẵn sàng" not in html and "data-autodownload" not in html
+    assert "js/download.js" in html
+    services.produce(job.pk)
+    html = client.get(status_url + "?tai=1").content.decode()
+    download = reverse("reports:download", args=[job.pk])
+    assert f'data-autodownload="{download}"' in html and f'href="{download}"' in html
+    assert "đang được tải về" in html and "Đang tạo" not in html and "hx-trigger" not in html
+    # Opened later (the jobs list, a bookmark): no automatic download.
+    assert "data-autodownload" not in client.get(reverse("reports:job_detail", args=[job.pk])).content.decode()
 
 
 def test_retry_view(report_data, run_jobs, client):

@@ -255,3 +255,28 @@ def test_remarks_page_query_budget(report_data, client, django_assert_max_num_qu
     with django_assert_max_num_queries(25):
         resp = client.get(reverse("reports:remarks") + "?page=2")
     assert resp.status_code == 200 and "Trang 2/2" in resp.content.decode()
+
+
+def test_tai_pdf_saves_the_typed_text_first(report_data, client, run_jobs):
+    """docs/rules.md "A year in the life": the Board types "Hạn chế" and clicks "Tải PDF" before
+    "Lưu": the text is saved, then the file is made from it (the job page downloads it)."""
+    p = report_data
+    client.force_login(p["board"])
+    url = reverse("reports:year_end") + "?year=2023"
+    page = client.get(url).content.decode()
+    assert 'form="year-end-text-form" name="download" value="pdf"' in page
+    with run_jobs():
+        resp = client.post(
+            url, {"year": 2023, "limitations": "Hai ban nộp mẫu 3 muộn.", "proposals": "", "download": "pdf"}
+        )
+    job = ReportJob.objects.get(kind="yearend")
+    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk]) + "?tai=1"
+    assert YearEndText.objects.get(plan=p["plan"]).limitations == "Hai ban nộp mẫu 3 muộn."
+    job.refresh_from_db()
+    assert (job.format, job.status) == ("pdf", "done")
+    text = pdf_text(services.file_of(job))
+    assert "Hai ban nộp mẫu 3 muộn." in text and "chưa nhập" not in text.split("Hạn chế")[-1][:200]
+    # Readers who do not write the text keep the plain buttons (nothing of theirs to save).
+    client.force_login(p["deputy"])
+    page = client.get(url).content.decode()
+    assert 'form="year-end-text-form"' not in page and 'data-testid="download-buttons"' in page

@@ -101,7 +101,7 @@ def test_web_request_goes_through_the_job(sent, client, run_jobs):
     with run_jobs():
         resp = client.post(reverse("reports:rollup_request"), {"year": 2023, "quarter": 1, "format": "xlsx"})
     job = ReportJob.objects.get(kind="rollup")
-    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk])
+    assert resp.status_code == 302 and resp["Location"] == reverse("reports:job_detail", args=[job.pk]) + "?tai=1"
     job.refresh_from_db()
     assert job.status == "done" and job.organization == sent["tn"]
     assert client.get(reverse("reports:download", args=[job.pk])).status_code == 200
