@@ -122,7 +122,7 @@ def organization_dashboard(request):
         raise PermissionDenied
     plan = pick_plan(request)
     as_of, as_of_form = _as_of(request, plan)
-    data = dashboards.organization_dashboard(plan, as_of)
+    data = dashboards.organization_dashboard(plan, as_of, viewer=user)
     page = dashboards.at_risk_page(data, request.GET.get("page"))
     return render(
         request,

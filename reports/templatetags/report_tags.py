@@ -26,3 +26,11 @@ def days(value):
 def num(value):
     """A figure in a report: "1.234,5" (thousands grouped, decimal comma)."""
     return format_number(value)
+
+
+@register.filter
+def withheld_from(job, user) -> bool:
+    """A file printing a sensitive exemption reason that `user` may not download (docs/domain.md §6)."""
+    from accounts.rules import sensitive_file_withheld
+
+    return sensitive_file_withheld(user, job)
