@@ -30,6 +30,7 @@ NAV_MENUS = [
                 lambda u: rules.can_delegate(u) or rules.has_delegation(u) or rules.sees_whole_organization(u),
             ),
             ("fieldwork:reminder_preferences", _("Tùy chọn nhắc việc"), _anyone),
+            ("reports:my_data", _("Dữ liệu của tôi"), rules.can_view_own_data),
         ],
     ),
     (
@@ -78,6 +79,8 @@ NAV_MENUS = [
             ("fieldwork:people_import", _("Nhập danh sách cán bộ"), rules.can_import),
             ("fieldwork:trips_import", _("Nhập kết quả (mẫu 3)"), rules.can_import),
             ("fieldwork:reminder_log", _("Nhắc việc đã gửi"), rules.can_view_reminder_log),
+            ("fieldwork:corrections", _("Yêu cầu điều chỉnh dữ liệu"), rules.can_view_corrections),
+            ("accounts:access_log", _("Nhật ký xem dữ liệu cá nhân"), rules.can_read_access_log),
         ],
     ),
     (

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts import rules
-from accounts.models import Department, User
+from accounts.models import DataAccess, Department, User
+from accounts.privacy import record_access
 from fieldwork import standing_terms
 from fieldwork.forms.results import AsOfForm
 from fieldwork.selectors import coverage as coverage_selector
@@ -39,6 +40,7 @@ def cadre_dashboard(request):
         )
         if not rules.can_view_person(request.user, person):
             raise PermissionDenied
+        record_access(viewer=request.user, person=person, what=DataAccess.What.STANDING, object_id=person.pk)
     as_of, as_of_form = _as_of(request, plan)
     data = dashboards.cadre_dashboard(plan, person, as_of)
     return render(
