@@ -26,6 +26,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from config.logsafe import scrubbed_exc_info
+
 from . import rules
 from .models import Department, Organization, Role, User, UserRole
 from .vietnamese import nfc
@@ -245,7 +247,7 @@ def _send_after_commit(subject: str, body: str, recipient: str) -> None:
         try:
             EmailMessage(subject, body, None, [recipient]).send(fail_silently=False)
         except Exception:
-            logger.exception("an account email could not be sent")
+            logger.error("an account email could not be sent", exc_info=scrubbed_exc_info())
 
     transaction.on_commit(send)
 

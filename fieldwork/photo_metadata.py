@@ -25,6 +25,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone as dj_timezone
 
 logger = logging.getLogger(__name__)
+# Pillow's debug log prints every EXIF tag it reads, values included (GPS position, owner, serial):
+# never below INFO, whatever LOG_LEVEL says (docs/privacy.md: logs carry no personal data).
+logging.getLogger("PIL").setLevel(max(logging.getLogger("PIL").level, logging.INFO))
 
 # EXIF tags (CIPA DC-008).
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from config.logsafe import scrubbed_exc_info
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
 from fieldwork.services.history import notify
@@ -233,7 +234,7 @@ def mark_failed(job_id, exc: BaseException) -> None:
     try:
         _set(job_id, status=ReportJob.Status.FAILED, error=error_message(exc), finished_at=timezone.now())
     except DatabaseError:  # the database is the problem: the message will be redelivered or retried
-        logger.exception("report job %s: could not record the failure", job_id)
+        logger.error("report job %s: could not record the failure", job_id, exc_info=scrubbed_exc_info())
 
 
 def mark_waiting(job_id, exc: BaseException, attempt: int) -> None:

@@ -4,6 +4,7 @@ one click away on every page and readable without logging in; the demo accounts 
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from accounts import privacy
 from accounts.models import Consent, User
+from tests.access import assert_access
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +85,7 @@ def test_the_notice_is_one_click_away_and_public(client, people):
 
 
 def test_the_demo_accounts_have_confirmed(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     people = User.objects.filter(email__endswith=".test")
     assert people.exists()
     assert set(people.values_list("notice_version", flat=True)) == {privacy.NOTICE_VERSION}
@@ -95,3 +97,13 @@ def test_the_register_and_the_notice_say_the_same_version():
     assert re.search(rf"Phiên bản thông báo: \*\*{re.escape(privacy.NOTICE_VERSION)}\*\*", register)
     for law in ("91/2025/QH15", "13/2023/NĐ-CP"):
         assert law in register
+
+
+def test_the_consent_page_answers_only_its_own_person(client, people):
+    url = reverse("accounts:photo_evidence")
+    assert_access(client, url, method="post", data={"given": "1"}, allowed=[people["cadre"]], ok_codes=(302,))
+    people["cadre"].refresh_from_db()
+    assert (
+        people["cadre"].photo_evidence is True
+        and not User.objects.filter(photo_evidence=True).exclude(pk=people["cadre"].pk).exists()
+    )
