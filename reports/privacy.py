@@ -236,7 +236,7 @@ def personal_data(person: User) -> dict:
             for a in accesses
         ],
     }
-    return _masked(data, _others_pattern(person))
+    return _masked(data, _others_pattern(person, _free_texts(data)))
 
 
 def _trip(t: Trip, role) -> dict:
@@ -301,8 +301,28 @@ def _about(objects: dict):
     return q
 
 
-def _others_pattern(person: User):
-    """Every other person of the organization, by full name and email (longest first)."""
+def _free_texts(value, key=None):
+    if isinstance(value, str):
+        if key in FREE_TEXT:
+            yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _free_texts(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _free_texts(v, key)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _others_pattern(person: User, texts):
+    """The other people of the organization whose full name or email occurs in the export's free
+    texts (their every word does: one read of the names, a pattern of the few candidates)."""
+    present = {t for text in texts for t in _tokens(text)}
+    if not present:
+        return None
     words = set()
     for name, email, pending in (
         User.objects.filter(organization_id=person.organization_id)
@@ -310,8 +330,9 @@ def _others_pattern(person: User):
         .values_list("full_name", "email", "pending_email")
     ):
         for w in (name, email, pending):
-            if w and len(w.strip()) >= 3:
-                words.add(w.strip())
+            w = (w or "").strip()
+            if len(w) >= 3 and all(t in present for t in _tokens(w)):
+                words.add(w)
     own = {person.full_name.casefold(), person.email.casefold()}
     words = [w for w in words if w.casefold() not in own]
     if not words:

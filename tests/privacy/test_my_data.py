@@ -181,3 +181,33 @@ def test_a_trip_of_another_person_never_appears(people, dung):
     data = personal_data(dung)
     assert all(t["location"] != "Ấp Bàu Vừng" for t in data["trips"])
     assert Trip.objects.filter(person=people["cadre2"]).exists()
+
+
+def _queries(client, url, django_assert_max_num_queries) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_pages_cost_does_not_grow_with_the_record(client, people, dung, django_assert_max_num_queries):
+    client.force_login(dung)
+    url = reverse("reports:my_data")
+    client.get(url)  # the session's first write, cached lookups
+    few = _queries(client, url, django_assert_max_num_queries)
+    for i in range(25):
+        t = make_trip(people["plan"], dung, start=date(2023, 6, 1 + i), location=f"Ấp {i}")
+        from fieldwork.models import TripAttachment
+
+        TripAttachment.objects.create(trip=t, file=f"x/{i}.png", original_name=f"{i}.png", content_type="image/png", size=1)
+        Notification.objects.create(user=dung, text=f"Thông báo {i}")
+        record_access(viewer=people["board"], person=dung, what=DataAccess.What.PROFILE)
+    assert _queries(client, url, django_assert_max_num_queries) <= few <= 30
+    for i in range(30):
+        CorrectionRequest.objects.create(organization=people["org"], person=dung, text=f"Sửa {i}")
+    client.force_login(people["board"])
+    with django_assert_max_num_queries(20):
+        html = client.get(reverse("fieldwork:corrections")).content.decode()
+    assert html.count('data-testid="correction"') == 25
