@@ -201,7 +201,9 @@ def test_the_pages_cost_does_not_grow_with_the_record(client, people, dung, djan
         t = make_trip(people["plan"], dung, start=date(2023, 6, 1 + i), location=f"Ấp {i}")
         from fieldwork.models import TripAttachment
 
-        TripAttachment.objects.create(trip=t, file=f"x/{i}.png", original_name=f"{i}.png", content_type="image/png", size=1)
+        TripAttachment.objects.create(
+            trip=t, file=f"x/{i}.png", original_name=f"{i}.png", content_type="image/png", size=1
+        )
         Notification.objects.create(user=dung, text=f"Thông báo {i}")
         record_access(viewer=people["board"], person=dung, what=DataAccess.What.PROFILE)
     assert _queries(client, url, django_assert_max_num_queries) <= few <= 30
