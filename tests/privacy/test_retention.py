@@ -166,3 +166,16 @@ def test_the_beat_job_anonymizes(people, left, run_jobs, settings):
     with run_jobs():
         assert apply_retention.delay(today="2025-06-01").get() == 1  # Dung; Đức not a year ago, files 3 years
     assert User.objects.filter(anonymized_at__isnull=False).count() == 1
+
+
+def test_a_free_text_position_is_reduced_to_the_title_the_figures_read(people):
+    from fieldwork.services.privacy import generic_position
+
+    org = people["org"].pk
+    assert generic_position("Chuyên viên", org) == "Chuyên viên"
+    assert generic_position("Chuyên viên Ban Tuyên giáo, SĐT 0912345678", org) == "Chuyên viên"
+    assert generic_position("Phó Trưởng Ban phụ trách mảng thiếu nhi", org) == "Phó Trưởng Ban phụ trách"
+    # A position exemption's title (Tây Ninh: "Chuyên viên thi đua khen thưởng") decides the figures: kept.
+    assert generic_position("Chuyên viên thi đua khen thưởng", org) == "Chuyên viên thi đua khen thưởng"
+    assert generic_position("kế toán", org) == "kế toán"
+    assert generic_position("Thủ kho kiêm lái xe", org) == "Cán bộ" and generic_position("", org) == ""
