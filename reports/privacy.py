@@ -15,7 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Consent, CorrectionRequest, DataAccess, Notification, Role, User, UserRole
 from accounts.privacy_signals import person_anonymized
@@ -365,66 +364,6 @@ def _masked(value, pattern, key=None):
         return {k: _masked(v, pattern, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked(v, pattern, key) for v in value]
-    return value
-
-
-# The XLSX download ----------------------------------------------------------------------------------
-SECTIONS = [
-    ("profile", _("Hồ sơ")),
-    ("roles", _("Vai trò")),
-    ("standings", _("Tình hình thực hiện")),
-    ("trips", _("Đợt đi cơ sở")),
-    ("attachments", _("Tệp đính kèm")),
-    ("registrations", _("Đăng ký")),
-    ("exemptions", _("Miễn thực hiện")),
-    ("remarks", _("Nhận xét cuối năm")),
-    ("history", _("Lịch sử")),
-    ("notifications", _("Thông báo")),
-    ("consents", _("Xác nhận, đồng ý")),
-    ("correction_requests", _("Yêu cầu điều chỉnh")),
-    ("viewed_by", _("Người đã xem dữ liệu")),
-]
-
-
-def sheet_rows(data: dict, key: str) -> list[dict]:
-    """The section as rows of one level (a trip's attachments on their own sheet)."""
-    if key == "profile":
-        return [
-            {"field": k, "value": v}
-            for k, v in {**data["profile"], "group": (data["group"] or {}).get("code", "")}.items()
-        ]
-    if key == "attachments":
-        return [{"trip_id": t["id"], **a} for t in data["trips"] for a in t["attachments"]]
-    if key == "trips":
-        return [
-            {k: v for k, v in t.items() if k not in ("attachments", "change_requests")}
-            | {"change_requests": len(t["change_requests"])}
-            for t in data["trips"]
-        ]
-    return list(data.get(key) or [])
-
-
-def build_workbook(data: dict, path) -> None:
-    from openpyxl import Workbook
-
-    from .xlsx.common import plain_value
-
-    wb = Workbook(write_only=True)
-    for key, title in SECTIONS:
-        ws = wb.create_sheet(str(title)[:31])
-        rows = sheet_rows(data, key)
-        columns = list(rows[0]) if rows else ["—"]
-        ws.append(columns)
-        for row in rows:
-            ws.append([plain_value(ws, _cell(row.get(c))) for c in columns])
-    wb.save(path)
-
-
-def _cell(value):
-    if isinstance(value, bool):
-        return _("Có") if value else _("Không")
-    if isinstance(value, (dict, list)):
-        return str(value)
     return value
 
 

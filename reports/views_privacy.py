@@ -22,6 +22,7 @@ from accounts import rules
 from fieldwork.services import privacy as privacy_service
 
 from . import privacy
+from .xlsx.personal_data import SECTIONS, build_workbook
 
 
 class CorrectionForm(forms.Form):
@@ -46,7 +47,7 @@ def my_data(request, form=None, status=200):
     return render(
         request,
         "reports/my_data.html",
-        {"data": privacy.personal_data(user), "form": form or CorrectionForm(), "sections": privacy.SECTIONS},
+        {"data": privacy.personal_data(user), "form": form or CorrectionForm(), "sections": SECTIONS},
         status=status,
     )
 
@@ -64,7 +65,7 @@ def my_data_download(request, fmt):
         response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
     elif fmt == "xlsx":
         out = io.BytesIO()
-        privacy.build_workbook(data, out)
+        build_workbook(data, out)
         response = HttpResponse(
             out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

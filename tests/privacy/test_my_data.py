@@ -17,7 +17,8 @@ from accounts.models import CorrectionRequest, DataAccess, Notification
 from accounts.privacy import record_access
 from fieldwork.models import Registration, Trip
 from reports.models import CadreRemark
-from reports.privacy import OTHER_PERSON, SECTIONS, personal_data
+from reports.privacy import OTHER_PERSON, personal_data
+from reports.xlsx.personal_data import SECTIONS
 from tests.access import assert_access
 from tests.factories import make_trip
 from tests.privacy.conftest import MATERNITY_NOTE
