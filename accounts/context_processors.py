@@ -29,6 +29,7 @@ NAV_MENUS = [
             ("fieldwork:my_trips", _("Đợt đi cơ sở và kết quả"), _anyone),
             ("fieldwork:calendar", _("Lịch"), _anyone),
             ("fieldwork:reminder_preferences", _("Tùy chọn nhắc việc"), _anyone),
+            ("reports:my_data", _("Dữ liệu của tôi"), rules.can_view_own_data),
         ],
     ),
     (
@@ -89,6 +90,8 @@ NAV_MENUS = [
                 _("Ủy quyền phê duyệt"),
                 lambda u: rules.sees_whole_organization(u) and not _approves(u),
             ),
+            ("fieldwork:corrections", _("Yêu cầu điều chỉnh dữ liệu"), rules.can_view_corrections),
+            ("accounts:access_log", _("Nhật ký xem dữ liệu cá nhân"), rules.can_read_access_log),
         ],
     ),
     (

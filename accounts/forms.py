@@ -46,6 +46,7 @@ class PersonForm(forms.Form):
         empty_label=_("— Không thuộc ban nào (Thường trực) —"),
     )
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)
     group_code = forms.ChoiceField(
         label=_("Đối tượng"),
         required=False,
@@ -80,6 +81,7 @@ class PersonForm(forms.Form):
                 "email": person.email,
                 "department": person.department_id,
                 "position": person.position,
+                "phone": person.phone,
                 "group_code": person.group_code,
                 "active_from": person.active_from,
                 "active_to": person.active_to,
@@ -144,6 +146,7 @@ class PersonForm(forms.Form):
             group_code=d["group_code"],
             active_from=d["active_from"],
             active_to=d["active_to"],
+            phone=d.get("phone", "").strip(),
         )
 
 

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 
@@ -75,3 +78,41 @@ class VietnameseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class PrivacyNoticeMiddleware:
+    """docs/privacy.md: a signed-in person who has not confirmed the current notice
+    (accounts.privacy.NOTICE_VERSION) is taken to it before any page, with the page to come back to.
+    Only page loads (GET, not htmx fragments): a form sent or a fragment polled goes through, and the
+    notice, logging out, the language buttons and the static shell are always reachable. The Django
+    admin (/quan-tri/) is a technical tool for technical accounts: its pages are not held back
+    (docs/rules.md, "Personal data")."""
+
+    ALWAYS = ("accounts:notice", "accounts:logout", "set_language", "healthz", "manifest", "service_worker", "offline")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open = None
+
+    def _open_paths(self) -> tuple[str, ...]:
+        if self._open is None:
+            self._open = (
+                *(reverse(name) for name in self.ALWAYS),
+                reverse("admin:index"),
+                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,
+            )
+        return self._open
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.method in ("GET", "HEAD")
+            and user is not None
+            and user.is_authenticated
+            and not request.headers.get("HX-Request")
+        ):
+            from .privacy import has_confirmed_notice
+
+            if not has_confirmed_notice(user) and not request.path_info.startswith(self._open_paths()):
+                return redirect(f"{reverse('accounts:notice')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

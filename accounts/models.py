@@ -187,6 +187,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     department = models.ForeignKey(Department, on_delete=models.SET_NULL, related_name="members", null=True, blank=True)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
     group_code = models.CharField(_("đối tượng"), max_length=20, blank=True)
     active_from = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
     active_to = models.DateField(_("ngày kết thúc"), null=True, blank=True)
@@ -200,6 +201,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Issue 12: the last day a delegation to this person is in force (accounts/delegations.py), a hint
     # that spares every page a query for the many who are nobody's deputy.
     deputy_until = models.DateField(null=True, blank=True, editable=False)
+    # Personal data (docs/privacy.md): the version of the notice this person read and confirmed
+    # (accounts.privacy.NOTICE_VERSION; every answer is a Consent row, this is the page's fast check),
+    # whether they agreed to keep the time and place of their photos as evidence (optional,
+    # revocable), and when the person was anonymized (retention or a request after leaving).
+    notice_version = models.CharField(max_length=20, blank=True, default="", editable=False)
+    photo_evidence = models.BooleanField(default=False, editable=False)
+    anonymized_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -330,3 +338,7 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"Delegation {self.pk}: {self.delegator_id} -> {self.deputy_id}"
+
+
+# Personal data (docs/privacy.md): consents, who looked at whose data, requests to correct.
+from accounts.privacy_models import Consent, CorrectionRequest, DataAccess  # noqa: E402, F401

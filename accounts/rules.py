@@ -358,7 +358,17 @@ def can_download_report_job(user, job) -> bool:
         if params.get("cadre_id")
         else None
     )
+    if sensitive_file_withheld(user, job):
+        return False
     return can_request_report(user, job.kind, department=department, cadre=cadre)
+
+
+def sensitive_file_withheld(user, job) -> bool:
+    """docs/domain.md §6: a file printing a sensitive exemption reason in full (made for its
+    requester, or for the Board and the Standing Committee) is not handed to anyone else."""
+    return bool((job.params or {}).get("shows_sensitive")) and not (
+        job.requested_by_id == user.pk or sees_every_sensitive_reason(user)
+    )
 
 
 def is_read_only(user) -> bool:
@@ -505,3 +515,75 @@ def reports_up(user) -> bool:
     """Menu: the page for sending the quarter's figures to the parent."""
     org = getattr(user, "organization", None)
     return sees_whole_organization(user) and org is not None and org.parent_id is not None
+
+
+# Personal data (docs/privacy.md) ------------------------------------------------------------------
+def sees_every_sensitive_reason(user) -> bool:
+    """docs/domain.md §6: the Board (with the administrator, who acts for it) and the Standing
+    Committee read every sensitive exemption reason of their organization."""
+    return has(user, Role.BOARD, Role.ADMIN, Role.STANDING)
+
+
+def can_see_sensitive_reason(user, person=None) -> bool:
+    """docs/domain.md §6: a sensitive reason (maternity, serious illness) is seen by the person,
+    their approver, the Board and the Standing Committee; everyone else — the Inspection Committee
+    included (docs/rules.md, "Personal data") — reads "miễn theo quyết định". `person=None`: a figure
+    over several people (counts by reason)."""
+    if person is not None and not same_org(user, person.organization_id):
+        return False
+    if sees_every_sensitive_reason(user):
+        return True
+    if person is None:
+        return False
+    return user.pk == person.pk or can_approve_for(user, person)
+
+
+def can_view_exemption_document(user, exemption) -> bool:
+    """The note and the document of an exemption whose reason is sensitive say what the reason
+    hides: only those who may read the reason open them."""
+    if not can_view_exemption(user, exemption):
+        return False
+    return not exemption.reason.sensitive or can_see_sensitive_reason(user, exemption.person)
+
+
+def can_view_own_data(user) -> bool:
+    """ "Dữ liệu của tôi": everyone signed in reads what the organization keeps about them."""
+    return bool(user and user.is_authenticated and user.is_active and user.organization_id)
+
+
+def can_answer_correction(user, correction) -> bool:
+    """A request to correct personal data is the Board's task; nobody answers their own."""
+    return (
+        same_org(user, correction.organization_id)
+        and has(user, Role.BOARD, Role.ADMIN)
+        and not is_read_only(user)
+        and correction.person_id != user.pk
+    )
+
+
+def can_view_corrections(user) -> bool:
+    return has(user, Role.BOARD, Role.ADMIN)
+
+
+def can_read_access_log(user) -> bool:
+    """Who looked at whose personal data, for the whole organization: the Inspection Committee
+    supervises it (docs/domain.md §2: reads everything, changes nothing)."""
+    return has(user, Role.INSPECTION) and bool(user.organization_id)
+
+
+def can_anonymize_person(user, person) -> bool:
+    """Deletion on request (docs/privacy.md): an administrator of the person's organization, never
+    for oneself, never for an account above their rank. Whether the person may be anonymized yet
+    (they have left) is the service's check, with its reason shown on the page."""
+    return (
+        same_org(user, person.organization_id)
+        and is_administrator(user)
+        and person.pk != user.pk
+        and rank(person) <= rank(user)
+    )
+
+
+def can_view_photo_evidence(user, trip) -> bool:
+    """The time and place a photo was taken (kept only with the person's consent): the person and
+    whoever confirms the trip (their approver)."""
+    return same_org(user, trip.person.organization_id) and (trip.person_id == user.pk or can_confirm_trip(user, trip))

@@ -26,6 +26,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from config.logsafe import scrubbed_exc_info
+
 from . import rules
 from .models import Department, Organization, Role, User, UserRole
 from .vietnamese import nfc
@@ -143,6 +145,7 @@ class PersonData:
     group_code: str = ""
     active_from: date | None = None
     active_to: date | None = None
+    phone: str | None = None  # None: not given (imports have no phone column), the stored one stays
 
 
 def _validate_person(data: PersonData, *, organization_id, exclude_pk=None) -> None:
@@ -166,6 +169,7 @@ def create_person(*, actor, organization: Organization, data: PersonData, roles:
     _validate_person(data, organization_id=organization.pk)
     validate_roles(actor=actor, person=None, roles=set(roles), department=data.department)
     person = User(organization=organization, **{f: getattr(data, f) for f in PERSON_FIELDS})
+    person.phone = (data.phone or "").strip()
     person.email = normalize_email(data.email)
     person.set_unusable_password()  # the person chooses a password from the invitation
     person.save()
@@ -187,6 +191,8 @@ def person_changes(person: User, data: PersonData) -> dict[str, tuple]:
                 out[f] = (old, new)
         elif old != new:
             out[f] = (old, new)
+    if data.phone is not None and " ".join(data.phone.split()) != person.phone:
+        out["phone"] = (person.phone, " ".join(data.phone.split()))
     return out
 
 
@@ -211,9 +217,9 @@ def update_person(*, actor, person: User, data: PersonData, roles: set[str] | No
         else:
             notify_email_changed(person, old_email=old, new_email=new, actor=actor)
     for f, (_old, new) in changes.items():
-        if f in PERSON_FIELDS:
+        if f in (*PERSON_FIELDS, "phone"):
             setattr(person, f, new)
-    if any(f in PERSON_FIELDS for f in changes):
+    if any(f in (*PERSON_FIELDS, "phone") for f in changes):
         if "email" in changes:
             person.pending_email = ""
         person.save()
@@ -241,7 +247,7 @@ def _send_after_commit(subject: str, body: str, recipient: str) -> None:
         try:
             EmailMessage(subject, body, None, [recipient]).send(fail_silently=False)
         except Exception:
-            logger.exception("an account email could not be sent")
+            logger.error("an account email could not be sent", exc_info=scrubbed_exc_info())
 
     transaction.on_commit(send)
 

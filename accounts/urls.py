@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_privacy
 from .forms import EmailAuthenticationForm
 
 app_name = "accounts"
@@ -70,4 +70,8 @@ urlpatterns = [
     path("cac-ban/them/", views.department_create, name="department_create"),
     path("cac-ban/<int:pk>/sua/", views.department_edit, name="department_edit"),
     path("cac-ban/<int:pk>/trang-thai/", views.department_toggle, name="department_toggle"),
+    # Personal data (docs/privacy.md).
+    path("quyen-rieng-tu/", views_privacy.notice, name="notice"),
+    path("quyen-rieng-tu/anh-minh-chung/", views_privacy.photo_evidence, name="photo_evidence"),
+    path("nhat-ky-xem-du-lieu/", views_privacy.access_log, name="access_log"),
 ]

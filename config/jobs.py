@@ -10,6 +10,8 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 
+from config.logsafe import scrubbed_exc_info
+
 logger = logging.getLogger(__name__)
 MAX_RETRIES = 3
 # Errors worth another attempt: the database hiccuped.
@@ -28,12 +30,12 @@ def run_job(task, job_id, run, service, label: str) -> dict:
         return run()
     except TRANSIENT as exc:
         if task.request.retries >= MAX_RETRIES:
-            logger.exception("%s %s failed after %s retries", label, job_id, MAX_RETRIES)
+            logger.error("%s %s failed after %s retries", label, job_id, MAX_RETRIES, exc_info=scrubbed_exc_info())
             service.mark_failed(job_id, exc)
             return {"job": str(job_id), "status": "failed"}
         service.mark_waiting(job_id, exc, task.request.retries + 1)
         raise task.retry(exc=exc, countdown=backoff(task.request.retries)) from exc
     except Exception as exc:
-        logger.exception("%s %s failed", label, job_id)
+        logger.error("%s %s failed", label, job_id, exc_info=scrubbed_exc_info())
         service.mark_failed(job_id, exc)
         return {"job": str(job_id), "status": "failed"}

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.observability.UserContextMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -267,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fieldwork.reminders.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Personal data (docs/privacy.md): the retention periods, applied once a day.
+    "daily-retention": {
+        "task": "fieldwork.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Issue 11 §2: stored standings follow the date (as_of = today), just after midnight.
     "daily-standings": {
         "task": "fieldwork.tasks.refresh_stale_standings",
@@ -274,6 +280,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks")
+
+# Personal data (docs/privacy.md, docs/domain.md §10 `privacy purge`): a person is anonymized this many
+# years after their end date; trip attachments (and exemption documents) are deleted this many years
+# after the trip (the exemption) ended.
+PRIVACY_PEOPLE_RETENTION_YEARS = env.int("PRIVACY_PEOPLE_RETENTION_YEARS", default=5)
+PRIVACY_ATTACHMENT_RETENTION_YEARS = env.int("PRIVACY_ATTACHMENT_RETENTION_YEARS", default=3)
 
 # Issue 11 §2: a change to a plan (its groups, categories, exemption reasons) recomputes the stored
 # standings of all its cadres in the request only up to this many cadres; above, a background job

@@ -8,6 +8,8 @@ class FieldworkConfig(AppConfig):
 
     def ready(self):
         from fieldwork import stored_coverage, stored_standings
+        from fieldwork.services import privacy
 
         stored_standings.connect()
         stored_coverage.connect()
+        privacy.connect()

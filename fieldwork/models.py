@@ -140,6 +140,9 @@ class ExemptionReason(models.Model):
     positions = models.JSONField(_("chức danh"), default=list, blank=True)
     # §6: e.g. study "06 tháng trở lên"; a shorter individual exemption is refused.
     min_months = models.PositiveSmallIntegerField(_("thời gian tối thiểu (tháng)"), null=True, blank=True)
+    # §6: health and the like (maternity, serious illness). Shown only to the person, their approver,
+    # the Board and the Standing Committee (fieldwork.privacy.reason_label); never sent up the tree.
+    sensitive = models.BooleanField(_("dữ liệu nhạy cảm"), default=False)
 
     class Meta:
         verbose_name = _("lý do miễn")
@@ -348,6 +351,12 @@ class TripAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Evidence of the trip read from a photo before its metadata is stripped (fieldwork/photo_metadata.py),
+    # kept only when the person agreed (User.photo_evidence): when and where it was taken. Shown to the
+    # approver beside the trip's dates and place; never inside the file anyone downloads.
+    taken_at = models.DateTimeField(_("thời điểm chụp"), null=True, blank=True)
+    latitude = models.DecimalField(_("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     def __str__(self):
         return self.original_name

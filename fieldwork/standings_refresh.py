@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from config.jobs import TRANSIENT
+from config.logsafe import scrubbed_exc_info
 from fieldwork.models import Plan, StandingsRefresh, StoredStanding
 from fieldwork.selectors import cadre_people
 
@@ -237,7 +238,7 @@ def mark_failed(job_id, exc: BaseException) -> None:
     try:
         _set(job_id, status=Status.FAILED, error=error_message(exc), finished_at=timezone.now(), restart=False)
     except DatabaseError:  # the database is the problem: the message will be redelivered or retried
-        logger.exception("standings refresh %s: could not record the failure", job_id)
+        logger.error("standings refresh %s: could not record the failure", job_id, exc_info=scrubbed_exc_info())
 
 
 def mark_waiting(job_id, exc: BaseException, attempt: int) -> None:

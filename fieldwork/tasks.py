@@ -1,4 +1,4 @@
-"""Celery tasks of the stored standings (issue 11 §2).
+"""Celery tasks of the stored standings (issue 11 §2) and of the retention of personal data.
 
 - daily: the stored standings whose as_of is no longer today are recomputed (on_track → at_risk
   as days pass, not_met at the period's end);
@@ -34,3 +34,12 @@ def refresh_plan_standings(self, job_id: int, today: str | None = None):
         return {"job": job_id, "status": job.status if job else None}
 
     return run_job(self, job_id, run, service, "standings refresh")
+
+
+@shared_task(name="fieldwork.tasks.apply_retention")
+def apply_retention(today: str | None = None) -> int:
+    """Personal data (docs/privacy.md): the retention periods, every organization, once a day — the
+    same code as `manage.py privacy purge`. Returns how many people and files it handled."""
+    from fieldwork.services.privacy import purge_all
+
+    return purge_all(date.fromisoformat(today) if today else None)

@@ -87,8 +87,8 @@ class StoredFile:
 def prepare_photo(upload, *, content_type: str, ext: str) -> StoredFile:
     """What to store for an accepted upload (check_upload first): a photo larger than
     MAX_PHOTO_SIDE, or one that only looks upright through its EXIF orientation, is re-encoded
-    upright and at most MAX_PHOTO_SIDE px on its longest side, in its own format, keeping its
-    other EXIF data (date taken, place: evidence of the trip). Anything else — PDFs, GIFs, small
+    upright and at most MAX_PHOTO_SIDE px on its longest side, in its own format (its metadata is
+    then removed by fieldwork.photo_metadata.strip_metadata, docs/privacy.md). Anything else — PDFs, GIFs, small
     upright photos, and files Pillow cannot read (they are only ever downloaded) — is stored as
     it came. A picture claiming more pixels than Pillow's decompression-bomb limit is refused."""
     as_is = StoredFile(upload, content_type, ext, upload.size)

@@ -17,7 +17,7 @@ Board dashboard's department table, issue 11 §3):
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department
 from accounts.vietnamese import format_date, format_number
 from fieldwork.models import Plan, QuarterReport
+from fieldwork.privacy import Audience, ReasonLabels
 from fieldwork.quarters import plan_quarters, quarter_of
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from fieldwork.services.quarter_reports import quarter_deadline
@@ -71,13 +72,14 @@ class CadreLine:
     went: bool
     violations: str  # codes, for the data sheet
     pending_days: Decimal = ZERO  # issue 14: reported, awaiting the head's confirmation (§7.4)
+    exemption_masked: bool = False  # a sensitive reason this file's reader may not read (§6)
 
     @property
     def note(self) -> str:
         """Ghi chú: the exemption reason, else the days awaiting confirmation and the
         violations in short Vietnamese."""
         if self.exemption:
-            return f"Miễn: {self.exemption}"
+            return self.exemption if self.exemption_masked else f"Miễn: {self.exemption}"
         parts = []
         if self.pending_days:
             parts.append(f"Chờ xác nhận: {format_number(self.pending_days)} ngày")
@@ -130,6 +132,8 @@ class ComplianceReport:
     cadre_columns: list[str] = field(default_factory=list)
     met_note: str = ""
     landscape: bool = True
+    shows_sensitive: bool = False  # a sensitive reason is printed in full (fieldwork.privacy.ReasonLabels)
+    figures_only: bool = False  # the copy sent up the tree: no per-cadre table, no names
 
 
 def ratio(part: int, whole: int) -> str:
@@ -196,7 +200,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
     as_of = report_as_of(p.year, quarter, today) if quarter else year_as_of(plan, today)
     period = period_standings(plan, as_of, quarter)
     rows = period.rows
-    reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
+    labels = ReasonLabels(plan, Audience.OUTSIDE if p.figures_only else p.viewer)
     reports = {(r.department_id, r.quarter): r for r in QuarterReport.objects.filter(plan=plan)}
 
     dept_lines = []
@@ -217,7 +221,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         exempt = s.status == "exempt"
         days = period.period_days.get(person.pk, ZERO)
         if exempt:
-            exempt_by_reason[reasons.get(s.exemption, s.exemption or _("Khác"))] += 1
+            exempt_by_reason[labels.of(s.exemption, person) or _("Khác")] += 1
         cadres.append(
             CadreLine(
                 name=person.full_name,
@@ -233,10 +237,11 @@ def compliance(p: Params, today: date) -> ComplianceReport:
                 planned_days=s.planned_days,
                 immersion_done=s.immersion_done,
                 immersion_required=s.immersion_required,
-                exemption=reasons.get(s.exemption, s.exemption or "") if s.exemption else "",
+                exemption=labels.of(s.exemption, person),
                 went=days > 0 and not exempt,
                 violations=", ".join(s.violation_codes),
                 pending_days=s.pending_days,
+                exemption_masked=labels.is_masked(s.exemption, person),
             )
         )
     subject = [c for c in cadres if c.status != "exempt"]
@@ -315,13 +320,27 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         departments=dept_lines,
         cadres=cadres,
         status_counts=[(code, str(STATUS_LABELS[code]), status_counts[code]) for code in STATUS_ORDER],
-        signer=head_signer(board_dept),
+        signer=_figures_signer(head_signer(board_dept)) if p.figures_only else head_signer(board_dept),
         recipients=board_recipients(p.organization),
-        file_stem=stem("bao-cao-1-2", p.organization.code, p.year, f"q{quarter}" if quarter else "ca-nam"),
+        file_stem=stem(
+            "bao-cao-1-2",
+            p.organization.code,
+            p.year,
+            f"q{quarter}" if quarter else "ca-nam",
+            "so-lieu" * p.figures_only,
+        ),
         dept_columns=dept_columns,
         cadre_columns=cadre_columns,
         met_note=MET_NOTE % {"n": plan.min_days},
+        shows_sensitive=labels.shows_sensitive,
+        figures_only=p.figures_only,
     )
+
+
+def _figures_signer(signer: Signer) -> Signer:
+    """The copy sent up the tree names no person (docs/rules.md, "Personal data"): the signer's
+    title only; the signed original stays with the organization."""
+    return replace(signer, name="")
 
 
 def board_department(organization) -> Department | None:

@@ -45,6 +45,12 @@ class Params:
     quarter: int | None = None
     department: Department | None = None
     cadre: User | None = None
+    # Who the file is for (fieldwork.privacy): the requester, or an Audience. It decides only what a
+    # sensitive exemption reason reads; None reads "Miễn theo quyết định" (minimum by default).
+    viewer: object = None
+    # A roll-up submission's copy (docs/domain.md §6, §10): figures per organization and department,
+    # never a person.
+    figures_only: bool = False
 
 
 # Common pieces -------------------------------------------------------------------------------

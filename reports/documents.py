@@ -68,3 +68,4 @@ class FormDocument:
     landscape: bool = False
     file_stem: str = "bao-cao"
     empty_text: str = ""
+    shows_sensitive: bool = False  # a sensitive exemption reason printed in full (fieldwork.privacy)

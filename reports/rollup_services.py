@@ -76,7 +76,9 @@ def submit_rollup(
         raise ValidationError(_("Gửi lại: hãy ghi rõ nội dung điều chỉnh so với lần gửi trước."))
     deadline = submission_deadline(org, year, quarter)
     late = first.late if first is not None else today > deadline
-    params = {"year": year, "quarter": quarter, "today": today.isoformat()}
+    # docs/domain.md §6, §10: what leaves the organization is figures per organization and
+    # department, never a person: the frozen files are the compliance report's figures-only copy.
+    params = {"year": year, "quarter": quarter, "today": today.isoformat(), "figures_only": True}
     jobs = {
         fmt: ReportJob.objects.create(
             organization=org, kind=ReportJob.Kind.COMPLIANCE, format=fmt, params=params, requested_by=actor

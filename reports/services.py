@@ -32,8 +32,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from config.logsafe import scrubbed_exc_info
 from config.storage import is_disk_full
 from fieldwork.models import Plan
+from fieldwork.privacy import Audience
 from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
 from fieldwork.services.registrations import quarter_name
@@ -183,6 +185,11 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
     if today is None and job.params.get("today"):  # a submission's files: the date it was sent
         today = date.fromisoformat(job.params["today"])
     params = resolve(job.organization, job.params, require_plan=job.kind != ReportJob.Kind.ROLLUP)
+    # Personal data (docs/domain.md §6): a file shows what its requester may read; one made with no
+    # requester (beat, the command line) is the Board's and the Standing Committee's; the copy sent
+    # up the tree carries figures only.
+    params.figures_only = bool(job.params.get("figures_only"))
+    params.viewer = job.requested_by if job.requested_by_id else Audience.LEADERSHIP
     doc = gather(job.kind, params, today)
     _set(job.pk, progress=40)
     folder = job_dir(job)
@@ -205,6 +212,9 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         if tmp.exists():
             tmp.unlink()
     _remove_leftovers(folder, keep=final)
+    if getattr(doc, "shows_sensitive", False) != bool(job.params.get("shows_sensitive")):
+        # Handed only to those who may read a sensitive reason (accounts.rules.can_download_report_job).
+        _set(job.pk, params={**job.params, "shows_sensitive": bool(getattr(doc, "shows_sensitive", False))})
     _set(
         job.pk,
         status=ReportJob.Status.DONE,
@@ -244,7 +254,7 @@ def mark_failed(job_id, exc: BaseException) -> None:
     try:
         _set(job_id, status=ReportJob.Status.FAILED, error=error_message(exc), finished_at=timezone.now())
     except DatabaseError:  # the database is the problem: the message will be redelivered or retried
-        logger.exception("report job %s: could not record the failure", job_id)
+        logger.error("report job %s: could not record the failure", job_id, exc_info=scrubbed_exc_info())
 
 
 def mark_waiting(job_id, exc: BaseException, attempt: int) -> None:

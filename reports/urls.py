@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_rollup, views_yearend
+from . import views, views_privacy, views_rollup, views_yearend
 
 app_name = "reports"
 
@@ -29,4 +29,8 @@ urlpatterns = [
     ),
     path("gui-cap-tren/", views_rollup.submissions, name="rollup_submissions"),
     path("gui-cap-tren/gui/", views_rollup.submit, name="rollup_submit"),
+    # Personal data (docs/privacy.md): what the organization keeps about me.
+    path("du-lieu-cua-toi/", views_privacy.my_data, name="my_data"),
+    path("du-lieu-cua-toi/tai-ve/<str:fmt>/", views_privacy.my_data_download, name="my_data_download"),
+    path("du-lieu-cua-toi/dieu-chinh/", views_privacy.correction_request, name="correction_request"),
 ]

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import rules
-from accounts.models import Role, User
+from accounts.models import DataAccess, Role, User
+from accounts.privacy import record_accesses
 from fieldwork.models import Plan
 from fieldwork.selectors import cadre_people, current_plan
 from fieldwork.selectors.departments import period_standings
@@ -129,6 +130,8 @@ def remarks(request, typed=None, errors=None, status=200):
             for r in period_standings(plan, _as_of(plan), people=cadre_people(plan).filter(pk__in=ids)).rows
         }
         saved = dict(CadreRemark.objects.filter(plan=plan, person_id__in=ids).values_list("person_id", "text"))
+        # Who looked (docs/privacy.md): the approver opened these people's year-end remarks.
+        record_accesses(viewer=request.user, people=page.object_list, what=DataAccess.What.REMARK)
         typed = typed or {}
         for person in page.object_list:
             text = typed.get(person.pk, saved.get(person.pk, ""))

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from accounts.vietnamese import format_date, format_number, format_percent, nfc
 from fieldwork.models import Category, Trip
+from fieldwork.privacy import ReasonLabels
 from fieldwork.quota.counted import counted_done_days
 from fieldwork.selectors import standing_inputs
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
@@ -109,6 +110,7 @@ class YearEndReport:
     met_note: str = ""
     dept_columns: list[str] = field(default_factory=list)
     landscape: bool = False
+    shows_sensitive: bool = False  # a sensitive exemption reason printed in full (fieldwork.privacy)
 
 
 DEPT_COLUMNS = [
@@ -187,7 +189,7 @@ def year_end(p: Params, today: date) -> YearEndReport:
     as_of = year_as_of(plan, today)
     rows = period_standings(plan, as_of).rows
     totals = department_totals(rows)
-    reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
+    labels = ReasonLabels(plan, p.viewer)
     body = union_body(org)
     subject_rows = [r for r in rows if r.standing.status != "exempt"]
     n_subject = len(subject_rows)
@@ -239,7 +241,7 @@ def year_end(p: Params, today: date) -> YearEndReport:
     exempt: dict = defaultdict(list)
     for r in rows:
         if r.standing.status == "exempt":
-            reason = reasons.get(r.standing.exemption, r.standing.exemption) if r.standing.exemption else None
+            reason = labels.of(r.standing.exemption, r.person) or None
             exempt[reason or "Không có ngày công tác trong thời gian kế hoạch"].append(r.person.full_name)
     not_subject = [f"{reason}: {two(len(names))} đồng chí ({', '.join(names)})" for reason, names in exempt.items()]
 
@@ -294,6 +296,7 @@ def year_end(p: Params, today: date) -> YearEndReport:
         file_stem=stem("bao-cao-cuoi-nam-1-2", org.code, p.year),
         met_note=MET_NOTE % {"n": plan.min_days},
         dept_columns=DEPT_COLUMNS,
+        shows_sensitive=labels.shows_sensitive,
     )
 
 
@@ -322,7 +325,7 @@ def year_sheet(p: Params, today: date) -> FormDocument:
 
         people = cadre_people(plan).filter(department=p.department)
     rows = period_standings(plan, as_of, people=people).rows
-    reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
+    labels = ReasonLabels(plan, p.viewer)
     remarks = dict(
         CadreRemark.objects.filter(plan=plan, person_id__in=[r.person.pk for r in rows]).values_list(
             "person_id", "text"
@@ -342,7 +345,7 @@ def year_sheet(p: Params, today: date) -> FormDocument:
                 s.required_days,
                 Decimal(s.done_days),
                 "—" if exempt else f"{s.immersion_done}/{s.immersion_required}",
-                (reasons.get(s.exemption, s.exemption) if s.exemption else "") or ("Có" if exempt else ""),
+                labels.of(s.exemption, r.person) or ("Có" if exempt else ""),
                 str(STATUS_LABELS.get(s.status, s.status)),
                 nfc(remarks.get(r.person.pk, "")).strip(),
             ]
@@ -367,4 +370,5 @@ def year_sheet(p: Params, today: date) -> FormDocument:
         landscape=True,
         file_stem=stem("danh-gia-cuoi-nam", org.code, p.department.name if p.department else "", p.year),
         empty_text="Không có cán bộ.",
+        shows_sensitive=labels.shows_sensitive,
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Department, Organization, User, UserRole
+from accounts.privacy import NOTICE_VERSION
 from fieldwork.models import Category, Plan, Trip
 from fieldwork.services.plans import load_plan, read_plan_source
 
@@ -41,6 +42,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     position = "Chuyên viên"
     group_code = "2.3"
+    # People of the tests have read and confirmed the current notice (docs/privacy.md), as the demo
+    # accounts have; tests/privacy/test_notice.py covers a person who has not.
+    notice_version = NOTICE_VERSION
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -80,11 +80,12 @@ class ExemptionFilterForm(forms.Form):
     reason = forms.ChoiceField(label=_("Lý do"), required=False)
     q = forms.CharField(label=_("Tìm theo tên, email"), required=False)
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, sensitive: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", _("Tất cả lý do"))] + [
-            (r.code, r.name) for r in plan.exemption_reasons.filter(scope=ExemptionReason.Scope.INDIVIDUAL)
-        ]
+        reasons = plan.exemption_reasons.filter(scope=ExemptionReason.Scope.INDIVIDUAL)
+        if not sensitive:  # docs/domain.md §6: filtering by a hidden reason would name its people
+            reasons = reasons.filter(sensitive=False)
+        self.fields["reason"].choices = [("", _("Tất cả lý do"))] + [(r.code, r.name) for r in reasons]
         for name in ("status", "reason"):
             self.fields[name].widget.attrs.update({"data-autosubmit": "1", "class": "form-select form-select-sm"})
         self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"

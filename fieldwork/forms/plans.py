@@ -191,6 +191,13 @@ class ReasonForm(forms.Form):
         required=False,
         help_text=_("Lý do cá nhân, ví dụ đi học từ 6 tháng trở lên."),
     )
+    sensitive = forms.BooleanField(
+        label=_("Nhạy cảm"),
+        required=False,
+        help_text=_(
+            "Sức khỏe, thai sản…: chỉ người được miễn, người phê duyệt, Ban Tổ chức – Kiểm tra và Thường trực thấy lý do."
+        ),
+    )
 
     def clean(self):
         data = super().clean()
@@ -289,6 +296,7 @@ class PlanEditor:
                     "scope": r["scope"],
                     "positions": r["positions"] if r["scope"] == ExemptionReason.Scope.POSITION else [],
                     **({"min_months": r["min_months"]} if r.get("min_months") else {}),
+                    **({"sensitive": True} if r.get("sensitive") else {}),
                 }
                 for r in self.reasons.items()
             ],

@@ -10,6 +10,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from config.logsafe import scrubbed_exc_info
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ def send_reminders(today: str | None = None) -> int:
         try:
             sent += sum(1 for o in services.run(organization_id=org_id, as_of=as_of) if o.sent)
         except Exception:  # one organization's bad data never stops the others' reminders
-            logger.exception("reminders of organization %s on %s failed", org_id, as_of)
+            logger.error("reminders of organization %s on %s failed", org_id, as_of, exc_info=scrubbed_exc_info())
             failed.append(org_id)
     if failed:
         raise RuntimeError(f"reminders failed for organizations {failed}; the others were sent")
@@ -49,6 +51,8 @@ def send_reminder_email(self, sent_id: int) -> str:
         return services.deliver_email(sent_id)
     except Exception as exc:
         if self.request.retries >= MAX_EMAIL_RETRIES:
-            logger.exception("reminder %s: email failed after %s retries", sent_id, MAX_EMAIL_RETRIES)
+            logger.error(
+                "reminder %s: email failed after %s retries", sent_id, MAX_EMAIL_RETRIES, exc_info=scrubbed_exc_info()
+            )
             return "failed"
         raise self.retry(exc=exc, countdown=settings.EMAIL_RETRY_SECONDS * 2**self.request.retries) from exc

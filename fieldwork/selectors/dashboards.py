@@ -20,6 +20,7 @@ from accounts.models import Department, User
 from fieldwork import charts
 from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, StoredStanding, Trip
+from fieldwork.privacy import ReasonLabels
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
 from fieldwork.selectors import quarter_reports as quarter_report_reads
@@ -334,7 +335,9 @@ def stored_series(plan: Plan, points: list[date], done_today: Decimal) -> list[D
     return [*(totals[d] for d in points[:-1]), done_today]
 
 
-def organization_dashboard(plan: Plan, as_of: date, *, stored: bool | None = None) -> OrganizationDashboard:
+def organization_dashboard(
+    plan: Plan, as_of: date, *, stored: bool | None = None, viewer=None
+) -> OrganizationDashboard:
     """The Board's and the Standing Committee's dashboard. Every figure of the page is a sum of
     the department totals (fieldwork.selectors.departments, the same function as the reports'),
     so the headline, the counts and the "Theo ban" table cannot disagree. Today's figures are
@@ -380,10 +383,12 @@ def organization_dashboard(plan: Plan, as_of: date, *, stored: bool | None = Non
         "pct": met_pct,
         "days": plan.min_days,
     }
-    reasons = {r.code: r.name for r in plan.exemption_reasons.all()}
-    exempt_by_reason = sorted(
-        ((reasons.get(code, code or _("Không rõ lý do")), n) for code, n in exempt.items()), key=lambda x: (-x[1], x[0])
-    )
+    # Counts by reason, a sensitive one under "Miễn theo quyết định" for whoever may not read it (§6).
+    labels = ReasonLabels(plan, viewer)
+    by_label: Counter = Counter()
+    for code, n in exempt.items():
+        by_label[labels.of(code) or _("Không rõ lý do")] += n
+    exempt_by_reason = sorted(by_label.items(), key=lambda x: (-x[1], x[0]))
     late = []
     for dept, cells in quarter_report_reads.overview(plan, as_of):
         for c in cells:

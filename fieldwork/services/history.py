@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts import rules
 from accounts.models import Notification
+from config.logsafe import scrubbed_exc_info
 from fieldwork.models import HistoryEntry
 
 logger = logging.getLogger(__name__)
@@ -91,14 +92,14 @@ def notify(users, text: str, url: str = "", *, email_subject: str | None = None)
     # the email nor, since mail goes out after the change is saved, fail the request.
     subject = " ".join((email_subject or text).split())[:120]
     body = f"{text}\n\nXem chi tiết: {link}\n\n— Hệ thống Đi cơ sở 1+2"
-    recipients = [u.email for u in users]
+    recipients = [(u.pk, u.email) for u in users]
 
     def _send():
-        for r in recipients:
+        for pk, email in recipients:
             try:
-                send_mail(subject, body, None, [r], fail_silently=True)
-            except Exception:  # the change is saved; a mail problem is logged, never raised
-                logger.exception("a notification email could not be sent")
+                send_mail(subject, body, None, [email], fail_silently=True)
+            except Exception:  # the change is saved; a mail problem is logged (by id), never raised
+                logger.error("a notification email to person %s could not be sent", pk, exc_info=scrubbed_exc_info())
 
     transaction.on_commit(_send)
 

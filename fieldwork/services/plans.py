@@ -136,6 +136,8 @@ class PlanSpec:
                 errors.append(
                     _("Lý do miễn %(code)s: phạm vi phải là “position” hoặc “individual”.") % {"code": r.get("code")}
                 )
+            if not isinstance(r.get("sensitive", False), bool):
+                errors.append(_("Lý do miễn %(code)s: “sensitive” phải là true hoặc false.") % {"code": r.get("code")})
             months = r.get("min_months")
             if months not in (None, ""):
                 if not _is_int(months) or int(months) < 1:
@@ -294,6 +296,7 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "scope": r["scope"],
             "positions": list(r.get("positions", [])),
             "min_months": int(r["min_months"]) if r.get("min_months") not in (None, "") else None,
+            "sensitive": r.get("sensitive") is True,
         },
     )
     return plan, created
@@ -368,6 +371,7 @@ def plan_to_dict(plan: Plan) -> dict:
                 "scope": r.scope,
                 "positions": r.positions,
                 **({"min_months": r.min_months} if r.min_months else {}),
+                **({"sensitive": True} if r.sensitive else {}),
             }
             for r in plan.exemption_reasons.all()
         ],

@@ -26,7 +26,7 @@ from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_days, format_period
 from config.storage import saving_files
-from fieldwork import uploads
+from fieldwork import photo_metadata, uploads
 from fieldwork.models import Plan, Trip, TripAttachment
 from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
@@ -65,15 +65,24 @@ def _store_attachments(trip: Trip, files) -> list[TripAttachment]:
     if trip.attachments.count() + len(files) > MAX_ATTACHMENTS_PER_TRIP:
         raise ValidationError(_("Mỗi đợt chỉ đính kèm tối đa %(n)s tệp.") % {"n": MAX_ATTACHMENTS_PER_TRIP})
     checked = [(f, *check_upload(f)) for f in files]
-    # Large photos are downscaled before anything is stored (all or nothing).
-    prepared = [(f, uploads.prepare_photo(f, content_type=ctype, ext=ext)) for f, ctype, ext in checked]
+    # Large photos are downscaled before anything is stored (all or nothing); then every photo loses
+    # its metadata (docs/privacy.md). When the person agreed, the time and place it was taken are read
+    # from the original first and kept beside it, never in the file.
+    keep_evidence = trip.person.photo_evidence
+    prepared = []
+    for f, ctype, ext in checked:
+        evidence = photo_metadata.read_evidence(f) if keep_evidence else None
+        stored = photo_metadata.strip_metadata(uploads.prepare_photo(f, content_type=ctype, ext=ext))
+        prepared.append((f, stored, evidence))
     out = []
     # The disk full at the second file: the first is deleted too and the report is not saved.
     with saving_files() as saved:
-        for f, stored in prepared:
+        for f, stored, evidence in prepared:
             att = TripAttachment(
                 trip=trip, original_name=clean_filename(f.name), content_type=stored.content_type, size=stored.size
             )
+            if evidence:
+                att.taken_at, att.latitude, att.longitude = evidence.taken_at, evidence.latitude, evidence.longitude
             # A random stored name: the upload's own name never reaches the file system.
             att.file.save(f"{uuid.uuid4().hex}{stored.ext}", stored.content, save=False)
             saved.add(att.file)

@@ -55,3 +55,14 @@ def get_item(mapping, key):
 @register.filter
 def history_action(code):
     return HISTORY_ACTIONS.get(str(code), code)
+
+
+@register.filter
+def taken_outside(attachment, trip) -> bool:
+    """A photo taken (local date) outside the trip's dates: the approver compares (docs/privacy.md)."""
+    from django.utils import timezone
+
+    if attachment.taken_at is None:
+        return False
+    day = timezone.localtime(attachment.taken_at).date()
+    return not (trip.start <= day <= trip.end)

@@ -14,6 +14,7 @@ from decimal import ROUND_CEILING, Decimal
 from django import template
 
 from fieldwork.models import Trip
+from fieldwork.privacy import reason_label
 from fieldwork.services.trips import violation_message
 from fieldwork.standing_terms import (
     default_as_of,
@@ -57,7 +58,9 @@ def _half_up(value: Decimal) -> Decimal:
     return (value * 2).to_integral_value(rounding=ROUND_CEILING) / 2
 
 
-def panel_info(standing, plan, as_of: date | None = None, trips: dict | None = None) -> PanelInfo:
+def panel_info(
+    standing, plan, as_of: date | None = None, trips: dict | None = None, *, viewer=None, person=None
+) -> PanelInfo:
     as_of = as_of or default_as_of(plan)
     remaining = standing_remaining(standing)
     days_left = standing.days_left
@@ -81,9 +84,8 @@ def panel_info(standing, plan, as_of: date | None = None, trips: dict | None = N
         )
     exemption_name = ""
     if standing.exemption:
-        exemption_name = next(
-            (r.name for r in plan.exemption_reasons.all() if r.code == standing.exemption), standing.exemption
-        )
+        reason = next((r for r in plan.exemption_reasons.all() if r.code == standing.exemption), standing.exemption)
+        exemption_name = reason_label(reason, viewer=viewer, person=person)  # §6: sensitive reasons
     return PanelInfo(
         status=standing.status,
         label=status_label(standing.status),
@@ -101,9 +103,11 @@ def panel_info(standing, plan, as_of: date | None = None, trips: dict | None = N
     )
 
 
-@register.simple_tag
-def standing_panel_info(standing, plan, as_of=None):
-    return panel_info(standing, plan, as_of or None)
+@register.simple_tag(takes_context=True)
+def standing_panel_info(context, standing, plan, as_of=None):
+    """The panel of `person` (the context's, else the signed-in user's own) as the user may read it."""
+    viewer = context.get("user")
+    return panel_info(standing, plan, as_of or None, viewer=viewer, person=context.get("person") or viewer)
 
 
 @register.filter

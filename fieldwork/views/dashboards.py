@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts import rules
-from accounts.models import Department, User
+from accounts.models import DataAccess, Department, User
+from accounts.privacy import record_access
 from fieldwork import standing_terms
 from fieldwork.forms.results import AsOfForm
 from fieldwork.selectors import coverage as coverage_selector
@@ -39,6 +40,7 @@ def cadre_dashboard(request):
         )
         if not rules.can_view_person(request.user, person):
             raise PermissionDenied
+        record_access(viewer=request.user, person=person, what=DataAccess.What.STANDING, object_id=person.pk)
     as_of, as_of_form = _as_of(request, plan)
     data = dashboards.cadre_dashboard(plan, person, as_of)
     return render(
@@ -122,7 +124,7 @@ def organization_dashboard(request):
         raise PermissionDenied
     plan = pick_plan(request)
     as_of, as_of_form = _as_of(request, plan)
-    data = dashboards.organization_dashboard(plan, as_of)
+    data = dashboards.organization_dashboard(plan, as_of, viewer=user)
     page = dashboards.at_risk_page(data, request.GET.get("page"))
     return render(
         request,

@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import rules
+from accounts.models import DataAccess
+from accounts.privacy import record_access
 from fieldwork import uploads
 from fieldwork.forms.exemptions import DecisionForm, ExemptionFilterForm, ExemptionProposeForm
 from fieldwork.models import Exemption
+from fieldwork.privacy import reason_label
 from fieldwork.selectors.plans import position_holders
 from fieldwork.services import exemptions as service
 from fieldwork.services.history import history_of
@@ -45,7 +48,9 @@ def exemptions(request):
     if not _can_list(request.user):
         raise PermissionDenied
     plan = pick_plan(request)
-    form = ExemptionFilterForm(request.GET or None, plan=plan)
+    user = request.user
+    # §6: whoever may not read sensitive reasons can neither see nor filter by them.
+    form = ExemptionFilterForm(request.GET or None, plan=plan, sensitive=rules.sees_every_sensitive_reason(user))
     qs = (
         Exemption.objects.filter(reason__plan=plan, person__organization_id=request.user.organization_id)
         .select_related("person__department", "reason", "proposed_by", "decided_by")
@@ -61,7 +66,8 @@ def exemptions(request):
             q = f["q"].strip()
             qs = qs.filter(Q(person__full_name__icontains=q) | Q(person__email__icontains=q))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    user = request.user
+    for ex in page.object_list:
+        ex.reason_text = reason_label(ex.reason, viewer=user, person=ex.person)
     return render(
         request,
         "fieldwork/exemptions/list.html",
@@ -99,6 +105,17 @@ def exemption_propose(request):
     return render(request, "fieldwork/exemptions/propose.html", {"form": form, "plan": plan})
 
 
+def _detail_context(user, ex) -> dict:
+    """What the page shows of the reason, its note and document (docs/domain.md §6); viewing
+    another person's exemption is recorded (who looked)."""
+    if ex.person_id != user.pk:
+        record_access(viewer=user, person=ex.person, what=DataAccess.What.EXEMPTION, object_id=ex.pk)
+    return {
+        "reason_text": reason_label(ex.reason, viewer=user, person=ex.person),
+        "reveals": rules.can_view_exemption_document(user, ex),
+    }
+
+
 @login_required
 def exemption_detail(request, pk):
     ex = _exemption(request, pk)
@@ -107,6 +124,7 @@ def exemption_detail(request, pk):
         request,
         "fieldwork/exemptions/detail.html",
         {
+            **_detail_context(user, ex),
             "ex": ex,
             "history": history_of(ex),
             "form": DecisionForm(),
@@ -141,6 +159,7 @@ def _post_decision(request, pk, action):
             request,
             "fieldwork/exemptions/detail.html",
             {
+                **_detail_context(request.user, ex),
                 "ex": ex,
                 "history": history_of(ex),
                 "form": form,
@@ -174,7 +193,11 @@ def exemption_revoke(request, pk):
 def exemption_document(request, pk):
     """Never served from the upload path: only here, after the permission check, as a download."""
     ex = _exemption(request, pk)
+    if not rules.can_view_exemption_document(request.user, ex):
+        raise PermissionDenied
     handle = uploads.open_or_404(ex.document)
+    if ex.person_id != request.user.pk:
+        record_access(viewer=request.user, person=ex.person, what=DataAccess.What.EXEMPTION_DOCUMENT, object_id=ex.pk)
     ext = "." + ex.document.name.rsplit(".", 1)[-1].lower() if "." in ex.document.name else ""
     return uploads.attachment_response(
         handle, filename=f"mien-{ex.pk}{ext}", content_type=uploads.content_type_of(ex.document.name)

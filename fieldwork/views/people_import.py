@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from accounts import rules
 from accounts import services as people_services
 from accounts.forms import PersonForm
+from accounts.models import DataAccess
+from accounts.privacy import record_access
 from accounts.selectors import members
 from fieldwork.forms.fields import WorkbookUploadForm
 from fieldwork.importers.cadres import apply_cadres, read_cadres
@@ -75,6 +77,8 @@ def person_edit(request, pk):
     org = request.user.organization
     choices, plan = group_choices(org.pk)
     form = PersonForm(request.POST or None, organization=org, group_choices=choices, actor=request.user, person=person)
+    if request.method == "GET":  # who looked (docs/privacy.md)
+        record_access(viewer=request.user, person=person, what=DataAccess.What.PROFILE, object_id=person.pk)
     if request.method == "POST" and form.is_valid():
         try:
             changes = people_services.update_person(
@@ -105,6 +109,7 @@ def person_edit(request, pk):
             "person": person,
             "title": _("Sửa thông tin: %(name)s") % {"name": person},
             "no_plan": plan is None,
+            "can_anonymize": rules.can_anonymize_person(request.user, person) and person.anonymized_at is None,
         },
     )
 

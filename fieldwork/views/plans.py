@@ -169,8 +169,16 @@ def plan_open_next(request):
 @login_required
 def plan_affected_view(request, pk):
     plan = _plan(request, pk)
+    # docs/domain.md §6: who holds a sensitive reason (and how many) only for those who may read it.
+    hidden = (
+        set()
+        if rules.sees_every_sensitive_reason(request.user)
+        else set(plan.exemption_reasons.filter(sensitive=True).values_list("code", flat=True))
+    )
     return render(
-        request, "fieldwork/plans/affected.html", {"plan": plan, "a": plan_affected(plan, limit=AFFECTED_SHOWN)}
+        request,
+        "fieldwork/plans/affected.html",
+        {"plan": plan, "a": plan_affected(plan, limit=AFFECTED_SHOWN), "hidden_reasons": hidden},
     )
 
 

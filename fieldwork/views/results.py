@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import rules
-from accounts.models import Department
+from accounts.models import DataAccess, Department
+from accounts.privacy import record_access
 from fieldwork import uploads
 from fieldwork.forms.results import QuarterReportForm, ReturnForm, TripReportForm
 from fieldwork.models import Trip, TripAttachment
@@ -89,12 +90,16 @@ def trip_detail(request, pk):
     can_decide = (
         trip.status == Trip.Status.REPORTED and rules.can_confirm_trip(user, trip) and not rules.is_read_only(user)
     )
+    attachments = list(trip.attachments.order_by("uploaded_at", "pk"))
+    if attachments:  # who looked (docs/privacy.md): another person's attachments and their evidence
+        record_access(viewer=user, person=trip.person, what=DataAccess.What.TRIP, object_id=trip.pk)
     return render(
         request,
         "fieldwork/results/trip_detail.html",
         {
             "trip": trip,
-            "attachments": list(trip.attachments.order_by("uploaded_at", "pk")),
+            "attachments": attachments,
+            "show_evidence": rules.can_view_photo_evidence(user, trip),
             "history": list(history_of(trip, "trip")),
             "can_report": rules.can_edit_trip(user, trip) and trip.status in results_service.REPORTABLE,
             "can_edit_attachments": rules.can_edit_trip(user, trip) and trip.status != Trip.Status.CONFIRMED,
@@ -187,6 +192,7 @@ def trip_attachment(request, pk, attachment_pk):
     trip = _trip(request, pk)
     att = get_object_or_404(TripAttachment, pk=attachment_pk, trip=trip)
     handle = uploads.open_or_404(att.file)
+    record_access(viewer=request.user, person=trip.person, what=DataAccess.What.ATTACHMENT, object_id=att.pk)
     return uploads.attachment_response(handle, filename=att.original_name, content_type=att.content_type)
 
 

@@ -26,3 +26,27 @@ def days(value):
 def num(value):
     """A figure in a report: "1.234,5" (thousands grouped, decimal comma)."""
     return format_number(value)
+
+
+@register.filter
+def withheld_from(job, user) -> bool:
+    """A file printing a sensitive exemption reason that `user` may not download (docs/domain.md §6)."""
+    from accounts.rules import sensitive_file_withheld
+
+    return sensitive_file_withheld(user, job)
+
+
+@register.filter
+def isodate(value) -> str:
+    """An ISO date or date-time of an export ("2023-03-05", "2023-03-05T09:15:00+07:00") as the pages
+    show dates: 05/03/2023, 05/03/2023 09:15; empty for None."""
+    from datetime import date, datetime
+
+    if not value:
+        return ""
+    try:
+        if "T" in str(value):
+            return datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)

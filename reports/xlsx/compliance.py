@@ -22,6 +22,9 @@ from .common import (
 )
 
 WIDTHS = [6, 26, 24, 18, 11, 11, 11, 13, 16, 30]
+FIGURES_ONLY_NOTE = (
+    "Bản số liệu gửi cấp trên: số liệu theo tổ chức và theo ban, văn phòng; không có thông tin cá nhân của cán bộ."
+)
 DATA_COLUMNS = [
     ("STT", 6),
     ("Họ và tên", 26),
@@ -85,6 +88,13 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     w.line(doc.met_note, F_NOTE, A_LEFT, height=30)
     w.blank()
     progress(40)
+
+    if doc.figures_only:
+        # The copy sent up the tree (docs/domain.md §6): figures per organization and department only.
+        w.line(FIGURES_ONLY_NOTE, F_NOTE, A_LEFT, height=30)
+        w.signatures(None, doc.signer, split + 2, doc.recipients)
+        wb.save(path)
+        return
 
     w.line("III. THEO CÁN BỘ", F_BOLD, A_LEFT)
     header_row = w.table_header(doc.cadre_columns, height=45)

@@ -54,6 +54,10 @@ NOT_PAGES = {
     "reports:rollup_submission_download",  # a file
     "fieldwork:standings_refresh_status",  # htmx fragment (issue 11 §2)
     "fieldwork:standings_refresh_retry",  # POST
+    "accounts:photo_evidence",  # POST (docs/privacy.md)
+    "fieldwork:correction_answer",  # POST
+    "reports:correction_request",  # POST
+    "reports:my_data_download",  # a file
 }
 
 
@@ -105,7 +109,7 @@ def _dept_periods(user) -> list[dict]:
 
 
 def _arguments() -> dict[str, Callable]:
-    from accounts.models import Organization
+    from accounts.models import Organization, User
     from fieldwork.models import Exemption, Plan, Registration, Trip
     from reports.models import ReportJob, RollupSubmission
 
@@ -151,6 +155,10 @@ def _arguments() -> dict[str, Callable]:
         "fieldwork:plan_edit": lambda u: _first(Plan.objects.filter(organization=u.organization).order_by("-year")),
         "fieldwork:plan_affected": lambda u: _first(Plan.objects.filter(organization=u.organization).order_by("-year")),
         "fieldwork:person_edit": lambda u: [{"pk": u.pk}],
+        # An administrator's page about someone else (docs/privacy.md: deletion on request).
+        "fieldwork:person_anonymize": lambda u: _first(
+            User.objects.filter(organization_id=u.organization_id, is_superuser=False).exclude(pk=u.pk)
+        ),
         "accounts:department_edit": lambda u: [{"pk": u.department_id}] if u.department_id else [],
         "reports:job_detail": lambda u: _first(ReportJob.objects.filter(requested_by=u)),
         "fieldwork:plan_reminders": lambda u: _first(

@@ -82,7 +82,9 @@ def test_a_12_megapixel_photo_is_stored_downscaled_and_upright(client, people, a
     assert att.file.name.endswith(".jpg") and "IMG_" not in att.file.name
     exif = img.getexif()
     assert exif.get(uploads.EXIF_ORIENTATION) is None  # already upright: no viewer turns it again
-    assert exif.get(0x0132) == DATE_TAKEN  # the date taken is kept as evidence
+    # No metadata is left in the file (docs/privacy.md; the evidence, when agreed, is kept beside it:
+    # tests/privacy/test_photo_metadata.py).
+    assert len(exif) == 0 and DATE_TAKEN.encode() not in att.file.open("rb").read()
     # The download is the stored (downscaled) photo, under the name it was sent with.
     resp = client.get(reverse("fieldwork:trip_attachment", args=[approved.pk, att.pk]))
     assert resp["Content-Type"] == "image/jpeg" and "IMG_20230303_091500.jpg" in resp["Content-Disposition"]
@@ -106,6 +108,8 @@ def test_large_png_and_webp_keep_their_format(client, people, approved):
 
 
 def test_small_upright_photos_gifs_and_pdfs_are_stored_as_sent(client, people, approved):
+    """Not re-encoded: GIFs and PDFs byte for byte, a small upright photo with its exact picture
+    (only its metadata removed, docs/privacy.md)."""
     small = photo(1600, 1200)
     gif = io.BytesIO()
     Image.new("P", (3000, 100)).save(gif, "GIF")  # may be animated: never re-encoded
@@ -121,7 +125,10 @@ def test_small_upright_photos_gifs_and_pdfs_are_stored_as_sent(client, people, a
     for att in TripAttachment.objects.filter(trip=approved).order_by("pk"):
         with att.file.open("rb") as fh:
             stored.append(fh.read())
-    assert stored == [small, gif.getvalue(), pdf]
+    assert stored[1:] == [gif.getvalue(), pdf]
+    sent, kept = Image.open(io.BytesIO(small)), Image.open(io.BytesIO(stored[0]))
+    assert kept.tobytes() == sent.tobytes() and len(kept.getexif()) == 0 and len(sent.getexif()) == 1
+    assert len(stored[0]) < len(small) and DATE_TAKEN.encode() not in stored[0]
 
 
 def test_name_and_type_checks_still_hold_for_photos(client, people, approved):

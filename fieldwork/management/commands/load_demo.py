@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, Role, User
+from accounts.privacy import confirm_notice, has_confirmed_notice
 from accounts.services import set_roles
 from fieldwork.cycles import WHOLE_YEAR, is_annual
 from fieldwork.management.commands._demo_data import (
@@ -56,6 +57,9 @@ from fieldwork.selectors import standings
 from fieldwork.services.history import record
 from fieldwork.services.plans import copy_plan_to_year, cycle_change_error, load_plan, read_plan_source
 from fieldwork.stored_standings import suspended
+
+# The demo cadre who agreed to keep the time and place of her photos (docs/privacy.md); the others did not.
+PHOTO_EVIDENCE = {"xuan"}
 
 
 class Command(BaseCommand):
@@ -214,6 +218,9 @@ def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, im
                 user.is_staff = user.is_superuser = True
             user.save()
             set_roles(user, set(p.roles))
+        if not has_confirmed_notice(user):  # docs/privacy.md: the demo accounts have read the notice
+            confirm_notice(person=user, photo_evidence=p.key in PHOTO_EVIDENCE)
+            user.refresh_from_db(fields=["notice_version", "photo_evidence"])
         people[p.key] = user
 
     categories = {c.code: c for c in Category.objects.filter(plan=plan)}

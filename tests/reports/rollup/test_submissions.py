@@ -61,14 +61,16 @@ def test_submission_freezes_figures_and_files(tree, run_jobs, client, tmp_path):
     assert node.source == SUBMITTED and (node.value("subject"), node.value("went")) == (3, 1)
     live = organization_figures(tree["khoi_plan"], 1, date(2023, 4, 15))
     assert (live["subject"], live["went"]) == (4, 2)
-    # The parent downloads the file as it was sent: the later cadre is not in it.
+    # The parent downloads the file as it was sent: the figures of that day (3 cadres, not the
+    # later 4), and nobody's name — the copy sent up is figures only (docs/domain.md §6).
     client.force_login(tree["board"])
     resp = client.get(f"/bao-cao/tong-hop/bao-cao/{s.pk}/tai-ve/pdf/")
     assert resp.status_code == 200
     sent = tmp_path / "sent.pdf"
     sent.write_bytes(b"".join(resp.streaming_content))
     text = pdf_text(sent)
-    assert "Đinh Văn Cường" in text and "Hà Văn Muộn" not in text and "20/03/2023" in text
+    assert "3/3" in text and "4/4" not in text and "20/03/2023" in text
+    assert "Đinh Văn Cường" not in text and "Hà Văn Muộn" not in text and "cuong@khoi.vn" not in text
     assert HistoryEntry.objects.filter(object_type="rollupsubmission", object_id=s.pk, action="submitted").exists()
 
 
