@@ -159,6 +159,18 @@ class DeactivateForm(forms.Form):
     )
 
 
+class OrganizationHeaderForm(forms.Form):
+    superior_body = forms.CharField(
+        label=_("Dòng cơ quan cấp trên (đầu văn bản)"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: BCH ĐOÀN TỈNH TÂY NINH. Để trống: tạo từ tên tổ chức theo cách viết của Đoàn."),
+    )
+    place = forms.CharField(
+        label=_("Địa danh"), max_length=100, help_text=_("Dùng ở dòng địa danh, ngày tháng, ví dụ “Tây Ninh”.")
+    )
+
+
 class DepartmentForm(forms.Form):
     name = forms.CharField(label=_("Tên ban"), max_length=200)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=30, required=False)

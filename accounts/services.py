@@ -345,6 +345,21 @@ def find_department(organization_id, name: str):
 
 
 @transaction.atomic
+def update_organization_header(*, actor, organization: Organization, superior_body: str, place: str) -> Organization:
+    """The Board confirms how its documents are headed (docs/domain.md §8): the superior-body line
+    (blank: built from the name the Union's way, "BCH ĐOÀN TỈNH TÂY NINH") and the place of the
+    place-and-date line."""
+    _check_manage(actor, organization.pk)
+    place = " ".join(nfc(place).split())
+    if not place:
+        raise ValidationError({"place": _("Hãy nhập địa danh, ví dụ Tây Ninh.")})
+    organization.superior_body = " ".join(nfc(superior_body).split()).upper()
+    organization.place = place
+    organization.save(update_fields=["superior_body", "place"])
+    return organization
+
+
+@transaction.atomic
 def create_department(*, actor, organization: Organization, name: str, short_name: str = "") -> Department:
     _check_manage(actor, organization.pk)
     name = _department_name(name)

@@ -23,8 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
-from accounts.vietnamese import format_date, format_number
+from accounts.vietnamese import format_date, format_number, format_short_date
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.quarters import plan_quarters, quarter_of
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
@@ -33,9 +32,9 @@ from fieldwork.services.registrations import quarter_name
 from fieldwork.standing_terms import STATUS_LABELS, percent, year_as_of
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 
-from .data import Params, header, plan_document, standing_committee, stem
+from .data import Params, header, plan_document, stem
 from .documents import Header, Signer
-from .signers import head_signer
+from .signers import board_department, board_issuer, board_recipients, board_signer  # noqa: F401 (re-exported)
 
 ZERO = Decimal(0)
 STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "exempt")
@@ -296,14 +295,12 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         ),
         (_("Ban, văn phòng gửi mẫu 3 muộn hoặc chưa gửi"), f"{len(late)}" + (f": {'; '.join(late)}" if late else "")),
     ]
-    board_dept = board_department(p.organization)
-    issuer = board_dept.name if board_dept else "Ban Tổ chức – Kiểm tra"
     document = plan_document(plan)
-    reference = f"(Số liệu tính đến ngày {format_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
+    reference = f"(Số liệu tính đến ngày {format_short_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
     dept_columns, cadre_columns = columns(quarter, plan.min_days)
     what = f"quý {quarter_name(quarter)} năm {p.year}" if quarter else f"năm {p.year}"
     return ComplianceReport(
-        header=header(p.organization, issuer, "TCKT", today),
+        header=header(p.organization, board_issuer(p.organization), "TCKT", today),
         title="BÁO CÁO",
         subtitle=f"Tình hình thực hiện chủ trương “1+2” {what}",
         reference=reference,
@@ -315,19 +312,10 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         departments=dept_lines,
         cadres=cadres,
         status_counts=[(code, str(STATUS_LABELS[code]), status_counts[code]) for code in STATUS_ORDER],
-        signer=head_signer(board_dept),
+        signer=board_signer(p.organization),
         recipients=board_recipients(p.organization),
         file_stem=stem("bao-cao-1-2", p.organization.code, p.year, f"q{quarter}" if quarter else "ca-nam"),
         dept_columns=dept_columns,
         cadre_columns=cadre_columns,
         met_note=MET_NOTE % {"n": plan.min_days},
     )
-
-
-def board_department(organization) -> Department | None:
-    """The Board's department (the issuer and signer of its reports), when the organization has one."""
-    return Department.objects.filter(organization=organization, name__icontains="tổ chức").first()
-
-
-def board_recipients(organization) -> list[str]:
-    return [standing_committee(organization), "Ủy ban Kiểm tra", "Các ban, văn phòng", "Lưu Ban TCKT."]

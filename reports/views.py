@@ -78,6 +78,8 @@ def request_report(request):
                     quarter=d["quarter"],
                     department=d["department"],
                     cadre=d["cadre"],
+                    as_of=d.get("as_of"),
+                    issue=d.get("issue") or None,
                 )
             except ValidationError as exc:
                 for msg in exc.messages:
@@ -87,7 +89,9 @@ def request_report(request):
                 return redirect("reports:job_detail", pk=job.pk)
         return render(request, "reports/request.html", {"form": form}, status=400)
     initial = {
-        k: v for k, v in request.GET.items() if k in ("kind", "format", "year", "quarter", "department", "cadre")
+        k: v
+        for k, v in request.GET.items()
+        if k in ("kind", "format", "year", "quarter", "department", "cadre", "as_of", "issue")
     }
     if "cadre" not in initial:
         initial["cadre"] = request.user.pk

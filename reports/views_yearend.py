@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,8 +22,9 @@ from fieldwork.selectors.departments import period_standings
 from fieldwork.standing_terms import STATUS_BADGES, STATUS_LABELS, year_as_of_or_start
 
 from . import yearend_services
-from .forms import RemarkForm, YearEndTextForm
+from .forms import RemarkForm, YearEndAsOfForm, YearEndTextForm
 from .models import CadreRemark, ReportJob, YearEndText
+from .yearend import chosen_as_of
 
 PAGE_SIZE = 25
 
@@ -66,7 +68,12 @@ def year_end(request):
                 return redirect(reverse("reports:year_end") + f"?year={plan.year}")
         status = 400
     else:
-        form = YearEndTextForm(initial={"limitations": text.limitations, "proposals": text.proposals} if text else None)
+        form = YearEndTextForm(
+            initial={"strengths": text.strengths, "limitations": text.limitations, "proposals": text.proposals}
+            if text
+            else None
+        )
+    as_of, as_of_form = _chosen_as_of(request, plan)
     jobs = (
         ReportJob.objects.filter(
             organization_id=request.user.organization_id,
@@ -88,10 +95,28 @@ def year_end(request):
             "text": text,
             "can_edit": can_edit,
             "page": page,
-            "as_of": _as_of(plan) if plan else None,
+            "as_of": as_of,
+            "as_of_form": as_of_form,
+            # Only a date the Board picked goes to the jobs; otherwise each job takes the default.
+            "as_of_picked": as_of.isoformat() if as_of and as_of_form.is_bound and not as_of_form.errors else "",
         },
         status=status,
     )
+
+
+def _chosen_as_of(request, plan):
+    """The year-end page's "tính đến ngày": the Board's pick (?as_of=), checked like the report's
+    (reports.yearend.chosen_as_of); a date it refuses is shown with the reason, the default kept."""
+    form = YearEndAsOfForm(request.GET if "as_of" in request.GET else None)
+    if plan is None:
+        return None, form
+    default = _as_of(plan)
+    if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
+        try:
+            return chosen_as_of(plan, form.cleaned_data["as_of"], timezone.localdate()), form
+        except ValidationError as exc:
+            form.add_error("as_of", exc.messages[0])
+    return default, form
 
 
 def _remark_people(user, plan: Plan):

@@ -12,7 +12,7 @@ from fieldwork.models import Category, Plan, Registration, Trip
 from fieldwork.services.registrations import check_line_quarter
 from fieldwork.services.trips import TripInput
 
-from .fields import DateInput, DaysField, TripDatesMixin
+from .fields import DateInput, DaysField, TopicField, TripDatesMixin, topic_choices
 
 REQUIRED = {"required": _("Hãy điền mục này.")}
 
@@ -78,6 +78,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
             "Có thể chỉ ghi mục này nếu không chọn xã, phường."
         ),
     )
+    topic = TopicField()
     content = forms.CharField(
         label=_("Cụ thể nội dung đi cơ sở"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -91,6 +92,9 @@ class TripLineForm(TripDatesMixin, forms.Form):
         self.plan = plan
         self.registration = registration
         self.fields["category"].queryset = Category.objects.filter(plan=plan).order_by("order", "code")
+        self.fields["topic"].choices = topic_choices(self.fields["category"].queryset)
+        if not self.fields["topic"].choices:
+            del self.fields["topic"]  # the plan names no topics
         self.fields["province"].choices = [("", _("— Chọn tỉnh, thành phố —")), *locations.provinces()]
         self.fields["province"].widget.attrs.update(_ward_attrs("change"))
         province = (self.data.get(self.add_prefix("province")) if self.is_bound else self.initial.get("province")) or ""
@@ -109,6 +113,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
             "content": trip.content,
             "immersion": trip.immersion,
             "travel_order": trip.travel_order,
+            "topic": trip.topic,
         }
 
     def clean(self):
@@ -148,6 +153,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
             travel_order=d.get("travel_order", ""),
             province_code=d.get("province", ""),
             ward_code=d.get("ward", ""),
+            topic=d.get("topic", "") or "",
         )
 
 

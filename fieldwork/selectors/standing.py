@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from functools import wraps
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, FloatField, Func, IntegerField, Q
 from django.db.models.functions import Cast
@@ -176,6 +177,10 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     people_qs = people if people is not None else cadre_people(plan)
     people_list = list(people_qs)
     ids = [p.pk for p in people_list]
+    if people is not None and not ids:
+        # Nobody to compute (a head or a Board member with nobody to list): no query with an empty
+        # IN list, which _raw_trip_rows' compiled SQL cannot express (EmptyResultSet).
+        return rules, [], []
     ex_by_person = defaultdict(list)
     ex_qs = Exemption.objects.filter(
         status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start
@@ -238,7 +243,10 @@ def _raw_trip_rows(trip_qs):
         qs = qs.annotate(start_n=_DayNumber("start"), end_n=_DayNumber("end"))
         start, end = "start_n", "end_n"
     qs = qs.values_list("person_id", "pk", "category_id", start, end, "days_float", "immersion", "status")
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a filter on an empty list: no rows
+        return
     as_date = _DateCache()
     as_days: dict = {}
     with connection.cursor() as cur:

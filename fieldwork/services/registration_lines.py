@@ -114,6 +114,7 @@ def line_fields(data: TripInput) -> dict:
         "location_key": place_parts_key(data.location.strip()),  # issue 11 §2 (a queryset update: no save())
         "content": data.content.strip(),
         "immersion": data.immersion,
+        "topic": (data.topic or "").strip(),
         "travel_order": data.travel_order.strip(),
         "province_code": data.province_code,
         "ward_code": data.ward_code,
@@ -195,6 +196,7 @@ def trip_input(trip: Trip) -> TripInput:
         travel_order=trip.travel_order,
         province_code=trip.province_code,
         ward_code=trip.ward_code,
+        topic=trip.topic,
     )
 
 

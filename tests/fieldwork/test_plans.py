@@ -45,7 +45,7 @@ def edit_post(plan, mutate=None) -> dict:
         for i, item in enumerate(items):
             for k, v in item.items():
                 if isinstance(v, list):
-                    v = ", ".join(v)
+                    v = ("\n" if k == "topics" else ", ").join(v)  # topics: one a line (they hold commas)
                 if isinstance(v, bool):
                     if v:
                         post[f"{prefix}-{i}-{k}"] = "on"

@@ -68,7 +68,7 @@ def test_submission_freezes_figures_and_files(tree, run_jobs, client, tmp_path):
     sent = tmp_path / "sent.pdf"
     sent.write_bytes(b"".join(resp.streaming_content))
     text = pdf_text(sent)
-    assert "Đinh Văn Cường" in text and "Hà Văn Muộn" not in text and "20/03/2023" in text
+    assert "Đinh Văn Cường" in text and "Hà Văn Muộn" not in text and "20/3/2023" in text
     assert HistoryEntry.objects.filter(object_type="rollupsubmission", object_id=s.pk, action="submitted").exists()
 
 
