@@ -154,7 +154,7 @@ def _validate_person(data: PersonData, *, organization_id, exclude_pk=None) -> N
     if data.department is not None and data.department.organization_id != organization_id:
         errors["department"] = _("Ban không thuộc tổ chức của bạn.")
     if data.active_from and data.active_to and data.active_from > data.active_to:
-        errors["active_to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+        errors["active_to"] = _("“Ngày kết thúc công tác” phải sau “Ngày bắt đầu công tác”.")
     if errors:
         raise ValidationError(errors)
 
@@ -312,7 +312,7 @@ def deactivate_person(*, actor, person: User, active_to: date | None = None) -> 
     if actor is not None and actor.pk == person.pk:
         raise ValidationError(_("Bạn không thể tự ngừng tài khoản của mình."))
     if active_to and person.active_from and active_to < person.active_from:
-        raise ValidationError({"active_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+        raise ValidationError({"active_to": _("“Ngày kết thúc công tác” phải sau “Ngày bắt đầu công tác”.")})
     person.is_active = False
     if active_to:
         person.active_to = active_to

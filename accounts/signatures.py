@@ -93,6 +93,14 @@ def head_signer(
     return Signer(label=label, title=title, name=person.full_name)
 
 
+def sender_signer(department: Department | None, sender: User | None) -> Signer:
+    """A department's form (mẫu 2, mẫu 3) is signed by whoever of its heads sent it, else by whoever
+    leads the department: one rule for the file and the page that shows the form."""
+    return head_signer(
+        department, sender if sender is not None and sender.department_id == getattr(department, "pk", None) else None
+    )
+
+
 def own_title_signer(person: User | None, *, label: str = "", default: str = "") -> Signer:
     """Someone signing in their own capacity: their title in capitals over their name."""
     if person is None:

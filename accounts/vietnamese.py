@@ -138,7 +138,7 @@ def header_key(text: str) -> str:
 
 # The Union's names of an organization (docs/domain.md §8) ----------------------------------------
 # "Tỉnh đoàn Tây Ninh": the kind of Union body first, then the place. Its executive committee
-# (BCH) is written the Union's way, "BCH ĐOÀN TỈNH TÂY NINH", never "BCH TỈNH ĐOÀN TÂY NINH";
+# (BCH) is written the Union's way, "BCH ĐOÀN TỈNH TÂY NINH" (not the name in capitals after "BCH");
 # its code in document numbers is "TĐTN" (Tỉnh đoàn, Thành đoàn, Thị đoàn), "HĐTN", "QĐTN".
 UNION_KINDS = (
     # (the name's first words, casefolded; the BCH line's words; the code in document numbers)

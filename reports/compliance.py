@@ -44,9 +44,9 @@ VIOLATION_SHORT = {
     "DAYS_EXCEED_SPAN": "số ngày vượt khoảng thời gian",
     "OVERLAP": "trùng thời gian",
     "OUTSIDE_PERIOD": "ngoài thời gian kế hoạch",
-    "IMMERSION_TOO_SHORT": "đợt “3 cùng” chưa đủ ngày",
-    "IMMERSION_TOO_LONG": "đợt “3 cùng” quá số ngày",
-    "IMMERSION_BACK_TO_BACK": "đợt “3 cùng” liên tiếp",
+    "IMMERSION_TOO_SHORT": "đợt “cùng ăn, cùng ở, cùng làm” chưa đủ số ngày",
+    "IMMERSION_TOO_LONG": "đợt “cùng ăn, cùng ở, cùng làm” quá số ngày",
+    "IMMERSION_BACK_TO_BACK": "đợt “cùng ăn, cùng ở, cùng làm” liền kề đợt trước",
     "LATE_REPORT": "báo cáo quý muộn",
 }
 
@@ -92,7 +92,7 @@ MET_NOTE = (
     "“Đạt số ngày phải đi”: số ngày đã đi cơ sở đạt số ngày phải đi của từng cán bộ "
     "(%(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được miễn)."
 )
-MET_ALL = "Hoàn thành (đủ ngày và đủ đợt “3 cùng”)"
+MET_ALL = "Hoàn thành (đủ ngày và đủ đợt)"
 
 
 @dataclass
@@ -172,7 +172,7 @@ def columns(quarter: int | None, min_days: int) -> tuple[list[str], list[str]]:
         "Số ngày lũy kế",
         MET_DAYS,
         MET_ALL,
-        "Đợt “3 cùng” đạt",
+        "Đợt “cùng ăn, cùng ở, cùng làm” đạt",
         "Mẫu 3 của quý" if quarter else "Mẫu 3 các quý",
     ]
     cadre = [
@@ -183,7 +183,7 @@ def columns(quarter: int | None, min_days: int) -> tuple[list[str], list[str]]:
         "Số ngày phải đi",
         f"Số ngày {when}",
         "Số ngày lũy kế",
-        "Đợt “3 cùng” đạt / phải",
+        "Đợt “cùng ăn, cùng ở, cùng làm” đạt / phải đi",
         "Tình trạng",
         "Ghi chú",
     ]
@@ -249,7 +249,10 @@ def compliance(p: Params, today: date) -> ComplianceReport:
     pending = [c for c in subject if c.pending_days]
     total_pending = sum((c.pending_days for c in pending), ZERO)
     summary = [
-        (_("Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"), f"{format_number(n_subject)}/{format_number(len(cadres))}"),
+        (
+            _("Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ"),
+            f"{format_number(n_subject)}/{format_number(len(cadres))}",
+        ),
         (
             _("Cán bộ không thực hiện (miễn)"),
             format_number(len(cadres) - n_subject)

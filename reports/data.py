@@ -46,8 +46,8 @@ from .signers import (
     board_issuer,
     board_recipients,
     board_signer,
-    head_signer,
     heads_of,
+    sender_signer,
     union_body,
 )
 
@@ -449,7 +449,6 @@ def mau2(p: Params, today: date) -> FormDocument:
         else None
     )
     submitter = next((dp.submitted_by for dp in plans if dp.submitted_by_id), None)
-    signer = submitter if submitter is not None and submitter.department_id == dept.pk else None
     sent = [dp.submitted_at for dp in plans if dp.submitted_at and dp.status != DepartmentPlan.Status.DRAFT]
     return FormDocument(
         kind="mau2",
@@ -461,7 +460,7 @@ def mau2(p: Params, today: date) -> FormDocument:
         rows=mau2_rows(lines),
         note=not_registered_note([("", not_registered(p.plan, dept, p.quarter))]),
         left=approver_signer(approver, label=f"Phê duyệt của Lãnh đạo {union_body(p.organization)}"),
-        right=head_signer(dept, signer),
+        right=sender_signer(dept, submitter),
         landscape=True,
         file_stem=stem("mau2", dept.name, p.year, f"q{p.quarter}" if p.quarter else ""),
         empty_text=_("Ban chưa có nội dung đăng ký được phê duyệt."),
@@ -574,7 +573,7 @@ def mau3(p: Params, today: date) -> FormDocument:
         total=sum((t.days for t in trips), Decimal(0)),
         note=(report.summary.strip() if report and report.summary else ""),
         left=None,
-        right=head_signer(dept, submitter if submitter and submitter.department_id == dept.pk else None),
+        right=sender_signer(dept, submitter),
         recipients=[
             f"Ban Tổ chức – Kiểm tra {union_body(p.organization)}",
             "Lưu VP." if dept.name.casefold().startswith("văn phòng") else f"Lưu VP, {dept.name}.",

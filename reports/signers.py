@@ -23,6 +23,7 @@ from accounts.signatures import (  # noqa: F401 (re-exported)
     is_deputy,
     is_office,
     own_title_signer,
+    sender_signer,
     upper,
 )
 from accounts.vietnamese import nfc

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput  # noqa: F401 (one date widget for every form)
+from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_days
 
 
@@ -35,7 +36,7 @@ class DaysField(forms.CharField):
 class TripDatesMixin:
     """A trip form's `start` and `end`: the end is not before the start."""
 
-    end_before_start = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+    end_before_start = END_BEFORE_START
 
     def clean(self):
         data = super().clean()

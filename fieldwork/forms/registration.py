@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import END_BEFORE_START
 from fieldwork import locations
 from fieldwork.models import Category, Plan, Registration, Trip
 from fieldwork.services.registrations import check_line_quarter
@@ -30,7 +31,7 @@ def _ward_attrs(trigger: str) -> dict:
 class TripLineForm(TripDatesMixin, forms.Form):
     """One line of mẫu 1: what, when, how many days, where."""
 
-    end_before_start = _("Ngày về phải bằng hoặc sau ngày đi.")
+    end_before_start = END_BEFORE_START
 
     category = forms.ModelChoiceField(
         label=_("Nội dung"),
@@ -51,7 +52,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
     days = DaysField(
         label=_("Số ngày đi"),
         error_messages=REQUIRED,
-        help_text=_("Theo bước nửa ngày: 0,5; 1; 1,5 … Không lớn hơn số ngày từ ngày đi đến ngày về."),
+        help_text=_("Theo bước nửa ngày: 0,5; 1; 1,5 … Không lớn hơn số ngày từ “Từ ngày” đến “Đến ngày”."),
     )
     province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
     ward_search = forms.CharField(

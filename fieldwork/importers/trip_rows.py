@@ -234,8 +234,7 @@ class TripRowReader(RowErrors):
         if end < start:
             self.error(
                 "period",
-                _("Ngày kết thúc (%(e)s) trước ngày bắt đầu (%(s)s).")
-                % {"e": format_date(end), "s": format_date(start)},
+                _("“Đến ngày” (%(e)s) trước “Từ ngày” (%(s)s).") % {"e": format_date(end), "s": format_date(start)},
             )
         elif end < date(year, 1, 1) or start > date(year, 12, 31):
             self.error(

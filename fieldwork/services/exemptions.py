@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Role, User
+from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_date, format_days
 from fieldwork import uploads
 from fieldwork.models import Exemption, ExemptionReason
@@ -112,7 +113,7 @@ def propose(*, actor, data: ExemptionInput) -> Exemption:
             _("Lý do theo chức danh không cần quyết định: người giữ chức danh được miễn.")
         )
     if data.end < data.start:
-        errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+        errors.setdefault("end", []).append(str(END_BEFORE_START))
     else:
         short = min_length_error(reason, data.start, data.end)
         if short:

@@ -95,7 +95,7 @@ class PlanSpec:
         start = _date(d["period"].get("start"), "period.start")
         end = _date(d["period"].get("end"), "period.end")
         if start > end:
-            errors.append(_("Thời gian kế hoạch: ngày bắt đầu sau ngày kết thúc."))
+            errors.append(_("Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”."))
         if start.year != year or end.year != year:
             errors.append(_("Thời gian kế hoạch phải nằm trong năm %(year)s.") % {"year": year})
         if int(d["min_days"]) <= 0:

@@ -33,8 +33,7 @@ def check_line_quarter(registration: Registration, start: date) -> None:
             raise ValidationError(
                 {
                     "start": [
-                        _("Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch.")
-                        % {"d": format_date(start), "y": year}
+                        _("“Từ ngày” %(d)s không thuộc năm %(y)s của kế hoạch.") % {"d": format_date(start), "y": year}
                     ]
                 }
             )
@@ -43,8 +42,8 @@ def check_line_quarter(registration: Registration, start: date) -> None:
         q_start, q_end = quarter_bounds(year, registration.quarter)
         if start.year == year:
             msg = _(
-                "Ngày bắt đầu %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
-                "(%(qs)s – %(qe)s). Một đợt thuộc quý có ngày bắt đầu: hãy đăng ký đợt này ở quý %(other)s."
+                "“Từ ngày” %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
+                "(%(qs)s – %(qe)s). Một đợt thuộc quý có “Từ ngày” của nó: hãy đăng ký đợt này ở quý %(other)s."
             ) % {
                 "d": format_date(start),
                 "other": quarter_name(quarter_of(start)),
@@ -54,7 +53,7 @@ def check_line_quarter(registration: Registration, start: date) -> None:
             }
         else:
             msg = _(
-                "Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch. Hãy chọn ngày trong quý %(q)s (%(qs)s – %(qe)s)."
+                "“Từ ngày” %(d)s không thuộc năm %(y)s của kế hoạch. Hãy chọn ngày trong quý %(q)s (%(qs)s – %(qe)s)."
             ) % {
                 "d": format_date(start),
                 "y": year,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.text import END_BEFORE_START
 from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
@@ -117,7 +118,7 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
     if data.category.plan_id != plan.pk:
         errors.setdefault("category", []).append(_("Nội dung không thuộc kế hoạch này."))
     if data.end < data.start:
-        errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+        errors.setdefault("end", []).append(str(END_BEFORE_START))
     try:
         days = engine.parse_days(data.days)
         if days <= 0:
@@ -183,7 +184,7 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
         if d.category.plan_id != plan.pk or item.person.organization_id != plan.organization_id:
             raise ValidationError(_("Dữ liệu nhập không thuộc kế hoạch này."))
         if d.end < d.start:
-            raise ValidationError(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+            raise ValidationError(str(END_BEFORE_START))
         days = engine.parse_days(d.days)
         objs.append(
             Trip(

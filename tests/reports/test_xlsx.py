@@ -147,7 +147,7 @@ def test_compliance_workbook(build, report_data):
     assert ws["A1"].value == "BCH ĐOÀN TỈNH TÂY NINH"
     assert ws["E1"].value == "ĐOÀN TNCS HỒ CHÍ MINH"
     assert find(ws, "BÁO CÁO")
-    assert find(ws, "Cán bộ thuộc diện đi cơ sở / tổng số cán bộ").offset(column=6).value == "9/10"
+    assert find(ws, "Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ").offset(column=6).value == "9/10"
     assert find(ws, "Cán bộ không thực hiện (miễn)").offset(column=6).value == "1 (Kế toán: 1)"
     assert find(ws, "Số ngày đi cơ sở trong quý").offset(column=6).value == "34,5"
     assert (
