@@ -170,7 +170,10 @@ class OrganizationHeaderForm(forms.Form):
         help_text=_("Ví dụ: BCH ĐOÀN TỈNH TÂY NINH. Để trống: tạo từ tên tổ chức theo cách viết của Đoàn."),
     )
     place = forms.CharField(
-        label=_("Địa danh"), max_length=100, help_text=_("Dùng ở dòng địa danh, ngày tháng, ví dụ “Tây Ninh”.")
+        label=_("Địa danh"),
+        max_length=100,
+        help_text=_("Dùng ở dòng địa danh, ngày tháng, ví dụ “Tây Ninh”."),
+        error_messages={"required": _("Hãy nhập địa danh, ví dụ Tây Ninh.")},
     )
 
 

@@ -130,7 +130,10 @@ def test_edit_saves_changes(client, people):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["period"].update(end="2022-12-31"), "Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”."),
+        (
+            lambda d: d["period"].update(end="2022-12-31"),
+            "Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”.",
+        ),
         (lambda d: d["period"].update(end="2024-01-31"), "Thời gian kế hoạch phải nằm trong năm 2023."),
         (
             lambda d: d["groups"][0].update(focus=["1.2", "9.9"]),
