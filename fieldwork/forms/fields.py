@@ -85,7 +85,7 @@ class TopicField(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Chuyên đề"))
-        kwargs.setdefault("help_text", _("Khi nội dung có các chuyên đề trong kế hoạch (ví dụ 1.3 Theo chuyên đề)."))
+        kwargs.setdefault("help_text", _("Chọn khi nội dung có chuyên đề trong kế hoạch (ví dụ 1.3 Theo chuyên đề)."))
         super().__init__(required=False, **kwargs)
 
     def valid_value(self, value):  # any text: the service checks it against the category

@@ -43,7 +43,7 @@ def check_line_quarter(registration: Registration, start: date) -> None:
         if start.year == year:
             msg = _(
                 "“Từ ngày” %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
-                "(%(qs)s – %(qe)s). Một đợt thuộc quý có “Từ ngày” của nó: hãy đăng ký đợt này ở quý %(other)s."
+                "(%(qs)s – %(qe)s). Một đợt thuộc quý chứa “Từ ngày” của đợt: hãy đăng ký đợt này ở quý %(other)s."
             ) % {
                 "d": format_date(start),
                 "other": quarter_name(quarter_of(start)),

@@ -1,8 +1,9 @@
+from datetime import date
 from decimal import Decimal
 
 from django import template
 
-from accounts.vietnamese import format_days, format_number
+from accounts.vietnamese import format_date, format_days, format_number
 
 register = template.Library()
 
@@ -26,3 +27,12 @@ def days(value):
 def num(value):
     """A figure in a report: "1.234,5" (thousands grouped, decimal comma)."""
     return format_number(value)
+
+
+@register.filter
+def isodate(value):
+    """A job's ISO date parameter ("2023-06-30") as tables write dates: 30/06/2023."""
+    try:
+        return format_date(date.fromisoformat(str(value)))
+    except ValueError:
+        return ""
