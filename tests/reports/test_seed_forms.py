@@ -305,6 +305,14 @@ def test_whole_organization_forms_on_the_web_for_those_who_see_the_organization(
             services.request_report(user=user, kind="mau2", fmt="pdf", year=2023)
 
 
+def test_a_pages_own_date_never_reaches_a_download_button(report_data, client):
+    """The organization dashboard shows the figures "as of" a day; its compliance buttons post the
+    quarter, not that day (only the year-end page passes the day the Board picked)."""
+    client.force_login(report_data["board"])
+    page = client.get(reverse("fieldwork:organization_dashboard") + "?year=2023&as_of=2023-03-31").content.decode()
+    assert 'name="kind" value="compliance"' in page and 'type="hidden" name="as_of"' not in page
+
+
 def test_the_boards_pages_offer_the_whole_organizations_forms(report_data, client):
     client.force_login(report_data["board"])
     page = client.get(reverse("fieldwork:quarter_reports_overview") + "?year=2023").content.decode()
