@@ -103,7 +103,9 @@ def header(org: Organization, issuer: str, code: str | None, on: date | None, ye
         superior=org.header_superior.upper(),
         issuer=issuer.upper(),
         number=f"Số: …-BC/{union_code(org.name)}-{code}" if code else "",
-        place_date=place_date_line(place, on) if on else blank_place_date_line(place, year or timezone.localdate().year),
+        place_date=place_date_line(place, on)
+        if on
+        else blank_place_date_line(place, year or timezone.localdate().year),
     )
 
 
