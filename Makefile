@@ -92,7 +92,7 @@ check-deploy: install
 	DJANGO_DEBUG=0 SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=example.vn \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-pdf-previews: install system-deps ## render every page of every PDF form (annual and quarterly cycle) to PNG under artifacts/pdf/
+pdf-previews: install system-deps ## render every page of every PDF form (annual and quarterly cycle, a district) to PNG under artifacts/pdf/
 	$(PY) scripts/pdf_previews.py
 
 bench: install

@@ -68,7 +68,7 @@ class PersonForm(forms.Form):
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Để trống nghĩa là Cán bộ. Lãnh đạo ban lãnh đạo ban của chính mình."),
+        help_text=_("Để trống nghĩa là Cán bộ. Người có vai trò Lãnh đạo ban là lãnh đạo của ban ghi ở mục Ban."),
     )
 
     def __init__(self, *args, organization, group_choices, actor=None, person=None, **kwargs):
@@ -95,7 +95,10 @@ class PersonForm(forms.Form):
             qs = qs.filter(is_active=True)
         self.fields["department"].queryset = qs.order_by("name")
         self.allowed_groups = {code for code, _label in group_choices}
-        self.fields["group_code"].choices = [("", _("— Không thuộc đối tượng (không tính chỉ tiêu) —")), *group_choices]
+        self.fields["group_code"].choices = [
+            ("", _("— Không thuộc đối tượng (không thuộc diện phải đi cơ sở) —")),
+            *group_choices,
+        ]
         if person is not None and person.group_code and person.group_code not in self.allowed_groups:
             # keep what is stored visible, so the error below explains it
             self.fields["group_code"].choices.append((person.group_code, person.group_code))
@@ -125,7 +128,7 @@ class PersonForm(forms.Form):
         data = super().clean()
         start, end = data.get("active_from"), data.get("active_to")
         if start and end and start > end:
-            self.add_error("active_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            self.add_error("active_to", _("“Ngày kết thúc công tác” phải sau “Ngày bắt đầu công tác”."))
         if "roles" in data and "department" in data:
             try:
                 validate_roles(
@@ -156,9 +159,24 @@ class DeactivateForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text=_(
-            "Nếu người này chuyển công tác trong năm, nhập ngày cuối cùng: chỉ tiêu được tính theo tỷ lệ "
-            "thời gian công tác. Để trống nếu tài khoản tạo nhầm (không tính vào chỉ tiêu)."
+            "Nếu người này chuyển công tác trong năm, nhập ngày cuối cùng: số ngày phải đi được tính giảm theo "
+            "thời gian công tác. Để trống nếu tài khoản tạo nhầm (không thuộc diện phải đi cơ sở)."
         ),
+    )
+
+
+class OrganizationHeaderForm(forms.Form):
+    superior_body = forms.CharField(
+        label=_("Dòng cơ quan cấp trên (đầu văn bản)"),
+        max_length=200,
+        required=False,
+        help_text=_("Ví dụ: BCH ĐOÀN TỈNH TÂY NINH. Để trống: tạo từ tên tổ chức theo cách viết của Đoàn."),
+    )
+    place = forms.CharField(
+        label=_("Địa danh"),
+        max_length=100,
+        help_text=_("Dùng ở dòng địa danh, ngày tháng, ví dụ “Tây Ninh”."),
+        error_messages={"required": _("Hãy nhập địa danh, ví dụ Tây Ninh.")},
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from .vietnamese import name_sort_key, nfc
+from .vietnamese import name_sort_key, nfc, superior_line
 
 
 def calendar_digest(pk, nonce: str) -> str:
@@ -120,7 +120,14 @@ class Organization(models.Model):
 
     @property
     def header_superior(self) -> str:
-        return self.superior_body or f"BCH {self.name.upper()}"
+        """The Union header's superior-body line (docs/domain.md §8): as the organization names it,
+        else built the Union's way ("BCH ĐOÀN TỈNH TÂY NINH", accounts.vietnamese.superior_line)."""
+        return nfc(self.superior_body).strip() or superior_line(self.name)
+
+    @property
+    def header_superior_is_built(self) -> bool:
+        """True when the line is built from the name (shown for the Board to confirm)."""
+        return not nfc(self.superior_body).strip()
 
 
 class Department(models.Model):

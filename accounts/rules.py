@@ -273,8 +273,10 @@ def can_request_report(user, kind: str, *, department=None, cadre=None) -> bool:
         return sees_whole_organization(user)
     if kind == "yearsheet":  # the year-end sheet of one department: also its head
         return sees_whole_organization(user) or (department is not None and can_view_department(user, department))
-    if kind in ("mau2", "mau3"):
-        return department is not None and can_view_department(user, department)
+    if kind in ("mau2", "mau3"):  # without a department: the whole organization's (docs/domain.md §8)
+        if department is None:
+            return sees_whole_organization(user)
+        return can_view_department(user, department)
     if kind == "mau1":
         return cadre is not None and can_view_person(user, cadre)
     return False

@@ -157,7 +157,7 @@ def _validate_person(data: PersonData, *, organization_id, exclude_pk=None) -> N
     if data.department is not None and data.department.organization_id != organization_id:
         errors["department"] = _("Ban không thuộc tổ chức của bạn.")
     if data.active_from and data.active_to and data.active_from > data.active_to:
-        errors["active_to"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+        errors["active_to"] = _("“Ngày kết thúc công tác” phải sau “Ngày bắt đầu công tác”.")
     if errors:
         raise ValidationError(errors)
 
@@ -318,7 +318,7 @@ def deactivate_person(*, actor, person: User, active_to: date | None = None) -> 
     if actor is not None and actor.pk == person.pk:
         raise ValidationError(_("Bạn không thể tự ngừng tài khoản của mình."))
     if active_to and person.active_from and active_to < person.active_from:
-        raise ValidationError({"active_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+        raise ValidationError({"active_to": _("“Ngày kết thúc công tác” phải sau “Ngày bắt đầu công tác”.")})
     person.is_active = False
     if active_to:
         person.active_to = active_to
@@ -348,6 +348,21 @@ def find_department(organization_id, name: str):
         if d.name.casefold() == key:
             return d
     return None
+
+
+@transaction.atomic
+def update_organization_header(*, actor, organization: Organization, superior_body: str, place: str) -> Organization:
+    """The Board confirms how its documents are headed (docs/domain.md §8): the superior-body line
+    (blank: built from the name the Union's way, "BCH ĐOÀN TỈNH TÂY NINH") and the place of the
+    place-and-date line."""
+    _check_manage(actor, organization.pk)
+    place = " ".join(nfc(place).split())
+    if not place:
+        raise ValidationError({"place": _("Hãy nhập địa danh, ví dụ Tây Ninh.")})
+    organization.superior_body = " ".join(nfc(superior_body).split()).upper()
+    organization.place = place
+    organization.save(update_fields=["superior_body", "place"])
+    return organization
 
 
 @transaction.atomic

@@ -13,6 +13,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The one message for a date range typed backwards: every such pair of fields is labelled
+# "Từ ngày" / "Đến ngày" (trips, exemptions, delegations, the plan's period), so it names them.
+END_BEFORE_START = _("“Đến ngày” phải bằng hoặc sau “Từ ngày”.")
+
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

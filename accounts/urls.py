@@ -66,6 +66,7 @@ urlpatterns = [
     path("can-bo/<int:pk>/moi/", views.person_invite, name="person_invite"),
     path("doi-email/<str:token>/", views.email_confirm, name="email_confirm"),
     path("loi-moi/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("to-chuc/", views.organization, name="organization"),
     path("cac-ban/", views.departments, name="departments"),
     path("cac-ban/them/", views.department_create, name="department_create"),
     path("cac-ban/<int:pk>/sua/", views.department_edit, name="department_edit"),

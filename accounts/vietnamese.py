@@ -134,3 +134,52 @@ def strip_diacritics(text: str) -> str:
 def header_key(text: str) -> str:
     """Match spreadsheet headers ignoring case, spaces and diacritics."""
     return "".join(strip_diacritics(text or "").casefold().split())
+
+
+# The Union's names of an organization (docs/domain.md §8) ----------------------------------------
+# "Tỉnh đoàn Tây Ninh": the kind of Union body first, then the place. Its executive committee
+# (BCH) is written the Union's way, "BCH ĐOÀN TỈNH TÂY NINH" (not the name in capitals after "BCH");
+# its code in document numbers is "TĐTN" (Tỉnh đoàn, Thành đoàn, Thị đoàn), "HĐTN", "QĐTN".
+UNION_KINDS = (
+    # (the name's first words, casefolded; the BCH line's words; the code in document numbers)
+    ("tỉnh đoàn", "ĐOÀN TỈNH", "TĐTN"),
+    ("thành đoàn", "ĐOÀN TP.", "TĐTN"),
+    ("huyện đoàn", "ĐOÀN HUYỆN", "HĐTN"),
+    ("quận đoàn", "ĐOÀN QUẬN", "QĐTN"),
+    ("thị đoàn", "ĐOÀN THỊ XÃ", "TĐTN"),
+)
+
+
+def _union_kind(name: str):
+    words = nfc(name).split()
+    head = " ".join(words[:2]).casefold()
+    for prefix, bch, code in UNION_KINDS:
+        if head == prefix:
+            return bch, code, " ".join(words[2:])
+    return None
+
+
+def superior_line(name: str) -> str:
+    """The superior-body line of the Union header when the organization names none:
+    "Tỉnh đoàn Tây Ninh" -> "BCH ĐOÀN TỈNH TÂY NINH", "Thành đoàn Đà Nẵng" -> "BCH ĐOÀN TP. ĐÀ NẴNG",
+    "Huyện đoàn Châu Thành" -> "BCH ĐOÀN HUYỆN CHÂU THÀNH"; any other name (already "Đoàn xã …",
+    "Trung ương Đoàn") -> "BCH " and the name in capitals."""
+    kind = _union_kind(name)
+    if kind is None:
+        return f"BCH {' '.join(nfc(name).split()).upper()}"
+    bch, _code, place = kind
+    return f"BCH {bch} {place.upper()}".strip()
+
+
+def union_code(name: str) -> str:
+    """The organization's code in document numbers ("45-KH/TĐTN-TCKT"): "TĐTN" for a Tỉnh đoàn,
+    Thành đoàn or Thị đoàn, "HĐTN" for a Huyện đoàn, "QĐTN" for a Quận đoàn; "TĐTN" otherwise."""
+    kind = _union_kind(name)
+    return kind[1] if kind else "TĐTN"
+
+
+def blank_place_date_line(place: str, year: int) -> str:
+    """The place-and-date line of a form not yet submitted, left to fill by hand as in the seed
+    ("Tây Ninh, ngày      tháng      năm 2023"): no-break spaces, which PDF and XLSX keep."""
+    gap = "\u00a0" * 6
+    return f"{place}, ngày{gap}tháng{gap}năm {year}"

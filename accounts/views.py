@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import network, rules, selectors, services
-from .forms import DeactivateForm, DepartmentForm, InvitationPasswordForm, PeopleFilterForm
+from .forms import DeactivateForm, DepartmentForm, InvitationPasswordForm, OrganizationHeaderForm, PeopleFilterForm
 from .models import Department, User
 
 PEOPLE_PER_PAGE = 50
@@ -207,6 +207,37 @@ def departments(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request, "accounts/departments.html", {"page": page, "can_manage": rules.can_manage_people(request.user)}
+    )
+
+
+@login_required
+def organization(request):
+    """The organization's page: how its documents are headed, for the Board to confirm (and edit)."""
+    _require(rules.sees_whole_organization(request.user))
+    org = request.user.organization
+    can_manage = rules.can_manage_people(request.user) and not rules.is_read_only(request.user)
+    form = OrganizationHeaderForm(
+        request.POST or None, initial={"superior_body": org.superior_body, "place": org.place}
+    )
+    status = 200
+    if request.method == "POST":
+        _require(can_manage)
+        if form.is_valid():
+            try:
+                services.update_organization_header(actor=request.user, organization=org, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                messages.success(request, _("Đã lưu đầu văn bản."))
+                return redirect("accounts:organization")
+        status = 400
+    return render(
+        request,
+        "accounts/organization.html",
+        {"org": org, "form": form, "can_manage": can_manage},
+        status=status,
     )
 
 

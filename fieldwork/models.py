@@ -117,6 +117,9 @@ class Category(models.Model):
     name = models.CharField(_("tên"), max_length=300)
     counts = models.BooleanField(_("được tính ngày"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # docs/domain.md §10 `"topics"`: the topics a trip of this category may name (Tây Ninh 1.3
+    # "Theo chuyên đề" names nine), counted on the year-end report. Empty: none.
+    topics = models.JSONField(_("chuyên đề"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("nội dung")
@@ -259,6 +262,8 @@ class Trip(models.Model):
     province_code = models.CharField(max_length=10, blank=True)
     ward_code = models.CharField(max_length=10, blank=True)
     content = models.TextField(_("cụ thể nội dung"), blank=True)
+    # One of the category's topics (Category.topics), or "" (docs/domain.md §10).
+    topic = models.CharField(_("chuyên đề"), max_length=500, blank=True)
     immersion = models.BooleanField(_("cùng ăn, cùng ở, cùng làm"), default=False)
     travel_order = models.CharField(_("công lệnh số"), max_length=100, blank=True)
     planned_start = models.DateField(null=True, blank=True)

@@ -124,3 +124,9 @@ def year_as_of_or_start(plan, today: date | None = None) -> date:
         return year_as_of(plan, today)
     except ValidationError:
         return plan.period_start
+
+
+# How an immersion trip is marked on the forms (docs/domain.md §8): every line of mẫu 1, 2 and 3
+# says so in its content cell, and the XLSX carries a column of that name that import_trips reads.
+IMMERSION_MARK = "(đợt “cùng ăn, cùng ở, cùng làm”)"
+IMMERSION_COLUMN = "Cùng ăn, cùng ở, cùng làm"

@@ -23,8 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
-from accounts.vietnamese import format_date, format_number
+from accounts.vietnamese import format_date, format_number, format_short_date
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.privacy import Audience, ReasonLabels
 from fieldwork.quarters import plan_quarters, quarter_of
@@ -34,9 +33,9 @@ from fieldwork.services.registrations import quarter_name
 from fieldwork.standing_terms import STATUS_LABELS, percent, year_as_of
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 
-from .data import Params, header, plan_document, standing_committee, stem
+from .data import Params, header, plan_document, stem
 from .documents import Header, Signer
-from .signers import head_signer
+from .signers import board_department, board_issuer, board_recipients, board_signer  # noqa: F401 (re-exported)
 
 ZERO = Decimal(0)
 STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "exempt")
@@ -46,9 +45,9 @@ VIOLATION_SHORT = {
     "DAYS_EXCEED_SPAN": "số ngày vượt khoảng thời gian",
     "OVERLAP": "trùng thời gian",
     "OUTSIDE_PERIOD": "ngoài thời gian kế hoạch",
-    "IMMERSION_TOO_SHORT": "đợt “3 cùng” chưa đủ ngày",
-    "IMMERSION_TOO_LONG": "đợt “3 cùng” quá số ngày",
-    "IMMERSION_BACK_TO_BACK": "đợt “3 cùng” liên tiếp",
+    "IMMERSION_TOO_SHORT": "đợt “cùng ăn, cùng ở, cùng làm” chưa đủ số ngày",
+    "IMMERSION_TOO_LONG": "đợt “cùng ăn, cùng ở, cùng làm” quá số ngày",
+    "IMMERSION_BACK_TO_BACK": "đợt “cùng ăn, cùng ở, cùng làm” liền kề đợt trước",
     "LATE_REPORT": "báo cáo quý muộn",
 }
 
@@ -95,7 +94,7 @@ MET_NOTE = (
     "“Đạt số ngày phải đi”: số ngày đã đi cơ sở đạt số ngày phải đi của từng cán bộ "
     "(%(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được miễn)."
 )
-MET_ALL = "Hoàn thành (đủ ngày và đủ đợt “3 cùng”)"
+MET_ALL = "Hoàn thành (đủ ngày và đủ đợt)"
 
 
 @dataclass
@@ -177,7 +176,7 @@ def columns(quarter: int | None, min_days: int) -> tuple[list[str], list[str]]:
         "Số ngày lũy kế",
         MET_DAYS,
         MET_ALL,
-        "Đợt “3 cùng” đạt",
+        "Đợt “cùng ăn, cùng ở, cùng làm” đạt",
         "Mẫu 3 của quý" if quarter else "Mẫu 3 các quý",
     ]
     cadre = [
@@ -188,7 +187,7 @@ def columns(quarter: int | None, min_days: int) -> tuple[list[str], list[str]]:
         "Số ngày phải đi",
         f"Số ngày {when}",
         "Số ngày lũy kế",
-        "Đợt “3 cùng” đạt / phải",
+        "Đợt “cùng ăn, cùng ở, cùng làm” đạt / phải đi",
         "Tình trạng",
         "Ghi chú",
     ]
@@ -255,7 +254,10 @@ def compliance(p: Params, today: date) -> ComplianceReport:
     pending = [c for c in subject if c.pending_days]
     total_pending = sum((c.pending_days for c in pending), ZERO)
     summary = [
-        (_("Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"), f"{format_number(n_subject)}/{format_number(len(cadres))}"),
+        (
+            _("Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ"),
+            f"{format_number(n_subject)}/{format_number(len(cadres))}",
+        ),
         (
             _("Cán bộ không thực hiện (miễn)"),
             format_number(len(cadres) - n_subject)
@@ -301,14 +303,12 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         ),
         (_("Ban, văn phòng gửi mẫu 3 muộn hoặc chưa gửi"), f"{len(late)}" + (f": {'; '.join(late)}" if late else "")),
     ]
-    board_dept = board_department(p.organization)
-    issuer = board_dept.name if board_dept else "Ban Tổ chức – Kiểm tra"
     document = plan_document(plan)
-    reference = f"(Số liệu tính đến ngày {format_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
+    reference = f"(Số liệu tính đến ngày {format_short_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
     dept_columns, cadre_columns = columns(quarter, plan.min_days)
     what = f"quý {quarter_name(quarter)} năm {p.year}" if quarter else f"năm {p.year}"
     return ComplianceReport(
-        header=header(p.organization, issuer, "TCKT", today),
+        header=header(p.organization, board_issuer(p.organization), "TCKT", today),
         title="BÁO CÁO",
         subtitle=f"Tình hình thực hiện chủ trương “1+2” {what}",
         reference=reference,
@@ -320,7 +320,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         departments=dept_lines,
         cadres=cadres,
         status_counts=[(code, str(STATUS_LABELS[code]), status_counts[code]) for code in STATUS_ORDER],
-        signer=_figures_signer(head_signer(board_dept)) if p.figures_only else head_signer(board_dept),
+        signer=_figures_signer(board_signer(p.organization)) if p.figures_only else board_signer(p.organization),
         recipients=board_recipients(p.organization),
         file_stem=stem(
             "bao-cao-1-2",
@@ -341,12 +341,3 @@ def _figures_signer(signer: Signer) -> Signer:
     """The copy sent up the tree names no person (docs/rules.md, "Personal data"): the signer's
     title only; the signed original stays with the organization."""
     return replace(signer, name="")
-
-
-def board_department(organization) -> Department | None:
-    """The Board's department (the issuer and signer of its reports), when the organization has one."""
-    return Department.objects.filter(organization=organization, name__icontains="tổ chức").first()
-
-
-def board_recipients(organization) -> list[str]:
-    return [standing_committee(organization), "Ủy ban Kiểm tra", "Các ban, văn phòng", "Lưu Ban TCKT."]

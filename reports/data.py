@@ -5,6 +5,9 @@ offered on never disagree: mẫu 2 lines of a quarter = fieldwork.services.depar
 (the annual cycle's and the whole year's: the same lines over every registration of the year),
 mẫu 3 lines = fieldwork.selectors.quarter_reports.report_trips. Every figure of the
 compliance and year-end reports comes from the engine through fieldwork.selectors.departments.
+
+Without a department, mẫu 2 and mẫu 3 are the whole organization's (§8, the Board's "tổng hợp"):
+the Standing Committee first, then every department in Vietnamese order, each under its heading.
 """
 
 from __future__ import annotations
@@ -18,21 +21,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from accounts.models import Department, Organization, User
-from accounts.vietnamese import format_date, format_period, nfc, place_date_line, strip_diacritics
+from accounts.models import Department, Organization, Role, User
+from accounts.vietnamese import (
+    blank_place_date_line,
+    format_period,
+    format_short_date,
+    nfc,
+    place_date_line,
+    strip_diacritics,
+    text_sort_key,
+    union_code,
+)
+from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
 from fieldwork.quarters import quarter_bounds
-from fieldwork.selectors.quarter_reports import report_trips
-from fieldwork.services.department_plans import PLANNED_STATUSES, planned_lines
+from fieldwork.selectors.quarter_reports import quarter_trips, report_trips
+from fieldwork.services.department_plans import PLANNED_STATUSES, overview, planned_lines
 from fieldwork.services.registrations import quarter_name
+from fieldwork.standing_terms import IMMERSION_COLUMN, IMMERSION_MARK
 
-from .documents import Column, FormDocument, Header, Signer
-from .signers import approver_signer, head_signer, heads_of, standing_signer
+from .documents import Column, FormDocument, Header, Section, Signer
+from .signers import (
+    approver_signer,
+    board_issuer,
+    board_recipients,
+    board_signer,
+    heads_of,
+    sender_signer,
+    union_body,
+)
 
 KINDS = ("mau1", "mau2", "mau3", "compliance", "yearend", "yearsheet", "rollup")
 # docs/domain.md §10: without a quarter mẫu 1 and mẫu 2 cover the year, compliance reports the year.
 NEEDS_QUARTER = ("mau3", "rollup")
+ISSUES = ("internal", "upward")  # the year-end report: the Board's own, or the organization's sent up
 PENDING = "chờ phê duyệt"
+NBSP = "\u00a0"
 
 
 @dataclass
@@ -52,38 +76,56 @@ class Params:
     # never a person.
     figures_only: bool = False
 
+    as_of: date | None = None  # the year-end report and sheet: "tính đến ngày" the Board picks
+    issue: str = "internal"  # the year-end report: "internal" (Ban TCKT) or "upward" (BCH …)
+
 
 # Common pieces -------------------------------------------------------------------------------
+def _initial(word: str) -> str:
+    """A word's first letter for a code: Đ stays Đ (as "TĐTN", "ĐKTH"), other marks go."""
+    first = word[:1].upper()
+    return first if first == "Đ" else strip_diacritics(first)
+
+
 def department_code(department: Department | None) -> str:
-    """The issuer's code in the number line: the short name, else the initials of the name
-    without "Ban" ("Ban Tổ chức – Kiểm tra" -> "TCKT", "Văn phòng" -> "VP")."""
+    """The issuer's code in the number line, keeping Đ as the Union writes it: the short name
+    ("ĐKTH"), else the initials of the name without "Ban" ("Ban Tổ chức – Kiểm tra" -> "TCKT",
+    "Ban Đoàn kết tập hợp" -> "ĐKTH", "Văn phòng" -> "VP")."""
     if department is None:
         return "TCKT"
-    if department.short_name:
-        return strip_diacritics(department.short_name).upper().replace(" ", "")
-    words = [w for w in department.name.split() if w[:1].isalpha()]
+    if department.short_name.strip():
+        return "".join(_initial(ch) if ch.isalpha() else "" for ch in nfc(department.short_name))
+    words = [w for w in nfc(department.name).split() if w[:1].isalpha()]
     if len(words) > 1 and words[0].casefold() == "ban":
         words = words[1:]
-    return strip_diacritics("".join(w[0] for w in words)).upper() or "TCKT"
+    return "".join(_initial(w) for w in words) or "TCKT"
 
 
-def header(org: Organization, issuer: str, code: str | None, on: date) -> Header:
+def header(org: Organization, issuer: str, code: str | None, on: date | None, year: int | None = None) -> Header:
     """docs/domain.md §8: the number line ("Số: …-BC/TĐTN-TCKT", the number left to the clerk)
-    on reports only; registrations (mẫu 1, 2) pass code=None and carry none."""
+    on reports only; registrations (mẫu 1, 2) pass code=None and carry none. `on` None: the
+    place-and-date line is left blank to fill by hand (a form not yet submitted) for `year`."""
+    place = org.place or org.name
     return Header(
         superior=org.header_superior.upper(),
         issuer=issuer.upper(),
-        number=f"Số: …-BC/TĐTN-{code}" if code else "",
-        place_date=place_date_line(org.place or org.name, on),
+        number=f"Số: …-BC/{union_code(org.name)}-{code}" if code else "",
+        place_date=place_date_line(place, on)
+        if on
+        else blank_place_date_line(place, year or timezone.localdate().year),
     )
 
 
-def union_body(org: Organization) -> str:
-    """ "Tỉnh đoàn" of "Tỉnh đoàn Tây Ninh": the organization's name without its place."""
-    name, place = nfc(org.name).strip(), nfc(org.place).strip()
-    if place and name.casefold().endswith(place.casefold()) and len(name) > len(place):
-        return name[: -len(place)].strip()
-    return name
+def organization_header(org: Organization, code: str, on: date) -> Header:
+    """The header of a document the organization itself issues (its Standing Committee signs):
+    no superior body above it, the organization's own line in bold ("BCH ĐOÀN TỈNH TÂY NINH")."""
+    h = header(org, org.header_superior, code, on)
+    h.superior = ""
+    return h
+
+
+def local_day(moment) -> date | None:
+    return timezone.localtime(moment).date() if moment else None
 
 
 def standing_committee(org: Organization) -> str:
@@ -101,26 +143,48 @@ DOCUMENT_KINDS = {"KH": "Kế hoạch", "HD": "Hướng dẫn", "QĐ": "Quyết 
 
 
 def plan_document(plan: Plan) -> str:
-    """ "Kế hoạch số 45-KH/TĐTN-TCKT, ngày 10/01/2023 của Ban Thường vụ Tỉnh đoàn" from
-    Plan.document_number/document_date (docs/domain.md §5); "" without a number."""
+    """ "Kế hoạch số 45-KH/TĐTN-TCKT, ngày 10/1/2023 của Ban Thường vụ Tỉnh đoàn" from
+    Plan.document_number/document_date (docs/domain.md §5), the date as the seeds write it
+    ("ngày 06/4/2023"); "" without a number."""
     number = nfc(plan.document_number).strip()
     if not number:
         return ""
     code = number.split("-", 1)[1].split("/", 1)[0].upper() if "-" in number else ""
     text = f"{DOCUMENT_KINDS.get(code, 'Văn bản')} số {number}"
     if plan.document_date:
-        text += f", ngày {format_date(plan.document_date)}"
+        text += f", ngày {format_short_date(plan.document_date)}"
     return f"{text} của Ban Thường vụ {union_body(plan.organization)}"
 
 
 def reference(plan: Plan) -> str:
-    """The reference line under the title; omitted (empty) while the plan has no document number."""
+    """The reference line under the title; while the plan's number is unknown, printed with the
+    blanks of the seed: "(Kèm theo Kế hoạch số      -KH/TĐTN-TCKT, ngày    /    /      của Ban
+    Thường vụ Tỉnh đoàn)" (docs/domain.md §8; no-break spaces, kept by the PDF and the XLSX)."""
     doc = plan_document(plan)
-    return f"(Kèm theo {doc})" if doc else ""
+    if doc:
+        return f"(Kèm theo {doc})"
+    org = plan.organization
+    number = f"{NBSP * 6}-KH/{union_code(org.name)}-TCKT"
+    day = f"{NBSP * 4}/{NBSP * 4}/{NBSP * 6}"
+    return f"(Kèm theo Kế hoạch số{number}, ngày{day}của Ban Thường vụ {union_body(org)})"
 
 
 def days_col(title: str = "Số ngày đi") -> Column:
     return Column(title, 10, numeric=True, align="center")
+
+
+def immersion_col() -> Column:
+    """The workbook's "Cùng ăn, cùng ở, cùng làm" column ("x"), which import_trips reads back."""
+    return Column(IMMERSION_COLUMN, 11, align="center", xlsx_only=True)
+
+
+def immersion_cell(t: Trip) -> str:
+    return "x" if t.immersion else ""
+
+
+def with_mark(text: str, t: Trip) -> str:
+    """A line's content cell; an immersion trip says so on its own line (docs/domain.md §8)."""
+    return f"{text}\n{IMMERSION_MARK}" if t.immersion else text
 
 
 def shown(trip: Trip) -> tuple[date, date, Decimal]:
@@ -132,7 +196,7 @@ def shown(trip: Trip) -> tuple[date, date, Decimal]:
 
 
 def head_of(department: Department | None) -> User | None:
-    """The department's chief (before any deputy), else its first deputy."""
+    """The department's chief (or the deputy in charge), else its first deputy."""
     heads = heads_of(department)
     return heads[0] if heads else None
 
@@ -151,6 +215,39 @@ def quarter_lines(trips, quarter: int | None, year: int):
     return [t for t in trips if q_start <= shown(t)[0] <= q_end]
 
 
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def roman(n: int) -> str:
+    """1 -> "I" … 39 -> "XXXIX": the headings of a whole-organization form."""
+    tens, units = divmod(n, 10)
+    return "X" * tens + (ROMAN[units - 1] if units else "")
+
+
+def organization_parts(org: Organization, people_without_department) -> list[tuple[Department | None, str]]:
+    """(department, heading name) of a whole-organization form: the Standing Committee first
+    (the people of no department), then every active department in Vietnamese order."""
+    departments = sorted(
+        Department.objects.filter(organization=org, is_active=True), key=lambda d: text_sort_key(d.name)
+    )
+    standing = standing_committee(org)
+    if any(not p.has_role(Role.STANDING) for p in people_without_department):
+        standing += " và cán bộ chưa xếp ban"
+    return [(None, standing), *((d, d.name) for d in departments)]
+
+
+def part_heading(i: int, name: str) -> str:
+    return f"{roman(i)}. {name.upper()}"
+
+
+def people_without_department(org: Organization):
+    return list(
+        User.objects.filter(organization=org, department__isnull=True, is_active=True)
+        .exclude(group_code="")
+        .prefetch_related("roles")
+    )
+
+
 # Mẫu 1 ----------------------------------------------------------------------------------------
 def approver_label(person: User, org: Organization) -> str:
     """The caption over the approver's signature: the person's real approver (docs/domain.md §2)."""
@@ -167,7 +264,8 @@ def mau1(p: Params, today: date) -> FormDocument:
     or one quarter), in date order. Lines of any state but cancelled/rejected: the cadre prints the
     form to have it signed. Under the approver's name only what that approver approved: a line not
     yet approved says "(chờ phê duyệt)", one approved by someone else names them, and the form
-    says so under the table (docs/rules.md, issue 14 — mẫu 1)."""
+    says so under the table (docs/rules.md, issue 14 — mẫu 1). The place-and-date line is the
+    day the registration was submitted, blank while it is a draft (docs/domain.md §8)."""
     person = p.cadre
     regs = Registration.objects.filter(plan=p.plan, person=person)
     if p.quarter:
@@ -208,14 +306,14 @@ def mau1(p: Params, today: date) -> FormDocument:
     rows, pending, others = [], 0, 0
     for i, (t, a) in enumerate(zip(lines, approvers, strict=True), 1):
         start, end, days = shown(t)
-        content = str(t.category) + (f": {t.content}" if t.content else "")
+        content = with_mark(str(t.category) + (f": {t.content}" if t.content else ""), t)
         if a is None and not self_certified:
             content += f"\n({PENDING})"
             pending += 1
         elif a is not None and main is not None and a.pk != main.pk:
             content += f"\n(do {a.full_name} phê duyệt)"
             others += 1
-        rows.append([i, content, days, format_period(start, end), t.location])
+        rows.append([i, content, days, format_period(start, end), t.location, immersion_cell(t)])
     notes = []
     if pending:
         notes.append(
@@ -229,9 +327,16 @@ def mau1(p: Params, today: date) -> FormDocument:
         left = Signer(label=label, title="", note=_("(Tự xác nhận)"))
     else:
         left = approver_signer(main, label=label)
+    submitted = max((r.submitted_at for r in regs.values() if r.submitted_at), default=None)
     return FormDocument(
         kind="mau1",
-        header=header(p.organization, dept.name if dept else standing_committee(p.organization), None, today),
+        header=header(
+            p.organization,
+            dept.name if dept else standing_committee(p.organization),
+            None,
+            local_day(submitted),
+            p.year,
+        ),
         title="BẢN ĐĂNG KÝ",
         subtitle=subtitle(p.year, p.quarter),
         reference=reference(p.plan),
@@ -246,9 +351,10 @@ def mau1(p: Params, today: date) -> FormDocument:
             days_col(),
             Column("Thời gian cụ thể", 24),
             Column("Địa điểm", 26),
+            immersion_col(),
         ],
         rows=rows,
-        numbering=[f"({i})" for i in range(1, 6)],
+        numbering=[f"({i})" for i in range(1, 6)] + [""],
         note="\n".join(notes),
         left=left,
         right=Signer(label="Người đăng ký", title="", name=person.full_name),
@@ -258,13 +364,15 @@ def mau1(p: Params, today: date) -> FormDocument:
 
 
 # Mẫu 2 ----------------------------------------------------------------------------------------
-def year_or_quarter_lines(plan: Plan, department: Department, quarter: int | None):
+def year_or_quarter_lines(plan: Plan, department: Department | None, quarter: int | None):
     """Mẫu 2 rows (docs/domain.md §8): the department's approved registration lines and what they
     became, never drafts or imported results; of one quarter (its own registrations, or the annual
-    registration's lines starting in it), or of the whole year; people in Vietnamese order."""
+    registration's lines starting in it), or of the whole year; people in Vietnamese order.
+    `department` None: the people of no department (the Standing Committee)."""
     trips = (
         Trip.objects.filter(
             plan=plan,
+            person__organization_id=plan.organization_id,
             person__department=department,
             registration__plan=plan,
             status__in=PLANNED_STATUSES,
@@ -273,24 +381,83 @@ def year_or_quarter_lines(plan: Plan, department: Department, quarter: int | Non
         .order_by("person__sort_key", "person__email", "start", "pk")
     )
     if quarter and plan.registration_cycle != plan.RegistrationCycle.ANNUAL:
+        if department is None:
+            return list(trips.filter(registration__quarter=quarter))  # planned_lines' rows, of no department
         return list(planned_lines(plan, department, quarter))  # the department plan page's own rows
     if quarter:
         return quarter_lines(trips.filter(registration__quarter__in=[quarter, 0]), quarter, plan.year)
     return list(trips)
 
 
-def mau2(p: Params, today: date) -> FormDocument:
-    """The department's registered (planned) trips of the quarter or the year: approved
-    registration lines, whatever happened to them next (reported, returned, confirmed), never
-    imported results and never drafts that the head has not approved (docs/domain.md §8)."""
-    dept = p.department
-    lines = year_or_quarter_lines(p.plan, dept, p.quarter)
+def mau2_rows(lines) -> list[list]:
     rows = []
     for i, t in enumerate(lines, 1):
         start, end, _days = shown(t)
-        content = str(t.category) + (f": {t.content}" if t.content else "")
-        rows.append([i, t.person.full_name, t.person.position, content, format_period(start, end), t.location])
-    plans = DepartmentPlan.objects.filter(plan=p.plan, department=dept).select_related("decided_by")
+        content = with_mark(str(t.category) + (f": {t.content}" if t.content else ""), t)
+        rows.append(
+            [
+                i,
+                t.person.full_name,
+                t.person.position,
+                content,
+                format_period(start, end),
+                t.location,
+                immersion_cell(t),
+            ]
+        )
+    return rows
+
+
+def not_registered(plan: Plan, department: Department | None, quarter: int | None) -> list[tuple[str, list[User]]]:
+    """Who has not sent their mẫu 1 — the department plan page's own list (overview), which the
+    page promises mẫu 2 prints: [(period label or "", people)] for the form's registration periods."""
+    if cycles.is_annual(plan):
+        periods = [cycles.WHOLE_YEAR]
+    else:
+        periods = [quarter] if quarter else cycles.registration_periods(plan)
+    out = []
+    for period in periods:
+        people = overview(plan, department, period).not_registered
+        if people:
+            out.append(("" if len(periods) == 1 else f"quý {quarter_name(period)}", people))
+    return out
+
+
+def not_registered_note(parts: list[tuple[str, list[tuple[str, list[User]]]]]) -> str:
+    """ "Cán bộ thuộc diện phải đi cơ sở chưa gửi bản đăng ký (mẫu 1): …" — per department on the
+    whole organization's form, per quarter on a year of quarterly registrations."""
+    chunks = []
+    for where, periods in parts:
+        for label, people in periods:
+            names = ", ".join(u.full_name for u in people)
+            prefix = ": ".join(x for x in (where, label) if x)
+            chunks.append(f"{prefix}: {names}" if prefix else names)
+    if not chunks:
+        return ""
+    return "Cán bộ thuộc diện phải đi cơ sở chưa gửi bản đăng ký (mẫu 1): " + "; ".join(chunks) + "."
+
+
+MAU2_COLUMNS = [
+    Column("STT", 7, numeric=True, align="center"),
+    Column("Họ và tên", 22),
+    Column("Chức vụ", 16),
+    Column("Nội dung đi cơ sở", 40),
+    Column("Thời gian cụ thể", 24),
+    Column("Địa điểm", 24),
+]
+
+
+def mau2(p: Params, today: date) -> FormDocument:
+    """The department's registered (planned) trips of the quarter or the year: approved
+    registration lines, whatever happened to them next (reported, returned, confirmed), never
+    imported results and never drafts that the head has not approved (docs/domain.md §8).
+    The place-and-date line is the day the department sent it (blank before). Without a
+    department: the whole organization's (organization_mau2)."""
+    if p.department is None:
+        return organization_mau2(p, today)
+    dept = p.department
+    lines = year_or_quarter_lines(p.plan, dept, p.quarter)
+    plans = DepartmentPlan.objects.filter(plan=p.plan, department=dept).select_related("decided_by", "submitted_by")
     if p.quarter:
         plans = plans.filter(quarter__in=[p.quarter, 0])
     plans = list(plans)
@@ -302,27 +469,48 @@ def mau2(p: Params, today: date) -> FormDocument:
         else None
     )
     submitter = next((dp.submitted_by for dp in plans if dp.submitted_by_id), None)
-    signer = submitter if submitter is not None and submitter.department_id == dept.pk else None
+    sent = [dp.submitted_at for dp in plans if dp.submitted_at and dp.status != DepartmentPlan.Status.DRAFT]
     return FormDocument(
         kind="mau2",
-        header=header(p.organization, dept.name, None, today),
+        header=header(p.organization, dept.name, None, local_day(max(sent, default=None)), p.year),
         title="BẢN TỔNG HỢP ĐĂNG KÝ",
         subtitle=subtitle(p.year, p.quarter),
         reference=reference(p.plan),
-        columns=[
-            Column("STT", 7, numeric=True, align="center"),
-            Column("Họ và tên", 22),
-            Column("Chức vụ", 16),
-            Column("Nội dung đi cơ sở", 40),
-            Column("Thời gian cụ thể", 24),
-            Column("Địa điểm", 24),
-        ],
-        rows=rows,
-        left=standing_signer(approver, label=f"Phê duyệt của Lãnh đạo {union_body(p.organization)}"),
-        right=head_signer(dept, signer),
+        columns=[*MAU2_COLUMNS, immersion_col()],
+        rows=mau2_rows(lines),
+        note=not_registered_note([("", not_registered(p.plan, dept, p.quarter))]),
+        left=approver_signer(approver, label=f"Phê duyệt của Lãnh đạo {union_body(p.organization)}"),
+        right=sender_signer(dept, submitter),
         landscape=True,
         file_stem=stem("mau2", dept.name, p.year, f"q{p.quarter}" if p.quarter else ""),
         empty_text=_("Ban chưa có nội dung đăng ký được phê duyệt."),
+    )
+
+
+def organization_mau2(p: Params, today: date) -> FormDocument:
+    """The whole organization's mẫu 2 (the Board's "tổng hợp", seed 002 III.1.1): every part under
+    its heading, the Standing Committee first; made by the Board on the day it is made."""
+    org = p.organization
+    sections, all_rows, missing = [], [], []
+    for i, (dept, name) in enumerate(organization_parts(org, people_without_department(org)), 1):
+        rows = mau2_rows(year_or_quarter_lines(p.plan, dept, p.quarter))
+        sections.append(Section(part_heading(i, name), rows, _("Chưa có nội dung đăng ký được phê duyệt.")))
+        all_rows += rows
+        missing.append((name, not_registered(p.plan, dept, p.quarter)))
+    return FormDocument(
+        kind="mau2",
+        header=header(org, board_issuer(org), None, today),
+        title="BẢN TỔNG HỢP ĐĂNG KÝ",
+        subtitle=subtitle(p.year, p.quarter) + f" của cán bộ cơ quan {union_body(org)}",
+        reference=reference(p.plan),
+        columns=[*MAU2_COLUMNS, immersion_col()],
+        rows=all_rows,
+        sections=sections,
+        note=not_registered_note(missing),
+        left=approver_signer(None, label=f"Phê duyệt của Lãnh đạo {union_body(org)}"),
+        right=board_signer(org),
+        landscape=True,
+        file_stem=stem("mau2", org.code, "toan-co-quan", p.year, f"q{p.quarter}" if p.quarter else ""),
     )
 
 
@@ -338,62 +526,114 @@ def results_text(t: Trip) -> str:
     return "\n".join(parts)
 
 
+MAU3_COLUMNS = [
+    Column("STT", 7, numeric=True, align="center"),
+    Column("Họ và tên", 20),
+    Column("Nội dung", 22),
+    Column("Cụ thể nội dung đi cơ sở", 28),
+    days_col(),
+    Column("Thời gian cụ thể", 20),
+    Column("Địa điểm", 18),
+    Column(
+        "Nêu khái quát những kết quả chủ yếu (mặt được, hạn chế của từng nội dung); đề xuất, kiến nghị (nếu có)",
+        40,
+    ),
+    immersion_col(),
+]
+# As the seed's mẫu 3 numbers them.
+MAU3_NUMBERING = ["(1)", "", "(2)", "(3)", "(4)", "(5)", "(6)", "", ""]
+
+
+def mau3_rows(trips) -> list[list]:
+    return [
+        [
+            i,
+            t.person.full_name,
+            str(t.category),
+            with_mark(t.content, t).strip(),
+            t.days,
+            format_period(t.start, t.end),
+            t.location,
+            results_text(t),
+            immersion_cell(t),
+        ]
+        for i, t in enumerate(trips, 1)
+    ]
+
+
+def mau3_subtitle(p: Params) -> str:
+    return f"Kết quả đi công tác quý {quarter_name(p.quarter)} năm {p.year}"
+
+
 def mau3(p: Params, today: date) -> FormDocument:
     """The department's confirmed trips of the quarter in counting categories; "Số ngày đi" is
-    the declared days and "Tổng" their sum (docs/domain.md §8)."""
+    the declared days and "Tổng" their sum (docs/domain.md §8). The place-and-date line is the day
+    the department sent it, blank before. Without a department: the whole organization's."""
+    if p.department is None:
+        return organization_mau3(p, today)
     dept = p.department
     trips = list(report_trips(p.plan, dept, p.quarter))
-    rows = []
-    for i, t in enumerate(trips, 1):
-        rows.append(
-            [
-                i,
-                t.person.full_name,
-                str(t.category),
-                t.content,
-                t.days,
-                format_period(t.start, t.end),
-                t.location,
-                results_text(t),
-            ]
-        )
     report = (
         QuarterReport.objects.filter(plan=p.plan, department=dept, quarter=p.quarter)
         .select_related("submitted_by")
         .first()
     )
     submitter = report.submitted_by if report and report.submitted_by_id else None
-    on = timezone.localtime(report.submitted_at).date() if report and report.submitted_at else today
+    sent = report.submitted_at if report and report.status == QuarterReport.Status.SUBMITTED else None
     return FormDocument(
         kind="mau3",
-        header=header(p.organization, dept.name, department_code(dept), on),
+        header=header(p.organization, dept.name, department_code(dept), local_day(sent), p.year),
         title="TỔNG HỢP BÁO CÁO",
-        subtitle=f"Kết quả đi công tác quý {quarter_name(p.quarter)} năm {p.year}",
+        subtitle=mau3_subtitle(p),
         reference=reference(p.plan),
-        columns=[
-            Column("STT", 7, numeric=True, align="center"),
-            Column("Họ và tên", 20),
-            Column("Nội dung", 22),
-            Column("Cụ thể nội dung đi cơ sở", 28),
-            days_col(),
-            Column("Thời gian cụ thể", 20),
-            Column("Địa điểm", 18),
-            Column(
-                "Nêu khái quát những kết quả chủ yếu (mặt được, hạn chế của từng nội dung); đề xuất, kiến nghị (nếu có)",
-                40,
-            ),
-        ],
-        rows=rows,
-        numbering=["(1)", "", "(2)", "(3)", "(4)", "(5)", "(6)", ""],  # as the seed's mẫu 3 numbers them
+        columns=MAU3_COLUMNS,
+        rows=mau3_rows(trips),
+        numbering=MAU3_NUMBERING,
         total_column=4,
         total=sum((t.days for t in trips), Decimal(0)),
         note=(report.summary.strip() if report and report.summary else ""),
         left=None,
-        right=head_signer(dept, submitter if submitter and submitter.department_id == dept.pk else None),
-        recipients=[f"Ban Tổ chức – Kiểm tra {p.organization.name}", "Lưu."],
+        right=sender_signer(dept, submitter),
+        recipients=[
+            f"Ban Tổ chức – Kiểm tra {union_body(p.organization)}",
+            "Lưu VP." if dept.name.casefold().startswith("văn phòng") else f"Lưu VP, {dept.name}.",
+        ],
         landscape=True,
         file_stem=stem("mau3", dept.name, p.year, f"q{p.quarter}"),
         empty_text=_("Ban không có đợt đi cơ sở đã xác nhận trong quý."),
+    )
+
+
+def organization_mau3(p: Params, today: date) -> FormDocument:
+    """The whole organization's mẫu 3 of the quarter, made by the Board: every part under its
+    heading, the Standing Committee's own trips first; one "Tổng"."""
+    org = p.organization
+    by_department: dict = {}
+    for t in quarter_trips(p.plan, p.quarter):
+        by_department.setdefault(t.person.department_id, []).append(t)
+    sections, all_rows, total = [], [], Decimal(0)
+    for i, (dept, name) in enumerate(organization_parts(org, people_without_department(org)), 1):
+        trips = by_department.get(dept.pk if dept else None, [])
+        rows = mau3_rows(trips)
+        sections.append(Section(part_heading(i, name), rows, _("Không có đợt đi cơ sở đã xác nhận trong quý.")))
+        all_rows += rows
+        total += sum((t.days for t in trips), Decimal(0))
+    return FormDocument(
+        kind="mau3",
+        header=header(org, board_issuer(org), "TCKT", today),
+        title="TỔNG HỢP BÁO CÁO",
+        subtitle=mau3_subtitle(p) + f" của cán bộ cơ quan {union_body(org)}",
+        reference=reference(p.plan),
+        columns=MAU3_COLUMNS,
+        rows=all_rows,
+        sections=sections,
+        numbering=MAU3_NUMBERING,
+        total_column=4,
+        total=total,
+        right=board_signer(org),
+        recipients=board_recipients(org),
+        landscape=True,
+        file_stem=stem("mau3", org.code, "toan-co-quan", p.year, f"q{p.quarter}"),
     )
 
 
@@ -424,20 +664,29 @@ def resolve(organization: Organization, params: dict, *, require_plan: bool = Tr
         quarter=int(quarter) if quarter else None,
         department=dept,
         cadre=cadre,
+        as_of=date.fromisoformat(params["as_of"]) if params.get("as_of") else None,
+        issue=params.get("issue") or "internal",
     )
 
 
-def check_params(kind: str, *, quarter, department, cadre) -> None:
+AS_OF_KINDS = ("yearend", "yearsheet")
+
+
+def check_params(kind: str, *, quarter, department, cadre, as_of=None, issue=None) -> None:
     if kind not in KINDS:
         raise ValidationError(_("Loại báo cáo không hợp lệ."))
     if kind in NEEDS_QUARTER and not quarter:
         raise ValidationError(_("Cần chọn quý cho báo cáo này."))
     if quarter is not None and quarter != "" and int(quarter) not in (1, 2, 3, 4):
         raise ValidationError(_("Quý phải là 1, 2, 3 hoặc 4."))
-    if kind in ("mau2", "mau3") and department is None:
-        raise ValidationError(_("Cần chọn ban cho mẫu 2 và mẫu 3."))
     if kind == "mau1" and cadre is None:
         raise ValidationError(_("Cần chọn cán bộ cho mẫu 1."))
+    if as_of is not None and kind not in AS_OF_KINDS:
+        raise ValidationError(_("Chỉ báo cáo và bảng đánh giá cuối năm có ngày tính số liệu."))
+    if issue not in (None, "") and (kind != "yearend" or issue not in ISSUES):
+        raise ValidationError(
+            _("Bản báo cáo phải là “internal” (nội bộ) hoặc “upward” (gửi cấp trên), chỉ cho báo cáo cuối năm.")
+        )
 
 
 def gather(kind: str, p: Params, today: date | None = None):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from accounts.signatures import Signer  # noqa: F401 (one signature block for the forms and the pages)
+
 UNION = "ĐOÀN TNCS HỒ CHÍ MINH"
 
 
@@ -31,19 +33,17 @@ class Column:
     width: int  # XLSX width in characters; the PDF uses it as a relative width
     numeric: bool = False
     align: str = "left"  # left | center | right
+    xlsx_only: bool = False  # a column of the workbook only (the immersion mark import_trips reads back)
 
 
 @dataclass
-class Signer:
-    """One signature cell, top to bottom: the form's own caption (label, e.g. "Lãnh đạo
-    Ban/Văn phòng phê duyệt"), over="KT. TRƯỞNG BAN" / "TM. BAN THƯỜNG VỤ", the signer's
-    title in capitals, a note, room to sign, the name in bold (reports/signers.py)."""
+class Section:
+    """One department's part of a whole-organization form (docs/domain.md §8): its heading row,
+    then its rows numbered from 1; `empty_text` when it has none."""
 
-    title: str
-    label: str = ""
-    over: str = ""
-    note: str = ""
-    name: str = ""
+    heading: str
+    rows: list[list]
+    empty_text: str = ""
 
 
 @dataclass
@@ -69,3 +69,10 @@ class FormDocument:
     file_stem: str = "bao-cao"
     empty_text: str = ""
     shows_sensitive: bool = False  # a sensitive exemption reason printed in full (fieldwork.privacy)
+
+    # A whole-organization form: the departments' parts, each under its heading (rows: all of them).
+    sections: list[Section] = field(default_factory=list)
+
+    def parts(self) -> list[Section]:
+        """The table's parts: the sections, or the rows as one part without a heading."""
+        return self.sections or [Section(heading="", rows=self.rows, empty_text=self.empty_text)]

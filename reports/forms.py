@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import rules
+from accounts.forms import DateInput
 from accounts.models import Department, User
 
 from .data import check_params
@@ -49,7 +50,7 @@ class ReportRequestForm(forms.Form):
         label=_("Ban, văn phòng"),
         queryset=Department.objects.none(),
         required=False,
-        help_text=_("Cho mẫu 2, mẫu 3 và bảng đánh giá cuối năm (để trống: cả cơ quan)."),
+        help_text=_("Cho mẫu 2, mẫu 3 và bảng đánh giá cuối năm (để trống: cả cơ quan, theo từng ban, văn phòng)."),
         error_messages={
             "invalid_choice": _("Bạn không được tạo báo cáo của ban này. Hãy chọn một ban trong danh sách.")
         },
@@ -60,6 +61,20 @@ class ReportRequestForm(forms.Form):
         required=False,
         help_text=_("Cho mẫu 1. Gõ tên hoặc email vào ô tìm để chọn cán bộ khác."),
         widget=CadreSelect,
+    )
+
+    as_of = forms.DateField(
+        label=_("Số liệu tính đến ngày"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Cho báo cáo và bảng đánh giá cuối năm. Để trống: ngày kết thúc kế hoạch, hoặc hôm nay nếu chưa kết thúc."
+        ),
+    )
+    issue = forms.ChoiceField(
+        label=_("Bản báo cáo cuối năm"),
+        required=False,
+        choices=[("", _("Nội bộ (Ban Tổ chức – Kiểm tra)"))] + [("upward", _("Gửi cấp trên (Ban Thường vụ ký)"))],
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -137,14 +152,23 @@ class JobFilterForm(forms.Form):
 
 
 class YearEndTextForm(forms.Form):
-    """The Board's text of the year-end report (issue 14 §6)."""
+    """The Board's text of the year-end report: what was done well, limitations, proposals."""
 
+    strengths = forms.CharField(
+        label=_("Mặt được"), required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
+    )
     limitations = forms.CharField(
         label=_("Hạn chế"), required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
     )
     proposals = forms.CharField(
         label=_("Đề xuất, kiến nghị"), required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
     )
+
+
+class YearEndAsOfForm(forms.Form):
+    """The year-end page's "Số liệu tính đến ngày" (docs/domain.md §8: a date the Board picks)."""
+
+    as_of = forms.DateField(label=_("Số liệu tính đến ngày"), required=False, widget=DateInput())
 
 
 class RemarkForm(forms.Form):

@@ -89,10 +89,11 @@ class ScheduledRun(models.Model):
 
 
 class YearEndText(models.Model):
-    """What the Board writes into the year-end report (docs/domain.md §8, seed 000): the
-    limitations and the proposals of the year. One per plan, edited on the year-end page."""
+    """What the Board writes into the year-end report (docs/domain.md §8, seed 000): what was done
+    well, the limitations and the proposals of the year. One per plan, edited on the year-end page."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="year_end_text")
+    strengths = models.TextField(_("mặt được"), blank=True)
     limitations = models.TextField(_("hạn chế"), blank=True)
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     updated_by = models.ForeignKey(

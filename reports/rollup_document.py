@@ -10,13 +10,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.models import Department
-from accounts.vietnamese import format_date
+from accounts.vietnamese import format_short_date
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 
-from .data import Params, head_of, header, stem
+from .data import Params, header, stem
 from .documents import Header, Signer
 from .rollup import COLUMNS, LIVE, Rollup, quarter_label, rollup_tree
+from .signers import board_issuer, board_recipients, board_signer
 
 
 @dataclass
@@ -73,16 +73,13 @@ def rollup_document(p: Params, today: date) -> RollupReport:
         for n in r.nodes
     ]
     live = sum(1 for n in r.nodes if n.source == LIVE)
-    board_dept = Department.objects.filter(organization=org, name__icontains="tổ chức").first()
-    signer_head = head_of(board_dept)
-    issuer = board_dept.name if board_dept else "Ban Tổ chức – Kiểm tra"
     return RollupReport(
-        header=header(org, issuer, "TCKT", today),
+        header=header(org, board_issuer(org), "TCKT", today),
         title="BÁO CÁO TỔNG HỢP",
         subtitle=f"Tình hình thực hiện chủ trương “1+2” của các đơn vị trực thuộc {quarter_label(p.year, p.quarter)}",
         reference=(
             f"(Số liệu theo báo cáo quý các đơn vị đã gửi; đơn vị chưa gửi: số liệu trực tiếp đến ngày "
-            f"{format_date(r.as_of)})"
+            f"{format_short_date(r.as_of)})"
         ),
         columns=[title for _key, title in COLUMNS],
         rows=rows,
@@ -95,10 +92,9 @@ def rollup_document(p: Params, today: date) -> RollupReport:
             f"đã đạt: {r.total['met']}; có nguy cơ không đạt: {r.total['at_risk']}; không đạt: {r.total['not_met']}; "
             f"miễn thực hiện: {r.total['exempt']}",
         ],
-        signer=Signer(
-            over=f"TM. {issuer.upper()}", title="TRƯỞNG BAN", name=signer_head.full_name if signer_head else ""
-        ),
-        recipients=[f"Thường trực {org.name}", "Ủy ban Kiểm tra", "Lưu Ban TCKT."],
+        # The Board's head in their own title, as on the compliance report, to the same recipients.
+        signer=board_signer(org),
+        recipients=board_recipients(org),
         file_stem=stem("tong-hop-1-2", org.code, p.year, f"q{p.quarter}"),
         as_of=r.as_of,
     )

@@ -61,11 +61,15 @@ def request_report(
     quarter: int | None = None,
     department: Department | None = None,
     cadre: User | None = None,
+    as_of: date | None = None,
+    issue: str | None = None,
 ) -> ReportJob:
-    """Check the permission and the parameters, create a job and enqueue it (after commit)."""
+    """Check the permission and the parameters, create a job and enqueue it (after commit).
+    `as_of` (yearend, yearsheet): the day the figures are counted to; `issue` (yearend): the
+    Board's internal report or the organization's report sent up."""
     if fmt not in ReportJob.Format.values:
         raise ValidationError(_("Định dạng phải là PDF hoặc XLSX."))
-    check_params(kind, quarter=quarter, department=department, cadre=cadre)
+    check_params(kind, quarter=quarter, department=department, cadre=cadre, as_of=as_of, issue=issue)
     if not rules.can_request_report(user, kind, department=department, cadre=cadre):
         raise PermissionDenied(_("Bạn không có quyền tạo báo cáo này."))
     if kind == ReportJob.Kind.ROLLUP:
@@ -73,8 +77,14 @@ def request_report(
         # Committee reports its provinces), only children.
         if not Organization.objects.filter(parent_id=user.organization_id).exists():
             raise ValidationError(_("Tổ chức không có đơn vị trực thuộc."))
-    elif not Plan.objects.filter(organization_id=user.organization_id, year=year).exists():
-        raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
+    else:
+        plan = Plan.objects.filter(organization_id=user.organization_id, year=year).first()
+        if plan is None:
+            raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
+        if as_of is not None:
+            from .yearend import chosen_as_of
+
+            chosen_as_of(plan, as_of, timezone.localdate())
     params = {"year": int(year)}
     if quarter:
         params["quarter"] = int(quarter)
@@ -82,6 +92,10 @@ def request_report(
         params["department_id"] = department.pk
     if cadre is not None:
         params["cadre_id"] = cadre.pk
+    if as_of is not None:
+        params["as_of"] = as_of.isoformat()
+    if issue:
+        params["issue"] = issue
     with transaction.atomic():
         job = ReportJob.objects.create(
             organization_id=user.organization_id, kind=kind, format=fmt, params=params, requested_by=user

@@ -1,82 +1,89 @@
-"""Who signs a form and how the signature block reads (docs/domain.md §8, Hướng dẫn 29-HD/TWĐTN-VP).
+"""Who signs a report and to whom it goes (docs/domain.md §8, Hướng dẫn 29-HD/TWĐTN-VP).
 
-- The signer's own title in capitals: "TRƯỞNG BAN", "CHÁNH VĂN PHÒNG" (a Văn phòng is led by a
-  Chánh Văn phòng, never a "Trưởng Văn phòng").
-- A deputy signs "KT. <the chief's title>" over their own title: "KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN".
-- "TM. BAN THƯỜNG VỤ" only when a Standing Committee member signs for the committee.
-- A department's heads: the chief before a deputy (docs/rules.md, issue 14 — signatures).
+The department leaders' blocks live in accounts/signatures.py (the on-screen forms use them too)
+and are re-exported here. This module adds what only the documents need:
+- "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN" only when a Standing member signs for the committee (the
+  organization's own report sent up, seed 002: "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN / BÍ THƯ");
+- the Board's reports (compliance, year-end, roll-up, whole-organization mẫu 2 and 3): signed by
+  the head of the Board's department in their own title, one function (board_signer), with one
+  list of recipients (board_recipients).
 """
 
 from __future__ import annotations
 
-from accounts import rules
-from accounts.models import Department, Role, User
+from accounts.models import Department, Organization, Role, User
+from accounts.signatures import (  # noqa: F401 (re-exported)
+    Signer,
+    acts_as_chief,
+    approver_signer,
+    chief_title,
+    head_signer,
+    heads_of,
+    in_charge,
+    is_deputy,
+    is_office,
+    own_title_signer,
+    sender_signer,
+    upper,
+)
 from accounts.vietnamese import nfc
 
-from .documents import Signer
 
-STANDING_OVER = "TM. BAN THƯỜNG VỤ"
-
-
-def is_office(department: Department | None) -> bool:
-    return department is not None and nfc(department.name).casefold().startswith("văn phòng")
-
-
-def chief_title(department: Department | None) -> str:
-    """The title of a department's chief, in capitals."""
-    return "CHÁNH VĂN PHÒNG" if is_office(department) else "TRƯỞNG BAN"
+def union_body(org: Organization) -> str:
+    """ "Tỉnh đoàn" of "Tỉnh đoàn Tây Ninh": the organization's name without its place."""
+    name, place = nfc(org.name).strip(), nfc(org.place).strip()
+    if place and name.casefold().endswith(place.casefold()) and len(name) > len(place):
+        return name[: -len(place)].strip()
+    return name
 
 
-def is_deputy(person: User) -> bool:
-    return rules.has_deputy_title(person)
+def standing_over(org: Organization) -> str:
+    """ "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN" (seed 002's signature)."""
+    return f"TM. BAN THƯỜNG VỤ {union_body(org).upper()}"
 
 
-def upper(text: str) -> str:
-    return nfc(text).strip().upper()
+def standing_signer(person: User | None, org: Organization, *, label: str = "") -> Signer:
+    """A Standing Committee member signing for the committee: "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN" /
+    "BÍ THƯ" (or "PHÓ BÍ THƯ") over the name."""
+    if person is None:
+        return Signer(label=label, over=standing_over(org), title="")
+    return Signer(label=label, over=standing_over(org), title=upper(person.position) or "BÍ THƯ", name=person.full_name)
 
 
-def heads_of(department: Department | None) -> list[User]:
-    """The department's active heads, the chief first, then deputies, each in name order."""
-    if department is None:
-        return []
-    heads = list(
-        User.objects.filter(department=department, is_active=True, roles__code=Role.HEAD)
+def secretary_of(org: Organization) -> User | None:
+    """Who signs for the Standing Committee: the Secretary, else the first Standing member."""
+    people = list(
+        User.objects.filter(organization=org, is_active=True, roles__code__in=[Role.STANDING, Role.SECRETARY])
+        .prefetch_related("roles")
         .distinct()
         .order_by("sort_key", "email")
     )
-    return sorted(heads, key=is_deputy)  # stable: name order within each
+    return next((p for p in people if p.is_secretary), people[0] if people else None)
 
 
-def head_signer(department: Department | None, person: User | None = None, *, label: str = "") -> Signer:
-    """A department leader's block: "TRƯỞNG BAN" / "CHÁNH VĂN PHÒNG" for the chief, "KT. … /
-    PHÓ …" for a deputy. `person` defaults to the department's chief (else its first deputy)."""
-    if person is None:
-        heads = heads_of(department)
-        person = heads[0] if heads else None
-    chief = chief_title(department)
-    if person is None:
-        return Signer(label=label, title=chief)
-    if is_deputy(person):
-        return Signer(label=label, over=f"KT. {chief}", title=upper(person.position), name=person.full_name)
-    position = upper(person.position)
-    # A head's own title when it names a leader ("TRƯỞNG BAN", "CHÁNH VĂN PHÒNG"); else the chief's.
-    title = position if position.startswith(("TRƯỞNG", "CHÁNH", "GIÁM ĐỐC")) else chief
-    return Signer(label=label, title=title, name=person.full_name)
+def board_department(organization) -> Department | None:
+    """The Board's department (the issuer and signer of its reports), when the organization has one."""
+    return Department.objects.filter(organization=organization, name__icontains="tổ chức").first()
 
 
-def standing_signer(person: User | None, *, label: str = "") -> Signer:
-    """A Standing Committee member signing for the committee: "TM. BAN THƯỜNG VỤ" / "PHÓ BÍ THƯ"."""
-    if person is None:
-        return Signer(label=label, over=STANDING_OVER, title="")
-    return Signer(label=label, over=STANDING_OVER, title=upper(person.position) or "BÍ THƯ", name=person.full_name)
+def board_issuer(organization) -> str:
+    board = board_department(organization)
+    return board.name if board else "Ban Tổ chức – Kiểm tra"
 
 
-def approver_signer(approver: User | None, *, label: str) -> Signer:
-    """The approver of one person's registration (mẫu 1) in their own capacity: a Standing
-    member with their title ("PHÓ BÍ THƯ": approving one registration is not signing for the
-    committee), a department leader with theirs (KT. for a deputy)."""
-    if approver is None:
-        return Signer(label=label, title="")
-    if approver.has_role(Role.STANDING):
-        return Signer(label=label, title=upper(approver.position) or "BÍ THƯ", name=approver.full_name)
-    return head_signer(approver.department, approver, label=label)
+def board_signer(organization) -> Signer:
+    """The Board's reports are signed by the head of its department in their own title (a deputy:
+    "KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN", or their own title when in charge); never "TM.": a Ban
+    does not sign for a committee."""
+    return head_signer(board_department(organization))
+
+
+def board_recipients(organization) -> list[str]:
+    """ "Nơi nhận:" of the Board's reports, in the seeds' words (seed 002: "- Lưu VP, Ban TCKT.")."""
+    body = union_body(organization)
+    return [
+        f"Ban Thường vụ {body}",
+        f"Ủy ban kiểm tra {body}",
+        f"Các ban, văn phòng {body}",
+        "Lưu VP, Ban TCKT.",
+    ]

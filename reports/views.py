@@ -78,6 +78,8 @@ def request_report(request):
                     quarter=d["quarter"],
                     department=d.get("department"),  # not asked of someone who sees no department
                     cadre=d["cadre"],
+                    as_of=d.get("as_of"),
+                    issue=d.get("issue") or None,
                 )
             except ValidationError as exc:
                 for msg in exc.messages:
@@ -90,7 +92,9 @@ def request_report(request):
         # A refused choice keeps the form and says why (403); a missing or invalid one, 400.
         return render(request, "reports/request.html", {"form": form}, status=403 if form.refused else 400)
     initial = {
-        k: v for k, v in request.GET.items() if k in ("kind", "format", "year", "quarter", "department", "cadre")
+        k: v
+        for k, v in request.GET.items()
+        if k in ("kind", "format", "year", "quarter", "department", "cadre", "as_of", "issue")
     }
     if "cadre" not in initial:
         initial["cadre"] = request.user.pk

@@ -220,7 +220,7 @@ def figure_rows(f: dict) -> list[tuple[str, object]]:
 
     return [
         (_("Tổng số cán bộ"), f.get("total")),
-        (_("Cán bộ thuộc diện đi cơ sở"), f.get("subject")),
+        (_("Cán bộ thuộc diện phải đi cơ sở"), f.get("subject")),
         (_("Đã đi cơ sở trong quý"), f.get("went")),
         (_("Đã đạt"), f.get("met")),
         (_("Đúng tiến độ"), f.get("on_track")),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +23,9 @@ from fieldwork.selectors.departments import period_standings
 from fieldwork.standing_terms import STATUS_BADGES, STATUS_LABELS, year_as_of_or_start
 
 from . import services, yearend_services
-from .forms import RemarkForm, YearEndTextForm
+from .forms import RemarkForm, YearEndAsOfForm, YearEndTextForm
 from .models import CadreRemark, ReportJob, YearEndText
+from .yearend import chosen_as_of
 
 PAGE_SIZE = 25
 
@@ -63,18 +65,35 @@ def year_end(request):
                 for msg in exc.messages:
                     form.add_error(None, msg)
             else:
-                fmt = request.POST.get("download")
-                if fmt in ReportJob.Format.values:
-                    # "Tải PDF" of the text form: the text just saved is the one the file reports.
-                    job = services.request_report(
-                        user=request.user, kind=ReportJob.Kind.YEAREND, fmt=fmt, year=plan.year
-                    )
+                fmt, _sep, issue = (request.POST.get("download") or "").partition("-")
+                if fmt in ReportJob.Format.values and issue in ("", "upward"):
+                    # "Tải PDF" of the text form: the text just saved is the one the file reports,
+                    # counted to the day the Board picked (the form carries it), internal or sent up.
+                    as_of_form = YearEndAsOfForm(request.POST if request.POST.get("as_of") else None)
+                    as_of = as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None
+                    try:
+                        job = services.request_report(
+                            user=request.user,
+                            kind=ReportJob.Kind.YEAREND,
+                            fmt=fmt,
+                            year=plan.year,
+                            as_of=as_of,
+                            issue=issue or None,
+                        )
+                    except ValidationError as exc:  # the text is saved; the file could not be asked for
+                        messages.error(request, " ".join(exc.messages))
+                        return redirect(reverse("reports:year_end") + f"?year={plan.year}")
                     return redirect(reverse("reports:job_detail", args=[job.pk]) + "?tai=1")
                 messages.success(request, _("Đã lưu nội dung báo cáo cuối năm."))
                 return redirect(reverse("reports:year_end") + f"?year={plan.year}")
         status = 400
     else:
-        form = YearEndTextForm(initial={"limitations": text.limitations, "proposals": text.proposals} if text else None)
+        form = YearEndTextForm(
+            initial={"strengths": text.strengths, "limitations": text.limitations, "proposals": text.proposals}
+            if text
+            else None
+        )
+    as_of, as_of_form = _chosen_as_of(request, plan)
     jobs = (
         ReportJob.objects.filter(
             organization_id=request.user.organization_id,
@@ -96,10 +115,28 @@ def year_end(request):
             "text": text,
             "can_edit": can_edit,
             "page": page,
-            "as_of": _as_of(plan) if plan else None,
+            "as_of": as_of,
+            "as_of_form": as_of_form,
+            # Only a date the Board picked goes to the jobs; otherwise each job takes the default.
+            "as_of_picked": as_of.isoformat() if as_of and as_of_form.is_bound and not as_of_form.errors else "",
         },
         status=status,
     )
+
+
+def _chosen_as_of(request, plan):
+    """The year-end page's "tính đến ngày": the Board's pick (?as_of=), checked like the report's
+    (reports.yearend.chosen_as_of); a date it refuses is shown with the reason, the default kept."""
+    form = YearEndAsOfForm(request.GET if "as_of" in request.GET else None)
+    if plan is None:
+        return None, form
+    default = _as_of(plan)
+    if form.is_bound and form.is_valid() and form.cleaned_data["as_of"]:
+        try:
+            return chosen_as_of(plan, form.cleaned_data["as_of"], timezone.localdate()), form
+        except ValidationError as exc:
+            form.add_error("as_of", exc.messages[0])
+    return default, form
 
 
 def _remark_people(user, plan: Plan):

@@ -1,14 +1,20 @@
-"""The year-end report and the per-cadre year-end sheet (docs/domain.md §8, issue 14 §6).
+"""The year-end report and the per-cadre year-end sheet (docs/domain.md §8).
 
 The report follows the shape of the Đà Nẵng year-end text (seed 000): who went out of those
-subject ("17/24 đồng chí"), by department and by position; who is not subject and why; days and
-immersion trips; contents by category; who did not meet the rule and why; then the limitations
-and proposals the Board writes (YearEndText). The sheet lists every cadre with required and done
-days, immersion trips, exemption, status and their approver's remark (CadreRemark), for the
-Standing Committee's evaluation (đánh giá, phân loại, bình xét thi đua — seed 002 III.1.2).
+subject ("17/24 đồng chí": the 17 are those who went, in the first sentence and in every
+department's line), by department (the Standing Committee first) and by position, as of a date the
+Board picks ("tính đến ngày 15/11/2023"); who is not subject and why, grouped by reason; days and
+immersion trips; contents by category and, where the plan lists topics (Tây Ninh 1.3), by topic;
+who did not meet the rule and why; then what was done well, the limitations and the proposals the
+Board writes (YearEndText). Two issues: the Board's internal report (Ban TCKT, "TRƯỞNG BAN"), and
+the organization's report sent up ("BCH ĐOÀN TỈNH …", "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN" over a Standing
+member), which names nobody and says "miễn theo quyết định" for personal exemptions (§6: personal
+reasons never leave the organization).
 
-Every figure comes from the engine (fieldwork.selectors.departments.period_standings) at the year's
-as_of: the period's end, or today while the period runs (as the year's compliance report).
+The sheet lists every cadre with required and done days, immersion trips, exemption, status and
+their approver's remark (CadreRemark), for the Standing Committee's evaluation (seed 002 III.1.2).
+
+Every figure comes from the engine (fieldwork.selectors.departments.period_standings) at as_of.
 """
 
 from __future__ import annotations
@@ -18,22 +24,45 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from accounts.vietnamese import format_date, format_number, format_percent, nfc
-from fieldwork.models import Category, Trip
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.vietnamese import format_date, format_number, format_percent, format_short_date, nfc
+from fieldwork.models import Category, ExemptionReason, Trip
 from fieldwork.privacy import ReasonLabels
 from fieldwork.quota.counted import counted_done_days
 from fieldwork.selectors import standing_inputs
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from fieldwork.standing_terms import STATUS_LABELS, year_as_of
 
-from .compliance import MET_ALL, MET_DAYS, MET_NOTE, board_department, board_recipients
-from .data import Params, header, plan_document, stem, union_body
+from .compliance import MET_ALL, MET_DAYS, MET_NOTE
+from .data import Params, header, organization_header, plan_document, stem, union_body
 from .documents import Column, FormDocument, Header, Signer
 from .models import CadreRemark, YearEndText
-from .signers import head_signer
+from .signers import board_issuer, board_recipients, board_signer, head_signer, secretary_of, standing_signer
 
 ZERO = Decimal(0)
 NOT_WRITTEN = "(Ban Tổ chức – Kiểm tra chưa nhập nội dung.)"
+IMMERSION = "“cùng ăn, cùng ở, cùng làm”"
+BY_DECISION = "miễn theo quyết định của Ban Thường vụ"  # §6: what a personal reason shows outside
+NO_REASON = "không có ngày công tác trong thời gian kế hoạch"
+
+
+def chosen_as_of(plan, as_of: date | None, today: date) -> date:
+    """ "Tính đến ngày": the day the Board picks, from the period's first day up to today, in the
+    plan's year; none picked: the period's end or today, whichever is earlier (docs/domain.md §10)."""
+    if as_of is None:
+        return year_as_of(plan, today)
+    if as_of < plan.period_start:
+        raise ValidationError(
+            _("Ngày tính số liệu phải từ ngày bắt đầu kế hoạch (%(d)s).") % {"d": format_date(plan.period_start)}
+        )
+    if as_of.year != plan.year:
+        raise ValidationError(_("Ngày tính số liệu phải trong năm %(y)s.") % {"y": plan.year})
+    if as_of > today:
+        raise ValidationError(_("Ngày tính số liệu không được sau hôm nay (%(d)s).") % {"d": format_date(today)})
+    return as_of
 
 
 def position_rank(position: str) -> tuple:
@@ -56,6 +85,25 @@ def two(n: int) -> str:
     return f"{n:02d}"
 
 
+def counted(counter: Counter) -> str:
+    """ "01 Trưởng Ban, 02 Chuyên viên" in the seed's order of positions."""
+    return ", ".join(f"{two(n)} {what}" for what, n in ranked(counter))
+
+
+def lower_first(text: str) -> str:
+    """ "Kế toán" -> "kế toán" inside a sentence, as the seed writes reasons ("02 kế toán")."""
+    text = nfc(text).strip()
+    return text[:1].lower() + text[1:] if text else text
+
+
+@dataclass
+class TopicLine:
+    name: str
+    trips: int
+    days: Decimal
+    cadres: int
+
+
 @dataclass
 class CategoryLine:
     name: str
@@ -63,6 +111,7 @@ class CategoryLine:
     days: Decimal
     cadres: int
     examples: list[str]
+    topics: list[TopicLine] = field(default_factory=list)  # where the plan lists topics (docs/domain.md §10)
 
 
 @dataclass
@@ -95,13 +144,16 @@ class YearEndReport:
     reference: str
     as_of: date
     year: int
+    issue: str  # "internal" | "upward"
     general: list[str]  # paragraphs of part I
     departments: list[DepartmentTotals]
     positions: list[PositionLine]
     not_subject: list[str]  # "Kế toán: 01 đồng chí (Ngô Thị Quỳnh)"
     days: list[str]  # paragraphs on days and immersion trips
     categories: list[CategoryLine]
-    not_met: list[NotMetLine]
+    not_met: list[NotMetLine]  # the internal issue: by name
+    not_met_summary: list[str]  # the upward issue: counts only
+    strengths: str
     limitations: str
     proposals: str
     signer: Signer
@@ -112,6 +164,10 @@ class YearEndReport:
     landscape: bool = False
     shows_sensitive: bool = False  # a sensitive exemption reason printed in full (fieldwork.privacy)
 
+    @property
+    def topic_categories(self) -> list[CategoryLine]:
+        return [c for c in self.categories if c.topics]
+
 
 DEPT_COLUMNS = [
     "STT",
@@ -121,16 +177,18 @@ DEPT_COLUMNS = [
     "Số ngày",
     MET_DAYS,
     MET_ALL,
-    "Đợt “3 cùng” đạt",
+    f"Đợt {IMMERSION} đạt",
 ]
 POSITION_COLUMNS = ["STT", "Chức vụ", "Tổng số", "Thuộc diện", "Đã đi cơ sở", MET_DAYS]
 CATEGORY_COLUMNS = ["STT", "Nội dung", "Số đợt", "Số ngày", "Số cán bộ", "Một số nội dung cụ thể"]
+TOPIC_COLUMNS = ["STT", "Chuyên đề", "Số đợt", "Số ngày", "Số cán bộ"]
+NO_TOPIC = "(Không ghi chuyên đề)"
 NOT_MET_COLUMNS = [
     "STT",
     "Họ và tên",
     "Ban, văn phòng",
     "Số ngày đã đi / phải đi",
-    "Đợt “3 cùng”",
+    f"Đợt {IMMERSION} đạt / phải đi",
     "Tình trạng",
     "Lý do",
 ]
@@ -143,88 +201,178 @@ def why_not_met(standing) -> str:
     if missing > 0:
         parts.append(f"thiếu {format_number(missing)} ngày")
     if standing.immersion_done < standing.immersion_required:
-        parts.append(f"thiếu {standing.immersion_required - standing.immersion_done} đợt “cùng ăn, cùng ở, cùng làm”")
+        parts.append(f"thiếu {standing.immersion_required - standing.immersion_done} đợt {IMMERSION}")
     codes = set(standing.violation_codes)
     if "IMMERSION_BACK_TO_BACK" in codes:
-        parts.append("có đợt “3 cùng” liên tiếp không được tính")
+        parts.append(f"có đợt {IMMERSION} liền kề đợt trước nên không được tính")
     if codes & {"IMMERSION_TOO_SHORT", "IMMERSION_TOO_LONG"}:
-        parts.append("có đợt “3 cùng” không đúng số ngày quy định")
+        parts.append(f"có đợt {IMMERSION} không đúng số ngày quy định")
     if "OVERLAP" in codes or "DAYS_EXCEED_SPAN" in codes:
-        parts.append("có đợt khai trùng hoặc vượt số ngày, chỉ được tính phần hợp lệ")
+        parts.append("có đợt khai trùng thời gian hoặc vượt số ngày, chỉ được tính phần hợp lệ")
     return "; ".join(parts) or "—"
 
 
 def _category_lines(plan, as_of: date) -> list[CategoryLine]:
-    """Counted done days per category (the engine's counted trips, fieldwork.quota.counted)."""
+    """Counted done days per category and, where the category lists topics, per topic (the
+    engine's counted trips, fieldwork.quota.counted)."""
     rules, people, inputs = standing_inputs(plan)
-    counted: dict = {}
+    counted_days: dict = {}
     for (_cadre, trips), _p in zip(inputs, people, strict=True):
-        counted.update(counted_done_days(rules, trips, as_of))
+        counted_days.update(counted_done_days(rules, trips, as_of))
     trips = (
-        Trip.objects.filter(pk__in=list(counted))
+        Trip.objects.filter(pk__in=list(counted_days))
         .select_related("category")
         .order_by("category__order", "category__code", "start", "pk")
+        if counted_days
+        else []
     )
-    by_cat: dict = defaultdict(lambda: {"trips": 0, "days": ZERO, "cadres": set(), "examples": []})
+
+    def bucket():
+        return {"trips": 0, "days": ZERO, "cadres": set(), "examples": []}
+
+    by_cat: dict = defaultdict(bucket)
+    by_topic: dict = defaultdict(bucket)
     for t in trips:
-        c = by_cat[t.category_id]
-        c["trips"] += 1
-        c["days"] += counted[t.pk]
-        c["cadres"].add(t.person_id)
+        for c in (by_cat[t.category_id], by_topic[(t.category_id, t.topic)]):
+            c["trips"] += 1
+            c["days"] += counted_days[t.pk]
+            c["cadres"].add(t.person_id)
         text = nfc(t.content).strip().rstrip(".;")
-        if text and text not in c["examples"] and len(c["examples"]) < 5:
-            c["examples"].append(text)
+        examples = by_cat[t.category_id]["examples"]
+        if text and text not in examples and len(examples) < 5:
+            examples.append(text)
     out = []
     for cat in Category.objects.filter(plan=plan, counts=True).order_by("order", "code"):
-        c = by_cat.get(cat.pk)
-        if c is None:
-            out.append(CategoryLine(str(cat), 0, ZERO, 0, []))
-        else:
-            out.append(CategoryLine(str(cat), c["trips"], c["days"], len(c["cadres"]), c["examples"]))
+        c = by_cat.get(cat.pk) or bucket()
+        line = CategoryLine(str(cat), c["trips"], c["days"], len(c["cadres"]), c["examples"])
+        if cat.topics:
+            for topic in [*cat.topics, ""]:
+                tc = by_topic.get((cat.pk, topic)) or bucket()
+                if topic or tc["trips"]:
+                    line.topics.append(TopicLine(topic or NO_TOPIC, tc["trips"], tc["days"], len(tc["cadres"])))
+            # A topic the plan no longer lists (renamed since): counted under its own name.
+            for (cat_pk, topic), tc in by_topic.items():
+                if cat_pk == cat.pk and topic and topic not in cat.topics:
+                    line.topics.append(TopicLine(topic, tc["trips"], tc["days"], len(tc["cadres"])))
+        out.append(line)
+    return out
+
+
+def standing_first(totals: list[DepartmentTotals], rows, org) -> list[DepartmentTotals]:
+    """The departments' totals with the Standing Committee first (seed 000's order), named as the
+    organization writes it ("Thường trực Tỉnh đoàn"; "… và cán bộ chưa xếp ban" when people of no
+    department who are not Standing members are counted with it)."""
+    without = [r.person for r in rows if r.person.department_id is None]
+    first = [t for t in totals if t.department_id is None]
+    for t in first:
+        t.name = f"Thường trực {union_body(org)}"
+        if any(not p.has_role(Role.STANDING) for p in without):
+            t.name += " và cán bộ chưa xếp ban"
+    return first + [t for t in totals if t.department_id is not None]
+
+
+def reason_names(plan, upward: bool) -> dict:
+    """Exemption reason code -> its words: a position's reason by name ("Kế toán"); in the issue
+    sent up, a personal one (study, maternity, illness…) as "miễn theo quyết định" (§6)."""
+    out = {}
+    for r in plan.exemption_reasons.all():
+        personal = r.scope != ExemptionReason.Scope.POSITION
+        out[r.code] = BY_DECISION if upward and personal else r.name
     return out
 
 
 def year_end(p: Params, today: date) -> YearEndReport:
     plan, org = p.plan, p.organization
-    as_of = year_as_of(plan, today)
+    upward = p.issue == "upward"
+    as_of = chosen_as_of(plan, p.as_of, today)
+    on = format_short_date(as_of)
     rows = period_standings(plan, as_of).rows
-    totals = department_totals(rows)
-    labels = ReasonLabels(plan, p.viewer)
+    totals = standing_first(department_totals(rows), rows, org)
+    labels = ReasonLabels(plan, p.viewer)  # what this reader may read of a sensitive reason (§6)
+    reasons = reason_names(plan, upward)
     body = union_body(org)
+
+    def reason_of(r) -> str:
+        code = r.standing.exemption
+        if not code:
+            return NO_REASON
+        if upward:  # a personal reason never goes up the tree
+            return reasons.get(code, code)
+        return labels.of(code, r.person) or reasons.get(code, code)
+
     subject_rows = [r for r in rows if r.standing.status != "exempt"]
     n_subject = len(subject_rows)
     went = sum(t.went for t in totals)
     met_days = sum(t.met_days for t in totals)
     met = sum(t.met for t in totals)
+    exempt_rows = [r for r in rows if r.standing.status == "exempt"]
 
-    # Part I: by department and position, in the seed's words.
+    # Part I: by department, the Standing Committee first, in the seed's words: the number is who went.
     by_dept_people: dict = defaultdict(list)
     for r in rows:
         by_dept_people[r.person.department_id].append(r)
     sentences = []
     for t in totals:
         members = by_dept_people[t.department_id]
-        subject_positions = Counter(r.person.position or "cán bộ" for r in members if r.standing.status != "exempt")
-        exempt_positions = Counter(r.person.position or "cán bộ" for r in members if r.standing.status == "exempt")
-        name = t.name if t.department_id else f"Thường trực {body}"
-        text = f"{name} {two(t.subject)} đồng chí"
-        if subject_positions:
-            text += ": " + ", ".join(f"{two(n)} {pos}" for pos, n in ranked(subject_positions))
-        if exempt_positions:
-            text += f" (không áp dụng chủ trương đi cơ sở đối với {two(sum(exempt_positions.values()))} đồng chí gồm: "
-            text += ", ".join(f"{two(n)} {pos}" for pos, n in ranked(exempt_positions)) + ")"
+        gone = Counter(
+            r.person.position or "cán bộ"
+            for r in members
+            if r.standing.status != "exempt" and Decimal(r.standing.done_days) > 0
+        )
+        not_gone = Counter(
+            r.person.position or "cán bộ"
+            for r in members
+            if r.standing.status != "exempt" and Decimal(r.standing.done_days) <= 0
+        )
+        exempt = Counter(lower_first(reason_of(r)) for r in members if r.standing.status == "exempt")
+        extra = []
+        if t.went:
+            text = f"{t.name} {two(t.went)} đồng chí: {counted(gone)}"
+            if not_gone:
+                extra.append(f"chưa đi cơ sở: {counted(not_gone)}")
+        else:
+            text = f"{t.name}: chưa có đồng chí nào đi cơ sở"
+            if not_gone:
+                extra.append(f"{two(sum(not_gone.values()))} đồng chí thuộc diện phải đi cơ sở: {counted(not_gone)}")
+        if exempt:
+            extra.append(
+                f"không áp dụng chủ trương đi cơ sở đối với {two(sum(exempt.values()))} đồng chí gồm: "
+                + ", ".join(f"{two(n)} {reason}" for reason, n in sorted(exempt.items()))
+            )
+        if extra:
+            text += " (" + "; ".join(extra) + ")"
         sentences.append(text)
     document = plan_document(plan)
+    opening = f"Thực hiện {document}, trong" if document else "Trong"
+    if went:
+        first = (
+            f"{opening} năm {p.year}, có {went} cán bộ chuyên trách cơ quan {body} thực hiện đi cơ sở theo chủ "
+            "trương “1+2”, cụ thể như sau: "
+        )
+    else:
+        first = (
+            f"{opening} năm {p.year}, tính đến ngày {on}, chưa có cán bộ chuyên trách cơ quan {body} nào thực hiện "
+            "đi cơ sở theo chủ trương “1+2”: "
+        )
+    not_went = n_subject - went
+    away = []
+    if exempt_rows:
+        by_reason = Counter(lower_first(reason_of(r)) for r in exempt_rows)
+        away.append(
+            f"{two(len(exempt_rows))} đồng chí không áp dụng chủ trương đi cơ sở ("
+            + ", ".join(f"{two(n)} {reason}" for reason, n in sorted(by_reason.items()))
+            + ")"
+        )
+    if not_went:
+        away.append(f"{two(not_went)} đồng chí thuộc diện phải đi cơ sở nhưng chưa đi")
     general = [
-        (f"Thực hiện {document}, trong" if document else "Trong")
-        + f" năm {p.year}, có {n_subject} cán bộ chuyên trách cơ quan {body} thực hiện đi cơ sở theo chủ trương “1+2”, cụ thể như sau: "
-        + "; ".join(sentences)
-        + ".",
-        f"Số lượng cán bộ đi cơ sở trên tổng số cán bộ thuộc diện phải đi cơ sở tính đến ngày {format_date(as_of)} là: "
-        f"{went}/{n_subject} đồng chí ({format_percent(went, n_subject)}).",
+        first + "; ".join(sentences) + ".",
+        f"Số lượng cán bộ đi cơ sở trên tổng số cán bộ của {body} thuộc diện phải đi cơ sở tính đến ngày {on} là: "
+        f"{went}/{n_subject} đồng chí ({format_percent(went, n_subject)})."
+        + (f" {two(len(exempt_rows) + not_went)} đồng chí không đi cơ sở gồm: {'; '.join(away)}." if away else ""),
         f"Số lượng cán bộ đi cơ sở đạt số ngày theo quy định ({plan.min_days} ngày, hoặc số ngày được tính giảm) "
-        f"đạt tỉ lệ {format_percent(met_days, n_subject)} ({met_days}/{n_subject} đồng chí) tính đến ngày {format_date(as_of)}; "
-        f"hoàn thành cả số ngày và số đợt “cùng ăn, cùng ở, cùng làm”: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
+        f"đạt tỉ lệ {format_percent(met_days, n_subject)} ({met_days}/{n_subject} đồng chí) tính đến ngày {on}; "
+        f"hoàn thành cả số ngày và số đợt {IMMERSION}: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
     ]
     positions: dict = {}
     for r in rows:
@@ -237,13 +385,14 @@ def year_end(p: Params, today: date) -> YearEndReport:
             line.subject += 1
             line.went += Decimal(r.standing.done_days) > 0
             line.met_days += Decimal(r.standing.done_days) >= r.standing.required_days
-    # Not subject, and why: by reason, with names (seed 000: "08 đồng chí không đi cơ sở gồm …").
-    exempt: dict = defaultdict(list)
-    for r in rows:
-        if r.standing.status == "exempt":
-            reason = labels.of(r.standing.exemption, r.person) or None
-            exempt[reason or "Không có ngày công tác trong thời gian kế hoạch"].append(r.person.full_name)
-    not_subject = [f"{reason}: {two(len(names))} đồng chí ({', '.join(names)})" for reason, names in exempt.items()]
+    # Not subject, by reason (seed 000: "08 đồng chí không đi cơ sở gồm …"); names only inside.
+    exempt_names: dict = defaultdict(list)
+    for r in exempt_rows:
+        exempt_names[reason_of(r)].append(r.person.full_name)
+    not_subject = [
+        f"{reason[:1].upper() + reason[1:]}: {two(len(names))} đồng chí" + ("" if upward else f" ({', '.join(names)})")
+        for reason, names in sorted(exempt_names.items())
+    ]
 
     # Days and immersion trips.
     total_days = sum((t.done_days for t in totals), ZERO)
@@ -252,11 +401,12 @@ def year_end(p: Params, today: date) -> YearEndReport:
     imm_ok = sum(r.standing.immersion_done >= r.standing.immersion_required for r in imm_required)
     average = (total_days / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if n_subject else ZERO
     days = [
-        f"Tổng số ngày đi cơ sở của cán bộ thuộc diện: {format_number(total_days)} ngày, bình quân "
+        f"Tổng số ngày đi cơ sở của cán bộ thuộc diện phải đi cơ sở: {format_number(total_days)} ngày, bình quân "
         f"{format_number(average)} ngày/đồng chí (tính cộng dồn, theo quý bắt đầu của từng đợt).",
-        f"Số đợt “cùng ăn, cùng ở, cùng làm” đạt yêu cầu: {format_number(immersion)} đợt; "
+        f"Số đợt {IMMERSION} đạt yêu cầu: {format_number(immersion)} đợt; "
         f"{imm_ok}/{len(imm_required)} đồng chí đủ số đợt phải thực hiện ({format_percent(imm_ok, len(imm_required))}).",
     ]
+    not_met_rows = [r for r in subject_rows if r.standing.status != "met"]
     not_met = [
         NotMetLine(
             name=r.person.full_name,
@@ -268,36 +418,57 @@ def year_end(p: Params, today: date) -> YearEndReport:
             status_label=str(STATUS_LABELS.get(r.standing.status, r.standing.status)),
             why=why_not_met(r.standing),
         )
-        for r in subject_rows
-        if r.standing.status != "met"
+        for r in not_met_rows
+    ]
+    short_days = sum(Decimal(r.standing.done_days) < r.standing.required_days for r in not_met_rows)
+    short_trips = sum(r.standing.immersion_done < r.standing.immersion_required for r in not_met_rows)
+    not_met_summary = [
+        f"Số cán bộ chưa đạt yêu cầu tính đến ngày {on}: {len(not_met_rows)}/{n_subject} đồng chí"
+        + (f" (chưa đủ số ngày: {short_days}; chưa đủ số đợt {IMMERSION}: {short_trips})." if not_met_rows else ".")
     ]
     text = YearEndText.objects.filter(plan=plan).first()
-    board = board_department(org)
-    issuer = board.name if board else "Ban Tổ chức – Kiểm tra"
-    reference = f"(Số liệu tính đến ngày {format_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
+    reference = f"(Số liệu tính đến ngày {on}" + (f"; thực hiện {document})" if document else ")")
+    if upward:
+        issued = organization_header(org, "TCKT", today)
+        signer = standing_signer(secretary_of(org), org)
+        recipients = upward_recipients(org)
+    else:
+        issued = header(org, board_issuer(org), "TCKT", today)
+        signer = board_signer(org)
+        recipients = board_recipients(org)
     return YearEndReport(
-        header=header(org, issuer, "TCKT", today),
+        header=issued,
         title="BÁO CÁO",
         subtitle=f"Kết quả thực hiện chủ trương “1+2” của cán bộ cơ quan {body} năm {p.year}",
         reference=reference,
         as_of=as_of,
         year=p.year,
+        issue=p.issue,
         general=general,
         departments=totals,
         positions=sorted(positions.values(), key=lambda x: position_rank(x.position)),
         not_subject=not_subject,
         days=days,
         categories=_category_lines(plan, as_of),
-        not_met=not_met,
+        not_met=[] if upward else not_met,
+        not_met_summary=not_met_summary,
+        strengths=(text.strengths.strip() if text else "") or NOT_WRITTEN,
         limitations=(text.limitations.strip() if text else "") or NOT_WRITTEN,
         proposals=(text.proposals.strip() if text else "") or NOT_WRITTEN,
-        signer=head_signer(board),
-        recipients=board_recipients(org),
-        file_stem=stem("bao-cao-cuoi-nam-1-2", org.code, p.year),
+        signer=signer,
+        recipients=recipients,
+        file_stem=stem("bao-cao-cuoi-nam-1-2", org.code, p.year, "gui-cap-tren" if upward else ""),
         met_note=MET_NOTE % {"n": plan.min_days},
         dept_columns=DEPT_COLUMNS,
         shows_sensitive=labels.shows_sensitive,
     )
+
+
+def upward_recipients(org) -> list[str]:
+    """ "Nơi nhận:" of the organization's report sent up: the superior's Board (seed 002: "Ban Tổ
+    chức TWĐ" for a province), its own Standing Committee, the file copy."""
+    superior = f"Ban Tổ chức – Kiểm tra {org.parent.name}" if org.parent_id else "Ban Tổ chức TWĐ"
+    return [superior, f"Thường trực {union_body(org)}", "Lưu VP, Ban TCKT."]
 
 
 # The per-cadre sheet ---------------------------------------------------------------------------------
@@ -308,17 +479,22 @@ SHEET_COLUMNS = [
     Column("Chức vụ", 13),
     Column("Số ngày phải đi", 8, numeric=True, align="center"),
     Column("Số ngày đã đi", 8, numeric=True, align="center"),
-    Column("Đợt “3 cùng” đạt / phải", 8, align="center"),
+    Column(f"Đợt {IMMERSION} đạt / phải đi", 10, align="center"),
     Column("Miễn thực hiện", 12),
     Column("Tình trạng", 12),
     Column("Nhận xét của lãnh đạo", 30),
 ]
+SHEET_NOTE = (
+    "“Số ngày phải đi”: %(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được "
+    "miễn. “Nhận xét của lãnh đạo”: nhận xét của người phê duyệt đăng ký đi cơ sở của cán bộ (lãnh đạo ban, văn "
+    "phòng đối với cán bộ của ban; Thường trực đối với lãnh đạo ban; Bí thư đối với Thường trực)."
+)
 
 
 def year_sheet(p: Params, today: date) -> FormDocument:
     """One row per cadre (of a department, or all), Vietnamese name order."""
     plan, org = p.plan, p.organization
-    as_of = year_as_of(plan, today)
+    as_of = chosen_as_of(plan, p.as_of, today)
     people = None
     if p.department is not None:
         from fieldwork.selectors import cadre_people
@@ -326,10 +502,9 @@ def year_sheet(p: Params, today: date) -> FormDocument:
         people = cadre_people(plan).filter(department=p.department)
     rows = period_standings(plan, as_of, people=people).rows
     labels = ReasonLabels(plan, p.viewer)
-    remarks = dict(
-        CadreRemark.objects.filter(plan=plan, person_id__in=[r.person.pk for r in rows]).values_list(
-            "person_id", "text"
-        )
+    ids = [r.person.pk for r in rows]
+    remarks = (
+        dict(CadreRemark.objects.filter(plan=plan, person_id__in=ids).values_list("person_id", "text")) if ids else {}
     )
     body = union_body(org)
     lines = []
@@ -350,8 +525,7 @@ def year_sheet(p: Params, today: date) -> FormDocument:
                 nfc(remarks.get(r.person.pk, "")).strip(),
             ]
         )
-    board = board_department(org)
-    issuer = p.department.name if p.department else (board.name if board else "Ban Tổ chức – Kiểm tra")
+    issuer = p.department.name if p.department else board_issuer(org)
     document = plan_document(plan)
     what = f" – {p.department.name}" if p.department else ""
     return FormDocument(
@@ -359,14 +533,14 @@ def year_sheet(p: Params, today: date) -> FormDocument:
         header=header(org, issuer, None, today),
         title="BẢNG TỔNG HỢP KẾT QUẢ ĐI CƠ SỞ CỦA CÁN BỘ",
         subtitle=f"Phục vụ đánh giá, phân loại, bình xét thi đua cuối năm {p.year}{what}",
-        reference=f"(Số liệu tính đến ngày {format_date(as_of)}" + (f"; thực hiện {document})" if document else ")"),
+        reference=f"(Số liệu tính đến ngày {format_short_date(as_of)}"
+        + (f"; thực hiện {document})" if document else ")"),
         columns=SHEET_COLUMNS,
         rows=lines,
-        note=f"Số ngày phải đi: {plan.min_days} ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác "
-        "hoặc thời gian được miễn; nhận xét của lãnh đạo trực tiếp phê duyệt của cán bộ.",
+        note=SHEET_NOTE % {"n": plan.min_days},
         left=None,
-        right=head_signer(p.department) if p.department else head_signer(board),
-        recipients=[f"Thường trực {body}", "Lưu."],
+        right=head_signer(p.department) if p.department else board_signer(org),
+        recipients=[f"Ban Thường vụ {body}", "Lưu VP, Ban TCKT."],
         landscape=True,
         file_stem=stem("danh-gia-cuoi-nam", org.code, p.department.name if p.department else "", p.year),
         empty_text="Không có cán bộ.",

@@ -28,14 +28,16 @@ def _clean(text: str, limit: int, what: str) -> str:
     return text
 
 
-def save_year_end_text(*, user: User, plan: Plan, limitations: str, proposals: str) -> YearEndText:
+def save_year_end_text(*, user: User, plan: Plan, limitations: str, proposals: str, strengths: str = "") -> YearEndText:
     if not rules.same_org(user, plan.organization_id) or not rules.can_edit_year_end_text(user):
         raise PermissionDenied(_("Chỉ Ban Tổ chức – Kiểm tra được soạn nội dung này."))
+    strengths = _clean(strengths, MAX_TEXT, _("Phần mặt được"))
     limitations = _clean(limitations, MAX_TEXT, _("Phần hạn chế"))
     proposals = _clean(proposals, MAX_TEXT, _("Phần đề xuất, kiến nghị"))
     with transaction.atomic():
         text, _created = YearEndText.objects.select_for_update().get_or_create(plan=plan)
-        text.limitations, text.proposals, text.updated_by = limitations, proposals, user
+        text.strengths, text.limitations, text.proposals = strengths, limitations, proposals
+        text.updated_by = user
         text.save()
         record(
             text, actor=user, action="year_end_text", object_type="year_end_text", organization_id=plan.organization_id

@@ -1,6 +1,9 @@
 """Build every report PDF for two small demo organizations — Tây Ninh on the annual registration
 cycle, Đà Nẵng on the quarterly one — and render EVERY page to PNG
-(pdftoppm -png -r 60) under artifacts/pdf/<cycle>/, to look at the layout.
+(pdftoppm -png -r 60) under artifacts/pdf/<cycle>/, to look at the layout. Among them: the whole
+organization's mẫu 2 and mẫu 3, a Ban led by a "Phó Trưởng Ban phụ trách" (Ban Đoàn kết), the
+year-end report sent up (TM. BAN THƯỜNG VỤ), and, under artifacts/pdf/district/, a district
+organization that names no superior body (its header line is built: "BCH ĐOÀN HUYỆN CHÂU THÀNH").
 
     .venv/bin/python scripts/pdf_previews.py        (make pdf-previews)
 
@@ -14,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import Department, User, UserRole  # noqa: E402
 from fieldwork.models import Category, DepartmentPlan, QuarterReport, Registration, Trip  # noqa: E402
@@ -57,7 +61,7 @@ PEOPLE = [
     ("Mai Văn Phúc", "phuc", "Ban Tổ chức – Kiểm tra", "Chuyên viên", "2.3", ["cadre", "board"]),
     ("Trịnh Công Sơn", "son", "Ban Tuyên giáo", "Trưởng Ban", "2.2", ["cadre", "head"]),
     ("Châu Ngọc Bích", "bich", "Ban Tuyên giáo", "Chuyên viên", "2.3", ["cadre"]),
-    ("Tạ Quang Vinh", "vinh", "Ban Đoàn kết", "Phó Trưởng Ban", "2.2", ["cadre", "head"]),
+    ("Tạ Quang Vinh", "vinh", "Ban Đoàn kết", "Phó Trưởng Ban phụ trách", "2.2", ["cadre", "head"]),
     ("Lưu Thị Yến", "yen", "Ban Đoàn kết", "Chuyên viên", "2.3", ["cadre"]),
 ]
 # Enough specialists to make the per-cadre tables run over a page.
@@ -85,13 +89,14 @@ TRIPS = [
 ]
 
 
-def demo(template: str, code: str, cycle: str):
+def demo(template: str, code: str, cycle: str, organization: dict | None = None):
     data = read_plan_source(template)
-    data["organization"] = {**data["organization"], "code": code}
+    data["organization"] = {**data["organization"], "code": code, **(organization or {})}
     plan, _ = load_plan(data)
     plan.registration_cycle = cycle
-    plan.document_number = "45-KH/TĐTN-TCKT" if cycle == "annual" else "20-HD/TĐTN-TCKT"
-    plan.document_date = date(2023, 1, 10) if cycle == "annual" else date(2023, 4, 6)
+    # Tây Ninh: the seed's blanks (no number yet); Đà Nẵng: its guide of 06/4/2023.
+    plan.document_number = "" if cycle == "annual" else "20-HD/TĐTN-TCKT"
+    plan.document_date = None if cycle == "annual" else date(2023, 4, 6)
     plan.save()
     org = plan.organization
     cats = {c.code: c for c in Category.objects.filter(plan=plan)}
@@ -140,8 +145,11 @@ def demo(template: str, code: str, cycle: str):
                     status=Registration.Status.APPROVED,
                     decided_by=approver(person),
                     self_certified=person.is_secretary,
+                    submitted_at=timezone.make_aware(datetime(2023, 2, 10 + i % 4, 9, 0)),
                 )
             status = Trip.Status.CONFIRMED if e < date(2023, 9, 30) else Trip.Status.APPROVED
+            topics = cats[code_].topics
+            topic = topics[(i + j) % len(topics)] if topics and i % 2 == 0 else ""
             if person.pk == people["dung"].pk and j == 5:
                 status = Trip.Status.DRAFT  # a line still waiting for approval on Dung's mẫu 1
             Trip.objects.create(
@@ -154,6 +162,7 @@ def demo(template: str, code: str, cycle: str):
                 days=Decimal(str(days)),
                 location=PLACES[(i + j) % len(PLACES)],
                 content=content,
+                topic=topic,
                 immersion=code_ in ("1.1", "1.3") and span >= 7,
                 status=status,
                 planned_start=s,
@@ -171,6 +180,7 @@ def demo(template: str, code: str, cycle: str):
                 quarter=q,
                 status=DepartmentPlan.Status.APPROVED,
                 submitted_by=heads.get(dept.name),
+                submitted_at=timezone.make_aware(datetime(2023, 2, 18, 9, 0)),
                 decided_by=people["lan"],
             )
     QuarterReport.objects.create(
@@ -179,10 +189,12 @@ def demo(template: str, code: str, cycle: str):
         quarter=1,
         status=QuarterReport.Status.SUBMITTED,
         submitted_by=people["phuoc"],
+        submitted_at=timezone.make_aware(datetime(2023, 3, 25, 9, 0)),
         summary="Ban đã thực hiện đầy đủ kế hoạch đi cơ sở quý I; đề nghị Thường trực quan tâm kinh phí.",
     )
     YearEndText.objects.create(
         plan=plan,
+        strengths="Các ban đăng ký và đi cơ sở đúng kế hoạch; nhiều đợt “cùng ăn, cùng ở, cùng làm” kéo dài 30 ngày.",
         limitations="Một số cán bộ chưa bố trí đủ 02 đợt “cùng ăn, cùng ở, cùng làm”; báo cáo quý của vài ban còn chậm.",
         proposals="Đề nghị Thường trực chỉ đạo các ban bố trí thời gian đi cơ sở ngay từ đầu năm; "
         "bố trí kinh phí cho các đợt đi dài ngày.",
@@ -219,6 +231,7 @@ def main():
         org, plan, people = demo(template, code, cycle)
         ban = Department.objects.get(organization=org, name="Ban Phong trào")
         office = Department.objects.get(organization=org, name="Văn phòng")
+        in_charge = Department.objects.get(organization=org, name="Ban Đoàn kết")  # a Phó Trưởng Ban phụ trách
         jobs = {
             "mau1-ca-nam": ("mau1", {"year": 2023, "cadre_id": people["dung"].pk}),
             "mau1-quy-1": ("mau1", {"year": 2023, "quarter": 1, "cadre_id": people["dung"].pk}),
@@ -226,16 +239,42 @@ def main():
             "mau1-thuong-truc": ("mau1", {"year": 2023, "cadre_id": people["lan"].pk}),
             "mau2-ca-nam": ("mau2", {"year": 2023, "department_id": ban.pk}),
             "mau2-quy-1": ("mau2", {"year": 2023, "quarter": 1, "department_id": ban.pk}),
+            "mau2-pho-truong-ban-phu-trach": ("mau2", {"year": 2023, "department_id": in_charge.pk}),
+            "mau2-toan-co-quan": ("mau2", {"year": 2023, "quarter": 1}),
             "mau3-quy-1": ("mau3", {"year": 2023, "quarter": 1, "department_id": ban.pk}),
             "mau3-van-phong": ("mau3", {"year": 2023, "quarter": 2, "department_id": office.pk}),
+            "mau3-pho-truong-ban-phu-trach": ("mau3", {"year": 2023, "quarter": 1, "department_id": in_charge.pk}),
+            "mau3-toan-co-quan": ("mau3", {"year": 2023, "quarter": 1}),
             "compliance-quy-1": ("compliance", {"year": 2023, "quarter": 1}),
             "compliance-ca-nam": ("compliance", {"year": 2023}),
             "yearend": ("yearend", {"year": 2023}),
+            "yearend-gui-cap-tren": ("yearend", {"year": 2023, "issue": "upward", "as_of": "2023-10-15"}),
             "yearsheet": ("yearsheet", {"year": 2023}),
         }
         out = OUT / cycle
         out.mkdir(parents=True)
         render(org, jobs, out)
+    # A district organization that names no superior body: the header line is built the Union's way.
+    org, plan, people = demo(
+        "tay-ninh-2023",
+        "chau-thanh",
+        "annual",
+        {"name": "Huyện đoàn Châu Thành", "place": "Châu Thành", "superior_body": "", "parent": "tay-ninh"},
+    )
+    org.superior_body = ""
+    org.save()
+    ban = Department.objects.get(organization=org, name="Ban Phong trào")
+    out = OUT / "district"
+    out.mkdir(parents=True)
+    render(
+        org,
+        {
+            "mau1": ("mau1", {"year": 2023, "cadre_id": people["dung"].pk}),
+            "mau3": ("mau3", {"year": 2023, "quarter": 1, "department_id": ban.pk}),
+            "yearend-gui-cap-tren": ("yearend", {"year": 2023, "issue": "upward"}),
+        },
+        out,
+    )
     shutil.rmtree(TMP, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.text import END_BEFORE_START
 from fieldwork.models import Exemption, ExemptionReason, Plan
 from fieldwork.services.exemptions import ExemptionInput, check_document
 
@@ -54,7 +55,7 @@ class ExemptionProposeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+            self.add_error("end", END_BEFORE_START)
         return data
 
     def exemption_input(self) -> ExemptionInput:

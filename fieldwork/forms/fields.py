@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DateInput  # noqa: F401 (one date widget for every form)
+from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_days
 
 
@@ -35,7 +36,7 @@ class DaysField(forms.CharField):
 class TripDatesMixin:
     """A trip form's `start` and `end`: the end is not before the start."""
 
-    end_before_start = _("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu.")
+    end_before_start = END_BEFORE_START
 
     def clean(self):
         data = super().clean()
@@ -69,3 +70,23 @@ class WorkbookUploadForm(forms.Form):
                 % {"mb": f"{settings.IMPORT_MAX_FILE_BYTES / (1024 * 1024):g}"}
             )
         return f
+
+
+def topic_choices(categories) -> list:
+    """The topic select (docs/domain.md §10 `"topics"`): "—" and, per category that lists topics, a
+    group of them. Shown only when the plan has topics (TopicField.hidden otherwise)."""
+    groups = [(str(c), [(t, t) for t in c.topics]) for c in categories if c.topics]
+    return [("", _("— Không theo chuyên đề nào —")), *groups] if groups else []
+
+
+class TopicField(forms.ChoiceField):
+    """One of the chosen category's topics, or none; the service says which category a topic
+    belongs to when it does not match (fieldwork.services.trips.check_topic)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Chuyên đề"))
+        kwargs.setdefault("help_text", _("Chọn khi nội dung có chuyên đề trong kế hoạch (ví dụ 1.3 Theo chuyên đề)."))
+        super().__init__(required=False, **kwargs)
+
+    def valid_value(self, value):  # any text: the service checks it against the category
+        return True

@@ -170,10 +170,32 @@ class GroupForm(forms.Form):
         return data
 
 
+class LinesField(forms.CharField):
+    """A list typed one item a line (items may hold commas: the topics of seed 002)."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
 class CategoryForm(forms.Form):
     code = forms.CharField(label=_("Mã"), max_length=20)
     name = forms.CharField(label=_("Tên nội dung"), max_length=300)
     counts = forms.BooleanField(label=_("Được tính ngày"), required=False, initial=True)
+    topics = LinesField(
+        label=_("Chuyên đề (mỗi dòng một chuyên đề)"),
+        required=False,
+        help_text=_(
+            "Ví dụ nội dung 1.3 “Theo chuyên đề” của Tây Ninh. Báo cáo cuối năm đếm số đợt theo từng chuyên đề."
+        ),
+    )
 
 
 class ReasonForm(forms.Form):
@@ -286,7 +308,12 @@ class PlanEditor:
                 for g in self.groups.items()
             ],
             "categories": [
-                {"code": c["code"].strip(), "name": c["name"].strip(), "counts": c["counts"]}
+                {
+                    "code": c["code"].strip(),
+                    "name": c["name"].strip(),
+                    "counts": c["counts"],
+                    **({"topics": c["topics"]} if c.get("topics") else {}),
+                }
                 for c in self.categories.items()
             ],
             "exemption_reasons": [

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import END_BEFORE_START
 from fieldwork import locations
 from fieldwork.models import Category, Plan, Registration, Trip
 from fieldwork.services.registrations import check_line_quarter
 from fieldwork.services.trips import TripInput
 
-from .fields import DateInput, DaysField, TripDatesMixin
+from .fields import DateInput, DaysField, TopicField, TripDatesMixin, topic_choices
 
 REQUIRED = {"required": _("Hãy điền mục này.")}
 
@@ -30,7 +31,7 @@ def _ward_attrs(trigger: str) -> dict:
 class TripLineForm(TripDatesMixin, forms.Form):
     """One line of mẫu 1: what, when, how many days, where."""
 
-    end_before_start = _("Ngày về phải bằng hoặc sau ngày đi.")
+    end_before_start = END_BEFORE_START
 
     category = forms.ModelChoiceField(
         label=_("Nội dung"),
@@ -51,7 +52,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
     days = DaysField(
         label=_("Số ngày đi"),
         error_messages=REQUIRED,
-        help_text=_("Theo bước nửa ngày: 0,5; 1; 1,5 … Không lớn hơn số ngày từ ngày đi đến ngày về."),
+        help_text=_("Theo bước nửa ngày: 0,5; 1; 1,5 … Không lớn hơn số ngày từ “Từ ngày” đến “Đến ngày”."),
     )
     province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
     ward_search = forms.CharField(
@@ -78,6 +79,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
             "Có thể chỉ ghi mục này nếu không chọn xã, phường."
         ),
     )
+    topic = TopicField()
     content = forms.CharField(
         label=_("Cụ thể nội dung đi cơ sở"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -91,6 +93,9 @@ class TripLineForm(TripDatesMixin, forms.Form):
         self.plan = plan
         self.registration = registration
         self.fields["category"].queryset = Category.objects.filter(plan=plan).order_by("order", "code")
+        self.fields["topic"].choices = topic_choices(self.fields["category"].queryset)
+        if not self.fields["topic"].choices:
+            del self.fields["topic"]  # the plan names no topics
         self.fields["province"].choices = [("", _("— Chọn tỉnh, thành phố —")), *locations.provinces()]
         self.fields["province"].widget.attrs.update(_ward_attrs("change"))
         province = (self.data.get(self.add_prefix("province")) if self.is_bound else self.initial.get("province")) or ""
@@ -109,6 +114,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
             "content": trip.content,
             "immersion": trip.immersion,
             "travel_order": trip.travel_order,
+            "topic": trip.topic,
         }
 
     def clean(self):
@@ -148,6 +154,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
             travel_order=d.get("travel_order", ""),
             province_code=d.get("province", ""),
             ward_code=d.get("ward", ""),
+            topic=d.get("topic", "") or "",
         )
 
 

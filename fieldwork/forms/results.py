@@ -11,7 +11,7 @@ from fieldwork.models import Category, Plan, Trip
 from fieldwork.services.results import check_upload
 from fieldwork.services.trips import TripInput
 
-from .fields import DateInput, DaysField, TripDatesMixin
+from .fields import DateInput, DaysField, TopicField, TripDatesMixin, topic_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -48,6 +48,7 @@ class TripReportForm(TripDatesMixin, forms.Form):
     end = forms.DateField(label=_("Đến ngày (thực tế)"), widget=DateInput())
     days = DaysField(label=_("Số ngày đi (thực tế)"), help_text=_("Theo bước nửa ngày: 0,5; 1; 1,5 …"))
     location = forms.CharField(label=_("Địa điểm"), max_length=300)
+    topic = TopicField()
     immersion = forms.BooleanField(label=_("Đợt “cùng ăn, cùng ở, cùng làm”"), required=False)
     travel_order = forms.CharField(label=_("Công lệnh số"), max_length=100, required=False)
     results = forms.CharField(
@@ -82,6 +83,7 @@ class TripReportForm(TripDatesMixin, forms.Form):
                     "days",
                     "location",
                     "immersion",
+                    "topic",
                     "travel_order",
                     "results",
                     "shortcomings",
@@ -92,6 +94,9 @@ class TripReportForm(TripDatesMixin, forms.Form):
         self.plan = plan
         self.trip = trip
         self.fields["category"].queryset = Category.objects.filter(plan=plan)
+        self.fields["topic"].choices = topic_choices(self.fields["category"].queryset)
+        if not self.fields["topic"].choices:
+            del self.fields["topic"]  # the plan names no topics
 
     def report_input(self):
         from fieldwork.services.results import ReportInput
@@ -108,6 +113,7 @@ class TripReportForm(TripDatesMixin, forms.Form):
             travel_order=d.get("travel_order", "").strip(),
             province_code=getattr(self.trip, "province_code", "") or "",
             ward_code=getattr(self.trip, "ward_code", "") or "",
+            topic=d.get("topic", "") or "",
         )
         return ReportInput(
             trip=trip, results=d["results"], shortcomings=d.get("shortcomings", ""), proposals=d.get("proposals", "")

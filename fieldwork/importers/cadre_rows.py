@@ -154,7 +154,7 @@ class RowReader(RowErrors):
         if start and end and start > end:
             self.error(
                 "active_to",
-                _("Ngày kết thúc (%(to)s) trước ngày bắt đầu (%(fr)s).")
+                _("“Ngày kết thúc” (%(to)s) trước “Ngày bắt đầu” (%(fr)s).")
                 % {"to": format_date(end), "fr": format_date(start)},
             )
         return start, end
@@ -202,7 +202,7 @@ class RowReader(RowErrors):
             self.error("exempt_to", _("Lý do “%(r)s” là lý do cá nhân: cần ngày kết thúc miễn.") % {"r": reason.name})
         if ex_from and ex_to:
             if ex_from > ex_to:
-                self.error("exempt_to", _("Ngày kết thúc miễn trước ngày bắt đầu miễn."))
+                self.error("exempt_to", _("“Miễn đến ngày” trước “Miễn từ ngày”."))
             elif short := min_length_error(reason, ex_from, ex_to):  # docs/domain.md §6: e.g. study ≥ 6 months
                 self.error("exempt_to", short)
             else:

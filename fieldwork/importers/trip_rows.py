@@ -16,6 +16,7 @@ from fieldwork.importers.base import RowErrors, name_key, norm
 from fieldwork.importers.workbook import Row
 from fieldwork.models import Category, Plan
 from fieldwork.quota import engine
+from fieldwork.standing_terms import IMMERSION_MARK
 
 COLUMNS = {
     "stt": ("STT", "TT", "Số TT"),
@@ -44,12 +45,28 @@ _NUMBERING = re.compile(r"^\(\d+\)$")
 
 
 def is_skipped(row: Row) -> bool:
-    """The numbering row "(1) (2) …" and the "Tổng" row of mẫu 3."""
-    texts = [row.text(k) for k in row.values]
-    filled = [t for t in texts if t]
+    """The numbering row "(1) (2) …", the "Tổng" row of mẫu 3, and a heading row of the whole
+    organization's mẫu 3 ("II. BAN PHONG TRÀO", or "Không có đợt …" under it): text in the first
+    column only."""
+    texts = {k: row.text(k) for k in row.values}
+    filled = [t for t in texts.values() if t]
     if filled and all(_NUMBERING.match(t) for t in filled):
         return True
+    if is_total(row):
+        return True
+    return bool(texts.get("stt")) and not texts["stt"].isdigit() and filled == [texts["stt"]]
+
+
+def is_total(row: Row) -> bool:
     return any(name_key(row.text(k)) in ("tong", "tongcong") for k in ("stt", "name"))
+
+
+def strip_mark(content: str) -> tuple[str, bool]:
+    """The content cell without the immersion mark the forms print ("(đợt “cùng ăn, cùng ở, cùng
+    làm”)"), and whether it was there."""
+    if IMMERSION_MARK not in content:
+        return content, False
+    return " ".join(content.replace(IMMERSION_MARK, " ").split()), True
 
 
 def parse_period(value) -> tuple[date, date]:
@@ -217,8 +234,7 @@ class TripRowReader(RowErrors):
         if end < start:
             self.error(
                 "period",
-                _("Ngày kết thúc (%(e)s) trước ngày bắt đầu (%(s)s).")
-                % {"e": format_date(end), "s": format_date(start)},
+                _("“Đến ngày” (%(e)s) trước “Từ ngày” (%(s)s).") % {"e": format_date(end), "s": format_date(start)},
             )
         elif end < date(year, 1, 1) or start > date(year, 12, 31):
             self.error(
@@ -236,9 +252,12 @@ class TripRowReader(RowErrors):
             self.error("location", _("Địa điểm dài quá 300 ký tự."))
         return location
 
-    def immersion(self) -> bool:
+    def immersion(self, *, marked: bool = False) -> bool:
+        """The "Cùng ăn, cùng ở, cùng làm" column, or (without it) the mark the forms print in the
+        content cell. A row whose column says no while its content carries the mark is an error:
+        which one is right is the Board's to say."""
         if not self.has("immersion"):
-            return False
+            return marked
         mark = norm(self.row.text("immersion"))
         if mark in YES:
             return True
@@ -247,5 +266,14 @@ class TripRowReader(RowErrors):
                 "immersion",
                 _("“%(v)s” không rõ: ghi “x”, “có” hoặc “yes” cho đợt cùng ăn, cùng ở, cùng làm; để trống nếu không.")
                 % {"v": self.row.text("immersion")},
+            )
+        elif marked:
+            self.error(
+                "immersion",
+                _(
+                    "Cột này để trống nhưng cột “Cụ thể nội dung đi cơ sở” ghi “%(m)s”: hãy ghi “x” nếu là đợt cùng ăn, "
+                    "cùng ở, cùng làm, hoặc bỏ dòng chữ đó khỏi nội dung."
+                )
+                % {"m": IMMERSION_MARK},
             )
         return False

@@ -43,9 +43,11 @@ from fieldwork.importers.trip_rows import (  # noqa: F401 (re-exported: the cell
     People,
     TripRowReader,
     is_skipped,
+    is_total,
     match_category,
     parse_days,
     parse_period,
+    strip_mark,
 )
 from fieldwork.importers.workbook import RowError
 from fieldwork.models import Category, Plan, Trip
@@ -129,16 +131,21 @@ def read_trips(fileobj: IO[bytes] | str, *, plan: Plan) -> TripImport:
     seen: dict[tuple, int] = {}
     lines: list[TripLine] = []
 
+    after_total = False
     for row in sheet.rows:
-        if is_skipped(row):
+        if is_total(row):
+            after_total = True
             continue
+        if is_skipped(row) or (after_total and not row.text("name")):
+            continue  # after "Tổng": the form's note, "Nơi nhận" and signatures, which name nobody
         rd = TripRowReader(sheet.title, row, errors)
         person = rd.person(people)
         category = rd.category(categories, plan.year)
         days = rd.days()
         start, end = rd.period(plan.year)
         location = rd.location()
-        immersion = rd.immersion()
+        content, marked = strip_mark(row.text("content"))
+        immersion = rd.immersion(marked=marked)
         if rd.failed:
             continue
         line = TripLine(
@@ -149,7 +156,7 @@ def read_trips(fileobj: IO[bytes] | str, *, plan: Plan) -> TripImport:
             end=end,
             days=days,
             location=location,
-            content=row.text("content"),
+            content=content,
             results=row.text("results"),
             immersion=immersion,
         )

@@ -351,7 +351,7 @@ def _at_risk_digest(day: _PlanDay) -> list[Due]:
         lines = []
         if last_quarter:
             lines.append(_("Đã bắt đầu quý cuối của kế hoạch năm %(y)s.") % {"y": day.plan.year})
-        lines.append(_("Cán bộ của ban có nguy cơ không đạt chỉ tiêu:"))
+        lines.append(_("Cán bộ của ban có nguy cơ không đạt:"))
         lines += [f"- {r.person.full_name}: {_needs(r.standing)}" for r in rows]
         for h in heads.get(dep_id, []):
             out.append(

@@ -398,7 +398,7 @@ def organization_dashboard(
     required = sum((Decimal(t.required_days) for t in by_department), ZERO)
     chart = charts.line_chart(
         x_labels=[_label(d, plan) for d in points],
-        title=_("Tổng số ngày đi cơ sở cộng dồn của cán bộ thuộc diện thực hiện"),
+        title=_("Tổng số ngày đi cơ sở cộng dồn của cán bộ thuộc diện phải đi cơ sở"),
         lines=[
             charts.Line(_("Đã thực hiện (cộng dồn)"), done_series, charts.BLUE),
             charts.Line(

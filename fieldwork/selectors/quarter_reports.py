@@ -16,15 +16,15 @@ from fieldwork.quarters import plan_quarters, quarter_bounds
 from fieldwork.services.quarter_reports import quarter_deadline
 
 
-def report_trips(plan: Plan, department: Department, quarter: int):
-    """The rows of mẫu 3: the department's CONFIRMED trips starting in the quarter (docs/domain.md §7.7),
-    in counting categories only (invited attendance is not a field trip), by person then date."""
+def quarter_trips(plan: Plan, quarter: int):
+    """The rows of mẫu 3 for the whole organization: CONFIRMED trips starting in the quarter
+    (docs/domain.md §7.7), in counting categories only (invited attendance is not a field trip),
+    by person then date. The Board's whole-organization mẫu 3 groups them by department."""
     start, end = quarter_bounds(plan.year, quarter)
     return (
         Trip.objects.filter(
             plan=plan,
-            person__department=department,
-            person__organization_id=department.organization_id,
+            person__organization_id=plan.organization_id,
             status=Trip.Status.CONFIRMED,
             category__counts=True,
             start__gte=start,
@@ -33,6 +33,11 @@ def report_trips(plan: Plan, department: Department, quarter: int):
         .select_related("person", "category")
         .order_by("person__sort_key", "person__email", "start", "pk")
     )
+
+
+def report_trips(plan: Plan, department: Department, quarter: int):
+    """The rows of a department's mẫu 3: `quarter_trips` of its people."""
+    return quarter_trips(plan, quarter).filter(person__department=department)
 
 
 @dataclass

@@ -177,6 +177,10 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     people_qs = people if people is not None else cadre_people(plan)
     people_list = list(people_qs)
     ids = [p.pk for p in people_list]
+    if people is not None and not ids:
+        # Nobody to compute (a head or a Board member with nobody to list): no query with an empty
+        # IN list, which _raw_trip_rows' compiled SQL cannot express (EmptyResultSet).
+        return rules, [], []
     ex_by_person = defaultdict(list)
     ex_qs = Exemption.objects.filter(
         status=Exemption.Status.APPROVED, start__lte=plan.period_end, end__gte=plan.period_start
@@ -243,7 +247,7 @@ def _raw_trip_rows(trip_qs):
     qs = qs.values_list("person_id", "pk", "category_id", start, end, "days_float", "immersion", "status")
     try:
         sql, params = qs.query.sql_with_params()
-    except EmptyResultSet:  # nobody's trips (people=[]): Django knows there is no row
+    except EmptyResultSet:  # a filter on an empty list: no rows
         return
     as_date = _DateCache()
     as_days: dict = {}

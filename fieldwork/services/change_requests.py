@@ -51,6 +51,7 @@ def proposed_of(data: TripInput) -> dict:
         "location": data.location.strip(),
         "content": data.content.strip(),
         "immersion": bool(data.immersion),
+        "topic": (data.topic or "").strip(),
         "travel_order": data.travel_order.strip(),
         "province_code": data.province_code,
         "ward_code": data.ward_code,
@@ -69,6 +70,7 @@ def input_of(plan: Plan, proposed: dict) -> TripInput:
         travel_order=proposed.get("travel_order", ""),
         province_code=proposed.get("province_code", ""),
         ward_code=proposed.get("ward_code", ""),
+        topic=proposed.get("topic", ""),
     )
 
 

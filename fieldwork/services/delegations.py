@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.delegations import refresh_deputy_hint
 from accounts.models import Delegation, User
+from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_date
 from fieldwork.services.history import notify, record
 
@@ -40,7 +41,7 @@ def create_delegation(
             % {"n": deputy.full_name}
         ]
     if start and end and end < start:
-        errors["end"] = [_("Ngày kết thúc phải từ ngày bắt đầu trở đi.")]
+        errors["end"] = [str(END_BEFORE_START)]
     elif end and end < today:
         errors["end"] = [_("Khoảng thời gian ủy quyền đã qua.")]
     elif start and end and (end - start).days + 1 > MAX_DAYS:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Role, User
+from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_date, format_days
 from config.storage import saving_files
 from fieldwork import uploads
@@ -113,7 +114,7 @@ def propose(*, actor, data: ExemptionInput) -> Exemption:
             _("Lý do theo chức danh không cần quyết định: người giữ chức danh được miễn.")
         )
     if data.end < data.start:
-        errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+        errors.setdefault("end", []).append(str(END_BEFORE_START))
     else:
         short = min_length_error(reason, data.start, data.end)
         if short:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from accounts.vietnamese import nfc
 from fieldwork.models import Category, ExemptionReason, Group, Plan
 from fieldwork.stored_standings import batched
 
@@ -94,7 +95,7 @@ class PlanSpec:
         start = _date(d["period"].get("start"), "period.start")
         end = _date(d["period"].get("end"), "period.end")
         if start > end:
-            errors.append(_("Thời gian kế hoạch: ngày bắt đầu sau ngày kết thúc."))
+            errors.append(_("Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”."))
         if start.year != year or end.year != year:
             errors.append(_("Thời gian kế hoạch phải nằm trong năm %(year)s.") % {"year": year})
         if int(d["min_days"]) <= 0:
@@ -118,6 +119,8 @@ class PlanSpec:
             if dup:
                 errors.append(_("%(what)s: mã bị trùng: %(codes)s.") % {"what": label, "codes": ", ".join(dup)})
         category_codes = {str(c.get("code")) for c in d["categories"]}
+        for c in d["categories"]:
+            errors += topics_errors(c)
         for g in d["groups"]:
             lo = _opt_days(g.get("immersion_min_days"), f"groups[{g.get('code')}].immersion_min_days")
             hi = _opt_days(g.get("immersion_max_days"), f"groups[{g.get('code')}].immersion_max_days")
@@ -194,6 +197,38 @@ class PlanSpec:
             errors.append(_("Ngày hạn đăng ký trong tháng đầu quý (registration_quarter_day) phải từ 1 đến 31."))
         if errors:
             raise ValidationError(errors)
+
+
+MAX_TOPIC = 500
+
+
+def clean_topics(topics) -> list[str]:
+    """A category's topics (docs/domain.md §10 `"topics"`): NFC, spaces collapsed, blanks and
+    repeats dropped, in the plan's order."""
+    out: list[str] = []
+    for t in topics or []:
+        text = " ".join(nfc(str(t)).split())
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def topics_errors(category: dict) -> list[str]:
+    topics = category.get("topics")
+    if topics is None:
+        return []
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        return [
+            _('Nội dung %(code)s: topics phải là một danh sách chuyên đề, ví dụ ["Củng cố các cơ sở Đoàn yếu, kém"].')
+            % {"code": category.get("code")}
+        ]
+    long = [t for t in clean_topics(topics) if len(t) > MAX_TOPIC]
+    if long:
+        return [
+            _("Nội dung %(code)s: chuyên đề dài quá %(n)s ký tự: “%(t)s…”.")
+            % {"code": category.get("code"), "n": MAX_TOPIC, "t": long[0][:60]}
+        ]
+    return []
 
 
 def _is_int(value) -> bool:
@@ -284,7 +319,12 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
         plan,
         Category,
         data["categories"],
-        lambda c, i: {"name": c["name"], "counts": bool(c.get("counts", True)), "order": i},
+        lambda c, i: {
+            "name": c["name"],
+            "counts": bool(c.get("counts", True)),
+            "order": i,
+            "topics": clean_topics(c.get("topics")),
+        },
         with_index=True,
     )
     _sync(
@@ -363,7 +403,10 @@ def plan_to_dict(plan: Plan) -> dict:
             }
             for g in plan.groups.all()
         ],
-        "categories": [{"code": c.code, "name": c.name, "counts": c.counts} for c in plan.categories.all()],
+        "categories": [
+            {"code": c.code, "name": c.name, "counts": c.counts, **({"topics": list(c.topics)} if c.topics else {})}
+            for c in plan.categories.all()
+        ],
         "exemption_reasons": [
             {
                 "code": r.code,

@@ -38,7 +38,7 @@ def other_year_message(plan: Plan, start: date) -> str:
             "Ban Tổ chức – Kiểm tra sẽ mở kế hoạch năm %(y)s; khi đó trang chủ của bạn có thông báo "
             "và bạn đăng ký đợt này trong bản đăng ký năm %(y)s."
         ) % {"d": format_date(start), "y": year}
-    return _("Ngày bắt đầu %(d)s không thuộc năm %(y)s của kế hoạch.") % {"d": format_date(start), "y": plan.year}
+    return _("“Từ ngày” %(d)s không thuộc năm %(y)s của kế hoạch.") % {"d": format_date(start), "y": plan.year}
 
 
 def check_line_quarter(registration: Registration, start: date) -> None:
@@ -54,8 +54,8 @@ def check_line_quarter(registration: Registration, start: date) -> None:
     if quarter_of(start) != registration.quarter:
         q_start, q_end = quarter_bounds(year, registration.quarter)
         msg = _(
-            "Ngày bắt đầu %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
-            "(%(qs)s – %(qe)s). Một đợt thuộc quý có ngày bắt đầu: hãy đăng ký đợt này ở quý %(other)s."
+            "“Từ ngày” %(d)s thuộc quý %(other)s, còn bản đăng ký này là quý %(q)s "
+            "(%(qs)s – %(qe)s). Một đợt thuộc quý chứa “Từ ngày” của đợt: hãy đăng ký đợt này ở quý %(other)s."
         ) % {
             "d": format_date(start),
             "other": quarter_name(quarter_of(start)),
@@ -115,6 +115,7 @@ def line_fields(data: TripInput) -> dict:
         "location_key": place_parts_key(data.location.strip()),  # issue 11 §2 (a queryset update: no save())
         "content": data.content.strip(),
         "immersion": data.immersion,
+        "topic": (data.topic or "").strip(),
         "travel_order": data.travel_order.strip(),
         "province_code": data.province_code,
         "ward_code": data.ward_code,
@@ -196,6 +197,7 @@ def trip_input(trip: Trip) -> TripInput:
         travel_order=trip.travel_order,
         province_code=trip.province_code,
         ward_code=trip.ward_code,
+        topic=trip.topic,
     )
 
 

@@ -143,6 +143,7 @@ def report_trip(
         "travel_order",
         "province_code",
         "ward_code",
+        "topic",
     ):
         setattr(trip, field, getattr(data, field))
     trip.results = report.results.strip()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from accounts.text import END_BEFORE_START
 from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
@@ -63,6 +64,7 @@ class TripInput:
     travel_order: str = ""
     province_code: str = ""
     ward_code: str = ""
+    topic: str = ""  # one of the category's topics (docs/domain.md §10), or ""
 
 
 def as_fact(trip: Trip | TripInput, *, key=None, status: str = "planned") -> engine.TripFact:
@@ -102,13 +104,21 @@ def check(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> tuple[engi
     return engine.check_trip(rules_for(plan), cadre_of(plan, person), as_fact(data, key=exclude_pk or "new"), others)
 
 
+def check_topic(data: TripInput) -> str:
+    """A topic must be one of its category's (Category.topics); "" is always allowed."""
+    topic = (data.topic or "").strip()
+    if topic and topic not in (data.category.topics or []):
+        return _("Chuyên đề “%(t)s” không thuộc nội dung %(c)s của kế hoạch.") % {"t": topic[:80], "c": data.category}
+    return ""
+
+
 def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> list[str]:
     """Raise ValidationError (field -> Vietnamese message) for refused trips; return warnings."""
     errors: dict[str, list[str]] = {}
     if data.category.plan_id != plan.pk:
         errors.setdefault("category", []).append(_("Nội dung không thuộc kế hoạch này."))
     if data.end < data.start:
-        errors.setdefault("end", []).append(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+        errors.setdefault("end", []).append(str(END_BEFORE_START))
     try:
         days = engine.parse_days(data.days)
         if days <= 0:
@@ -117,6 +127,9 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
         errors.setdefault("days", []).append(_("Số ngày đi phải là số dương, theo bước nửa ngày (0,5; 1; 1,5 …)."))
     if not (data.location or "").strip():
         errors.setdefault("location", []).append(_("Hãy nhập địa điểm."))
+    topic_error = check_topic(data)
+    if topic_error:
+        errors.setdefault("topic", []).append(topic_error)
     if errors:
         raise ValidationError(errors)
     violations = check(plan, person, data, exclude_pk=exclude_pk)
@@ -171,7 +184,7 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
         if d.category.plan_id != plan.pk or item.person.organization_id != plan.organization_id:
             raise ValidationError(_("Dữ liệu nhập không thuộc kế hoạch này."))
         if d.end < d.start:
-            raise ValidationError(_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."))
+            raise ValidationError(str(END_BEFORE_START))
         days = engine.parse_days(d.days)
         objs.append(
             Trip(
@@ -183,6 +196,7 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
                 days=days,
                 location=d.location[:300],
                 content=d.content,
+                topic=d.topic,
                 immersion=d.immersion,
                 results=item.results,
                 status=Trip.Status.CONFIRMED,

@@ -74,6 +74,8 @@ def department_plans(request):
             "rows": rows,
             "quarters": [(q, period_title(q)) for q in quarters],
             "years": plan_years(request),
+            # The whole organization's mẫu 2 (docs/domain.md §8), offered where the reports app is.
+            "has_download_buttons": template_exists("reports/_download_buttons.html"),
         },
     )
 

@@ -17,13 +17,16 @@ from django.views.decorators.http import require_POST
 from accounts import rules
 from accounts.models import DataAccess, Department
 from accounts.privacy import record_access
+from accounts.signatures import sender_signer
 from fieldwork import uploads
 from fieldwork.forms.results import QuarterReportForm, ReturnForm, TripReportForm
 from fieldwork.models import Trip, TripAttachment
+from fieldwork.quarters import quarter_name
 from fieldwork.selectors import quarter_reports as quarter_report_reads
 from fieldwork.services import quarter_reports
 from fieldwork.services import results as results_service
 from fieldwork.services.history import history_of
+from fieldwork.standing_terms import IMMERSION_MARK
 
 from .common import add_errors, int_param, org_id, pick_plan, read_page, template_exists
 
@@ -283,6 +286,10 @@ def quarter_report(request, department_pk, quarter):
             "plan": plan,
             "department": department,
             "quarter": quarter,
+            "quarter_label": quarter_name(quarter),
+            # The signature the printed page shows: the one the PDF carries (accounts.signatures).
+            "signer": sender_signer(department, data.report.submitted_by if data.report else None),
+            "immersion_mark": IMMERSION_MARK,
             "form": form,
             "can_edit": can_edit,
             "overdue": not data.submitted and today > data.deadline,
@@ -321,5 +328,7 @@ def quarter_reports_overview(request):
             "deadlines": [quarter_reports.quarter_deadline(plan, q) for q in quarter_reports.plan_quarters(plan)],
             "today": today,
             "own_department": None if rules.sees_whole_organization(user) else user.department,
+            # The whole organization's mẫu 3 of each quarter (docs/domain.md §8), for the Board.
+            "has_download_buttons": template_exists("reports/_download_buttons.html"),
         },
     )

@@ -57,15 +57,25 @@ def font_faces() -> str:
 
 
 def form_context(doc) -> dict:
-    """Column widths in percent, cells with their alignment class, the "Tổng" row's spans."""
-    total_width = sum(c.width for c in doc.columns) or 1
-    widths = [f"{100 * c.width / total_width:.2f}" for c in doc.columns]  # no localized comma in CSS
-    classes = ["" if c.align == "left" else c.align for c in doc.columns]
-    rows = [list(zip(row, classes, strict=True)) for row in doc.rows]
+    """Column widths in percent, cells with their alignment class, the "Tổng" row's spans. The
+    workbook-only columns (the immersion mark import_trips reads) are left out: on paper every
+    immersion line already says so in its content cell."""
+    shown = [i for i, c in enumerate(doc.columns) if not c.xlsx_only]
+    columns = [doc.columns[i] for i in shown]
+    total_width = sum(c.width for c in columns) or 1
+    widths = [f"{100 * c.width / total_width:.2f}" for c in columns]  # no localized comma in CSS
+    classes = ["" if c.align == "left" else c.align for c in columns]
+
+    def cells(row):
+        return list(zip([row[i] for i in shown], classes, strict=True))
+
+    parts = [{"heading": s.heading, "rows": [cells(r) for r in s.rows], "empty": s.empty_text} for s in doc.parts()]
+    numbering = [doc.numbering[i] for i in shown if i < len(doc.numbering)] if doc.numbering else []
     total = None
     if doc.total_column is not None:
-        total = {"before": doc.total_column, "after": len(doc.columns) - doc.total_column - 1}
-    return {"doc": doc, "widths": widths, "rows": rows, "total": total}
+        before = sum(1 for i in shown if i < doc.total_column)
+        total = {"before": before, "after": len(columns) - before - 1}
+    return {"doc": doc, "columns": columns, "widths": widths, "parts": parts, "numbering": numbering, "total": total}
 
 
 def build_pdf(doc, path, progress=lambda pct: None) -> None:
@@ -78,8 +88,10 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
         template, context = "reports/pdf/compliance.html", {"doc": doc, "chart": status_chart(doc)}
     elif doc.kind == "yearend":
         from reports.compliance import MET_DAYS
+        from reports.yearend import NOT_MET_COLUMNS
 
-        template, context = "reports/pdf/yearend.html", {"doc": doc, "met_days_label": MET_DAYS}
+        template = "reports/pdf/yearend.html"
+        context = {"doc": doc, "met_days_label": MET_DAYS, "not_met_columns": NOT_MET_COLUMNS}
     elif doc.kind == "rollup":
         template, context = "reports/pdf/rollup.html", {"doc": doc}
     else:

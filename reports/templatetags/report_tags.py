@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 from django import template
@@ -40,7 +41,7 @@ def withheld_from(job, user) -> bool:
 def isodate(value) -> str:
     """An ISO date or date-time of an export ("2023-03-05", "2023-03-05T09:15:00+07:00") as the pages
     show dates: 05/03/2023, 05/03/2023 09:15; empty for None."""
-    from datetime import date, datetime
+    from datetime import datetime
 
     if not value:
         return ""

@@ -21,6 +21,8 @@ from reports.documents import Header, Signer
 FONT_NAME = "Times New Roman"  # docs/domain.md §9; LibreOffice substitutes Liberation Serif
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+RULE_BORDER = Border(top=THIN)
+RULE = object()  # the rule under the Union's name, in union_header
 MM = 1 / 25.4  # openpyxl margins are in inches
 
 
@@ -200,12 +202,32 @@ class SheetWriter:
         self.merge(split + 1, self.ncols)
 
     def union_header(self, h: Header, split: int):
-        """docs/domain.md §8: left superior / issuer (bold) / *** / number; right Union (bold) / place-date (italic)."""
-        self.pair(h.superior, h.union, F_BODY, F_BOLD, split)
-        self.pair(h.issuer, h.place_date, F_BOLD, F_ITALIC, split)
-        self.pair("***", None, F_BODY, F_BODY, split)
-        self.pair(h.number or None, None, F_BODY, F_BODY, split)
+        """docs/domain.md §8: left superior (when any) / issuer (bold) / *** / number; right Union
+        (bold) / a short rule under it / place-date (italic). Always four rows and a blank one."""
+        lefts = [(h.superior, F_BODY)] if h.superior else []
+        lefts += [(h.issuer, F_BOLD), ("***", F_BODY), (h.number or None, F_BODY)]
+        lefts += [(None, F_BODY)] * (4 - len(lefts))
+        rights = [(h.union, F_BOLD), RULE, (h.place_date, F_ITALIC), (None, F_BODY)]
+        for (lt, lf), right in zip(lefts, rights, strict=True):
+            if right is RULE:
+                self.rule_row(lt, lf, split)
+            else:
+                self.pair(lt, right[0], lf, right[1], split)
         self.blank()
+
+    def rule_row(self, left, left_font, split: int):
+        """The left text, and on the right the rule under "ĐOÀN TNCS HỒ CHÍ MINH": a top border on
+        the middle third of the right cells (the Word form's short line)."""
+        cells = [self.cell(left, left_font, A_CENTER)] + [
+            self.cell(None, left_font, A_CENTER) for _ in range(split - 1)
+        ]
+        width = self.ncols - split
+        side = width // 3 if width >= 3 else 0
+        for j in range(width):
+            ruled = side <= j < width - side
+            cells.append(self.cell(None, F_BODY, A_CENTER, RULE_BORDER if ruled else None))
+        self.append(cells)
+        self.merge(1, split)
 
     def titles(self, title: str, subtitle: str, reference: str):
         self.line(title.upper(), F_TITLE, height=20)

@@ -49,25 +49,34 @@ def build_form(doc: FormDocument, path, progress=lambda pct: None) -> None:
     if doc.numbering:
         w.numbering(doc.numbering)
     first = w.row + 1
-    if not doc.rows and doc.empty_text:
-        w.append(
-            [w.cell(doc.empty_text, F_CELL_ITALIC, A_CENTER, BORDER)]
-            + [w.cell(None, border=BORDER) for _ in range(n - 1)]
-        )
-        w.merge(1, n)
-    for i, row in enumerate(doc.rows):
-        w.append(
-            [
-                w.cell(v, F_CELL, ALIGN[c.align], BORDER, DAYS_FORMAT if c.numeric else None)
-                for v, c in zip(row, doc.columns, strict=True)
-            ]
-        )
-        if i % 200 == 0:
-            progress(60 + 30 * i // max(1, len(doc.rows)))
+    done = 0
+    for part in doc.parts():
+        if part.heading:
+            w.append(
+                [w.cell(part.heading, F_CELL_BOLD, A_LEFT, BORDER)]
+                + [w.cell(None, border=BORDER) for _ in range(n - 1)]
+            )
+            w.merge(1, n)
+        if not part.rows and part.empty_text:
+            w.append(
+                [w.cell(part.empty_text, F_CELL_ITALIC, A_CENTER, BORDER)]
+                + [w.cell(None, border=BORDER) for _ in range(n - 1)]
+            )
+            w.merge(1, n)
+        for row in part.rows:
+            w.append(
+                [
+                    w.cell(v, F_CELL, ALIGN[c.align], BORDER, DAYS_FORMAT if c.numeric else None)
+                    for v, c in zip(row, doc.columns, strict=True)
+                ]
+            )
+            done += 1
+            if done % 200 == 0:
+                progress(60 + 30 * done // max(1, len(doc.rows)))
     last = w.row
     if doc.total_column is not None:
         col = get_column_letter(doc.total_column + 1)
-        total = Formula(f"=SUM({col}{first}:{col}{last})") if doc.rows else 0
+        total = Formula(f"=SUM({col}{first}:{col}{last})") if doc.rows else 0  # headings hold no number
         cells = [w.cell("Tổng", F_CELL_BOLD, A_CENTER, BORDER)]
         cells += [w.cell(None, F_CELL, border=BORDER) for _ in range(1, doc.total_column)]
         cells += [w.cell(total, F_CELL_BOLD, A_CENTER, BORDER, DAYS_FORMAT, formula=True)]

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from accounts.vietnamese import format_number
 from reports.compliance import MET_DAYS
-from reports.yearend import CATEGORY_COLUMNS, NOT_MET_COLUMNS, POSITION_COLUMNS, YearEndReport
+from reports.yearend import CATEGORY_COLUMNS, NOT_MET_COLUMNS, POSITION_COLUMNS, TOPIC_COLUMNS, YearEndReport
 
 from .common import (
     A_CELL_CENTER,
@@ -79,7 +80,7 @@ def build_year_end(doc: YearEndReport, path, progress=lambda pct: None) -> None:
         [*POSITION_COLUMNS[:-1], MET_DAYS],
         [[i, x.position, x.total, x.subject, x.went, x.met_days] for i, x in enumerate(doc.positions, 1)],
     )
-    w.line("3. Cán bộ không thuộc diện đi cơ sở", F_BOLD, A_LEFT)
+    w.line("3. Cán bộ không thuộc diện phải đi cơ sở", F_BOLD, A_LEFT)
     for text in doc.not_subject or ["Không có"]:
         _paragraph(w, f"- {text}.")
     w.line("4. Số ngày và số đợt “cùng ăn, cùng ở, cùng làm”", F_BOLD, A_LEFT)
@@ -94,8 +95,13 @@ def build_year_end(doc: YearEndReport, path, progress=lambda pct: None) -> None:
         CATEGORY_COLUMNS,
         [[i, c.name, c.trips, c.days, c.cadres, "; ".join(c.examples)] for i, c in enumerate(doc.categories, 1)],
     )
+    for c in doc.topic_categories:
+        w.line(f"Theo chuyên đề: {c.name}", F_BOLD, A_LEFT)
+        _table(w, TOPIC_COLUMNS, [[i, t.name, t.trips, t.days, t.cadres] for i, t in enumerate(c.topics, 1)])
     w.blank()
     w.line("III. CÁN BỘ CHƯA ĐẠT YÊU CẦU VÀ LÝ DO", F_BOLD, A_LEFT)
+    for text in doc.not_met_summary:
+        _paragraph(w, text)
     if doc.not_met:
         _table(
             w,
@@ -105,7 +111,7 @@ def build_year_end(doc: YearEndReport, path, progress=lambda pct: None) -> None:
                     i,
                     x.name,
                     x.department,
-                    f"{x.done}/{x.required}".replace(".", ","),
+                    f"{format_number(x.done)}/{format_number(x.required)}",
                     x.immersion,
                     x.status_label,
                     x.why,
@@ -113,10 +119,13 @@ def build_year_end(doc: YearEndReport, path, progress=lambda pct: None) -> None:
                 for i, x in enumerate(doc.not_met, 1)
             ],
         )
-    else:
-        _paragraph(w, "Tất cả cán bộ thuộc diện đều đạt yêu cầu.")
+    elif doc.issue != "upward":
+        _paragraph(w, "Tất cả cán bộ thuộc diện phải đi cơ sở đều đạt yêu cầu.")
     w.blank()
-    w.line("IV. HẠN CHẾ", F_BOLD, A_LEFT)
+    w.line("IV. ĐÁNH GIÁ CHUNG", F_BOLD, A_LEFT)
+    w.line("1. Mặt được", F_BOLD, A_LEFT)
+    _paragraph(w, doc.strengths)
+    w.line("2. Hạn chế", F_BOLD, A_LEFT)
     _paragraph(w, doc.limitations)
     w.line("V. ĐỀ XUẤT, KIẾN NGHỊ", F_BOLD, A_LEFT)
     _paragraph(w, doc.proposals)

@@ -64,7 +64,7 @@ def test_create_rejects_and_explains(client, people):
     assert "Email này đã được dùng cho một tài khoản khác" in html  # case-insensitive uniqueness
     assert "Đối tượng “9.9” không có trong kế hoạch hiện hành" in html  # unknown group
     assert "Lãnh đạo ban phải thuộc một ban" in html
-    assert "Ngày kết thúc phải sau ngày bắt đầu" in html
+    assert "“Ngày kết thúc công tác” phải sau “Ngày bắt đầu công tác”" in html
     assert 'value="Ngô  Thị   Mỹ Duyên"' in html or "Mỹ Duyên" in html  # what was typed is kept
     assert User.objects.filter(organization=people["org"]).count() == 9
 

@@ -71,7 +71,7 @@ def test_board_proposes_with_a_document(client, people):
     ("overrides", "field", "message"),
     [
         ({"document": "fake"}, "document", "Văn bản kèm theo phải là tệp PDF, ảnh JPEG hoặc PNG."),
-        ({"end": "2023-04-01"}, "end", "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."),
+        ({"end": "2023-04-01"}, "end", "“Đến ngày” phải bằng hoặc sau “Từ ngày”."),
         ({"reason": "ke-toan"}, "reason", "Lựa chọn không hợp lệ"),
     ],
 )

@@ -184,7 +184,7 @@ def test_email_tells_apart_two_people_of_one_name(people, tmp_path):
         (
             ["Trần Thị Dung", "1.1", "", "1", "10/3/2023 - 02/3/2023", "Xã A", "", ""],
             [],
-            "Mẫu 3, dòng 6, cột Thời gian cụ thể: Ngày kết thúc (02/03/2023) trước ngày bắt đầu (10/03/2023).",
+            "Mẫu 3, dòng 6, cột Thời gian cụ thể: “Đến ngày” (02/03/2023) trước “Từ ngày” (10/03/2023).",
         ),
         (
             ["Trần Thị Dung", "1.1", "", "1", "02/3/2024", "Xã A", "", ""],

@@ -45,7 +45,7 @@ def edit_post(plan, mutate=None) -> dict:
         for i, item in enumerate(items):
             for k, v in item.items():
                 if isinstance(v, list):
-                    v = ", ".join(v)
+                    v = ("\n" if k == "topics" else ", ").join(v)  # topics: one a line (they hold commas)
                 if isinstance(v, bool):
                     if v:
                         post[f"{prefix}-{i}-{k}"] = "on"
@@ -130,7 +130,10 @@ def test_edit_saves_changes(client, people):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d["period"].update(end="2022-12-31"), "Thời gian kế hoạch: ngày bắt đầu sau ngày kết thúc."),
+        (
+            lambda d: d["period"].update(end="2022-12-31"),
+            "Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”.",
+        ),
         (lambda d: d["period"].update(end="2024-01-31"), "Thời gian kế hoạch phải nằm trong năm 2023."),
         (
             lambda d: d["groups"][0].update(focus=["1.2", "9.9"]),

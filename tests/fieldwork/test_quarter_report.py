@@ -91,7 +91,7 @@ def test_mau3_page_layout(client, people, q1_trips):
         "Số ngày đi",
         "Thời gian cụ thể",
         "Địa điểm",
-        "Nêu khái quát những kết quả chủ yếu (mặt được, hạn chế); đề xuất, kiến nghị",
+        "Nêu khái quát những kết quả chủ yếu (mặt được, hạn chế của từng nội dung); đề xuất, kiến nghị (nếu có)",
     ):
         assert f"<th>{header}</th>" in html
     assert "Từ ngày 01/2/2023 đến ngày 03/2/2023" in html

@@ -99,7 +99,7 @@ def test_a_free_text_union_unit_is_a_location(client, people):
         ({"days": "5"}, "Số ngày đi lớn hơn số ngày của khoảng thời gian"),
         ({"days": "2,3"}, "theo bước nửa ngày"),
         ({"start": "2023-04-03", "end": "2023-04-05"}, "thuộc quý II, còn bản đăng ký này là quý I"),
-        ({"end": "2023-01-30"}, "Ngày về phải bằng hoặc sau ngày đi"),
+        ({"end": "2023-01-30"}, "“Đến ngày” phải bằng hoặc sau “Từ ngày”"),
         ({"province": "", "ward": "", "location_detail": ""}, "Hãy chọn xã, phường hoặc ghi tên đơn vị"),
         ({"province": "01"}, "không thuộc tỉnh đã chọn"),
     ],

@@ -184,7 +184,7 @@ def test_delegations_page_access_and_board_view(setup, client):
         resp = client.post(
             url, {"deputy": p["deputy"].pk, "start": "2023-03-20", "end": "2023-03-16", "note": "Đi học"}
         )
-        assert resp.status_code == 200 and "Ngày kết thúc phải từ ngày bắt đầu trở đi." in resp.content.decode()
+        assert resp.status_code == 200 and "“Đến ngày” phải bằng hoặc sau “Từ ngày”." in resp.content.decode()
         assert resp.context["form"]["note"].value() == "Đi học"
         # A specialist of the office is not offered, and refused if posted anyway.
         resp = client.post(url, {"deputy": p["other_cadre"].pk, "start": "2023-03-16", "end": "2023-03-20"})

@@ -77,7 +77,10 @@ def test_mau1_pdf_and_compliance(report_data, tmp_path):
             ["mau3", "--org", "tay-ninh", "--year", "2023", "--quarter", "1", "--department", "Ban Không Có"],
             "Không có ban “Ban Không Có”",
         ),
-        (["mau2", "--org", "tay-ninh", "--year", "2023"], "Cần chọn ban"),
+        (["mau2", "--org", "tay-ninh", "--year", "2023", "--as-of", "2023-06-30"], "Chỉ báo cáo và bảng đánh giá"),
+        (["yearend", "--org", "tay-ninh", "--year", "2023", "--as-of", "2023-13-01"], "YYYY-MM-DD"),
+        (["yearend", "--org", "tay-ninh", "--year", "2023", "--as-of", "2022-12-31"], "từ ngày bắt đầu kế hoạch"),
+        (["yearsheet", "--org", "tay-ninh", "--year", "2023", "--issue", "upward"], "chỉ cho báo cáo cuối năm"),
         (["mau1", "--org", "tay-ninh", "--year", "2023", "--cadre", "ai@tn.vn"], "Không có cán bộ email “ai@tn.vn”"),
         (["mau1", "--org", "tay-ninh", "--year", "2023", "--cadre", "la@khac.vn"], "Không có cán bộ"),  # another org
         (["compliance", "--org", "tay-ninh", "--year", "2030", "--quarter", "1"], "chưa có kế hoạch năm 2030"),

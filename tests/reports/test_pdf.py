@@ -1,12 +1,20 @@
 """Every PDF's text (pypdf) holds the Vietnamese headers, names and numbers, and the PDF embeds
 the bundled Liberation Serif (docs/domain.md §9)."""
 
+from datetime import datetime
+
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
+from fieldwork.models import DepartmentPlan, Registration
 from tests.reports.conftest import pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+
+def aware(y, m, d):
+    return timezone.make_aware(datetime(y, m, d, 10, 0))
 
 
 def top_texts(page) -> list[str]:
@@ -31,13 +39,15 @@ def assert_embedded_liberation(path):
 
 
 def test_mau1_pdf(build, report_data):
+    # The place-and-date line is the day the registration was submitted (docs/domain.md §8).
+    Registration.objects.filter(pk=report_data["reg"].pk).update(submitted_at=aware(2023, 1, 5))
     path = build("mau1", "pdf", cadre=report_data["cadre"], quarter=1)
     text = pdf_text(path)
     for s in (
         "BCH ĐOÀN TỈNH TÂY NINH",
         "BAN PHONG TRÀO",
         "ĐOÀN TNCS HỒ CHÍ MINH",
-        "Tây Ninh, ngày 15 tháng 4 năm 2023",
+        "Tây Ninh, ngày 05 tháng 01 năm 2023",
         "BẢN ĐĂNG KÝ",
         "Họ và tên: Trần Thị Dung",
         "Chức vụ: Chuyên viên",
@@ -58,6 +68,9 @@ def test_mau1_pdf(build, report_data):
 
 
 def test_mau2_pdf_landscape(build, report_data):
+    DepartmentPlan.objects.filter(department=report_data["d1"]).update(submitted_at=aware(2023, 2, 18))
+    # Dung's registration is the year's (the Tây Ninh plan registers once a year), sent in January.
+    Registration.objects.filter(pk=report_data["reg"].pk).update(quarter=0, submitted_at=aware(2023, 1, 5))
     path = build("mau2", "pdf", department=report_data["d1"], quarter=1)
     text = pdf_text(path)
     for s in (
@@ -66,11 +79,16 @@ def test_mau2_pdf_landscape(build, report_data):
         "Chức vụ",
         "Nội dung đi cơ sở",
         "Trần Thị Dung",
-        "Phê duyệt của Lãnh đạo Tỉnh đoàn TM. BAN THƯỜNG VỤ PHÓ BÍ THƯ TRƯỞNG BAN Hồ Thị Lan Võ Minh Hải",
+        "Tây Ninh, ngày 18 tháng 02 năm 2023",
+        # The approver in their own title: approving a department's plan is not signing for the committee.
+        "Phê duyệt của Lãnh đạo Tỉnh đoàn PHÓ BÍ THƯ TRƯỞNG BAN Hồ Thị Lan Võ Minh Hải",
         "Xã Suối Đá",
+        # The page promises the form lists who has not sent their mẫu 1 (docs/rules.md).
+        "Cán bộ thuộc diện phải đi cơ sở chưa gửi bản đăng ký (mẫu 1): Lê Văn Em, Võ Minh Hải.",
     ):
         assert s in text, s
-    assert "Lê Văn Em" not in text
+    table = text[text.index("Nội dung đi cơ sở") : text.index("Cán bộ thuộc diện phải đi cơ sở chưa gửi")]
+    assert "Lê Văn Em" not in table  # no registration line of his
     box = PdfReader(path).pages[0].mediabox
     assert float(box.width) > float(box.height)
     assert_embedded_liberation(path)
@@ -104,7 +122,7 @@ def test_compliance_pdf(build, report_data):
     for s in (
         "BÁO CÁO",
         "Tình hình thực hiện chủ trương “1+2” quý I năm 2023",
-        "Số liệu tính đến ngày 31/03/2023",
+        "Số liệu tính đến ngày 31/3/2023",
         "I. TỔNG HỢP",
         "9/10",
         "1 (Kế toán: 1)",

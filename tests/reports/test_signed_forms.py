@@ -152,7 +152,7 @@ def test_compliance_report_is_signed_by_the_boards_head(report_data, build):
     UserFactory(department=tckt, full_name="Bùi Văn Trưởng", position="Trưởng Ban", roles=["cadre", "head", "board"])
     text = pdf_text(build("compliance", "pdf", quarter=1))
     assert "BAN TỔ CHỨC – KIỂM TRA" in text
-    tail = text[text.rindex("Lưu Ban TCKT.") + len("Lưu Ban TCKT.") :]
+    tail = text[text.rindex("Lưu VP, Ban TCKT.") + len("Lưu VP, Ban TCKT.") :]
     assert tail.split()[:5] == ["TRƯỞNG", "BAN", "Bùi", "Văn", "Trưởng"]
     assert "TM." not in tail and "KT." not in tail
 
@@ -195,7 +195,7 @@ def test_mau1_of_a_head_and_of_a_standing_member_names_their_real_approver(repor
     )
     make_trip(p["plan"], p["deputy"], start=date(2023, 2, 1), status=Trip.Status.APPROVED, registration=reg)
     text = pdf_text(build("mau1", "pdf", cadre=p["deputy"], quarter=1))
-    assert "THƯỜNG TRỰC TỈNH ĐOÀN" in text and "TCKT" not in text
+    assert "THƯỜNG TRỰC TỈNH ĐOÀN" in text and "Số:" not in text
     assert "Bí thư Tỉnh đoàn phê duyệt" in text and "Nguyễn Thanh Tùng" in text
 
 
@@ -205,7 +205,7 @@ def test_reference_line_from_the_plans_document_and_no_number_line_on_registrati
     plan = p["plan"]
     plan.document_number, plan.document_date = "45-KH/TĐTN-TCKT", date(2023, 1, 10)
     plan.save()
-    line = "(Kèm theo Kế hoạch số 45-KH/TĐTN-TCKT, ngày 10/01/2023 của Ban Thường vụ Tỉnh đoàn)"
+    line = "(Kèm theo Kế hoạch số 45-KH/TĐTN-TCKT, ngày 10/1/2023 của Ban Thường vụ Tỉnh đoàn)"
     for kind, extra in (("mau1", {"cadre": p["cadre"]}), ("mau2", {"department": p["d1"]})):
         text = pdf_text(build(kind, "pdf", quarter=1, **extra))
         assert line in text and "Số:" not in text, kind
@@ -215,7 +215,9 @@ def test_reference_line_from_the_plans_document_and_no_number_line_on_registrati
     assert line in text and "Số: …-BC/TĐTN-PT" in text
     plan.document_number = ""
     plan.save()
-    assert "Kèm theo" not in pdf_text(build("mau3", "pdf", department=p["d1"], quarter=1))
+    # While the plan's number is unknown the line is printed with the seed's blanks.
+    blank = "(Kèm theo Kế hoạch số -KH/TĐTN-TCKT, ngày / / của Ban Thường vụ Tỉnh đoàn)"
+    assert blank in pdf_text(build("mau3", "pdf", department=p["d1"], quarter=1))
 
 
 def test_annual_registration_forms_say_the_year(report_data, build):

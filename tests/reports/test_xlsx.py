@@ -20,31 +20,44 @@ def find(ws, text):
 def test_mau1_header_table_and_signatures(build, report_data):
     ws = load_workbook(build("mau1", "xlsx", cadre=report_data["cadre"], quarter=1)).active
     assert ws.title == "Mẫu 1"
-    # Union header: left superior / issuer / *** / number, right Union / place-date.
+    # Union header: left superior / issuer / *** / number, right Union / its rule / place-date.
     assert ws["A1"].value == "BCH ĐOÀN TỈNH TÂY NINH"
     assert ws["A2"].value == "BAN PHONG TRÀO" and ws["A2"].font.b
     assert ws["A3"].value == "***"
     assert ws["A4"].value is None  # registrations carry no "Số: …-BC" line (docs/domain.md §8)
-    assert ws["C1"].value == "ĐOÀN TNCS HỒ CHÍ MINH" and ws["C1"].font.b
-    assert ws["C2"].value == "Tây Ninh, ngày 15 tháng 4 năm 2023" and ws["C2"].font.i
+    assert ws["D1"].value == "ĐOÀN TNCS HỒ CHÍ MINH" and ws["D1"].font.b
+    # The rule under the Union's name: a line over the middle of the right cells, nothing else.
+    assert [ws.cell(2, c).border.top.style for c in range(4, 7)] == [None, "thin", None]
+    # Not submitted yet (the registration has no submission date): the date is left to write by hand.
+    assert " ".join(ws["D3"].value.split()) == "Tây Ninh, ngày tháng năm 2023" and ws["D3"].font.i
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:B1", "C1:E1", "A6:E6"} <= merged
+    assert {"A1:C1", "D1:F1", "A6:F6"} <= merged
     assert ws["A6"].value == "BẢN ĐĂNG KÝ" and ws["A6"].font.b
     assert ws["A7"].value == "Đi công tác cơ sở theo chủ trương “1+2” quý I năm 2023"
     assert find(ws, "1. Họ và tên: Trần Thị Dung")
     assert find(ws, "2. Chức vụ: Chuyên viên")
     head = find(ws, "STT").row
-    assert [c.value for c in ws[head]] == ["STT", "Nội dung", "Số ngày đi", "Thời gian cụ thể", "Địa điểm"]
-    assert [c.value for c in ws[head + 1]] == ["(1)", "(2)", "(3)", "(4)", "(5)"]
+    assert [c.value for c in ws[head]] == [
+        "STT",
+        "Nội dung",
+        "Số ngày đi",
+        "Thời gian cụ thể",
+        "Địa điểm",
+        "Cùng ăn, cùng ở, cùng làm",
+    ]
+    assert [c.value for c in ws[head + 1]] == ["(1)", "(2)", "(3)", "(4)", "(5)", None]
     first = [c.value for c in ws[head + 2]]
     assert first == [
         1,
-        "1.1 Phối hợp tổ chức, triển khai hoạt động tại cơ sở: Hỗ trợ tổ chức Tháng Thanh niên",
+        "1.1 Phối hợp tổ chức, triển khai hoạt động tại cơ sở: Hỗ trợ tổ chức Tháng Thanh niên\n"
+        "(đợt “cùng ăn, cùng ở, cùng làm”)",
         30,
         "Từ ngày 09/1/2023 đến ngày 07/2/2023",
         "Xã Tân Đông, huyện Tân Châu",
+        "x",
     ]
     assert [c.value for c in ws[head + 3]][1:3] == ["1.3 Theo chuyên đề", 10]
+    assert ws[head + 3][5].value is None  # not an immersion trip: no mark, no "x"
     # The imported trip and the invited attendance are not registration lines.
     assert ws[head + 4][0].value is None
     assert ws.freeze_panes == f"A{head + 1}"
@@ -68,15 +81,18 @@ def test_mau2_lists_approved_registration_lines_only(build, report_data):
         "Nội dung đi cơ sở",
         "Thời gian cụ thể",
         "Địa điểm",
+        "Cùng ăn, cùng ở, cùng làm",
     ]
     rows = [[c.value for c in ws[r]] for r in range(head + 1, head + 3)]
+    assert rows[0][3].endswith("\n(đợt “cùng ăn, cùng ở, cùng làm”)") and rows[0][6] == "x"
     assert [r[1] for r in rows] == ["Trần Thị Dung", "Trần Thị Dung"]
     assert rows[1][3] == "1.3 Theo chuyên đề" and rows[1][4] == "Từ ngày 01/3/2023 đến ngày 15/3/2023"
     assert ws[head + 3][1].value is None  # no imported result, no Em (no registration)
     assert ws.page_setup.orientation == "landscape"
     assert find(ws, "Phê duyệt của Lãnh đạo Tỉnh đoàn")
     assert find(ws, "Hồ Thị Lan")  # the Standing member who approved the department plan
-    assert find(ws, "TM. BAN THƯỜNG VỤ") and find(ws, "PHÓ BÍ THƯ")
+    assert find(ws, "PHÓ BÍ THƯ")  # in her own title: approving a plan is not signing for the committee
+    assert not any(str(c.value or "").startswith("TM.") for row in ws.iter_rows() for c in row)
     assert find(ws, "TRƯỞNG BAN") and find(ws, "Võ Minh Hải")
 
 
@@ -93,8 +109,10 @@ def test_mau3_done_trips_total_formula(build, report_data):
         "Địa điểm",
     ]
     assert ws[head][7].value.startswith("Nêu khái quát những kết quả chủ yếu")
-    assert [c.value for c in ws[head + 1]] == ["(1)", None, "(2)", "(3)", "(4)", "(5)", "(6)", None]
+    assert ws[head][8].value == "Cùng ăn, cùng ở, cùng làm"
+    assert [c.value for c in ws[head + 1]] == ["(1)", None, "(2)", "(3)", "(4)", "(5)", "(6)", None, None]
     data = [[c.value for c in ws[r]] for r in range(head + 2, head + 5)]
+    assert [r[8] for r in data] == ["x", None, None]
     # People in Vietnamese order: Dung (given name D) before Em; confirmed trips of counting categories only.
     assert [(r[1], r[4]) for r in data] == [("Trần Thị Dung", 30), ("Trần Thị Dung", 2), ("Lê Văn Em", 2.5)]
     assert data[0][7] == "Củng cố chi đoàn ấp\nHạn chế: Thiếu kinh phí"
@@ -129,7 +147,7 @@ def test_compliance_workbook(build, report_data):
     assert ws["A1"].value == "BCH ĐOÀN TỈNH TÂY NINH"
     assert ws["E1"].value == "ĐOÀN TNCS HỒ CHÍ MINH"
     assert find(ws, "BÁO CÁO")
-    assert find(ws, "Cán bộ thuộc diện đi cơ sở / tổng số cán bộ").offset(column=6).value == "9/10"
+    assert find(ws, "Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ").offset(column=6).value == "9/10"
     assert find(ws, "Cán bộ không thực hiện (miễn)").offset(column=6).value == "1 (Kế toán: 1)"
     assert find(ws, "Số ngày đi cơ sở trong quý").offset(column=6).value == "34,5"
     assert (

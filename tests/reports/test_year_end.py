@@ -29,21 +29,28 @@ def test_year_end_figures_in_the_shape_of_seed_000(report_data):
     doc = year_end(params(p), DAY)
     assert doc.as_of == date(2023, 10, 25)
     general = " ".join(doc.general)
-    assert "có 9 cán bộ chuyên trách cơ quan Tỉnh đoàn thực hiện đi cơ sở" in general
-    assert "Ban Phong trào 03 đồng chí: 01 Trưởng Ban, 02 Chuyên viên" in general
+    # "có N cán bộ … thực hiện đi cơ sở": N is who went (Dung and Em), as in "2/9" and every line.
+    assert "có 2 cán bộ chuyên trách cơ quan Tỉnh đoàn thực hiện đi cơ sở" in general
+    assert "Ban Phong trào 02 đồng chí: 02 Chuyên viên (chưa đi cơ sở: 01 Trưởng Ban)" in general
     assert (
-        "Văn phòng 04 đồng chí" in general
-        and "(không áp dụng chủ trương đi cơ sở đối với 01 đồng chí gồm: 01 Kế toán)" in general
+        "Văn phòng: chưa có đồng chí nào đi cơ sở (04 đồng chí thuộc diện phải đi cơ sở: 01 Chánh Văn phòng, "
+        "03 Chuyên viên; không áp dụng chủ trương đi cơ sở đối với 01 đồng chí gồm: 01 kế toán)" in general
     )
-    assert "Thường trực Tỉnh đoàn 02 đồng chí: 01 Bí thư, 01 Phó Bí thư" in general
+    # The Standing Committee first, as in seed 000.
+    assert doc.general[0].index("Thường trực Tỉnh đoàn") < doc.general[0].index("Ban Phong trào")
+    assert [d.name for d in doc.departments] == ["Thường trực Tỉnh đoàn", "Ban Phong trào", "Văn phòng"]
     assert "tính đến ngày 25/10/2023 là: 2/9 đồng chí (22,2%)" in general
+    assert (
+        "08 đồng chí không đi cơ sở gồm: 01 đồng chí không áp dụng chủ trương đi cơ sở (01 kế toán); 07 đồng chí"
+        in general
+    )
     assert doc.not_subject == ["Kế toán: 01 đồng chí (Ngô Thị Quỳnh)"]
     cats = {c.name.split()[0]: (c.trips, c.days, c.cadres) for c in doc.categories}
     assert cats["1.1"] == (2, 35, 2) and cats["1.2"] == (1, 2.5, 1) and cats["1.5"] == (1, 2, 1) and cats["1.3"][0] == 0
     dung = next(x for x in doc.not_met if x.name == "Trần Thị Dung")
     assert dung.why == "thiếu 28 ngày; thiếu 1 đợt “cùng ăn, cùng ở, cùng làm”"
     assert dung.status_label == "Không đạt"
-    assert "Tổng số ngày đi cơ sở của cán bộ thuộc diện: 39,5 ngày" in doc.days[0]
+    assert "Tổng số ngày đi cơ sở của cán bộ thuộc diện phải đi cơ sở: 39,5 ngày" in doc.days[0]
     assert doc.limitations.startswith("(Ban Tổ chức – Kiểm tra chưa nhập")
 
 
@@ -62,7 +69,8 @@ def test_year_end_files_carry_the_boards_text(report_data, build):
         "II. NỘI DUNG ĐI CƠ SỞ",
         "III. CÁN BỘ CHƯA ĐẠT YÊU CẦU VÀ LÝ DO",
         "thiếu 28 ngày",
-        "IV. HẠN CHẾ Một số ban báo cáo quý muộn.",
+        "IV. ĐÁNH GIÁ CHUNG 1. Mặt được (Ban Tổ chức – Kiểm tra chưa nhập nội dung.)",
+        "2. Hạn chế Một số ban báo cáo quý muộn.",
         "V. ĐỀ XUẤT, KIẾN NGHỊ",
         "Nơi nhận:",
         "TRƯỞNG BAN",

@@ -216,7 +216,7 @@ PEOPLE = [
         "Trương Văn Sơn",
         "son.tv",
         "Ban Tổ chức – Kiểm tra",
-        "Ủy viên Ủy ban Kiểm tra",
+        "Ủy viên Ủy ban kiểm tra",
         "2.3",
         ("cadre", "inspection"),
         "6",

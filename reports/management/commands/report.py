@@ -1,5 +1,6 @@
 """python manage.py report KIND --org CODE --year YYYY [--quarter Q] [--department NAME]
-[--cadre EMAIL] --format xlsx|pdf --output PATH  (docs/domain.md §10)
+[--cadre EMAIL] [--as-of YYYY-MM-DD] [--issue internal|upward] --format xlsx|pdf --output PATH
+(docs/domain.md §10). Without --department, mẫu 2 and mẫu 3 are the whole organization's.
 
 Produces the same file the web offers, through the same task: a ReportJob is created and
 reports.tasks.build_report runs synchronously in this process (apply()), then the file is
@@ -12,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.vietnamese import nfc
@@ -33,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--cadre")
         parser.add_argument("--format", required=True, choices=["xlsx", "pdf"])
         parser.add_argument("--output", required=True)
+        parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: yearend, yearsheet — số liệu tính đến ngày này")
+        parser.add_argument(
+            "--issue", choices=["internal", "upward"], help="yearend: nội bộ (mặc định) hoặc gửi cấp trên"
+        )
         parser.add_argument("--today", help="YYYY-MM-DD: the report's date (tests, reruns)")
 
     def handle(self, *args, **o):
@@ -49,12 +55,25 @@ class Command(BaseCommand):
                 cadre = User.objects.filter(organization=org, email__iexact=o["cadre"].strip()).first()
                 if cadre is None:
                     raise CommandError(f"Không có cán bộ email “{o['cadre']}” trong {org.name}.")
-            check_params(o["kind"], quarter=o["quarter"], department=dept, cadre=cadre)
+            as_of = None
+            if o["as_of"]:
+                try:
+                    as_of = date.fromisoformat(o["as_of"])
+                except ValueError as exc:
+                    raise CommandError(
+                        f"--as-of “{o['as_of']}”: hãy ghi ngày dạng YYYY-MM-DD, ví dụ 2023-11-15."
+                    ) from exc
+            check_params(o["kind"], quarter=o["quarter"], department=dept, cadre=cadre, as_of=as_of, issue=o["issue"])
             if o["kind"] == "rollup":
                 if not org.children.exists():
                     raise CommandError(f"{org.name} không có đơn vị trực thuộc.")
             elif not org.plans.filter(year=o["year"]).exists():
                 raise CommandError(f"{org.name} chưa có kế hoạch năm {o['year']}.")
+            if as_of is not None:
+                from reports.yearend import chosen_as_of
+
+                today = date.fromisoformat(o["today"]) if o["today"] else timezone.localdate()
+                chosen_as_of(org.plans.get(year=o["year"]), as_of, today)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         params = {"year": o["year"]}
@@ -64,6 +83,10 @@ class Command(BaseCommand):
             params["department_id"] = dept.pk
         if cadre:
             params["cadre_id"] = cadre.pk
+        if as_of:
+            params["as_of"] = as_of.isoformat()
+        if o["issue"]:
+            params["issue"] = o["issue"]
         job = ReportJob.objects.create(organization=org, kind=o["kind"], format=o["format"], params=params)
         today = o["today"]
         if today:

@@ -109,7 +109,7 @@ def test_child_sends_from_its_page(client, tree, run_jobs):
     page = client.get(url).content.decode()
     assert "Tỉnh đoàn Tây Ninh" in page and "27/03/2023" in page and 'data-testid="submit-1"' in page
     page = client.get(url + "&quarter=1").content.decode()
-    assert 'data-testid="preview"' in page and "Cán bộ thuộc diện đi cơ sở" in page
+    assert 'data-testid="preview"' in page and "Cán bộ thuộc diện phải đi cơ sở" in page
     with run_jobs():
         resp = client.post(reverse("reports:rollup_submit"), {"year": 2023, "quarter": 1, "note": ""})
     s = RollupSubmission.objects.get()

@@ -31,7 +31,7 @@ def test_figures_are_the_compliance_reports(tree):
     counts = {code: n for code, _label, n in doc.status_counts}
     assert {k: f[k] for k in ("met", "on_track", "at_risk", "not_met", "exempt")} == counts
     summary = dict(doc.summary)
-    assert summary["Cán bộ thuộc diện đi cơ sở / tổng số cán bộ"] == f"{f['subject']}/{f['total']}"
+    assert summary["Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ"] == f"{f['subject']}/{f['total']}"
     assert summary["Cán bộ đã đi cơ sở trong quý"].startswith(f"{f['went']}/{f['subject']} ")
     assert (f["total"], f["subject"], f["exempt"], f["went"], f["at_risk"]) == (10, 9, 1, 2, 9)
     assert (f["quarter_days"], f["done_days"], f["as_of"]) == ("34.5", "34.5", "2023-03-31")
@@ -69,7 +69,7 @@ def test_submission_freezes_figures_and_files(tree, run_jobs, client, tmp_path):
     sent = tmp_path / "sent.pdf"
     sent.write_bytes(b"".join(resp.streaming_content))
     text = pdf_text(sent)
-    assert "3/3" in text and "4/4" not in text and "20/03/2023" in text
+    assert "3/3" in text and "4/4" not in text and "20/3/2023" in text
     assert "Đinh Văn Cường" not in text and "Hà Văn Muộn" not in text and "cuong@khoi.vn" not in text
     assert HistoryEntry.objects.filter(object_type="rollupsubmission", object_id=s.pk, action="submitted").exists()
 
