@@ -17,6 +17,9 @@ from accounts import rules
 
 # docs/domain.md §6: what everyone else reads in place of a sensitive reason.
 MASKED_REASON = _("Miễn theo quyết định")
+# docs/domain.md §6, §8: what any personal reason (study, maternity, illness…) reads as in a report
+# issued upward (the year-end report sent to the superior body).
+SENT_UP_PERSONAL_REASON = _("miễn theo quyết định của Ban Thường vụ")
 
 
 class Audience(enum.Enum):
@@ -68,3 +71,15 @@ class ReasonLabels:
     def is_masked(self, code: str | None, person=None) -> bool:
         reason = self.by_code.get(code or "")
         return reason is not None and reason.sensitive and not may_read_reason(self.viewer, person)
+
+
+def reason_label_sent_up(reason) -> str:
+    """A reason in a document issued to the superior body: a position's reason by its name ("Kế
+    toán"); a personal one, sensitive or not, as "miễn theo quyết định của Ban Thường vụ"."""
+    if reason is None:
+        return ""
+    if isinstance(reason, str):
+        return reason
+    if reason.scope != reason.Scope.POSITION:
+        return str(SENT_UP_PERSONAL_REASON)
+    return reason.name

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.vietnamese import format_date, format_number, format_percent, format_short_date, nfc
-from fieldwork.models import Category, ExemptionReason, Trip
-from fieldwork.privacy import ReasonLabels
+from fieldwork.models import Category, Trip
+from fieldwork.privacy import ReasonLabels, reason_label_sent_up
 from fieldwork.quota.counted import counted_done_days
 from fieldwork.selectors import standing_inputs
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
@@ -45,7 +45,6 @@ from .signers import board_issuer, board_recipients, board_signer, head_signer, 
 ZERO = Decimal(0)
 NOT_WRITTEN = "(Ban Tổ chức – Kiểm tra chưa nhập nội dung.)"
 IMMERSION = "“cùng ăn, cùng ở, cùng làm”"
-BY_DECISION = "miễn theo quyết định của Ban Thường vụ"  # §6: what a personal reason shows outside
 NO_REASON = "không có ngày công tác trong thời gian kế hoạch"
 
 
@@ -271,15 +270,6 @@ def standing_first(totals: list[DepartmentTotals], rows, org) -> list[Department
     return first + [t for t in totals if t.department_id is not None]
 
 
-def reason_names(plan, upward: bool) -> dict:
-    """Exemption reason code -> its words: a position's reason by name ("Kế toán"); in the issue
-    sent up, a personal one (study, maternity, illness…) as "miễn theo quyết định" (§6)."""
-    out = {}
-    for r in plan.exemption_reasons.all():
-        personal = r.scope != ExemptionReason.Scope.POSITION
-        out[r.code] = BY_DECISION if upward and personal else r.name
-    return out
-
 
 def year_end(p: Params, today: date) -> YearEndReport:
     plan, org = p.plan, p.organization
@@ -289,7 +279,6 @@ def year_end(p: Params, today: date) -> YearEndReport:
     rows = period_standings(plan, as_of).rows
     totals = standing_first(department_totals(rows), rows, org)
     labels = ReasonLabels(plan, p.viewer)  # what this reader may read of a sensitive reason (§6)
-    reasons = reason_names(plan, upward)
     body = union_body(org)
 
     def reason_of(r) -> str:
@@ -297,8 +286,8 @@ def year_end(p: Params, today: date) -> YearEndReport:
         if not code:
             return NO_REASON
         if upward:  # a personal reason never goes up the tree
-            return reasons.get(code, code)
-        return labels.of(code, r.person) or reasons.get(code, code)
+            return reason_label_sent_up(labels.by_code.get(code, code))
+        return labels.of(code, r.person)
 
     subject_rows = [r for r in rows if r.standing.status != "exempt"]
     n_subject = len(subject_rows)

@@ -45,5 +45,5 @@ def test_the_line_form_links_each_error_to_its_field(client, people):
     resp = client.post(url, line_post(people["plan"], start="2023-02-05", end="2023-02-01", content="x"))
     html = resp.content.decode()
     summary = html.split("data-error-summary")[1].split("</div>")[0]
-    assert 'href="#id_end"' in summary and "Ngày về phải bằng hoặc sau ngày đi." in summary
+    assert 'href="#id_end"' in summary and "“Đến ngày” phải bằng hoặc sau “Từ ngày”." in summary
     assert "js/forms.js" in html

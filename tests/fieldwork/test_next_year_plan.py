@@ -46,7 +46,7 @@ def test_a_line_of_next_year_says_the_plan_is_not_issued_and_who_opens_it(people
         "hãy đăng ký đợt này trong bản đăng ký năm 2024."
     ]
     # A past year without a plan: the plain sentence.
-    with pytest.raises(ValidationError, match="Ngày bắt đầu 03/12/2022 không thuộc năm 2023 của kế hoạch."):
+    with pytest.raises(ValidationError, match="“Từ ngày” 03/12/2022 không thuộc năm 2023 của kế hoạch."):
         service.add_line(actor=cadre, registration=reg, data=line(plan, start=date(2022, 12, 3)))
 
 

@@ -69,7 +69,7 @@ def test_the_standing_committee_first_and_the_exempt_by_reason(report_data, buil
         end=date(2023, 9, 1),
         status=Exemption.Status.APPROVED,
     )
-    doc = year_end(params(p), DAY)
+    doc = year_end(params(p, viewer=p["board"]), DAY)  # the Board reads the reason in full (§6)
     assert [d.name for d in doc.departments][0] == "Thường trực Tỉnh đoàn"
     assert doc.general[0].index("Thường trực Tỉnh đoàn") < doc.general[0].index("Ban Phong trào")
     assert doc.not_subject == ["Kế toán: 01 đồng chí (Ngô Thị Quỳnh)", "Nghỉ thai sản: 01 đồng chí (Phạm Đức)"]

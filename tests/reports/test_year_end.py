@@ -283,7 +283,8 @@ def test_tai_pdf_saves_the_typed_text_first(report_data, client, run_jobs):
     job.refresh_from_db()
     assert (job.format, job.status) == ("pdf", "done")
     text = pdf_text(services.file_of(job))
-    assert "Hai ban nộp mẫu 3 muộn." in text and "chưa nhập" not in text.split("Hạn chế")[-1][:200]
+    limitations = text.split("2. Hạn chế")[1].split("V. ĐỀ XUẤT")[0]
+    assert "Hai ban nộp mẫu 3 muộn." in limitations and "chưa nhập" not in limitations
     # Readers who do not write the text keep the plain buttons (nothing of theirs to save).
     client.force_login(p["deputy"])
     page = client.get(url).content.decode()
