@@ -270,7 +270,6 @@ def standing_first(totals: list[DepartmentTotals], rows, org) -> list[Department
     return first + [t for t in totals if t.department_id is not None]
 
 
-
 def year_end(p: Params, today: date) -> YearEndReport:
     plan, org = p.plan, p.organization
     upward = p.issue == "upward"
