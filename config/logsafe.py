@@ -24,3 +24,17 @@ def scrubbed_exc_info():
     if etype is None:
         return None
     return ScrubbedError, ScrubbedError(f"{etype.__module__}.{etype.__qualname__}"), tb
+
+
+class ScrubExceptionsFilter:
+    """On the console handler: any record that carries an exception (Django's "Internal Server
+    Error", Celery's task failure, a library's logger.exception) keeps its traceback's frames and
+    loses the exception's message and chained exceptions, as `scrubbed_exc_info` does."""
+
+    def filter(self, record) -> bool:
+        info = record.exc_info
+        if info and info[0] is not None and not issubclass(info[0], ScrubbedError):
+            etype, _value, tb = info
+            record.exc_info = (ScrubbedError, ScrubbedError(f"{etype.__module__}.{etype.__qualname__}"), tb)
+            record.exc_text = None
+        return True

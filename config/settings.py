@@ -303,6 +303,7 @@ LOGGING = {
     "filters": {
         "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"},
         "context": {"()": "config.observability.ContextFilter"},
+        "scrub_exceptions": {"()": "config.logsafe.ScrubExceptionsFilter"},
     },
     "formatters": {
         "json": {"()": "config.observability.JsonFormatter"},
@@ -311,7 +312,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["context", "redact_secrets"],
+            "filters": ["context", "redact_secrets", "scrub_exceptions"],
             "formatter": "json" if LOG_FORMAT == "json" else "text",
         }
     },

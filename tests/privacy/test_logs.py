@@ -100,3 +100,29 @@ def test_a_whole_run_logs_no_name_email_or_typed_text(client, people, caplog, ru
     # The traceback is still there for whoever debugs: the frames and the exception's kind.
     job_failure = next(r for r in failures if r.name == "config.jobs")
     assert "ValueError" in record_text(job_failure) and "reports/services.py" in record_text(job_failure)
+
+
+def test_the_console_handler_drops_any_exceptions_message_django_or_celery_logs():
+    """Django's "Internal Server Error" record and Celery's task failure log the exception with
+    `exc_info` themselves: the console handler keeps the frames and the kind, never the message."""
+    from config.logsafe import ScrubExceptionsFilter
+
+    console = next(
+        h for h in logging.getLogger().handlers if any(isinstance(f, ScrubExceptionsFilter) for f in h.filters)
+    )
+    email, name = "dung@tn.vn", "Nguyễn Văn Dũng"  # the data, not the source line, carries them
+    try:
+        try:
+            raise KeyError(email)
+        except KeyError as inner:
+            raise ValueError(f"Key (email)=({email}) of {name} already exists") from inner
+    except ValueError:
+        import sys
+
+        record = logging.getLogger("django.request").makeRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/ho-so/7/",), sys.exc_info()
+        )
+    assert console.filter(record)
+    out = console.format(record)
+    assert "Internal Server Error: /ho-so/7/" in out and "builtins.ValueError" in out and "test_logs.py" in out
+    assert "dung@tn.vn" not in out and "Dũng" not in out
