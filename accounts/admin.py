@@ -12,7 +12,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import history, rules
 from .models import Department, Notification, Organization, Role, User, UserRole
 
 
@@ -94,9 +94,24 @@ class UserRoleInline(admin.TabularInline):
 
 
 class AdminUserChangeForm(UserChangeForm):
+    change_reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        required=False,
+        max_length=500,
+        help_text=_("Bắt buộc khi đổi ban, chức vụ, đối tượng hoặc thời gian công tác. Được ghi vào lịch sử thay đổi."),
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if any(f in self.changed_data for f in history.OWN_RECORD_LOCKED) and not data.get("change_reason", "").strip():
+            self.add_error(
+                "change_reason", _("Hãy ghi lý do thay đổi ban, chức vụ, đối tượng hoặc thời gian công tác.")
+            )
+        return data
 
 
 class AdminUserCreationForm(BaseUserCreationForm):
@@ -135,6 +150,7 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
                     "group_code",
                     "active_from",
                     "active_to",
+                    "change_reason",
                 )
             },
         ),
@@ -158,7 +174,12 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
-        return fields if request.user.is_superuser else fields + self.SUPERUSER_ONLY_FIELDS
+        if request.user.is_superuser:
+            return fields
+        if obj is not None and obj.pk == request.user.pk:
+            # Issue 22 §3: nobody changes what decides what they owe on their own record.
+            fields += history.OWN_RECORD_LOCKED
+        return fields + self.SUPERUSER_ONLY_FIELDS
 
     def has_change_permission(self, request, obj=None):
         # Never an account with more rights than one's own (a superuser's: superusers only).
@@ -179,6 +200,44 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 
             notify_email_changed(obj, old_email=form.initial.get("email", ""), new_email=obj.email, actor=request.user)
         super().save_model(request, obj, form, change)
+        if change:
+            changed = {
+                f: (form.initial.get(f), form.cleaned_data.get(f))
+                for f in history.OWN_RECORD_LOCKED
+                if f in form.changed_data
+            }
+            if "department" in changed:
+                old = changed["department"][0]
+                changed["department"] = (Department.objects.filter(pk=old).first() if old else None, obj.department)
+            if changed:
+                history.record(
+                    obj,
+                    actor=request.user,
+                    action="person_changed",
+                    comment=_("%(changes)s. Lý do: %(reason)s (trang quản trị)")
+                    % {
+                        "changes": history.describe_changes(changed),
+                        "reason": form.cleaned_data.get("change_reason", ""),
+                    },
+                )
+        else:
+            history.record(obj, actor=request.user, action="person_created", comment=_("Trang quản trị"))
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.roles.values_list("code", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.roles.values_list("code", flat=True))
+        if before != after:
+            from .services import roles_text
+
+            history.record(
+                form.instance,
+                actor=request.user,
+                action="roles_changed",
+                comment=_("Vai trò: %(old)s → %(new)s (trang quản trị).")
+                % {"old": roles_text(before), "new": roles_text(after)},
+                to_state=history.NEW_HEAD if Role.HEAD in after - before else "",
+            )
 
 
 @admin.register(Organization)
