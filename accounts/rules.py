@@ -342,6 +342,23 @@ def can_write_remark(user, person) -> bool:
     return can_approve_for(user, person) and not is_read_only(user)
 
 
+def can_change_remark(user, person, writer) -> bool:
+    """Issue 22 §11: a remark already written by someone else is theirs. It is changed only by its
+    writer, by the writer's deputy on a date the delegation is in force, or by the approver the
+    writer stood in for; a peer who may also approve the cadre (another head of the department,
+    another Standing member) does not overwrite it. Once the writer may no longer approve the
+    cadre (moved, deactivated, the delegation over), the cadre's approvers write it again."""
+    if not can_write_remark(user, person):
+        return False
+    if writer is None or writer.pk == user.pk:
+        return True
+    if not (writer.is_active and can_approve_for(writer, person)):
+        return True
+    from .delegations import delegators_of
+
+    return any(d.pk == writer.pk for d in delegators_of(user)) or any(d.pk == user.pk for d in delegators_of(writer))
+
+
 def can_download_report_job(user, job) -> bool:
     """Issue 10 §6: a file is handed over only if its requester may still read what it reports
     today (a head moved to another department no longer downloads the old department's mẫu 2)."""
