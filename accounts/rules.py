@@ -326,6 +326,16 @@ def can_view_report_job(user, job) -> bool:
     )
 
 
+def can_retry_report_job(user, job) -> bool:
+    """Issue 22 §12: re-queueing a failed job is a change: its requester or the Board (or an
+    administrator), never the read-only Inspection Committee (it requests the report anew)."""
+    return (
+        can_view_report_job(user, job)
+        and not is_read_only(user)
+        and (job.requested_by_id == user.pk or has(user, Role.BOARD, Role.ADMIN))
+    )
+
+
 # Year-end (issue 14 §6) -----------------------------------------------------------------------
 def can_edit_year_end_text(user) -> bool:
     """The limitations and proposals of the year-end report: the Board writes them."""

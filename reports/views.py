@@ -107,7 +107,11 @@ def job_detail(request, pk):
     """The job's page: one state at a time; ?tai=1 (a job just requested): the file downloads by
     itself once ready (static/js/download.js), the link stays as the fallback."""
     job = _job(request, pk)
-    return render(request, "reports/job_detail.html", {"job": job, "auto": request.GET.get("tai") == "1"})
+    return render(
+        request,
+        "reports/job_detail.html",
+        {"job": job, "auto": request.GET.get("tai") == "1", "can_retry": rules.can_retry_report_job(request.user, job)},
+    )
 
 
 @login_required
@@ -115,7 +119,11 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """The htmx partial, polled every second while the job is queued or running."""
     job = _job(request, pk)
-    return render(request, "reports/_job_status.html", {"job": job, "auto": request.GET.get("tai") == "1"})
+    return render(
+        request,
+        "reports/_job_status.html",
+        {"job": job, "auto": request.GET.get("tai") == "1", "can_retry": rules.can_retry_report_job(request.user, job)},
+    )
 
 
 @login_required

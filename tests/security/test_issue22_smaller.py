@@ -1,0 +1,46 @@
+"""Issue 22, the low ones: §5 the report request page's cadre search, §6 Cache-Control on
+private pages, §7 an attachment's extension follows its sniffed type, §12 the Inspection
+Committee re-queues no report job."""
+
+import pytest
+from django.urls import reverse
+
+from reports.models import ReportJob
+
+pytestmark = pytest.mark.django_db
+
+
+# §12 ----------------------------------------------------------------------------------------------
+def failed_job(p, requested_by, kind="compliance"):
+    return ReportJob.objects.create(
+        organization=p["org"],
+        kind=kind,
+        format="xlsx",
+        requested_by=requested_by,
+        params={"year": 2023, "quarter": 1},
+        status=ReportJob.Status.FAILED,
+        error="Lỗi thử",
+    )
+
+
+def test_the_inspection_committee_cannot_requeue_a_failed_job(client, people):
+    job = failed_job(people, people["board"])
+    client.force_login(people["inspector"])
+    page = client.get(reverse("reports:job_detail", args=[job.pk]))
+    assert page.status_code == 200 and "Lỗi thử" in page.content.decode()  # reads it…
+    assert 'data-testid="retry"' not in page.content.decode()  # …is offered no retry
+    resp = client.post(reverse("reports:retry", args=[job.pk]))
+    assert resp.status_code == 403
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED
+    # Not even one it requested itself: it requests the report anew.
+    own = failed_job(people, people["inspector"])
+    assert client.post(reverse("reports:retry", args=[own.pk])).status_code == 403
+    own.refresh_from_db()
+    assert own.status == ReportJob.Status.FAILED
+    # The Board still can.
+    client.force_login(people["board"])
+    assert 'data-testid="retry"' in client.get(reverse("reports:job_detail", args=[job.pk])).content.decode()
+    client.post(reverse("reports:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status != ReportJob.Status.FAILED
