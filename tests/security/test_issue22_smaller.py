@@ -44,3 +44,39 @@ def test_the_inspection_committee_cannot_requeue_a_failed_job(client, people):
     client.post(reverse("reports:retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.status != ReportJob.Status.FAILED
+
+
+# §5 -----------------------------------------------------------------------------------------------
+def options(client, q=""):
+    resp = client.get(reverse("reports:cadre_options"), {"q": q})
+    return resp.status_code, resp.content.decode()
+
+
+def test_the_cadre_search_lists_nobody_to_a_cadre(client, people):
+    people["cadre2"].is_active = False
+    people["cadre2"].save(update_fields=["is_active"])
+    client.force_login(people["cadre"])
+    status, body = options(client)
+    assert status == 403
+    assert "em@tn.vn" not in body and "duc@tn.vn" not in body and "khoa@tn.vn" not in body
+    page = client.get(reverse("reports:request")).content.decode()
+    assert 'id="cadre-search"' not in page
+
+
+def test_a_head_finds_only_their_departments_active_people(client, people):
+    people["cadre2"].is_active = False
+    people["cadre2"].save(update_fields=["is_active"])
+    client.force_login(people["head"])
+    status, body = options(client)
+    assert status == 200
+    assert "dung@tn.vn" in body and "hai@tn.vn" in body
+    assert "em@tn.vn" not in body  # deactivated
+    assert "duc@tn.vn" not in body and "khoa@tn.vn" not in body and "tung@tn.vn" not in body  # other departments
+    assert "stranger" not in body
+
+
+def test_the_board_finds_the_whole_organization_only(client, people):
+    client.force_login(people["board"])
+    status, body = options(client, "tn.vn")
+    assert status == 200 and "duc@tn.vn" in body and "tung@tn.vn" in body
+    assert people["stranger"].email not in body
