@@ -80,3 +80,33 @@ def test_the_board_finds_the_whole_organization_only(client, people):
     status, body = options(client, "tn.vn")
     assert status == 200 and "duc@tn.vn" in body and "tung@tn.vn" in body
     assert people["stranger"].email not in body
+
+
+# §6 -----------------------------------------------------------------------------------------------
+PRIVATE_PAGES = ["fieldwork:my_trips", "fieldwork:cadre_dashboard", "accounts:people", "reports:request"]
+
+
+def test_every_signed_in_page_is_private_no_store(client, people):
+    client.force_login(people["board"])
+    for name in PRIVATE_PAGES:
+        resp = client.get(reverse(name))
+        assert resp.status_code == 200, name
+        assert resp["Cache-Control"] == "private, no-store", name
+    # Redirects, htmx partials and error pages of a signed-in person too.
+    assert client.get(reverse("reports:cadre_options"))["Cache-Control"] == "private, no-store"
+    client.force_login(people["cadre"])
+    resp = client.get(reverse("accounts:people"))
+    assert resp.status_code == 403 and resp["Cache-Control"] == "private, no-store"
+
+
+def test_static_files_keep_their_caching_and_logout_ends_the_private_pages(client, people):
+    client.force_login(people["cadre"])
+    static = client.get("/static/css/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.get("Cache-Control", "")
+    # (In production the hashed names of CompressedManifestStaticFilesStorage are served
+    # "max-age=315360000, public, immutable" by WhiteNoise, before this middleware runs.)
+    # After logout nothing is served from the browser's copy: the signed-in pages said no-store.
+    client.post(reverse("accounts:logout"))
+    resp = client.get(reverse("fieldwork:my_trips"))
+    assert resp.status_code == 302 and "dung@tn.vn" not in resp.content.decode()
