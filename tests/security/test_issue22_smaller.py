@@ -2,7 +2,10 @@
 private pages, §7 an attachment's extension follows its sniffed type, §12 the Inspection
 Committee re-queues no report job."""
 
+from datetime import date
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.models import ReportJob
@@ -110,3 +113,34 @@ def test_static_files_keep_their_caching_and_logout_ends_the_private_pages(clien
     client.post(reverse("accounts:logout"))
     resp = client.get(reverse("fieldwork:my_trips"))
     assert resp.status_code == 302 and "dung@tn.vn" not in resp.content.decode()
+
+
+# §7 -----------------------------------------------------------------------------------------------
+GIF_HTML = b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00;*/<html><script>alert(document.cookie)</script></html>"
+
+
+def test_a_polyglot_downloads_under_its_sniffed_extension(client, people):
+    from fieldwork.models import Trip, TripAttachment
+    from tests.factories import make_trip
+    from tests.fieldwork.test_results_report import report_data
+
+    approved = make_trip(people["plan"], people["cadre"], start=date(2023, 3, 1), status=Trip.Status.APPROVED)
+    client.force_login(people["cadre"])
+    files = [
+        SimpleUploadedFile("bao-cao.html", GIF_HTML, content_type="text/html"),
+        SimpleUploadedFile("anh.PNG.exe", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png"),
+        SimpleUploadedFile("khong-duoi", b"%PDF-1.4\n", content_type="application/pdf"),
+    ]
+    resp = client.post(
+        reverse("fieldwork:trip_report", args=[approved.pk]), {**report_data(people["plan"]), "attachments": files}
+    )
+    assert resp.status_code == 302
+    names = []
+    for att in TripAttachment.objects.filter(trip=approved).order_by("pk"):
+        resp = client.get(reverse("fieldwork:trip_attachment", args=[approved.pk, att.pk]))
+        names.append((resp["Content-Disposition"], resp["Content-Type"]))
+    assert names == [
+        ('attachment; filename="bao-cao.gif"', "image/gif"),
+        ('attachment; filename="anh.PNG.png"', "image/png"),
+        ('attachment; filename="khong-duoi.pdf"', "application/pdf"),
+    ]
