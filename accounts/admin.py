@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import history, rules
@@ -242,10 +243,54 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationScopedAdmin):
+    """Issue 22 §8: an administrator sees their own organization and its direct children. The
+    parent of their own organization is read-only to them (a child detaching itself would hide
+    its late submissions from its parent); on a child only `parent` is theirs to change (to
+    their own organization or none, to detach it). Superusers change anything. Every change of
+    `parent` is in the history of the organization and of both parents."""
+
     org_field = "pk"
     list_display = ("name", "code", "place", "level", "parent")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if self._scoped(request):
+            own = request.user.organization_id
+            qs = qs.filter(models.Q(pk=own) | models.Q(parent_id=own))
+        return qs
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return ()
+        if obj.pk == request.user.organization_id:
+            return ("parent",)
+        return tuple(f.name for f in Organization._meta.fields if f.editable and f.name not in ("parent", "id"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class ScopedOrganizationForm(form):
+            def clean_parent(self):
+                parent = self.cleaned_data.get("parent")
+                if not user.is_superuser and parent is not None and parent.pk != user.organization_id:
+                    raise forms.ValidationError(
+                        _("Chỉ gắn được tổ chức này vào tổ chức của bạn, hoặc để trống để tách ra.")
+                    )
+                return parent
+
+        return ScopedOrganizationForm
+
+    def save_model(self, request, obj, form, change):
+        old_parent = None
+        if change and "parent" in form.changed_data:
+            old_id = Organization.objects.filter(pk=obj.pk).values_list("parent_id", flat=True).first()
+            old_parent = Organization.objects.filter(pk=old_id).first() if old_id else None
+        super().save_model(request, obj, form, change)
+        if change and "parent" in form.changed_data:
+            history.record_parent_change(obj, actor=request.user, old_parent=old_parent, new_parent=obj.parent)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

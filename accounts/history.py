@@ -54,3 +54,23 @@ def record(person, *, actor, action: str, comment: str = "", to_state: str = "")
     person_history.send(
         sender=type(person), person=person, actor=actor, action=action, comment=comment, to_state=to_state
     )
+
+
+def record_parent_change(organization, *, actor, old_parent, new_parent) -> None:
+    """Issue 22 §8: a change of an organization's parent, in the history of the organization and
+    of both parents (the one it leaves sees it leave)."""
+    comment = _("%(org)s: tổ chức cấp trên %(old)s → %(new)s") % {
+        "org": organization.name,
+        "old": old_parent.name if old_parent else "—",
+        "new": new_parent.name if new_parent else "—",
+    }
+    for owner in {o.pk: o for o in (organization, old_parent, new_parent) if o is not None}.values():
+        person_history.send(
+            sender=type(organization),
+            person=organization,
+            actor=actor,
+            action="parent_changed",
+            comment=comment,
+            object_type="organization",
+            organization_id=owner.pk,
+        )

@@ -75,12 +75,24 @@ def delegator_of_decision(obj, *, actor, action: str, object_type: str):
     return None
 
 
-def record_person_history(sender, *, person, actor, action: str, comment: str = "", to_state: str = "", **kwargs):
-    """accounts.history.person_history (issue 22 §3, §10): a person's record, roles or invitation."""
+def record_person_history(
+    sender,
+    *,
+    person,
+    actor,
+    action: str,
+    comment: str = "",
+    to_state: str = "",
+    object_type: str = "user",
+    organization_id=None,
+    **kwargs,
+):
+    """accounts.history.person_history (issue 22 §3, §8, §10): a person's record, roles or
+    invitation; an organization's parent."""
     HistoryEntry.objects.create(
-        object_type="user",
+        object_type=object_type,
         object_id=person.pk,
-        organization_id=person.organization_id,
+        organization_id=organization_id or person.organization_id,
         actor=actor,
         action=action,
         to_state=to_state,
