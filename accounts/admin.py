@@ -10,9 +10,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import history, rules
 from .models import Department, Notification, Organization, Role, User, UserRole
 
 
@@ -94,9 +95,24 @@ class UserRoleInline(admin.TabularInline):
 
 
 class AdminUserChangeForm(UserChangeForm):
+    change_reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        required=False,
+        max_length=500,
+        help_text=_("Bắt buộc khi đổi ban, chức vụ, đối tượng hoặc thời gian công tác. Được ghi vào lịch sử thay đổi."),
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if any(f in self.changed_data for f in history.OWN_RECORD_LOCKED) and not data.get("change_reason", "").strip():
+            self.add_error(
+                "change_reason", _("Hãy ghi lý do thay đổi ban, chức vụ, đối tượng hoặc thời gian công tác.")
+            )
+        return data
 
 
 class AdminUserCreationForm(BaseUserCreationForm):
@@ -135,6 +151,7 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
                     "group_code",
                     "active_from",
                     "active_to",
+                    "change_reason",
                 )
             },
         ),
@@ -158,7 +175,12 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
-        return fields if request.user.is_superuser else fields + self.SUPERUSER_ONLY_FIELDS
+        if request.user.is_superuser:
+            return fields
+        if obj is not None and obj.pk == request.user.pk:
+            # Issue 22 §3: nobody changes what decides what they owe on their own record.
+            fields += history.OWN_RECORD_LOCKED
+        return fields + self.SUPERUSER_ONLY_FIELDS
 
     def has_change_permission(self, request, obj=None):
         # Never an account with more rights than one's own (a superuser's: superusers only).
@@ -179,14 +201,96 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 
             notify_email_changed(obj, old_email=form.initial.get("email", ""), new_email=obj.email, actor=request.user)
         super().save_model(request, obj, form, change)
+        if change:
+            changed = {
+                f: (form.initial.get(f), form.cleaned_data.get(f))
+                for f in history.OWN_RECORD_LOCKED
+                if f in form.changed_data
+            }
+            if "department" in changed:
+                old = changed["department"][0]
+                changed["department"] = (Department.objects.filter(pk=old).first() if old else None, obj.department)
+            if changed:
+                history.record(
+                    obj,
+                    actor=request.user,
+                    action="person_changed",
+                    comment=_("%(changes)s. Lý do: %(reason)s (trang quản trị)")
+                    % {
+                        "changes": history.describe_changes(changed),
+                        "reason": form.cleaned_data.get("change_reason", ""),
+                    },
+                )
+        else:
+            history.record(obj, actor=request.user, action="person_created", comment=_("Trang quản trị"))
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.roles.values_list("code", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.roles.values_list("code", flat=True))
+        if before != after:
+            from .services import roles_text
+
+            history.record(
+                form.instance,
+                actor=request.user,
+                action="roles_changed",
+                comment=_("Vai trò: %(old)s → %(new)s (trang quản trị).")
+                % {"old": roles_text(before), "new": roles_text(after)},
+                to_state=history.NEW_HEAD if Role.HEAD in after - before else "",
+            )
 
 
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationScopedAdmin):
+    """Issue 22 §8: an administrator sees their own organization and its direct children. The
+    parent of their own organization is read-only to them (a child detaching itself would hide
+    its late submissions from its parent); on a child only `parent` is theirs to change (to
+    their own organization or none, to detach it). Superusers change anything. Every change of
+    `parent` is in the history of the organization and of both parents."""
+
     org_field = "pk"
     list_display = ("name", "code", "place", "level", "parent")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if self._scoped(request):
+            own = request.user.organization_id
+            qs = qs.filter(models.Q(pk=own) | models.Q(parent_id=own))
+        return qs
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return ()
+        if obj.pk == request.user.organization_id:
+            return ("parent",)
+        return tuple(f.name for f in Organization._meta.fields if f.editable and f.name not in ("parent", "id"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class ScopedOrganizationForm(form):
+            def clean_parent(self):
+                parent = self.cleaned_data.get("parent")
+                if not user.is_superuser and parent is not None and parent.pk != user.organization_id:
+                    raise forms.ValidationError(
+                        _("Chỉ gắn được tổ chức này vào tổ chức của bạn, hoặc để trống để tách ra.")
+                    )
+                return parent
+
+        return ScopedOrganizationForm
+
+    def save_model(self, request, obj, form, change):
+        old_parent = None
+        if change and "parent" in form.changed_data:
+            old_id = Organization.objects.filter(pk=obj.pk).values_list("parent_id", flat=True).first()
+            old_parent = Organization.objects.filter(pk=old_id).first() if old_id else None
+        super().save_model(request, obj, form, change)
+        if change and "parent" in form.changed_data:
+            history.record_parent_change(obj, actor=request.user, old_parent=old_parent, new_parent=obj.parent)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

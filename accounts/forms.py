@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .history import OWN_RECORD_LOCKED
 from .models import Department, Role, User
 from .services import PersonData, validate_roles
 from .vietnamese import nfc
@@ -70,6 +71,15 @@ class PersonForm(forms.Form):
         required=False,
         help_text=_("Để trống nghĩa là Cán bộ. Người có vai trò Lãnh đạo ban là lãnh đạo của ban ghi ở mục Ban."),
     )
+    reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Bắt buộc khi đổi ban, chức vụ, đối tượng hoặc thời gian công tác (ví dụ: số quyết định điều động). "
+            "Được ghi vào lịch sử thay đổi."
+        ),
+    )
 
     def __init__(self, *args, organization, group_choices, actor=None, person=None, **kwargs):
         self.organization = organization
@@ -88,6 +98,13 @@ class PersonForm(forms.Form):
                 "roles": sorted(person.role_codes),
             }
         super().__init__(*args, **kwargs)
+        if person is None:
+            del self.fields["reason"]
+        elif actor is not None and actor.pk == person.pk and not actor.is_superuser:
+            # Issue 22 §3: what decides what one owes is changed by someone else, never on one's own record.
+            for name in OWN_RECORD_LOCKED:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Chỉ người quản lý cán bộ khác mới sửa được thông tin này của bạn.")
         qs = Department.objects.filter(organization=organization)
         if person is not None and person.department_id:
             qs = qs.filter(models.Q(is_active=True) | models.Q(pk=person.department_id))

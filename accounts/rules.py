@@ -326,6 +326,16 @@ def can_view_report_job(user, job) -> bool:
     )
 
 
+def can_retry_report_job(user, job) -> bool:
+    """Issue 22 §12: re-queueing a failed job is a change: its requester or the Board (or an
+    administrator), never the read-only Inspection Committee (it requests the report anew)."""
+    return (
+        can_view_report_job(user, job)
+        and not is_read_only(user)
+        and (job.requested_by_id == user.pk or has(user, Role.BOARD, Role.ADMIN))
+    )
+
+
 # Year-end (issue 14 §6) -----------------------------------------------------------------------
 def can_edit_year_end_text(user) -> bool:
     """The limitations and proposals of the year-end report: the Board writes them."""
@@ -340,6 +350,23 @@ def can_write_remark(user, person) -> bool:
     """The year-end remark on a cadre: their approver (the head of the cadre's department; a
     Standing member for a head; the Secretary for a Standing member), never on oneself."""
     return can_approve_for(user, person) and not is_read_only(user)
+
+
+def can_change_remark(user, person, writer) -> bool:
+    """Issue 22 §11: a remark already written by someone else is theirs. It is changed only by its
+    writer, by the writer's deputy on a date the delegation is in force, or by the approver the
+    writer stood in for; a peer who may also approve the cadre (another head of the department,
+    another Standing member) does not overwrite it. Once the writer may no longer approve the
+    cadre (moved, deactivated, the delegation over), the cadre's approvers write it again."""
+    if not can_write_remark(user, person):
+        return False
+    if writer is None or writer.pk == user.pk:
+        return True
+    if not (writer.is_active and can_approve_for(writer, person)):
+        return True
+    from .delegations import delegators_of
+
+    return any(d.pk == writer.pk for d in delegators_of(user)) or any(d.pk == user.pk for d in delegators_of(writer))
 
 
 def can_download_report_job(user, job) -> bool:

@@ -105,3 +105,24 @@ def person_by_calendar_token(token: str) -> User | None:
     if person is None or not person.calendar_token:
         return None
     return person if constant_time_compare(digest, calendar_digest(person.pk, person.calendar_token)) else None
+
+
+def viewable_people(user):
+    """The people `user` may see and request a mẫu 1 of (accounts.rules.can_view_person as a
+    query, issue 22 §5): the whole organization for the Board, Standing and Inspection
+    Committees; a head, their department's active members; anyone else, themself."""
+    from . import rules
+
+    own = members(user.organization_id).filter(pk=user.pk)
+    if rules.sees_whole_organization(user):
+        return members(user.organization_id)
+    if rules.is_head(user) and user.department_id:
+        return members(user.organization_id).filter(Q(department_id=user.department_id, is_active=True) | Q(pk=user.pk))
+    return own
+
+
+def may_search_people(user) -> bool:
+    """Whether the report page offers a search of other people (issue 22 §5)."""
+    from . import rules
+
+    return rules.sees_whole_organization(user) or rules.is_head(user)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from config.logsafe import scrubbed_exc_info
 
-from . import rules
+from . import history, rules
 from .models import Department, Organization, Role, User, UserRole
 from .vietnamese import nfc
 
@@ -174,7 +174,18 @@ def create_person(*, actor, organization: Organization, data: PersonData, roles:
     person.set_unusable_password()  # the person chooses a password from the invitation
     person.save()
     set_roles(person, set(roles))
+    history.record(
+        person,
+        actor=actor,
+        action="person_created",
+        comment=_("Vai trò: %(roles)s") % {"roles": roles_text(person.role_codes)},
+        to_state=history.NEW_HEAD if Role.HEAD in person.role_codes else "",
+    )
     return person
+
+
+def roles_text(codes) -> str:
+    return ", ".join(str(Role(c).label) for c in sorted(codes)) or "—"
 
 
 def person_changes(person: User, data: PersonData) -> dict[str, tuple]:
@@ -197,17 +208,37 @@ def person_changes(person: User, data: PersonData) -> dict[str, tuple]:
 
 
 @transaction.atomic
-def update_person(*, actor, person: User, data: PersonData, roles: set[str] | None = None) -> dict[str, tuple]:
+def update_person(
+    *, actor, person: User, data: PersonData, roles: set[str] | None = None, reason: str = ""
+) -> dict[str, tuple]:
     """Save changed fields (and roles when given). Returns the changes.
 
     A new email for an account that has a password is not applied when the actor is not an
     administrator: it waits (changes["email_pending"]) until the owner confirms it from a link
-    sent to the current address (issue 10: no account takeover through "forgot password")."""
+    sent to the current address (issue 10: no account takeover through "forgot password").
+
+    Issue 22 §3: nobody changes their own department, position, group or dates of service (a
+    position can make one exempt, a group decides what one owes); a change of these by anyone
+    needs a `reason` (the command line and imports give their own) and, as a change of roles,
+    is written to the history."""
     _check_edit(actor, person)
     _validate_person(data, organization_id=person.organization_id, exclude_pk=person.pk)
     if roles is not None:
         validate_roles(actor=actor, person=person, roles=set(roles), department=data.department)
     changes = person_changes(person, data)
+    locked = [f for f in history.OWN_RECORD_LOCKED if f in changes]
+    if locked and actor is not None and actor.pk == person.pk and not actor.is_superuser:
+        raise ValidationError(
+            _(
+                "Bạn không thể tự đổi %(fields)s của chính mình: những thông tin này quyết định số ngày phải đi. "
+                "Hãy nhờ một người quản lý cán bộ khác sửa."
+            )
+            % {"fields": ", ".join(str(history.field_label(f)) for f in locked)}
+        )
+    reason = " ".join((reason or "").split())
+    if locked and not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do thay đổi ban, chức vụ, đối tượng hoặc thời gian công tác.")})
+    roles_before = set(person.role_codes)
     if "email" in changes and person.has_usable_password():
         old, new = changes["email"]
         if rules.email_change_needs_confirmation(actor, person):
@@ -225,6 +256,29 @@ def update_person(*, actor, person: User, data: PersonData, roles: set[str] | No
         person.save()
     if roles is not None and set_roles(person, set(roles)):
         changes["roles"] = ((), tuple(sorted(roles)))
+        history.record(
+            person,
+            actor=actor,
+            action="roles_changed",
+            comment=" ".join(
+                p
+                for p in (
+                    _("Vai trò: %(old)s → %(new)s.")
+                    % {"old": roles_text(roles_before), "new": roles_text(person.role_codes)},
+                    _("Lý do: %(reason)s") % {"reason": reason} if reason else "",
+                )
+                if p
+            ),
+            to_state=history.NEW_HEAD if Role.HEAD in person.role_codes - roles_before else "",
+        )
+    if locked:
+        history.record(
+            person,
+            actor=actor,
+            action="person_changed",
+            comment=_("%(changes)s. Lý do: %(reason)s")
+            % {"changes": history.describe_changes(changes), "reason": reason},
+        )
     return changes
 
 
@@ -324,6 +378,12 @@ def deactivate_person(*, actor, person: User, active_to: date | None = None) -> 
         person.active_to = active_to
     person.rotate_calendar_token()  # the calendar link dies with the account
     person.save(update_fields=["is_active", "active_to", "calendar_token"])
+    history.record(
+        person,
+        actor=actor,
+        action="deactivated",
+        comment=history.describe_changes({"active_to": (None, active_to)}) if active_to else "",
+    )
     end_sessions(person)
     return person
 
@@ -432,6 +492,7 @@ def send_invitation(*, actor, person: User) -> None:
     body = render_to_string("accounts/email/invitation.txt", context)
     User.objects.filter(pk=person.pk).update(invited_at=timezone.now())
     person.invited_at = timezone.now()
+    history.record(person, actor=actor, action="invited")
     _send_after_commit(subject, body, person.email)
 
 

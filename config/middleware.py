@@ -41,3 +41,24 @@ class NulCharacterMiddleware:
 
 def _has_nul(query) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
+
+
+class PrivateCacheMiddleware:
+    """Issue 22 §6: every response to a signed-in person is `Cache-Control: private, no-store`,
+    so that neither a shared proxy nor the browser (its back button, its back-forward cache on a
+    shared phone after logout) keeps a copy of one person's pages. Static files are served by
+    WhiteNoise before this runs and keep their long, immutable caching; a response that already
+    says no-store keeps its own header."""
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = self.VALUE
+            response.headers.pop("Expires", None)
+        return response

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "config.observability.UserContextMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.PrivacyNoticeMiddleware",

@@ -8,8 +8,9 @@ class FieldworkConfig(AppConfig):
 
     def ready(self):
         from fieldwork import stored_coverage, stored_standings
-        from fieldwork.services import privacy
+        from fieldwork.services import history, privacy
 
         stored_standings.connect()
         stored_coverage.connect()
         privacy.connect()
+        history.connect()

@@ -149,9 +149,25 @@ def content_type_of(name: str) -> str:
     return CONTENT_TYPES.get(ext, "application/octet-stream")
 
 
+EXTENSION_OF = {ctype: ext for ext, ctype in CONTENT_TYPES.items()}
+
+
+def download_name(name: str, content_type: str) -> str:
+    """`name` with the extension of its sniffed `content_type` (issue 22 §7: a GIF/HTML polyglot
+    uploaded as "x.html" downloads as "x.gif", whatever extension the uploader gave it)."""
+    ext = EXTENSION_OF.get(content_type)
+    if ext is None:
+        return name
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return clean_filename((stem or "tep-dinh-kem")[:190] + ext)
+
+
 def attachment_response(handle, *, filename: str, content_type: str | None = None) -> FileResponse:
     """An open file as a download, never rendered by the browser (nosniff, sandboxed, not cached).
-    `content_type=None` lets Django guess it from the file name."""
+    With a (sniffed) `content_type`, the name's extension follows it; `content_type=None` lets
+    Django guess the type from the file name (files the server produced itself)."""
+    if content_type:
+        filename = download_name(filename, content_type)
     kwargs = {"content_type": content_type} if content_type else {}
     response = FileResponse(handle, as_attachment=True, filename=filename, **kwargs)
     response["X-Content-Type-Options"] = "nosniff"

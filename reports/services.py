@@ -130,7 +130,7 @@ def enqueue(job: ReportJob) -> None:
 def retry_job(*, user: User, job: ReportJob) -> ReportJob:
     """A failed job, or one whose worker was lost (ReportJob.is_stalled), runs again (same job,
     same parameters)."""
-    if not rules.can_view_report_job(user, job):
+    if not rules.can_retry_report_job(user, job):
         raise PermissionDenied
     stalled_before = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     retryable = Q(status=ReportJob.Status.FAILED) | Q(status=ReportJob.Status.RUNNING, started_at__lt=stalled_before)

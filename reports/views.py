@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
-from accounts.models import User
 from fieldwork import uploads
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
@@ -107,7 +106,11 @@ def job_detail(request, pk):
     """The job's page: one state at a time; ?tai=1 (a job just requested): the file downloads by
     itself once ready (static/js/download.js), the link stays as the fallback."""
     job = _job(request, pk)
-    return render(request, "reports/job_detail.html", {"job": job, "auto": request.GET.get("tai") == "1"})
+    return render(
+        request,
+        "reports/job_detail.html",
+        {"job": job, "auto": request.GET.get("tai") == "1", "can_retry": rules.can_retry_report_job(request.user, job)},
+    )
 
 
 @login_required
@@ -115,7 +118,11 @@ def job_detail(request, pk):
 def job_status(request, pk):
     """The htmx partial, polled every second while the job is queued or running."""
     job = _job(request, pk)
-    return render(request, "reports/_job_status.html", {"job": job, "auto": request.GET.get("tai") == "1"})
+    return render(
+        request,
+        "reports/_job_status.html",
+        {"job": job, "auto": request.GET.get("tai") == "1", "can_retry": rules.can_retry_report_job(request.user, job)},
+    )
 
 
 @login_required
@@ -206,10 +213,15 @@ def regenerate(request):
 @login_required
 @require_GET
 def cadre_options(request):
-    """The cadre select's options for a search (issue 11 §2): people of the user's organization
-    whose name or email contains the text, the first 50 in Vietnamese name order."""
+    """The cadre select's options for a search (issue 11 §2): people the user may request a
+    mẫu 1 of (accounts.selectors.viewable_people) whose name or email contains the text, the first 50 in Vietnamese name order."""
+    from accounts.selectors import may_search_people, viewable_people
+
+    # Issue 22 §5: only to those who may request a report on others, only the people they may.
+    if not may_search_people(request.user):
+        raise PermissionDenied
     q = (request.GET.get("q") or "").strip()[:100]
-    people = User.objects.filter(organization_id=request.user.organization_id)
+    people = viewable_people(request.user)
     if q:
         people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
     people = people.select_related("department").order_by("sort_key", "email")[:50]

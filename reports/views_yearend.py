@@ -166,7 +166,11 @@ def remarks(request, typed=None, errors=None, status=200):
             r.person.pk: r.standing
             for r in period_standings(plan, _as_of(plan), people=cadre_people(plan).filter(pk__in=ids)).rows
         }
-        saved = dict(CadreRemark.objects.filter(plan=plan, person_id__in=ids).values_list("person_id", "text"))
+        saved_remarks = {
+            r.person_id: r
+            for r in CadreRemark.objects.filter(plan=plan, person_id__in=ids).select_related("written_by")
+        }
+        saved = {pk: r.text for pk, r in saved_remarks.items()}
         # Who looked (docs/privacy.md): the approver opened these people's year-end remarks.
         record_accesses(viewer=request.user, people=page.object_list, what=DataAccess.What.REMARK)
         typed = typed or {}
@@ -181,6 +185,13 @@ def remarks(request, typed=None, errors=None, status=200):
                     "badge": STATUS_BADGES.get(s.status, "secondary") if s else "secondary",
                     "form": RemarkForm(initial={"text": text}, prefix=f"p{person.pk}"),
                     "error": (errors or {}).get(person.pk, ""),
+                    # Issue 22 §11: a peer's remark is shown, not offered for overwriting.
+                    "writer": saved_remarks[person.pk].written_by if person.pk in saved_remarks else None,
+                    "can_change": rules.can_change_remark(
+                        request.user,
+                        person,
+                        saved_remarks[person.pk].written_by if person.pk in saved_remarks else None,
+                    ),
                 }
             )
     return render(

@@ -53,6 +53,12 @@ def save_remark(*, user: User, plan: Plan, person: User, text: str) -> CadreRema
     text = _clean(text, MAX_REMARK, _("Nhận xét"))
     with transaction.atomic():
         remark, _created = CadreRemark.objects.select_for_update().get_or_create(plan=plan, person=person)
+        writer = remark.written_by if remark.written_by_id else None
+        if not rules.can_change_remark(user, person, writer):
+            raise PermissionDenied(
+                _("Nhận xét này do %(name)s ghi: chỉ người đó (hoặc người được ủy quyền thay) sửa được.")
+                % {"name": writer.full_name}
+            )
         remark.text, remark.written_by = text, user
         remark.save()
         record(remark, actor=user, action="remark", object_type="cadre_remark")

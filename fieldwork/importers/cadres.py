@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts import services as people_services
+from accounts.history import OWN_RECORD_LOCKED, field_label
 from accounts.models import Department, Organization, Role, User
 from accounts.vietnamese import format_date, nfc
 from fieldwork.importers.base import finish_import, norm, open_or_collect, raise_if_errors
@@ -286,6 +287,20 @@ class _Reader:
                 % {"name": person.full_name},
             )
             return
+        if self.actor is not None and person.pk == self.actor.pk and not self.actor.is_superuser:
+            # Issue 22 §3: nobody changes what decides what they owe on their own record.
+            own = people_services.person_changes(person, data)
+            locked = [f for f in OWN_RECORD_LOCKED if f in own] + (["department"] if line.department_name else [])
+            if locked:
+                rd.error(
+                    "name",
+                    _(
+                        "Bạn không thể tự đổi %(fields)s của chính mình: những thông tin này quyết định số ngày phải đi. "
+                        "Hãy nhờ một người quản lý cán bộ khác sửa."
+                    )
+                    % {"fields": ", ".join(str(field_label(f)) for f in dict.fromkeys(locked))},
+                )
+                return
         (result.updated if line.changes else result.unchanged).append(line)
 
 
@@ -322,7 +337,13 @@ def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
                         actor=actor, organization=org, data=line.data, roles=line.roles or {Role.CADRE}
                     )
                 else:
-                    people_services.update_person(actor=actor, person=line.person, data=line.data, roles=line.roles)
+                    people_services.update_person(
+                        actor=actor,
+                        person=line.person,
+                        data=line.data,
+                        roles=line.roles,
+                        reason=_("Nhập từ tệp danh sách cán bộ, dòng %(row)s") % {"row": line.row},
+                    )
         except ValidationError as exc:
             raise ImportFailed([RowError(result.sheet, line.row, None, " ".join(exc.messages))]) from exc
         # Issue 10: an administrator's import (or the command line, run by one) records decisions

@@ -70,6 +70,7 @@ class TripLine:
     immersion: bool = False
     violations: list[str] = field(default_factory=list)
     warning: str = ""  # shown on the preview's row (outside the period, issue 14)
+    waits: bool = False  # recorded as waiting for the person's approver (issue 22 §2)
 
     @property
     def dedup_key(self) -> tuple:
@@ -108,6 +109,10 @@ class TripImport:
         return bool(self.new)
 
     @property
+    def waiting(self) -> list[TripLine]:
+        return [line for line in self.new if line.waits]
+
+    @property
     def with_violations(self) -> list[TripLine]:
         return [line for line in self.new if line.violations]
 
@@ -119,8 +124,9 @@ class TripImport:
         }
 
 
-def read_trips(fileobj: IO[bytes] | str, *, plan: Plan) -> TripImport:
-    """Parse and resolve; write nothing. Errors are collected in `result.errors`."""
+def read_trips(fileobj: IO[bytes] | str, *, plan: Plan, actor=None) -> TripImport:
+    """Parse and resolve; write nothing. Errors are collected in `result.errors`. With `actor`
+    (the importer), each new line says whether it will wait for the person's approver."""
     result = TripImport(plan=plan)
     sheet = open_or_collect(result, fileobj, COLUMNS, REQUIRED, prefix_columns=PREFIX_COLUMNS)
     if sheet is None:
@@ -182,6 +188,8 @@ def read_trips(fileobj: IO[bytes] | str, *, plan: Plan) -> TripImport:
     for line in lines:
         (result.skipped if line.dedup_key in existing else result.new).append(line)
     _attach_violations(plan, result.new)
+    for line in result.new:
+        line.waits = trip_services.import_waits_for_approver(actor, line.person)
     return result
 
 
@@ -245,7 +253,7 @@ def apply_trips(result: TripImport, *, actor=None) -> TripImport:
 
 def import_trips(fileobj, *, plan: Plan, actor=None, dry_run: bool = False) -> TripImport:
     """Read, then (unless dry_run) write. Raises ImportFailed listing every error."""
-    result = read_trips(fileobj, plan=plan)
+    result = read_trips(fileobj, plan=plan, actor=actor)
     return finish_import(result, apply_trips, actor=actor, dry_run=dry_run)
 
 

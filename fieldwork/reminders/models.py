@@ -53,6 +53,7 @@ class SentReminder(models.Model):
         APPROVALS_WAITING = "approvals_waiting", _("Việc chờ phê duyệt")
         AT_RISK_DIGEST = "at_risk_digest", _("Cán bộ có nguy cơ không đạt")
         BOARD_DIGEST = "board_digest", _("Tổng hợp cho Ban Tổ chức – Kiểm tra")
+        NEW_HEADS = "new_heads", _("Lãnh đạo ban mới (cho Thường trực)")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders")

@@ -444,6 +444,65 @@ def _board_digest(day: _PlanDay) -> list[Due]:
     ]
 
 
+def _new_heads_digest(day: _PlanDay) -> list[Due]:
+    """Monthly, to each Standing Committee member: who became a department head since the first
+    of the previous month, and who made them one (issue 22 §10: a Board member cannot create a
+    puppet head to confirm their own trips unseen). Nothing new, no digest."""
+    if not _monthly(day):
+        return []
+    from accounts.history import NEW_HEAD
+    from fieldwork.models import HistoryEntry
+
+    first = day.as_of.replace(day=1)
+    since = (first - timedelta(days=1)).replace(day=1)
+    entries = list(
+        HistoryEntry.objects.filter(
+            object_type="user",
+            organization_id=day.plan.organization_id,
+            to_state=NEW_HEAD,
+            at__date__gte=since,
+            at__date__lt=first,
+        ).select_related("actor")
+    )
+    if not entries:
+        return []
+    people = User.objects.in_bulk({e.object_id for e in entries})
+    departments = Department.objects.in_bulk({p.department_id for p in people.values() if p.department_id})
+    lines = [_("Người được giao vai trò Lãnh đạo ban trong tháng %(m)s/%(y)s:") % {"m": since.month, "y": since.year}]
+    for e in entries:
+        person = people.get(e.object_id)
+        if person is None:
+            continue
+        dep = departments.get(person.department_id)
+        lines.append(
+            _("- %(name)s (%(dep)s), ngày %(d)s, do %(actor)s giao")
+            % {
+                "name": person.full_name,
+                "dep": dep.name if dep else "—",
+                "d": format_date(e.at.date()),
+                "actor": e.actor.full_name if e.actor else _("dòng lệnh"),
+            }
+        )
+    standing = User.objects.filter(
+        organization_id=day.plan.organization_id, is_active=True, roles__code=Role.STANDING
+    ).distinct()
+    return [
+        Due(
+            person=u,
+            kind=K.NEW_HEADS,
+            key=f"{first:%Y-%m}",
+            deadline=None,
+            plan=day.plan,
+            period=None,
+            subject=_("%(n)s lãnh đạo ban mới trong tháng %(m)s/%(y)s")
+            % {"n": len(lines) - 1, "m": since.month, "y": since.year},
+            lines=lines,
+            url=reverse("accounts:people"),
+        )
+        for u in standing.order_by("sort_key", "email")
+    ]
+
+
 # Everything due on a day ----------------------------------------------------------------------------
 def plans_of(organization_id, as_of: date):
     """This year's plan and last year's (late reminders of its last quarter run into January)."""
@@ -468,6 +527,7 @@ def due_on(organization_id, as_of: date) -> list[Due]:
             *_approvals_waiting(day, schedule),
             *_at_risk_digest(day),
             *_board_digest(day),
+            *_new_heads_digest(day),
         ]
         if found:
             # docs/domain.md §10: exempt cadres are never reminded, of anything (a head on maternity

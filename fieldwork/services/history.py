@@ -75,6 +75,37 @@ def delegator_of_decision(obj, *, actor, action: str, object_type: str):
     return None
 
 
+def record_person_history(
+    sender,
+    *,
+    person,
+    actor,
+    action: str,
+    comment: str = "",
+    to_state: str = "",
+    object_type: str = "user",
+    organization_id=None,
+    **kwargs,
+):
+    """accounts.history.person_history (issue 22 §3, §8, §10): a person's record, roles or
+    invitation; an organization's parent."""
+    HistoryEntry.objects.create(
+        object_type=object_type,
+        object_id=person.pk,
+        organization_id=organization_id or person.organization_id,
+        actor=actor,
+        action=action,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def connect() -> None:
+    from accounts.history import person_history
+
+    person_history.connect(record_person_history, dispatch_uid="fieldwork.person_history")
+
+
 def history_of(obj, object_type: str | None = None):
     return HistoryEntry.objects.filter(
         object_type=object_type or obj._meta.model_name, object_id=obj.pk

@@ -168,17 +168,35 @@ class ImportedTrip:
     row: int | None = None
 
 
+def import_waits_for_approver(actor, person) -> bool:
+    """Does a trip of `person` imported by `actor` wait for the person's real approver (REPORTED)
+    instead of being recorded as confirmed (issue 22 §2)? Nobody certifies their own days: a row
+    for the importer, or for anyone the importer may not confirm for, waits. The command line
+    (`actor` None, the server's operator) records confirmed, as does a row of the Secretary, whose
+    reports are self-certified (docs/domain.md §2) and who has no approver to wait for."""
+    from accounts import rules
+
+    if actor is None or rules.approver_kind(person) == "self":
+        return False
+    return not rules.can_approve_for(actor, person)
+
+
 def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> list[Trip]:
-    """Record done trips read from a mẫu 3 workbook: CONFIRMED, source IMPORT, each with a history
-    entry. Rule-breaking trips are kept (they carry their violation in the engine); only what
-    cannot be a trip at all is refused here."""
+    """Record done trips read from a mẫu 3 workbook, source IMPORT, each with a history entry:
+    CONFIRMED by the importer when they may confirm for the person, else REPORTED and the
+    person's approvers are told (import_waits_for_approver). Rule-breaking trips are kept (they
+    carry their violation in the engine); only what cannot be a trip at all is refused here."""
     from django.db import transaction
+    from django.urls import reverse
     from django.utils import timezone
 
     from fieldwork.models import HistoryEntry
+    from fieldwork.services.approvers import approvers_of
+    from fieldwork.services.history import notify
 
     now = timezone.now()
     objs = []
+    waiting_people = {}
     for item in trips:
         d = item.data
         if d.category.plan_id != plan.pk or item.person.organization_id != plan.organization_id:
@@ -186,6 +204,9 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
         if d.end < d.start:
             raise ValidationError(str(END_BEFORE_START))
         days = engine.parse_days(d.days)
+        waits = import_waits_for_approver(actor, item.person)
+        if waits:
+            waiting_people[item.person.pk] = item.person
         objs.append(
             Trip(
                 plan=plan,
@@ -199,10 +220,10 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
                 topic=d.topic,
                 immersion=d.immersion,
                 results=item.results,
-                status=Trip.Status.CONFIRMED,
+                status=Trip.Status.REPORTED if waits else Trip.Status.CONFIRMED,
                 source=Trip.Source.IMPORT,
-                confirmed_by=actor,
-                confirmed_at=now,
+                confirmed_by=None if waits else actor,
+                confirmed_at=None if waits else now,
                 reported_at=now,
             )
         )
@@ -227,10 +248,18 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
                     actor=actor,
                     action="imported",
                     from_state="",
-                    to_state=Trip.Status.CONFIRMED,
+                    to_state=o.status,
                     comment=comment_of[id(o)],
                 )
                 for o in created
             ]
         )
+        for person in waiting_people.values():
+            count = sum(1 for o in created if o.person_id == person.pk)
+            notify(
+                approvers_of(person),
+                _("%(count)s đợt đi cơ sở của %(name)s được nhập từ tệp mẫu 3, chờ xác nhận.")
+                % {"count": count, "name": person.full_name},
+                reverse("fieldwork:trips_to_confirm"),
+            )
     return created

@@ -25,6 +25,14 @@ ACTIONS = {
     "change_rejected": _("Không phê duyệt đề nghị"),
     "change_withdrawn": _("Rút đề nghị"),
     "saved": _("Lưu bản nháp"),
+    # Issue 22 §3, §8, §10: people and organizations.
+    "person_created": _("Thêm cán bộ"),
+    "person_changed": _("Sửa thông tin công tác"),
+    "roles_changed": _("Đổi vai trò"),
+    "invited": _("Gửi thư mời đăng nhập"),
+    "deactivated": _("Ngừng tài khoản"),
+    "parent_changed": _("Đổi tổ chức cấp trên"),
+    "imported": _("Nhập từ tệp"),
 }
 STATES = {
     "registration": dict(Registration.Status.choices),

@@ -27,6 +27,7 @@ from fieldwork.importers.cadres import apply_cadres, read_cadres
 from fieldwork.importers.workbook import ImportFailed
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
+from fieldwork.services.history import history_of
 
 from .common import add_errors
 from .imports_common import stored_upload, upload_preview
@@ -82,7 +83,11 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             changes = people_services.update_person(
-                actor=request.user, person=person, data=form.person_data(), roles=set(form.cleaned_data["roles"])
+                actor=request.user,
+                person=person,
+                data=form.person_data(),
+                roles=set(form.cleaned_data["roles"]),
+                reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -110,6 +115,7 @@ def person_edit(request, pk):
             "title": _("Sửa thông tin: %(name)s") % {"name": person},
             "no_plan": plan is None,
             "can_anonymize": rules.can_anonymize_person(request.user, person) and person.anonymized_at is None,
+            "history": history_of(person, "user"),
         },
     )
 

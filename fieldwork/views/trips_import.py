@@ -38,7 +38,7 @@ def trips_import(request):
             request,
             form,
             kind="trips",
-            read=lambda path, plan: read_trips(path, plan=plan),
+            read=lambda path, plan: read_trips(path, plan=plan, actor=request.user),
             template="fieldwork/plans/trips_import_preview.html",
         )
     return render(request, "fieldwork/plans/trips_import.html", {"form": form})
@@ -53,7 +53,7 @@ def trips_import_confirm(request):
     path = stored_upload(org, "trips", request.POST.get("token", ""))
     try:
         # Read again: the database may have changed since the preview (and re-import dedup applies).
-        result = read_trips(str(path), plan=plan)
+        result = read_trips(str(path), plan=plan, actor=request.user)
         apply_trips(result, actor=request.user)
     except ImportFailed as exc:
         result.errors = exc.errors

@@ -94,6 +94,7 @@ def test_edit_person(client, people):
             position="Chuyên viên",
             group_code="2.2",
             roles=["cadre", "inspection"],
+            reason="Điều động sang Văn phòng",
         ),
     )
     assert resp.status_code == 302

@@ -42,12 +42,11 @@ def test_board_cannot_make_someone_standing_or_secretary(client, people):
 
 
 def test_the_position_text_does_not_make_a_secretary(client, people):
-    """A Standing member who is also on the Board writes "Bí thư" as their own position."""
+    """An administrator writes "Bí thư" as a Standing member's position (nobody changes their own
+    position any more, issue 22 §3: tests/security/test_own_record.py)."""
     deputy = people["deputy"]
-    deputy.roles.create(code="board")
-    deputy._role_cache = None
-    client.force_login(deputy)
-    resp = client.post(edit_url(deputy), edit_data(deputy, position="Bí thư"))
+    client.force_login(UserFactory(department=people["d2"], email="qt@tn.vn", roles=["cadre", "admin"], is_staff=True))
+    resp = client.post(edit_url(deputy), edit_data(deputy, position="Bí thư", reason="Thử"))
     assert resp.status_code == 302
     deputy.refresh_from_db()
     assert deputy.position == "Bí thư"
@@ -166,7 +165,7 @@ def test_an_administrator_cannot_grant_themself_a_role_in_the_admin(client, peop
             "full_name": cadre.full_name,
             "organization": people["org"].pk,
             "department": people["d1"].pk,
-            "position": "",
+            "position": cadre.position,
             "group_code": "2.3",
             "is_active": "on",
             "date_joined_0": "2026-01-01",
