@@ -145,3 +145,83 @@ def test_one_cadre_one_set_of_day_totals(page, year):
     assert (done, planned) == ("12", "20")
     assert home_done == done and home_planned.split()[0] == planned
     assert int(row_days) == int(done) + int(planned) == 32
+
+
+def _registration_sent_twice(people):
+    """The cadre's annual registration sent on 05/02/2023, returned, and sent again on 20/03/2023."""
+    from decimal import Decimal
+
+    from fieldwork.models import Category
+    from fieldwork.services.trips import TripInput
+
+    plan, cadre, head = people["plan"], people["cadre"], people["head"]
+    with time_machine.travel(timezone.make_aware(datetime(2023, 2, 5, 8, 30)), tick=False):
+        reg = service.registration_for(person=cadre, plan=plan, quarter=0)
+        service.add_line(
+            actor=cadre,
+            registration=reg,
+            data=TripInput(
+                category=Category.objects.get(plan=plan, code="1.5"),
+                start=date(2023, 4, 4),
+                end=date(2023, 4, 4),
+                days=Decimal(1),
+                location="Chi đoàn ấp Tân Đông",
+                content="Dự sinh hoạt chi đoàn",
+            ),
+        )
+        reg.refresh_from_db()
+        reg = service.submit(actor=cadre, registration=reg, version=reg.version)
+    with time_machine.travel(timezone.make_aware(datetime(2023, 3, 1, 9, 0)), tick=False):
+        reg = service.return_registration(actor=head, registration=reg, version=reg.version, comment="Bổ sung địa điểm")
+    with time_machine.travel(timezone.make_aware(datetime(2023, 3, 20, 10, 15)), tick=False):
+        reg = service.submit(actor=cadre, registration=reg, version=reg.version)
+    return reg
+
+
+def test_the_heads_pages_say_when_what_and_what_is_due(page, people):
+    """Point 8: /phe-duyet/ showed the first submission's time for a registration re-sent today;
+    the head's dashboard said mẫu 2 "Chưa lập" while its page said "Đang tổng hợp"; a returned
+    report of the head's own trip was in no "Hạn sắp tới"."""
+    head = people["head"]
+    _registration_sent_twice(people)
+    make_trip(
+        people["plan"],
+        head,
+        start=date(2023, 3, 6),
+        end=date(2023, 3, 8),
+        days="3",
+        status=Trip.Status.RETURNED,
+        location="Xã Suối Đá",
+    )
+    with time_machine.travel(timezone.make_aware(datetime(2023, 3, 20, 14, 0)), tick=True):
+        page.set_viewport_size(PHONE)
+        login(page, head.email, PASSWORD)
+        page.goto(page.base_url + "/phe-duyet/")
+        sent = page.get_by_test_id("submitted-at").first.inner_text()
+        assert sent.startswith("20/03/2023 10:15"), sent
+        assert "lần đầu 05/02/2023" in sent
+        shot(page, "life-words-07-inbox-resent")
+
+        page.goto(page.base_url + "/tong-quan/ban/")
+        state = page.get_by_test_id("mau2").inner_text()
+        due = page.get_by_test_id("next-deadlines").inner_text()
+        assert "Báo cáo kết quả đợt đi ngày 06/03/2023 bị trả lại" in due, due
+        shot(page, "life-words-08-head-home")
+        page.get_by_test_id("mau2-link").click()
+        assert page.get_by_test_id("department-plan-status").inner_text().strip() == state == "Đang tổng hợp"
+
+
+def test_quarter_reports_page_promises_nothing_it_does_not_make(page, people, settings):
+    """Point 8: /bao-cao/quy/ promised reports "lập tự động sau hạn gửi mẫu 3" and showed none for
+    past quarters (no scheduler runs where there is no broker: `make run`)."""
+    settings.CELERY_BROKER_URL = ""
+    with time_machine.travel(timezone.make_aware(datetime(2023, 8, 20, 9, 0)), tick=True):
+        page.set_viewport_size({"width": 1366, "height": 900})
+        login(page, people["board"].email, PASSWORD)
+        page.goto(page.base_url + "/bao-cao/quy/?year=2023")
+        how = page.get_by_test_id("how-made").inner_text()
+        assert "tự động sau hạn" not in how and "không lập báo cáo tự động" in how, how
+        q1 = page.get_by_test_id("none-1").inner_text()
+        assert "Chưa có báo cáo nào của quý này (hạn gửi mẫu 3 đã qua ngày" in q1 and "Tạo báo cáo" in q1
+        assert "chưa bắt đầu" in page.get_by_test_id("none-4").inner_text()
+        shot(page, "life-words-09-quarter-reports")
