@@ -49,9 +49,7 @@ def year(people):
     Registration.objects.filter(pk=reg.pk).update(status=Registration.Status.APPROVED)
     make_trip(plan, cadre, start=date(2023, 3, 1), end=date(2023, 3, 10), days="10", registration=reg)
     make_trip(plan, cadre, category="moi", start=date(2023, 4, 3), days="1", registration=reg, location="Huyện Gò Dầu")
-    make_trip(
-        plan, cadre, start=date(2023, 5, 10), end=date(2023, 5, 11), days="2", immersion=True, registration=reg
-    )
+    make_trip(plan, cadre, start=date(2023, 5, 10), end=date(2023, 5, 11), days="2", immersion=True, registration=reg)
     make_trip(
         plan,
         cadre,

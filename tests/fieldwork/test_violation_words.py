@@ -17,20 +17,20 @@ CODES = ("NOT_COUNTED_CATEGORY", "IMMERSION_TOO_SHORT", "IMMERSION_BACK_TO_BACK"
 
 
 def _standing(**kw) -> Standing:
-    base = dict(
-        key=1,
-        status="at_risk",
-        required_days=60,
-        done_days=Decimal(0),
-        planned_days=Decimal(0),
-        immersion_required=2,
-        immersion_done=0,
-        immersion_planned=0,
-        exemption=None,
-        violations=(),
-        days_left=100,
-        available_days=365,
-    )
+    base = {
+        "key": 1,
+        "status": "at_risk",
+        "required_days": 60,
+        "done_days": Decimal(0),
+        "planned_days": Decimal(0),
+        "immersion_required": 2,
+        "immersion_done": 0,
+        "immersion_planned": 0,
+        "exemption": None,
+        "violations": (),
+        "days_left": 100,
+        "available_days": 365,
+    }
     base.update(kw)
     return Standing(**base)
 
