@@ -161,4 +161,7 @@ def test_demo_records_have_their_status_history(client):
     assert "Chưa có thay đổi trạng thái nào" not in body
     client.force_login(trip.person)
     body = client.get(reverse("fieldwork:trip_detail", args=[trip.pk])).content.decode()
-    assert "Chưa có thay đổi trạng thái nào" not in body
+    from django.utils import timezone
+
+    assert timezone.localtime(trip.confirmed_at).strftime("%d/%m/%Y %H:%M") in body
+    assert trip.confirmed_by.full_name in body
