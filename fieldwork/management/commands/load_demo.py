@@ -47,6 +47,7 @@ from fieldwork.management.commands._demo_data import (
     DEPARTMENTS,
     DN_DEPARTMENTS,
     DN_DOMAIN,
+    DN_LOCATIONS,
     DN_PEOPLE,
     DOMAIN,
     DRAFT,
@@ -262,11 +263,14 @@ def load_demo_da_nang():
         secretary="dn_thanh",
         deputy="dn_thanh",
         immersion_category=lambda group: "1.3",  # topic trips (plan.immersion_categories)
+        locations=DN_LOCATIONS,
     )
     return plan, people
 
 
-def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, immersion_category, busy_extra=None):
+def _people_and_trips(
+    plan, specs, departments, domain, *, secretary, deputy, immersion_category, busy_extra=None, locations=LOCATIONS
+):
     """People created once by email, with their year of trips when they have none (idempotent).
     Registrations follow the plan's cycle: one for the year (annual) or one per quarter."""
     org = plan.organization
@@ -313,7 +317,7 @@ def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, im
         heads = (x for x in people.values() if x.department_id == u.department_id and x.has_role(Role.HEAD))
         return next(heads, deputy)  # a department without a head in the small demo: the Standing Committee
 
-    loc = cycle(LOCATIONS)
+    loc = cycle(locations)
     history = _History(org.pk)
     for p in specs:
         user = people[p.key]
