@@ -2,11 +2,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .history import OWN_RECORD_LOCKED
 from .models import Department, Role, User
 from .services import PersonData, validate_roles
+from .text import STANDING_GROUP
 from .vietnamese import nfc
 
 
@@ -44,7 +46,7 @@ class PersonForm(forms.Form):
         label=_("Ban"),
         queryset=Department.objects.none(),
         required=False,
-        empty_label=_("— Không thuộc ban nào (Thường trực) —"),
+        empty_label=format_lazy("— {} —", STANDING_GROUP),
     )
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=30, required=False)

@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 # "Từ ngày" / "Đến ngày" (trips, exemptions, delegations, the plan's period), so it names them.
 END_BEFORE_START = _("“Đến ngày” phải bằng hoặc sau “Từ ngày”.")
 
+# The Standing Committee's group, ONE name on every page and form (issue 25 §10): the people of no
+# department are listed under it; documents qualify it with the Union body ("Thường trực Tỉnh
+# đoàn", reports.data.standing_committee).
+STANDING_GROUP = _("Thường trực")
+
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 

@@ -112,3 +112,15 @@ def detail_of(location: str, province_code: str = "", ward_code: str = "") -> st
     if label and location.endswith(label):
         return location[: -len(label)].rstrip(" ,")
     return location
+
+
+def ward_example(province_code: str) -> tuple[str, str]:
+    """(a commune's name, how to type it without diacritics) of the province, for a placeholder:
+    a Đà Nẵng user reads Đà Nẵng, not Tây Ninh ("" when the province is unknown)."""
+    items = _wards_of(str(province_code or ""))
+    communes = [name for _code, name in items if name.startswith("Xã ")] or [name for _code, name in items]
+    if not communes:
+        return "", ""
+    name = communes[len(communes) // 2]
+    short = name.split(" ", 1)[1] if " " in name else name
+    return name, strip_diacritics(short).casefold()

@@ -130,3 +130,58 @@ def year_as_of_or_start(plan, today: date | None = None) -> date:
 # says so in its content cell, and the XLSX carries a column of that name that import_trips reads.
 IMMERSION_MARK = "(đợt “cùng ăn, cùng ở, cùng làm”)"
 IMMERSION_COLUMN = "Cùng ăn, cùng ở, cùng làm"
+
+
+# Why a status (issue 25 §7) -------------------------------------------------------------------
+def status_reason(standing, period_days: int | None = None) -> str:
+    """The reason of a standing's status in words, for every table and the person's page: what is
+    missing (days not yet registered, an immersion trip missing, a past trip not reported) and,
+    when the days to go were prorated (docs/domain.md §6), how. "" when there is nothing to say."""
+    from accounts.vietnamese import format_number
+    from fieldwork.violations import IMMERSION
+
+    status = getattr(standing, "status", "")
+    if status == "exempt" or not standing:
+        return ""
+    parts = []
+    required = Decimal(standing.required_days)
+    done = Decimal(standing.done_days)
+    planned = Decimal(standing.planned_days)
+    imm_req, imm_done = standing.immersion_required, standing.immersion_done
+    imm_planned = getattr(standing, "immersion_planned", 0)
+    if status == "not_met":
+        if done < required:
+            parts.append(_("thiếu %(n)s ngày") % {"n": format_number(required - done)})
+        if imm_done < imm_req:
+            parts.append(_("thiếu %(n)s đợt %(imm)s") % {"n": imm_req - imm_done, "imm": IMMERSION})
+    elif status == "at_risk":
+        if done + planned < required:
+            parts.append(
+                _("còn %(n)s ngày phải đi chưa có đợt đăng ký") % {"n": format_number(required - done - planned)}
+            )
+        elif required - done > standing.days_left:
+            parts.append(
+                _("số ngày còn phải đi (%(n)s) nhiều hơn số ngày còn lại của năm (%(d)s)")
+                % {"n": format_number(required - done), "d": standing.days_left}
+            )
+        if imm_done + imm_planned < imm_req:
+            n = imm_req - imm_done - imm_planned
+            if done >= required:
+                parts.append(_("đã đủ số ngày nhưng còn thiếu %(n)s đợt %(imm)s") % {"n": n, "imm": IMMERSION})
+            else:
+                parts.append(_("thiếu %(n)s đợt %(imm)s chưa đăng ký") % {"n": n, "imm": IMMERSION})
+        if not parts:
+            parts.append(_("có đợt đã đăng ký đã qua ngày kết thúc nhưng chưa báo cáo kết quả"))
+    codes = set(getattr(standing, "violation_codes", ()) or ())
+    if status in ("at_risk", "not_met") and "IMMERSION_BACK_TO_BACK" in codes:
+        parts.append(_("có đợt %(imm)s liền kề đợt trước nên không được tính là một đợt") % {"imm": IMMERSION})
+    if status in ("at_risk", "not_met") and codes & {"IMMERSION_TOO_SHORT", "IMMERSION_TOO_LONG"}:
+        parts.append(_("có đợt %(imm)s không đúng số ngày quy định") % {"imm": IMMERSION})
+    available = getattr(standing, "available_days", 0)
+    if period_days and available and available < period_days:
+        parts.append(
+            _("số ngày phải đi %(r)s được tính giảm theo %(a)s/%(p)s ngày phải thực hiện trong năm")
+            % {"r": standing.required_days, "a": available, "p": period_days}
+        )
+    text = "; ".join(str(p) for p in parts)
+    return text[:1].upper() + text[1:] + "." if text else ""

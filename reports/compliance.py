@@ -32,6 +32,7 @@ from fieldwork.services.quarter_reports import quarter_deadline
 from fieldwork.services.registrations import quarter_name
 from fieldwork.standing_terms import STATUS_LABELS, percent, year_as_of
 from fieldwork.standing_terms import quarter_as_of as report_as_of
+from fieldwork.violations import violation_labels
 
 from .data import Params, header, plan_document, stem
 from .documents import Header, Signer
@@ -39,17 +40,6 @@ from .signers import board_department, board_issuer, board_recipients, board_sig
 
 ZERO = Decimal(0)
 STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "exempt")
-# Short labels for the "Ghi chú" column (the codes stay in the data sheet). OUTSIDE_FOCUS and
-# NOT_COUNTED_CATEGORY are information, not faults: left out of the note.
-VIOLATION_SHORT = {
-    "DAYS_EXCEED_SPAN": "số ngày vượt khoảng thời gian",
-    "OVERLAP": "trùng thời gian",
-    "OUTSIDE_PERIOD": "ngoài thời gian kế hoạch",
-    "IMMERSION_TOO_SHORT": "đợt “cùng ăn, cùng ở, cùng làm” chưa đủ số ngày",
-    "IMMERSION_TOO_LONG": "đợt “cùng ăn, cùng ở, cùng làm” quá số ngày",
-    "IMMERSION_BACK_TO_BACK": "đợt “cùng ăn, cùng ở, cùng làm” liền kề đợt trước",
-    "LATE_REPORT": "báo cáo quý muộn",
-}
 
 
 @dataclass
@@ -82,9 +72,9 @@ class CadreLine:
         parts = []
         if self.pending_days:
             parts.append(f"Chờ xác nhận: {format_number(self.pending_days)} ngày")
-        labels = [VIOLATION_SHORT[c] for c in self.violations.split(", ") if c in VIOLATION_SHORT]
+        labels = violation_labels(self.violations, faults_only=True)
         if labels:
-            parts.append("Vi phạm: " + "; ".join(labels))
+            parts.append("Vi phạm: " + labels)
         return ". ".join(parts)
 
 
@@ -120,7 +110,9 @@ class ComplianceReport:
     year: int
     quarter: int | None
     min_days: int
-    summary: list[tuple[str, str]]
+    # (label, value): a figure is an int/Decimal (a number cell in the XLSX, issue 25 §16; the PDF
+    # formats it), a compound figure ("9/10 (90%)") is text.
+    summary: list[tuple[str, str | int | Decimal]]
     departments: list[DepartmentLine]
     cadres: list[CadreLine]
     status_counts: list[tuple[str, str, int]]  # (code, label, n)
@@ -261,18 +253,18 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         (
             _("Cán bộ không thực hiện (miễn)"),
             format_number(len(cadres) - n_subject)
-            + (
-                " (" + "; ".join(f"{name}: {n}" for name, n in sorted(exempt_by_reason.items())) + ")"
-                if exempt_by_reason
-                else ""
-            ),
+            + " ("
+            + "; ".join(f"{name}: {n}" for name, n in sorted(exempt_by_reason.items()))
+            + ")"
+            if exempt_by_reason
+            else len(cadres) - n_subject,
         ),
         (
             _("Cán bộ đã đi cơ sở %(when)s") % {"when": when},
             ratio(sum(d.went_in_period for d in dept_lines), n_subject),
         ),
-        (_("Số ngày đi cơ sở %(when)s") % {"when": when}, format_number(total_period)),
-        (_("Số ngày đi cơ sở lũy kế từ đầu năm"), format_number(total_done)),
+        (_("Số ngày đi cơ sở %(when)s") % {"when": when}, Decimal(total_period)),
+        (_("Số ngày đi cơ sở lũy kế từ đầu năm"), Decimal(total_done)),
         (
             # Issue 14 (§7.4): reported, not yet confirmed by the head: not in the figures above.
             _("Số ngày đã báo cáo, chờ xác nhận (chưa tính vào số ngày đã đi)"),
@@ -280,9 +272,9 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         ),
         (
             _("Bình quân ngày lũy kế / cán bộ"),
-            format_number((total_done / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+            (Decimal(total_done) / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             if n_subject
-            else "0",
+            else Decimal(0),
         ),
         (
             _("Cán bộ %(met)s của mình (%(n)s ngày, hoặc ít hơn khi được tính giảm)")
@@ -295,13 +287,13 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         ),
         (
             _("Đợt “cùng ăn, cùng ở, cùng làm” đạt yêu cầu (lũy kế)"),
-            format_number(sum(d.immersion_done for d in dept_lines)),
+            sum(d.immersion_done for d in dept_lines),
         ),
         (
             _("Cán bộ đủ số đợt “cùng ăn, cùng ở, cùng làm” / phải thực hiện"),
             ratio(sum(c.immersion_done >= c.immersion_required for c in imm_required), len(imm_required)),
         ),
-        (_("Ban, văn phòng gửi mẫu 3 muộn hoặc chưa gửi"), f"{len(late)}" + (f": {'; '.join(late)}" if late else "")),
+        (_("Ban, văn phòng gửi mẫu 3 muộn hoặc chưa gửi"), f"{len(late)}: {'; '.join(late)}" if late else 0),
     ]
     document = plan_document(plan)
     reference = f"(Số liệu tính đến ngày {format_short_date(as_of)}" + (f"; thực hiện {document})" if document else ")")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from accounts.text import STANDING_GROUP
 from accounts.vietnamese import (
     blank_place_date_line,
     format_period,
@@ -129,7 +130,7 @@ def local_day(moment) -> date | None:
 
 
 def standing_committee(org: Organization) -> str:
-    return f"Thường trực {union_body(org)}"
+    return f"{STANDING_GROUP} {union_body(org)}"
 
 
 def subtitle(year: int, quarter: int | None, what: str = "Đi công tác cơ sở theo chủ trương “1+2”") -> str:

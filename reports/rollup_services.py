@@ -62,7 +62,7 @@ def submit_rollup(
     if plan is None:
         raise ValidationError(_("Tổ chức chưa có kế hoạch năm %(year)s.") % {"year": year})
     if quarter not in plan_quarters(plan):
-        raise ValidationError(_("Quý %(q)s không thuộc thời gian của kế hoạch.") % {"q": quarter})
+        raise ValidationError(_("Quý %(q)s không thuộc thời gian của kế hoạch.") % {"q": quarter_name(quarter)})
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError(_("Ghi chú dài quá %(n)s ký tự.") % {"n": NOTE_MAX})

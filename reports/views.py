@@ -3,6 +3,7 @@ download, retry, and the Board's quarter page. No view builds a report: services
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,6 +177,7 @@ def quarter(request):
                 "end": end,
                 "started": start <= today,
                 "deadline": quarter_deadline(plan, q) if plan else None,
+                "due": plan is not None and quarter_deadline(plan, q) < today,
                 **by_quarter[q],
             }
         )
@@ -188,6 +190,9 @@ def quarter(request):
             "plan": plan,
             "rows": rows,
             "can_regenerate": not rules.is_read_only(request.user),
+            # Issue 25 §8: the page promises automatic reports only where a scheduler makes them
+            # (a broker, hence the worker and beat: docs/operations.md); otherwise it says how.
+            "automatic": bool(settings.CELERY_BROKER_URL),
         },
     )
 

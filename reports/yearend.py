@@ -37,7 +37,7 @@ from fieldwork.selectors.departments import DepartmentTotals, department_totals,
 from fieldwork.standing_terms import STATUS_LABELS, year_as_of
 
 from .compliance import MET_ALL, MET_DAYS, MET_NOTE
-from .data import Params, header, organization_header, plan_document, stem, union_body
+from .data import Params, header, organization_header, plan_document, standing_committee, stem, union_body
 from .documents import Column, FormDocument, Header, Signer
 from .models import CadreRemark, YearEndText
 from .signers import board_issuer, board_recipients, board_signer, head_signer, secretary_of, standing_signer
@@ -264,7 +264,7 @@ def standing_first(totals: list[DepartmentTotals], rows, org) -> list[Department
     without = [r.person for r in rows if r.person.department_id is None]
     first = [t for t in totals if t.department_id is None]
     for t in first:
-        t.name = f"Thường trực {union_body(org)}"
+        t.name = standing_committee(org)
         if any(not p.has_role(Role.STANDING) for p in without):
             t.name += " và cán bộ chưa xếp ban"
     return first + [t for t in totals if t.department_id is not None]

@@ -98,8 +98,28 @@ class TripLineForm(TripDatesMixin, forms.Form):
             del self.fields["topic"]  # the plan names no topics
         self.fields["province"].choices = [("", _("— Chọn tỉnh, thành phố —")), *locations.provinces()]
         self.fields["province"].widget.attrs.update(_ward_attrs("change"))
+        self._local_examples(plan)
         province = (self.data.get(self.add_prefix("province")) if self.is_bound else self.initial.get("province")) or ""
         self.fields["ward"].widget.choices = [("", _("— Chọn xã, phường —")), *locations.wards(province)]
+
+    def _local_examples(self, plan: Plan) -> None:
+        """Issue 25 §10: the organization's own province first (a new line starts there, its
+        communes listed) and examples from it: a Đà Nẵng cadre reads Đà Nẵng, not Tây Ninh."""
+        from fieldwork.selectors.coverage import province_code, province_of
+
+        place = plan.organization.place
+        code = province_code(province_of(plan.organization))
+        home = locations.province_code_str(code) if code else ""
+        if home and not self.is_bound and not self.initial.get("province") and "province" not in self.initial:
+            self.initial["province"] = home
+        commune, typed = locations.ward_example(home)
+        if typed:
+            self.fields["ward_search"].widget.attrs["placeholder"] = _("Gõ vài chữ, ví dụ: %(t)s") % {"t": typed}
+        if commune:
+            self.fields["location_detail"].help_text = _(
+                "Ví dụ: Đoàn %(c)s; Đoàn trường THPT %(p)s; Chi đoàn thôn 3. "
+                "Có thể chỉ ghi mục này nếu không chọn xã, phường."
+            ) % {"c": commune, "p": place}
 
     @staticmethod
     def initial_from(trip: Trip) -> dict:

@@ -587,8 +587,31 @@ def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadli
             else:
                 continue
             out.append(NextDeadline(label=label, date=d.date, url=url, late=d.date < today))
+        out.extend(_returned_reports(person, plan, today))
     out.sort(key=lambda n: n.date)
     return out[:limit]
+
+
+def _returned_reports(person: User, plan: Plan, today: date) -> list[NextDeadline]:
+    """The person's own trip reports returned for correction (a head's own trips too, issue 25 §8):
+    due by the mẫu 3 deadline of the trip's quarter (docs/domain.md §7.7), or now when that has
+    passed or is unknown."""
+    returned = list(Trip.objects.filter(plan=plan, person=person, status=Trip.Status.RETURNED).order_by("start", "pk"))
+    if not returned:
+        return []
+    report_due = {d.period: d.date for d in dl.plan_deadlines(plan) if d.form == dl.QUARTER_REPORT}
+    out = []
+    for t in returned:
+        due = report_due.get((t.start.month - 1) // 3 + 1, today)
+        out.append(
+            NextDeadline(
+                label=_("Báo cáo kết quả đợt đi ngày %(d)s bị trả lại: sửa và gửi lại") % {"d": format_date(t.start)},
+                date=due,
+                url=reverse("fieldwork:trip_report", args=[t.pk]),
+                late=due < today,
+            )
+        )
+    return out
 
 
 # The log (Board) ---------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.utils.translation import gettext as _
 
+from accounts.text import STANDING_GROUP
 from accounts.vietnamese import text_sort_key
 from fieldwork.models import Plan
 from fieldwork.quota import engine
@@ -27,7 +27,8 @@ ZERO = Decimal(0)
 
 
 def no_department_name() -> str:
-    return _("Thường trực / chưa xếp ban")
+    """The group of the people of no department (accounts.text.STANDING_GROUP)."""
+    return str(STANDING_GROUP)
 
 
 @dataclass

@@ -4,9 +4,29 @@ and quarter. Who may decide what is accounts.rules' (docs/domain.md §2)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.db.models import OuterRef, Subquery
+
 from accounts import rules
 from fieldwork import cycles
-from fieldwork.models import ChangeRequest, DepartmentPlan, Registration
+from fieldwork.models import ChangeRequest, DepartmentPlan, HistoryEntry, Registration
+
+
+def last_submitted(qs):
+    """Registrations annotated with `last_submitted_at`: the latest "submitted" of their history
+    (a registration returned and re-sent today was sent today). `submitted_at` stays the first
+    submission, on which lateness is judged (docs/domain.md §5)."""
+    latest = HistoryEntry.objects.filter(
+        object_type="registration", object_id=OuterRef("pk"), action="submitted"
+    ).order_by("-at", "-id")
+    return qs.annotate(last_submitted_at=Subquery(latest.values("at")[:1]))
+
+
+def resent(registration) -> bool:
+    """Sent again after a return: the latest submission is not the first."""
+    first, last = registration.submitted_at, getattr(registration, "last_submitted_at", None)
+    return bool(first and last and last - first > timedelta(minutes=1))
 
 
 def _quarter_months(quarter: int) -> tuple[int, int]:
@@ -16,7 +36,7 @@ def _quarter_months(quarter: int) -> tuple[int, int]:
 def inbox(user, oid, *, department=None, year=None, quarter=None):
     """The three lists waiting for this approver, filtered; each list is complete (the rule of
     who approves whom is applied in Python: docs/domain.md §2 tells the Secretary by position)."""
-    regs = (
+    regs = last_submitted(
         Registration.objects.filter(person__organization_id=oid, status=Registration.Status.SUBMITTED)
         .select_related("plan", "person__department")
         .prefetch_related("person__roles")
@@ -53,6 +73,8 @@ def inbox(user, oid, *, department=None, year=None, quarter=None):
         # docs/domain.md §7.7: a trip belongs to the quarter in which it starts.
         crs = crs.filter(trip__start__month__gte=first, trip__start__month__lte=last)
     regs = [r for r in regs if rules.can_approve_registration(user, r)]
+    for r in regs:
+        r.resent = resent(r)
     crs = [c for c in crs if rules.can_approve_for(user, c.trip.person)]
     dps = []
     if rules.is_standing(user) or rules.has_delegation(user):

@@ -275,3 +275,9 @@ def decide(
         )
     dp.refresh_from_db()
     return dp
+
+
+def state_label(department_plan: DepartmentPlan | None) -> str:
+    """mẫu 2's state in words, one answer for every page (issue 25 §8): none yet is "Đang tổng
+    hợp", as on its own page, since the head consolidates it from the approved registrations."""
+    return department_plan.get_status_display() if department_plan else str(DepartmentPlan.Status.DRAFT.label)

@@ -20,7 +20,7 @@ from accounts import rules
 from accounts.models import Department, Role, User
 from accounts.vietnamese import format_date
 from fieldwork.models import Plan, QuarterReport
-from fieldwork.quarters import plan_quarters, quarter_bounds
+from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.quarters import quarter_of as quarter_of_date  # noqa: F401 (used by views)
 from fieldwork.services.history import notify, record
 
@@ -34,7 +34,7 @@ def quarter_deadline(plan: Plan, quarter: int) -> date:
 
 def check_quarter(plan: Plan, quarter: int) -> None:
     if quarter not in plan_quarters(plan):
-        raise ValidationError(_("Quý %(q)s không thuộc thời gian của kế hoạch.") % {"q": quarter})
+        raise ValidationError(_("Quý %(q)s không thuộc thời gian của kế hoạch.") % {"q": quarter_name(quarter)})
 
 
 def _board_members(organization_id) -> list[User]:
@@ -69,7 +69,7 @@ def save_quarter_report(
     today = timezone.localdate(now)
     q_start, _q_end = quarter_bounds(plan.year, quarter)
     if submit and today < q_start:
-        raise ValidationError(_("Quý %(q)s chưa bắt đầu: chưa thể gửi báo cáo kết quả.") % {"q": quarter})
+        raise ValidationError(_("Quý %(q)s chưa bắt đầu: chưa thể gửi báo cáo kết quả.") % {"q": quarter_name(quarter)})
     report, _created = QuarterReport.objects.select_for_update().get_or_create(
         plan=plan, department=department, quarter=quarter
     )
@@ -105,7 +105,7 @@ def save_quarter_report(
         )
         text = _("%(dept)s đã gửi báo cáo kết quả đi cơ sở quý %(q)s/%(y)s (mẫu 3)%(late)s.") % {
             "dept": department.name,
-            "q": quarter,
+            "q": quarter_name(quarter),
             "y": plan.year,
             "late": _(" — sau hạn") if report.late else "",
         }

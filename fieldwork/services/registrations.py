@@ -222,7 +222,8 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
     """The cadre's standing if every draft line of their registrations (and the line being
     typed) were approved: "Với kế hoạch này: 64/60 ngày, 2/2 đợt …". Draft lines are passed
     to the engine as planned trips (one engine behind every number)."""
-    from fieldwork.selectors import standing_for
+    from fieldwork.quota import engine
+    from fieldwork.selectors.standing import standing_inputs
     from fieldwork.services.trips import as_fact
     from fieldwork.standing_terms import within_period
 
@@ -231,10 +232,23 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
     extra = [as_fact(t, key=f"draft-{t.pk}", status="planned") for t in drafts.select_related("category")]
     if typed is not None:
         extra.append(as_fact(typed, key="typed", status="planned"))
-    standing = standing_for(plan, person, as_of, extra_trips=extra)
+    # Issue 25 §6: the banner's total splits into the figures the person's page shows (done,
+    # registered) and what only this screen adds (draft lines, the line being typed), each counted
+    # by the engine, so "82/60" reads as 44 + 35 + 3 and the home page's 44 and 35 are the same.
+    # One read of the data, the engine run with and without the drafts.
+    plan_rules, _people, inputs = standing_inputs(
+        plan, people=User.objects.filter(pk=person.pk).select_related("department")
+    )
+    cadre, trips = inputs[0]
+    sent = engine.compute_all(plan_rules, [(cadre, trips)], as_of)[0]
+    standing = engine.compute_all(plan_rules, [(cadre, [*trips, *extra])], as_of)[0] if extra else sent
+    total = standing.done_days + standing.planned_days
     return {
         "standing": standing,
-        "total_days": standing.done_days + standing.planned_days,
+        "done_days": sent.done_days,
+        "planned_days": sent.planned_days,
+        "draft_days": total - sent.done_days - sent.planned_days,
+        "total_days": total,
         "required_days": standing.required_days,
         "immersion_total": standing.immersion_done + standing.immersion_planned,
         "immersion_required": standing.immersion_required,

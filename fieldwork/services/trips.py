@@ -17,39 +17,11 @@ from accounts.text import END_BEFORE_START
 from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
+from fieldwork.violations import violation_message as violation_message  # re-exported
 
 # Codes refused when a trip is registered or reported on the web (docs/domain.md §7.2–7.4);
 # imports record them as violations instead.
 BLOCKING = {"DAYS_EXCEED_SPAN", "OVERLAP", "OUTSIDE_PERIOD"}
-
-
-def violation_message(code: str) -> str:
-    """Vietnamese explanation of each violation code (docs/domain.md §7.9)."""
-    return {
-        "DAYS_EXCEED_SPAN": _(
-            "Số ngày đi lớn hơn số ngày của khoảng thời gian (tính cả ngày đầu và ngày cuối). Hãy giảm số ngày hoặc kéo dài khoảng thời gian."
-        ),
-        "OVERLAP": _(
-            "Trùng thời gian với đợt khác của bạn: tổng số ngày của các đợt trùng nhau vượt quá số ngày lịch. Một người không thể ở hai nơi cùng lúc."
-        ),
-        "OUTSIDE_PERIOD": _("Đợt đi nằm ngoài (hoặc một phần ngoài) thời gian của kế hoạch năm nên không được tính."),
-        "NOT_COUNTED_CATEGORY": _(
-            "Nội dung này (ví dụ dự hoạt động do được mời) không được tính vào số ngày đi cơ sở."
-        ),
-        "IMMERSION_TOO_SHORT": _(
-            "Đợt “cùng ăn, cùng ở, cùng làm” ngắn hơn số ngày tối thiểu của đối tượng nên chưa được tính là một đợt."
-        ),
-        "IMMERSION_TOO_LONG": _(
-            "Đợt “cùng ăn, cùng ở, cùng làm” dài hơn số ngày tối đa của đối tượng nên chưa được tính là một đợt."
-        ),
-        "IMMERSION_BACK_TO_BACK": _(
-            "Hai đợt “cùng ăn, cùng ở, cùng làm” liên tiếp nhau (khoảng cách ngắn hơn quy định): đợt sau vẫn tính ngày nhưng không tính là một đợt."
-        ),
-        "OUTSIDE_FOCUS": _(
-            "Nội dung này không thuộc nội dung trọng tâm của đối tượng bạn (chỉ là lưu ý, vẫn được tính)."
-        ),
-        "LATE_REPORT": _("Báo cáo kết quả quý (mẫu 3) được gửi sau hạn."),
-    }.get(code, code)
 
 
 @dataclass

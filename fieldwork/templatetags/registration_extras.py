@@ -105,3 +105,11 @@ def page_query(request, param, number):
     query = request.GET.copy()
     query[param] = number
     return query.urlencode()
+
+
+@register.filter
+def mau2_state(department_plan) -> str:
+    """mẫu 2's state in words (fieldwork.services.department_plans.state_label)."""
+    from fieldwork.services.department_plans import state_label
+
+    return state_label(department_plan)

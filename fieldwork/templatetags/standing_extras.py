@@ -128,3 +128,20 @@ def pct_of(done, required):
 @register.filter
 def ceil_int(value):
     return math.ceil(value)
+
+
+@register.filter
+def violation_words(codes) -> str:
+    """A standing's (or a trip's) violation codes as short Vietnamese words (fieldwork.violations):
+    no code reaches a page."""
+    from fieldwork.violations import violation_labels
+
+    return violation_labels(codes or ())
+
+
+@register.filter
+def status_reason(standing, period_days=None) -> str:
+    """Why the status (fieldwork.standing_terms.status_reason): under the badge on every table."""
+    from fieldwork.standing_terms import status_reason as reason
+
+    return reason(standing, period_days) if standing else ""

@@ -60,7 +60,18 @@ def registrations(request):
         r.quarter: r
         for r in Registration.objects.filter(plan=plan, person=request.user).annotate(
             n_lines=Count("trips", filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])),
-            n_days=Sum("trips__days", filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])),
+            # Issue 25 §6: the row's days are those of counting categories (what the banner counts);
+            # the others (e.g. invited attendance) are shown apart, labelled.
+            n_days=Sum(
+                "trips__days",
+                filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+                & Q(trips__category__counts=True),
+            ),
+            n_uncounted=Sum(
+                "trips__days",
+                filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
+                & Q(trips__category__counts=False),
+            ),
         )
     }
     today = timezone.localdate()

@@ -123,7 +123,7 @@ def _context(
         "overview": ov,
         "department_plan": dp,
         "version": version,
-        "status_label": dp.get_status_display() if dp else DepartmentPlan.Status.DRAFT.label,
+        "status_label": service.state_label(dp),
         "can_submit": can_submit,
         "can_decide": can_decide,
         "approve_form": approve_form or ApproveForm(initial={"version": version}),

@@ -270,10 +270,12 @@ def quarter_report(request, department_pk, quarter):
                 messages.warning(
                     request,
                     _("Đã gửi báo cáo quý %(q)s — sau hạn %(d)s.")
-                    % {"q": quarter, "d": data.deadline.strftime("%d/%m/%Y")},
+                    % {"q": quarter_name(quarter), "d": data.deadline.strftime("%d/%m/%Y")},
                 )
             elif submit:
-                messages.success(request, _("Đã gửi báo cáo quý %(q)s cho Ban Tổ chức – Kiểm tra.") % {"q": quarter})
+                messages.success(
+                    request, _("Đã gửi báo cáo quý %(q)s cho Ban Tổ chức – Kiểm tra.") % {"q": quarter_name(quarter)}
+                )
             else:
                 messages.success(request, _("Đã lưu."))
             return redirect(reverse("fieldwork:quarter_report", args=[department.pk, quarter]) + f"?year={plan.year}")

@@ -51,3 +51,11 @@ def isodate(value) -> str:
         return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
     except ValueError:
         return str(value)
+
+
+@register.filter
+def figure(value):
+    """A summary value: a number formatted "1.020", "48,6"; text as it is."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format_number(value)
+    return value

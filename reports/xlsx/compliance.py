@@ -6,6 +6,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from accounts.vietnamese import format_number
+from fieldwork.violations import violation_labels
 from reports.compliance import ComplianceReport
 
 from .common import (
@@ -61,7 +62,9 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
     w.line("I. TỔNG HỢP", F_BOLD, A_LEFT)
     for label, value in doc.summary:
         cells = [w.cell(label, F_CELL, A_LEFT, BORDER)] + [w.cell(None, border=BORDER) for _ in range(5)]
-        cells += [w.cell(value, F_CELL_BOLD, A_LEFT, BORDER)] + [w.cell(None, border=BORDER) for _ in range(n - 7)]
+        cells += [w.cell(value, F_CELL_BOLD, A_LEFT, BORDER, DAYS_FORMAT)] + [
+            w.cell(None, border=BORDER) for _ in range(n - 7)
+        ]
         w.append(cells)
         w.merge(1, 6)
         w.merge(7, n)
@@ -148,7 +151,7 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
                 p.immersion_required,
                 p.exemption,
                 "Có" if p.went else "Không",
-                p.violations,
+                violation_labels(p.violations),
                 float(p.pending_days),
             ]
         )

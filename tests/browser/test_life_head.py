@@ -67,7 +67,7 @@ def test_the_heads_menus_lead_to_mau3_and_delegation_offers_only_approvers(page,
     page.wait_for_url("**/bao-cao-quy/")
     assert "Ban Phong trào" in page.inner_text("h1")
     rows = page.locator("[data-testid=overview] tbody th").all_inner_texts()
-    assert rows == ["Quý 1", "Quý 2", "Quý 3", "Quý 4"], rows
+    assert rows == ["Quý I", "Quý II", "Quý III", "Quý IV"], rows
     assert "Văn phòng" not in page.inner_text("[data-testid=overview]")
     page.locator(f"[data-testid=cell-{people['d1'].pk}-1] a").click()
     page.wait_for_url(f"**/bao-cao-quy/{people['d1'].pk}/quy-1/**")

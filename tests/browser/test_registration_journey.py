@@ -69,7 +69,7 @@ def test_registration_journey(page, people):
     page.fill("input[name=days]", "5")
     page.locator("input[name=days]").dispatch_event("change")
     page.wait_for_selector("[data-testid=line-check] [data-testid=standing-preview]")
-    assert "Với kế hoạch này: 5/60 ngày, 0/2 đợt cùng ăn, cùng ở, cùng làm" in page.inner_text(
+    assert "Với kế hoạch này: 5/60 ngày (được tính / phải đi), 0/2 đợt cùng ăn, cùng ở, cùng làm" in page.inner_text(
         "[data-testid=line-check]"
     )
     shot(page, "registration-03-live-preview")

@@ -32,7 +32,7 @@ def _request_from_dashboard(page, button: str, fmt: str) -> ReportJob:
     """Click the dashboard's "Tải PDF"/"Tải XLSX" button; land on the job page once it is done."""
     page.goto(page.base_url + DASHBOARD)
     buttons = page.get_by_test_id("download-buttons")
-    assert "quý 1" in page.locator("main").inner_text()
+    assert "quý I:" in page.locator("main").inner_text()
     # The file downloads by itself once ready (tests/browser/test_life_reports.py); the link stays.
     with page.expect_download(timeout=30000):
         buttons.get_by_role("button", name=button).click()

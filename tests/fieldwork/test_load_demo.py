@@ -118,3 +118,50 @@ def test_load_demo_keeps_the_cycle_people_registered_under(settings):
     plan.refresh_from_db()
     assert plan.registration_cycle == "quarterly"
     assert Plan.objects.get(organization=plan.organization, year=2026).registration_cycle == "annual"
+
+
+@pytest.mark.django_db
+def test_demo_records_have_their_status_history(client):
+    """Issue 25 §9: an approved registration and a confirmed trip of the demo showed "Chưa có thay
+    đổi trạng thái nào": each processed record has the history the services write, dated."""
+    from fieldwork.models import HistoryEntry
+
+    call_command("load_demo", stdout=StringIO())
+    n = HistoryEntry.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert HistoryEntry.objects.count() == n  # a second run adds nothing
+
+    plan = Plan.objects.get(year=2026, organization__code="tay-ninh")
+    reg = Registration.objects.filter(plan=plan, status="approved", self_certified=False).first()
+    steps = list(
+        HistoryEntry.objects.filter(object_type="registration", object_id=reg.pk).values_list(
+            "action", "from_state", "to_state", "actor_id", "at"
+        )
+    )
+    assert [s[:3] for s in steps] == [("submitted", "draft", "submitted"), ("approved", "submitted", "approved")]
+    assert steps[0][3] == reg.person_id and steps[1][3] == reg.decided_by_id
+    assert steps[0][4] == reg.submitted_at and steps[1][4] == reg.decided_at
+
+    trip = Trip.objects.filter(plan=plan, status="confirmed").exclude(person__roles__code="secretary").first()
+    steps = list(
+        HistoryEntry.objects.filter(object_type="trip", object_id=trip.pk).values_list("action", "actor_id", "at")
+    )
+    assert steps == [
+        ("reported", trip.person_id, trip.reported_at),
+        ("confirmed", trip.confirmed_by_id, trip.confirmed_at),
+    ]
+    returned = Trip.objects.filter(status="returned").first()
+    assert list(
+        HistoryEntry.objects.filter(object_type="trip", object_id=returned.pk).values_list("action", flat=True)
+    ) == ["reported", "returned"]
+
+    # The pages say so: the person's registration and the trip show their history.
+    client.force_login(reg.person)
+    body = client.get(reverse("fieldwork:registration_detail", args=[0]) + "?year=2026").content.decode()
+    assert "Chưa có thay đổi trạng thái nào" not in body
+    client.force_login(trip.person)
+    body = client.get(reverse("fieldwork:trip_detail", args=[trip.pk])).content.decode()
+    from django.utils import timezone
+
+    assert timezone.localtime(trip.confirmed_at).strftime("%d/%m/%Y %H:%M") in body
+    assert trip.confirmed_by.full_name in body

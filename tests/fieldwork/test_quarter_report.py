@@ -112,7 +112,7 @@ def test_submission_on_time_and_late(people, q1_trips, django_capture_on_commit_
         now=at(2023, 3, 27),
     )
     assert (r.status, r.late, r.submitted_by) == (QuarterReport.Status.SUBMITTED, False, head)
-    assert Notification.objects.filter(user=people["board"], text__contains="quý 1/2023").exists()
+    assert Notification.objects.filter(user=people["board"], text__contains="quý I/2023").exists()
     r2 = qr.save_quarter_report(
         actor=people["head2"],
         plan=plan,

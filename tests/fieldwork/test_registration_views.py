@@ -52,7 +52,7 @@ def test_quarter_list_shows_status_of_each_quarter(client, people, django_assert
     q3 = html.split('data-testid="quarter-3"')[1].split("</tr>")[0]
     assert "Chưa đăng ký" in q3
     # with the draft lines counted as planned: 3 + 3 days
-    assert "Với kế hoạch này: 6/60 ngày, 0/2 đợt cùng ăn, cùng ở, cùng làm" in html
+    assert "Với kế hoạch này: 6/60 ngày (được tính / phải đi), 0/2 đợt cùng ăn, cùng ở, cùng làm" in html
 
 
 def test_another_year_can_be_chosen(client, people):
@@ -137,7 +137,7 @@ def test_live_validation_shows_errors_warnings_and_the_effect_on_the_standing(cl
     html = client.post(
         url, line_post(plan, category=str(plan.categories.get(code="1.2").pk)), HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "Với kế hoạch này: 6/60 ngày, 0/2 đợt cùng ăn, cùng ở, cùng làm" in html
+    assert "Với kế hoạch này: 6/60 ngày (được tính / phải đi), 0/2 đợt cùng ăn, cùng ở, cùng làm" in html
     assert "không thuộc nội dung trọng tâm" in html  # OUTSIDE_FOCUS warning
     # a half-typed form does not shout about empty fields
     html = client.post(url, {"year": 2023, "days": "2"}, HTTP_HX_REQUEST="true").content.decode()

@@ -356,6 +356,19 @@ RESULTS = "Chi đoàn sinh hoạt đều, nội dung phong phú; đã hướng d
 # The second, small demo organization (issue 14): Thành đoàn Đà Nẵng on the da-nang-2023 template —
 # quarterly registration, immersion trips of 5–7 days on topics (1.3), 30 days apart.
 DN_DOMAIN = "danang.test"
+# Đà Nẵng's own communes and wards (issue 25 §10: its cadres went to Đà Nẵng, not to Tây Ninh).
+DN_LOCATIONS = [
+    "Phường Hải Châu",
+    "Xã Hòa Tiến",
+    "Phường Sơn Trà",
+    "Xã Hòa Vang",
+    "Phường Liên Chiểu",
+    "Xã Thượng Đức",
+    "Phường Hội An",
+    "Xã Nam Phước",
+    "Phường Tam Kỳ",
+    "Xã Thăng An",
+]
 DN_DEPARTMENTS = [("Văn phòng", "VP"), ("Ban Tổ chức – Kiểm tra", "TCKT"), ("Ban Phong trào", "PT")]
 DN_PEOPLE = [
     P(

@@ -11,6 +11,11 @@ Decisions (docs/rules.md):
   organizations side by side also show that nobody sees the other's data.
 - People are created once by email (a second run changes nothing); their trips are created
   only when they have none in the demo plan, so what you do in the demo is kept.
+- Every processed record has the status history the services would have written (issue 25 §9):
+  a registration sent then approved (or self-certified), a trip reported then confirmed or
+  returned, each by the person who would have acted and on the day it happened. The records are
+  written in bulk (load_demo runs in `make run` and the smoke test, with a time limit), with the
+  services' own actions and states (fieldwork.services.registrations, .results).
 - The shared demo password is set only when a person is created. Refuses to run in
   production (DEBUG off) unless --allow-production: the demo logins are public.
 """
@@ -42,6 +47,7 @@ from fieldwork.management.commands._demo_data import (
     DEPARTMENTS,
     DN_DEPARTMENTS,
     DN_DOMAIN,
+    DN_LOCATIONS,
     DN_PEOPLE,
     DOMAIN,
     DRAFT,
@@ -52,7 +58,7 @@ from fieldwork.management.commands._demo_data import (
     P,
     d,
 )
-from fieldwork.models import Category, Exemption, ExemptionReason, Plan, Registration, Trip
+from fieldwork.models import Category, Exemption, ExemptionReason, HistoryEntry, Plan, Registration, Trip
 from fieldwork.selectors import standings
 from fieldwork.services.history import record
 from fieldwork.services.plans import copy_plan_to_year, cycle_change_error, load_plan, read_plan_source
@@ -110,6 +116,76 @@ class Command(BaseCommand):
 
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+class _History:
+    """The status history of the demo's records, written in two bulk statements (issue 25 §9):
+    the actions and states are those the services record (fieldwork.services.history.record)."""
+
+    def __init__(self, organization_id):
+        self.org = organization_id
+        self.rows: list[tuple[HistoryEntry, datetime]] = []
+
+    def add(self, obj, object_type, actor, action, from_state, to_state, at, comment=""):
+        entry = HistoryEntry(
+            object_type=object_type,
+            object_id=obj.pk,
+            organization_id=self.org,
+            actor=actor,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            comment=comment,
+        )
+        self.rows.append((entry, at))
+
+    def registration(self, reg, person, boss, self_certified):
+        sent, decided = reg.submitted_at, reg.decided_at
+        draft = Registration.Status.DRAFT
+        if self_certified:
+            self.add(reg, "registration", person, "self_certified", draft, Registration.Status.APPROVED, sent)
+            return
+        self.add(reg, "registration", person, "submitted", draft, Registration.Status.SUBMITTED, sent)
+        if decided is not None:
+            self.add(
+                reg,
+                "registration",
+                boss,
+                "approved",
+                Registration.Status.SUBMITTED,
+                Registration.Status.APPROVED,
+                decided,
+            )
+
+    def trip(self, trip, person, boss, self_certified):
+        if trip.status not in (Trip.Status.CONFIRMED, Trip.Status.REPORTED, Trip.Status.RETURNED):
+            return
+        approved = Trip.Status.APPROVED
+        if self_certified:
+            self.add(trip, "trip", person, "self_certified", approved, Trip.Status.CONFIRMED, trip.reported_at)
+            return
+        self.add(trip, "trip", person, "reported", approved, Trip.Status.REPORTED, trip.reported_at)
+        if trip.status == Trip.Status.CONFIRMED:
+            self.add(trip, "trip", boss, "confirmed", Trip.Status.REPORTED, Trip.Status.CONFIRMED, trip.confirmed_at)
+        elif trip.status == Trip.Status.RETURNED:
+            self.add(
+                trip,
+                "trip",
+                boss,
+                "returned",
+                Trip.Status.REPORTED,
+                Trip.Status.RETURNED,
+                trip.reported_at + timedelta(days=2),
+                trip.status_comment,
+            )
+
+    def save(self):
+        if not self.rows:
+            return
+        entries = HistoryEntry.objects.bulk_create([e for e, _at_ in self.rows])
+        for entry, (_e, at) in zip(entries, self.rows, strict=True):
+            entry.at = at  # `at` is auto_now_add: the day it happened, set after the insert
+        HistoryEntry.objects.bulk_update(entries, ["at"], batch_size=500)
 
 
 def _short_trips(person_spec: P, target: Decimal, busy: list[tuple[date, date]]):
@@ -187,11 +263,14 @@ def load_demo_da_nang():
         secretary="dn_thanh",
         deputy="dn_thanh",
         immersion_category=lambda group: "1.3",  # topic trips (plan.immersion_categories)
+        locations=DN_LOCATIONS,
     )
     return plan, people
 
 
-def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, immersion_category, busy_extra=None):
+def _people_and_trips(
+    plan, specs, departments, domain, *, secretary, deputy, immersion_category, busy_extra=None, locations=LOCATIONS
+):
     """People created once by email, with their year of trips when they have none (idempotent).
     Registrations follow the plan's cycle: one for the year (annual) or one per quarter."""
     org = plan.organization
@@ -238,7 +317,8 @@ def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, im
         heads = (x for x in people.values() if x.department_id == u.department_id and x.has_role(Role.HEAD))
         return next(heads, deputy)  # a department without a head in the small demo: the Standing Committee
 
-    loc = cycle(LOCATIONS)
+    loc = cycle(locations)
+    history = _History(org.pk)
     for p in specs:
         user = people[p.key]
         if Trip.objects.filter(plan=plan, person=user).exists():
@@ -262,7 +342,7 @@ def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, im
                 # put it back to "waiting for approval" (below)
                 draft = status == DRAFT and not annual
                 sent = d(2, 5) if annual else start - timedelta(days=20)
-                reg, _ = Registration.objects.get_or_create(
+                reg, created_reg = Registration.objects.get_or_create(
                     plan=plan,
                     person=user,
                     quarter=quarter,
@@ -275,11 +355,13 @@ def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, im
                     },
                 )
                 regs[quarter] = reg
+                if created_reg:  # created now: its history with it
+                    history.registration(reg, user, boss, self_certified=reg.self_certified)
             if annual and status == DRAFT and reg.status == Registration.Status.APPROVED:
                 reg.status = Registration.Status.SUBMITTED
                 reg.save(update_fields=["status"])
             done = status in (CONFIRMED, Trip.Status.REPORTED, Trip.Status.RETURNED)
-            Trip.objects.create(
+            trip = Trip.objects.create(
                 plan=plan,
                 person=user,
                 registration=reg,
@@ -301,7 +383,8 @@ def _people_and_trips(plan, specs, departments, domain, *, secretary, deputy, im
                 confirmed_at=_at(end + timedelta(days=5)) if status == CONFIRMED else None,
                 travel_order=f"{start.month:02d}{start.day:02d}/CL-TĐTN" if done else "",
             )
-
+            history.trip(trip, user, boss, self_certified=user.pk == secretary.pk)
+    history.save()
     return people
 
 
