@@ -57,7 +57,7 @@ def _pk(qs) -> list[dict]:
 
 def _arguments() -> dict[str, Callable]:
     """route name → (person → list of kwargs), from the person's organization."""
-    from accounts.models import Delegation, Department, Organization, User
+    from accounts.models import CorrectionRequest, Delegation, Department, Organization, User
     from fieldwork.models import (
         ChangeRequest,
         DepartmentPlan,
@@ -188,6 +188,11 @@ def _arguments() -> dict[str, Callable]:
         "reports:rollup_node": lambda u: _pk(Organization.objects.exclude(pk=org(u))),
         "reports:rollup_submission": submission,
         "reports:rollup_submission_download": lambda u: [{**s, "fmt": "pdf"} for s in submission(u)],
+        "fieldwork:person_anonymize": person,
+        "fieldwork:correction_answer": lambda u: (
+            _pk(CorrectionRequest.objects.filter(organization_id=org(u))) or [{"pk": 999999}]
+        ),
+        "reports:my_data_download": lambda u: [{"fmt": "json"}, {"fmt": "xlsx"}, {"fmt": "exe"}],
     }
 
 
