@@ -197,6 +197,13 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=2
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=30 * 1024 * 1024)
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# Image bombs (issue 22 §1, docs/security.md): a picture declaring more pixels than this is refused
+# from its header, before any decoding (Pillow's own DecompressionBombError is set at twice it, in
+# fieldwork.apps); and one whose decoding and resizing would take more memory than
+# MAX_IMAGE_DECODE_BYTES (fieldwork.uploads.DECODE_COST). Pictures are decoded one at a time, so
+# this caps a request.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+MAX_IMAGE_DECODE_BYTES = env.int("MAX_IMAGE_DECODE_BYTES", default=128 * 1024 * 1024)
 # Hostile workbooks (issue 10 §4, docs/security.md): imports are refused beyond these caps.
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=40 * 1024 * 1024)
