@@ -69,9 +69,10 @@ def peak_rss_growth(fn) -> int:
     tracemalloc's sight: the resident set is what the container's memory limit counts."""
 
     def status(key: str) -> int:
-        for line in open("/proc/self/status"):
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) * 1024
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
         raise LookupError(key)
 
     with open("/proc/self/clear_refs", "w") as f:
