@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ForwardedHeadersMiddleware",
     "config.observability.RequestContextMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "accounts.middleware.RequestBodyLimitMiddleware",
@@ -143,6 +144,10 @@ SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60
 # append to X-Forwarded-For and overwrite X-Forwarded-Proto. 0 = none: REMOTE_ADDR is the client
 # and both headers are ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Issue 22 §4: the proxies' own addresses (networks, comma-separated: "172.30.0.10/32"). Forwarded
+# headers are believed only from them (config.middleware.ForwardedHeadersMiddleware,
+# accounts.network.client_ip); empty (the default): from nobody, whatever TRUSTED_PROXY_COUNT says.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # django-axes: 5 failures in 15 minutes per username and address (the real client's, see
 # accounts/network.py), and LOGIN_FAILURES_PER_ADDRESS across emails from one address. A lockout
@@ -247,7 +252,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     # X-Forwarded-Proto is believed only when a trusted proxy sets it (issue 10 §5).
-    if TRUSTED_PROXY_COUNT > 0:
+    if TRUSTED_PROXY_COUNT > 0 and TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).
