@@ -6,10 +6,16 @@ TRUSTED_PROXY_COUNT = 0 (the default) means no proxy is trusted: the address is 
 X-Forwarded-For is ignored, so nobody escapes the lockout by inventing a header. With N proxies,
 each appending the address it saw to X-Forwarded-For, the client is the N-th entry from the
 right: entries further left were written by the client and are not believed.
+
+Issue 22 §4: the forwarded headers are believed only from the proxies' own addresses
+(TRUSTED_PROXIES, networks): a client that reaches gunicorn directly, around the proxy, and
+invents X-Forwarded-For is its own REMOTE_ADDR (config.middleware.ForwardedHeadersMiddleware
+drops the headers of such a request before anything reads them).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 
@@ -29,13 +35,29 @@ def _valid(address: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(spec: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(n.strip(), strict=False) for n in spec if n.strip())
+
+
+def is_trusted_proxy(address: str) -> bool:
+    """Is `address` one of the reverse proxies' (settings.TRUSTED_PROXIES, networks)?"""
+    ip = _valid(address or "")
+    if ip is None:
+        return False
+    ip = ipaddress.ip_address(ip)
+    return any(ip in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request) -> str | None:
-    """The real client's address (AXES_CLIENT_IP_CALLABLE and the reset throttle use it)."""
+    """The real client's address (AXES_CLIENT_IP_CALLABLE and the reset throttle use it): behind
+    TRUSTED_PROXY_COUNT proxies, when the request comes from one of TRUSTED_PROXIES and every
+    hop the proxies added is one of them too, the N-th entry of X-Forwarded-For from the right."""
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
+    if count > 0 and is_trusted_proxy(remote):
         hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= count:
+        if len(hops) >= count and all(is_trusted_proxy(h) for h in hops[len(hops) - count + 1 :]):
             address = _valid(hops[-count])
             if address:
                 return address

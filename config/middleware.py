@@ -62,3 +62,29 @@ class PrivateCacheMiddleware:
             response["Cache-Control"] = self.VALUE
             response.headers.pop("Expires", None)
         return response
+
+
+class ForwardedHeadersMiddleware:
+    """Issue 22 §4: X-Forwarded-For, X-Forwarded-Proto and their kin are believed only from the
+    reverse proxies (settings.TRUSTED_PROXIES). A request that reached gunicorn any other way has
+    them removed before anything reads them (the HTTPS redirect, the lockout's client address)."""
+
+    HEADERS = (
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_FORWARDED_PROTO",
+        "HTTP_X_FORWARDED_HOST",
+        "HTTP_X_FORWARDED_PORT",
+        "HTTP_X_REAL_IP",
+        "HTTP_FORWARDED",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from accounts.network import is_trusted_proxy
+
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ForwardedHeadersMiddleware",
     "config.observability.RequestContextMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "accounts.middleware.RequestBodyLimitMiddleware",
@@ -143,6 +144,10 @@ SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60
 # append to X-Forwarded-For and overwrite X-Forwarded-Proto. 0 = none: REMOTE_ADDR is the client
 # and both headers are ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Issue 22 §4: the proxies' own addresses (networks, comma-separated: "172.30.0.10/32"). Forwarded
+# headers are believed only from them (config.middleware.ForwardedHeadersMiddleware,
+# accounts.network.client_ip); empty (the default): from nobody, whatever TRUSTED_PROXY_COUNT says.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # django-axes: 5 failures in 15 minutes per username and address (the real client's, see
 # accounts/network.py), and LOGIN_FAILURES_PER_ADDRESS across emails from one address. A lockout
@@ -197,6 +202,13 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=2
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=30 * 1024 * 1024)
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# Image bombs (issue 22 §1, docs/security.md): a picture declaring more pixels than this is refused
+# from its header, before any decoding (Pillow's own DecompressionBombError is set at twice it, in
+# fieldwork.apps); and one whose decoding and resizing would take more memory than
+# MAX_IMAGE_DECODE_BYTES (fieldwork.uploads.DECODE_COST). Pictures are decoded one at a time, so
+# this caps a request.
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+MAX_IMAGE_DECODE_BYTES = env.int("MAX_IMAGE_DECODE_BYTES", default=128 * 1024 * 1024)
 # Hostile workbooks (issue 10 §4, docs/security.md): imports are refused beyond these caps.
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=40 * 1024 * 1024)
@@ -240,7 +252,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     # X-Forwarded-Proto is believed only when a trusted proxy sets it (issue 10 §5).
-    if TRUSTED_PROXY_COUNT > 0:
+    if TRUSTED_PROXY_COUNT > 0 and TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: with no broker, tasks run eagerly in-process (the embedded default).

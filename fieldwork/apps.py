@@ -7,6 +7,13 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Đi cơ sở")
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        # Issue 22 §1: Pillow refuses (DecompressionBombError) far below its default of 179 M pixels;
+        # fieldwork.uploads.check_image_size refuses above MAX_IMAGE_PIXELS itself, first.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+
         from fieldwork import stored_coverage, stored_standings
         from fieldwork.services import history, privacy
 

@@ -83,7 +83,9 @@ def read_evidence(upload) -> Evidence | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(upload) as image:
-                exif = image.getexif()
+                from fieldwork.uploads import header_exif
+
+                exif = header_exif(image)  # never decodes the picture (issue 22 §1)
                 sub = exif.get_ifd(EXIF_IFD)
                 gps = exif.get_ifd(GPS_IFD)
     except Exception:  # noqa: BLE001 (any unreadable picture: no evidence, the upload goes on)

@@ -64,7 +64,68 @@ def check_upload(upload, *, signatures, too_large_message: str, wrong_type_messa
     kind = sniff(head, signatures)
     if kind is None:
         raise ValidationError(wrong_type_message)
+    check_image_size(upload, kind[0])
     return kind
+
+
+# Issue 22 §1: what decoding and resizing one picture costs, in bytes per declared pixel (after a
+# JPEG's draft() reduction), measured (docs/security.md): Pillow holds RGB as 4 bytes a pixel,
+# resizing makes a second, intermediate picture, and Pillow's WebP decoder keeps two canvases of
+# its own beside the picture it returns; a picture with transparency is resampled through one
+# more copy (premultiplied alpha).
+DECODE_COST = {"PNG": 8, "JPEG": 8, "GIF": 4, "WEBP": 16}
+ALPHA_COST = 4
+PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
+
+
+def too_many_pixels(upload) -> ValidationError:
+    name = clean_filename(getattr(upload, "name", ""))
+    return ValidationError(
+        _("Ảnh “%(name)s” có quá nhiều điểm ảnh để xử lý. Hãy chụp lại hoặc thu nhỏ ảnh rồi gửi.") % {"name": name}
+    )
+
+
+def header_exif(image):
+    """The picture's EXIF without decoding it: Pillow's PNG getexif() decodes the whole picture
+    when the eXIf chunk follows the pixels (issue 22 §1); such a PNG is read as having none."""
+    if image.format == "PNG" and "exif" not in image.info:
+        from PIL import Image
+
+        return Image.Exif()
+    return image.getexif()
+
+
+def check_image_size(upload, content_type: str) -> None:
+    """Refuse a picture from its header, before anything decodes it (issue 22 §1: a 160 KB PNG
+    declaring 9,000 × 9,000 pixels took 620 MB to open): more than MAX_IMAGE_PIXELS pixels, or a
+    decoding cost above MAX_IMAGE_DECODE_BYTES (DECODE_COST) — for a JPEG, at the scale draft() decodes it
+    (1/2, 1/4 or 1/8, prepare_photo). A file Pillow cannot read is left to the caller (it is only
+    ever downloaded)."""
+    fmt = PILLOW_FORMATS.get(content_type)
+    if fmt is None:
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[fmt]) as image:
+                width, height = image.size
+                if width * height > settings.MAX_IMAGE_PIXELS:
+                    raise too_many_pixels(upload)
+                if fmt == "JPEG" and max(width, height) > MAX_PHOTO_SIDE:
+                    image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # reads no pixel; sets the scale
+                    width, height = image.size
+                alpha = "A" in image.mode or "transparency" in image.info
+                if width * height * (DECODE_COST[fmt] + ALPHA_COST * alpha) > settings.MAX_IMAGE_DECODE_BYTES:
+                    raise too_many_pixels(upload)
+    except Image.DecompressionBombError:
+        raise too_many_pixels(upload) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        pass
+    finally:
+        upload.seek(0)
 
 
 # Photos from a phone (12 megapixels and more) are stored at most this many pixels on their
@@ -90,31 +151,32 @@ def prepare_photo(upload, *, content_type: str, ext: str) -> StoredFile:
     upright and at most MAX_PHOTO_SIDE px on its longest side, in its own format (its metadata is
     then removed by fieldwork.photo_metadata.strip_metadata, docs/privacy.md). Anything else — PDFs, GIFs, small
     upright photos, and files Pillow cannot read (they are only ever downloaded) — is stored as
-    it came. A picture claiming more pixels than Pillow's decompression-bomb limit is refused."""
+    it came. A picture declaring more pixels than it may decode is refused (check_image_size,
+    issue 22 §1), again here whoever calls this; the picture is shrunk before it is turned, so
+    no full-size copy is made."""
     as_is = StoredFile(upload, content_type, ext, upload.size)
     fmt = RESIZABLE.get(content_type)
     if fmt is None:
         return as_is
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    name = clean_filename(getattr(upload, "name", ""))
+    check_image_size(upload, content_type)
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(upload)
-            orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+            image = Image.open(upload, formats=[fmt])
+            orientation = header_exif(image).get(EXIF_ORIENTATION, 1)
             if max(image.size) <= MAX_PHOTO_SIDE and orientation in (1, None):
                 return as_is
             if fmt == "JPEG":
                 # Let the JPEG decoder shrink by 1/2, 1/4, 1/8 while reading: a fraction of the memory.
                 image.draft("RGB", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+            # Shrink (reduce() while resampling), then turn the small picture: never a full-size copy.
+            image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
             image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
     except Image.DecompressionBombError:
-        raise ValidationError(
-            _("Ảnh “%(name)s” có quá nhiều điểm ảnh để xử lý. Hãy chụp lại hoặc thu nhỏ ảnh rồi gửi.") % {"name": name}
-        ) from None
+        raise too_many_pixels(upload) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         upload.seek(0)
         return as_is

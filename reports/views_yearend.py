@@ -168,7 +168,9 @@ def remarks(request, typed=None, errors=None, status=200):
         }
         saved_remarks = {
             r.person_id: r
-            for r in CadreRemark.objects.filter(plan=plan, person_id__in=ids).select_related("written_by")
+            for r in CadreRemark.objects.filter(plan=plan, person_id__in=ids)
+            .select_related("written_by")
+            .prefetch_related("written_by__roles")
         }
         saved = {pk: r.text for pk, r in saved_remarks.items()}
         # Who looked (docs/privacy.md): the approver opened these people's year-end remarks.

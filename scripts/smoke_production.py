@@ -297,6 +297,7 @@ def sessions_opened(url: str) -> int:
 
 # Request limits of the web service (issue 10 §6), passed to every process as the compose file sets them.
 LIMIT_SETTINGS = ("REQUEST_MAX_BODY_BYTES", "DATA_UPLOAD_MAX_NUMBER_FILES")
+PROXY_SETTINGS = ("TRUSTED_PROXY_COUNT", "TRUSTED_PROXIES")
 
 
 def smoke(args) -> None:
@@ -337,10 +338,13 @@ def smoke(args) -> None:
     env["CACHE_URL"] = redis_url._replace(path=f"/{cache_db}").geturl()
     web_env = compose["web"]["environment"]
     check(
-        set(web_env) == {"DATABASE_URL", "CELERY_BROKER_URL", "MEDIA_ROOT", "CACHE_URL", *LIMIT_SETTINGS},
+        set(web_env)
+        == {"DATABASE_URL", "CELERY_BROKER_URL", "MEDIA_ROOT", "CACHE_URL", *LIMIT_SETTINGS, *PROXY_SETTINGS},
         f"the compose environment changed: {sorted(web_env)} — update this script",
     )
     env.update({k: str(web_env[k]) for k in LIMIT_SETTINGS})
+    # This script plays the compose proxy (issue 22 §4): its requests come from 127.0.0.1.
+    env.update(TRUSTED_PROXY_COUNT=str(web_env["TRUSTED_PROXY_COUNT"]), TRUSTED_PROXIES="127.0.0.1/32")
     (work / "media").mkdir()
     failure = None
     try:

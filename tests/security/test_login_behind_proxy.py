@@ -41,6 +41,7 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, people, sett
 
 def test_behind_one_proxy_the_lockout_is_per_real_client(client, people, settings):
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["172.16.0.2/32"]
     proxy = {"REMOTE_ADDR": "172.16.0.2"}  # every request arrives from the proxy
     fail(client, "dung@tn.vn", 5, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
     assert login(client, "dung@tn.vn", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 429
@@ -99,7 +100,11 @@ def test_password_reset_is_throttled_per_address(client, people, settings):
 
 
 def _production_setting(name, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "DJANGO_DEBUG", "TRUSTED_PROXY_COUNT")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_TESTING", "DJANGO_DEBUG", "TRUSTED_PROXY_COUNT", "TRUSTED_PROXIES")
+    }
     clean.update(DJANGO_DEBUG="0", SECRET_KEY="k" * 60, **env)
     proc = subprocess.run(
         [sys.executable, "-c", f"import config.settings as s; print(repr(getattr(s, {name!r}, None)))"],
@@ -115,9 +120,11 @@ def _production_setting(name, **env):
 
 def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy():
     assert _production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="0") == "None"
-    assert _production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == (
-        "('HTTP_X_FORWARDED_PROTO', 'https')"
-    )
+    assert _production_setting(
+        "SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1", TRUSTED_PROXIES="172.30.0.10/32"
+    ) == ("('HTTP_X_FORWARDED_PROTO', 'https')")
+    # Issue 22 §4: a count without the proxies' addresses trusts nobody.
+    assert _production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == "None"
 
 
 def test_a_forged_x_forwarded_proto_does_not_make_a_request_secure(client, people, settings):
@@ -125,3 +132,40 @@ def test_a_forged_x_forwarded_proto_does_not_make_a_request_secure(client, peopl
     settings.SECURE_PROXY_SSL_HEADER = None  # production without a trusted proxy
     resp = client.get(LOGIN, HTTP_X_FORWARDED_PROTO="https")
     assert resp.status_code == 301 and resp["Location"].startswith("https://")
+
+
+# Issue 22 §4: forwarded headers only from the proxies' own addresses ------------------------------
+def test_a_client_that_reaches_gunicorn_directly_cannot_forge_its_address(client, people, settings):
+    """.env.example trusts one proxy; a client that reaches port 8000 around the proxy invents a
+    new X-Forwarded-For for each try: it is still its own address, and locked out."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["172.30.0.10/32"]
+    direct = {"REMOTE_ADDR": "198.51.100.66"}
+    for i in range(5):
+        login(client, "dung@tn.vn", "sai", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}", **direct)
+    assert login(client, "dung@tn.vn", HTTP_X_FORWARDED_FOR="10.0.0.99", **direct).status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+    # Through the proxy, the real client is told apart.
+    proxy = {"REMOTE_ADDR": "172.30.0.10"}
+    assert login(client, "dung@tn.vn", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy).status_code == 302
+
+
+def test_a_second_hop_must_be_a_proxy_too(settings, rf):
+    from accounts.network import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXIES = ["172.30.0.0/24"]
+    ok = rf.get("/", REMOTE_ADDR="172.30.0.10", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7, 172.30.0.11")
+    assert client_ip(ok) == "203.0.113.7"
+    forged = rf.get("/", REMOTE_ADDR="172.30.0.10", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7, 8.8.8.8")
+    assert client_ip(forged) == "172.30.0.10"
+
+
+def test_a_forged_proto_from_outside_the_proxies_is_dropped(client, people, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["172.30.0.10/32"]
+    resp = client.get(LOGIN, HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="198.51.100.66")
+    assert resp.status_code == 301 and resp["Location"].startswith("https://")
+    assert client.get(LOGIN, HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="172.30.0.10").status_code == 200
