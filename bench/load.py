@@ -113,6 +113,8 @@ def main():
         STATIC_ROOT=str(work / "static"),
         MEDIA_ROOT=str(work / "media"),
         CELERY_BROKER_URL="",
+        TRUSTED_PROXY_COUNT="1",
+        TRUSTED_PROXIES="127.0.0.1/32",  # the benchmark's client stands for the proxy (X-Forwarded-Proto)
         PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
     )
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)

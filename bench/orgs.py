@@ -40,6 +40,8 @@ def build_org(code: str, n_cadres: int, n_trips: int) -> dict:
             # a nested loop of 24 s instead of 75 ms).
             with connection.cursor() as cur:
                 cur.execute("ANALYZE")
+    if User.objects.filter(organization=org, notice_version="").exists():  # also an org kept from before
+        notice_read(org)
     plan = Plan.objects.filter(organization=org).order_by("-year").first()
     people = User.objects.filter(organization=org)
     heads = list(people.filter(roles__code="head").select_related("department").order_by("department__name"))
@@ -99,3 +101,17 @@ def _add_people(plan: Plan) -> None:
             )
         )
     Exemption.objects.bulk_create(exemptions)
+
+
+def notice_read(org) -> None:
+    """Everyone of `org` has read the privacy notice (docs/privacy.md), in bulk: a Consent row each
+    and the page's fast check, as accounts.privacy.confirm_notice writes them one by one — without
+    it every page answers the notice's 302."""
+    from accounts.models import Consent
+    from accounts.privacy import NOTICE_VERSION
+
+    ids = list(User.objects.filter(organization=org).values_list("pk", flat=True))
+    Consent.objects.bulk_create(
+        [Consent(person_id=pk, kind=Consent.Kind.NOTICE, version=NOTICE_VERSION) for pk in ids], batch_size=5000
+    )
+    User.objects.filter(pk__in=ids).update(notice_version=NOTICE_VERSION)
