@@ -223,3 +223,49 @@ def test_quarter_reports_page_promises_nothing_it_does_not_make(page, people, se
         assert "Chưa có báo cáo nào của quý này (hạn gửi mẫu 3 đã qua ngày" in q1 and "Tạo báo cáo" in q1
         assert "chưa bắt đầu" in page.get_by_test_id("none-4").inner_text()
         shot(page, "life-words-09-quarter-reports")
+
+
+def test_da_nang_reads_da_nang_and_the_words_are_right(page, dn_plan):
+    """Point 10: Đà Nẵng users saw Tây Ninh examples and communes; "Quý 4"/"Quý IV" mixed; "Sắp
+    tới" for a trip under way; "Trung bình khoảng 16 ngày mỗi tháng còn lại" with 25 days left."""
+    from tests.factories import DepartmentFactory, UserFactory
+
+    dept = DepartmentFactory(organization=dn_plan.organization, name="Ban Phong trào")
+    cadre = UserFactory(department=dept, full_name="Võ Thị Thu", email="thu@dn.vn", group_code="2.3")
+    UserFactory(department=dept, full_name="Phạm Quang Minh", email="minh@dn.vn", roles=["cadre", "head"])
+    make_trip(dn_plan, cadre, start=date(2023, 6, 26), end=date(2023, 7, 5), days="10", status=Trip.Status.APPROVED)
+    make_trip(dn_plan, cadre, start=date(2023, 9, 4), end=date(2023, 9, 6), days="3", status=Trip.Status.APPROVED)
+    with time_machine.travel(timezone.make_aware(datetime(2023, 6, 30, 9, 0)), tick=True):
+        page.set_viewport_size(PHONE)
+        login(page, cadre.email, PASSWORD)
+        page.goto(page.base_url + "/dang-ky/quy-3/?year=2023")
+        province = page.eval_on_selector("select[name=province]", "s => s.options[s.selectedIndex].text")
+        assert province == "Thành phố Đà Nẵng", province
+        placeholder = page.get_attribute("input[name=ward_search]", "placeholder")
+        assert "tan dong" not in placeholder
+        help_text = page.inner_text("#id_location_detail_helptext, [id$=location_detail_helptext]")
+        assert "Tây Ninh" not in help_text and "Châu Thành" not in help_text, help_text
+        assert "Đà Nẵng" in help_text
+        wards = page.eval_on_selector_all("select[name=ward] option", "os => os.map(o => o.text)")
+        assert "Phường Hải Châu" in wards and "Xã Tân Đông" not in wards
+        shot(page, "life-words-10-da-nang-line-form")
+
+        page.goto(page.base_url + "/dang-ky/?year=2023")
+        periods = [t.strip() for t in page.locator("[data-testid=quarters] tbody td.cell-head").all_inner_texts()]
+        assert periods == ["Quý I", "Quý II", "Quý III", "Quý IV"], periods
+
+        page.goto(page.base_url + "/tong-quan/ca-nhan/?year=2023")
+        upcoming = page.get_by_test_id("upcoming").inner_text()
+        assert upcoming.startswith("Đang diễn ra 26/06/2023"), upcoming
+        assert "Sắp tới 04/09/2023" in upcoming
+        shot(page, "life-words-11-under-way")
+
+
+def test_the_year_end_page_names_its_own_organization(page, people):
+    """Point 10: Tây Ninh's year-end page said it followed "mẫu báo cáo cuối năm của Thành đoàn Đà Nẵng"."""
+    with time_machine.travel(timezone.make_aware(datetime(2023, 12, 20, 9, 0)), tick=True):
+        page.set_viewport_size({"width": 1366, "height": 900})
+        login(page, people["board"].email, PASSWORD)
+        page.goto(page.base_url + "/bao-cao/cuoi-nam/?year=2023")
+        about = page.get_by_test_id("year-end-about").inner_text()
+        assert people["org"].name in about and "Đà Nẵng" not in about, about
