@@ -30,10 +30,23 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 # People and departments (the Board's pages) -------------------------------------------------
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """Issue 25 §17: a date always reads dd/mm/yyyy, whatever the browser's language (an
+    `<input type=date>` shows month/day in an English browser), and accepts typing. A text input
+    with static/js/dates.js (slashes as you type, "5/2/2026" -> "05/02/2026"); the server reads
+    dd/mm/yyyy and ISO (settings.DATE_INPUT_FORMATS), so nothing typed either way is refused."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    input_type = "text"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": "dd/mm/yyyy",
+            "maxlength": "10",
+            "data-date": "",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%d/%m/%Y", **kwargs)
 
 
 class PersonForm(forms.Form):

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 # a ă â b c d đ e ê (f) g h i (j) k l m n o ô ơ p q r s t u ư v (w) x y (z)
@@ -102,6 +102,20 @@ def format_percent(part, whole) -> str:
         return "—"
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return format_number(value) + "%"
+
+
+def parse_date(raw) -> date | None:
+    """A date typed or linked: dd/mm/yyyy (what every date box shows, issue 25 §17), or ISO
+    (links, scripts); None when it reads as neither. The forms read the same formats
+    (settings.DATE_INPUT_FORMATS)."""
+
+    text = str(raw or "").strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def format_date(d: date | None) -> str:

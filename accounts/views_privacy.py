@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import privacy, rules
+from .forms import DateInput
 from .models import Consent, DataAccess
 
 LOG_PAGE_SIZE = 50
@@ -90,12 +91,8 @@ class AccessLogFilter(forms.Form):
     what = forms.ChoiceField(
         label=gettext_lazy("Dữ liệu"), required=False, choices=[("", gettext_lazy("Tất cả")), *DataAccess.What.choices]
     )
-    start = forms.DateField(
-        label=gettext_lazy("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=gettext_lazy("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=gettext_lazy("Từ ngày"), required=False, widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("Đến ngày"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

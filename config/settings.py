@@ -175,6 +175,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Issue 25 §17: dates are typed dd/mm/yyyy (accounts.forms.DateInput); ISO still reads (links,
+# scripts). Never month first: "05/02/2026" is the 5th of February (Django's default reads May).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -85,10 +85,12 @@ def default_as_of(plan, today: date | None = None) -> date:
 
 
 def pick_as_of(plan, raw: str | None, today: date | None = None) -> date:
-    """?as_of=YYYY-MM-DD, kept inside the plan's year; anything unreadable gives the default."""
-    try:
-        d = date.fromisoformat(str(raw))
-    except (TypeError, ValueError):
+    """?as_of=dd/mm/yyyy or YYYY-MM-DD, kept inside the plan's year; anything unreadable gives
+    the default."""
+    from accounts.vietnamese import parse_date
+
+    d = parse_date(raw)
+    if d is None:
         return default_as_of(plan, today)
     return min(max(d, date(plan.year, 1, 1)), date(plan.year, 12, 31))
 

@@ -13,11 +13,21 @@ from .models import SentReminder
 
 
 class PreferenceForm(forms.Form):
-    email = forms.BooleanField(
-        label=_("Nhận nhắc việc và bản tổng hợp qua email"),
-        required=False,
-        help_text=_("Thông báo trên hệ thống (biểu tượng chuông) vẫn luôn được gửi."),
-    )
+    """Issue 25 §15: by kind (deadlines, digests) and channel (email, in-app)."""
+
+    email = forms.BooleanField(label=_("Nhắc hạn qua email"), required=False)
+    deadlines_app = forms.BooleanField(label=_("Nhắc hạn trên hệ thống (biểu tượng chuông)"), required=False)
+    digests_email = forms.BooleanField(label=_("Bản tổng hợp qua email"), required=False)
+    digests_app = forms.BooleanField(label=_("Bản tổng hợp trên hệ thống (biểu tượng chuông)"), required=False)
+
+    @staticmethod
+    def initial_from(pref) -> dict:
+        return {
+            "email": pref.email,
+            "deadlines_app": pref.deadlines_app,
+            "digests_email": pref.digests_email,
+            "digests_app": pref.digests_app,
+        }
 
 
 class LogFilterForm(forms.Form):

@@ -89,11 +89,24 @@ class SentReminder(models.Model):
         return "sent" if self.emailed_at else ("failed" if self.email_error else "queued")
 
 
+# Issue 25 §15: what a person chooses by kind. Deadlines: the reminders before and after each
+# deadline (mẫu 1, 2, 3, a trip's results); digests: the periodic summaries (what waits for
+# approval, who is at risk, the Board's digest).
+DIGEST_KINDS = frozenset(
+    {SentReminder.Kind.APPROVALS_WAITING, SentReminder.Kind.AT_RISK_DIGEST, SentReminder.Kind.BOARD_DIGEST}
+)
+
+
 class ReminderPreference(models.Model):
-    """A person may turn reminder and digest emails off; the in-app notification stays."""
+    """How a person gets reminders, by kind (deadlines, digests) and channel (email, in-app).
+    No row: everything on."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
-    email = models.BooleanField(_("nhận nhắc việc qua email"), default=True)
+    # `email`: the deadlines by email (the one box of before, issue 12 §4, kept under its name).
+    email = models.BooleanField(_("nhắc hạn qua email"), default=True)
+    deadlines_app = models.BooleanField(_("nhắc hạn trên hệ thống"), default=True)
+    digests_email = models.BooleanField(_("bản tổng hợp qua email"), default=True)
+    digests_app = models.BooleanField(_("bản tổng hợp trên hệ thống"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -102,3 +115,9 @@ class ReminderPreference(models.Model):
 
     def __str__(self):
         return f"ReminderPreference of {self.user_id}"
+
+    def channels(self, kind: str) -> tuple[bool, bool]:
+        """(by email, in the app) for a reminder of this kind."""
+        if kind in DIGEST_KINDS:
+            return self.digests_email, self.digests_app
+        return self.email, self.deadlines_app

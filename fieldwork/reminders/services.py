@@ -51,14 +51,44 @@ class Outcome:
         }
 
 
-def wants_email(person: User) -> bool:
-    return not ReminderPreference.objects.filter(user=person, email=False).exists()
+EVERYTHING_ON = ReminderPreference(email=True, deadlines_app=True, digests_email=True, digests_app=True)
+
+
+def preference_of(person: User) -> ReminderPreference:
+    return ReminderPreference.objects.filter(user=person).first() or EVERYTHING_ON
+
+
+def wants_email(person: User, kind: str = "") -> bool:
+    """By email, for a reminder of this kind (a deadline when no kind is named)."""
+    return preference_of(person).channels(kind)[0]
+
+
+def set_preferences(
+    *, actor: User, deadlines_email: bool, deadlines_app: bool, digests_email: bool, digests_app: bool
+) -> ReminderPreference:
+    """A person chooses, for themself, how each kind of reminder reaches them (issue 25 §15)."""
+    pref, _created = ReminderPreference.objects.update_or_create(
+        user=actor,
+        defaults={
+            "email": deadlines_email,
+            "deadlines_app": deadlines_app,
+            "digests_email": digests_email,
+            "digests_app": digests_app,
+        },
+    )
+    return pref
 
 
 def set_email_preference(*, actor: User, email: bool) -> ReminderPreference:
-    """A person turns reminder emails on or off for themself; in-app notifications stay."""
-    pref, _created = ReminderPreference.objects.update_or_create(user=actor, defaults={"email": email})
-    return pref
+    """Every email on or off (deadlines and digests); in-app notifications as they were."""
+    pref = preference_of(actor)
+    return set_preferences(
+        actor=actor,
+        deadlines_email=email,
+        deadlines_app=pref.deadlines_app,
+        digests_email=email,
+        digests_app=pref.digests_app,
+    )
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -66,10 +96,15 @@ def _one_line(text: str, limit: int) -> str:
     return " ".join(str(text).split())[:limit]
 
 
-def deliver(due: Due, *, as_of: date, email: bool | None = None) -> SentReminder | None:
-    """Record, notify in the app and queue the email, in one transaction; None when this person
-    already got this reminder (a second run or another worker)."""
-    email = wants_email(due.person) if email is None else email
+def deliver(due: Due, *, as_of: date, email: bool | None = None, app: bool | None = None) -> SentReminder | None:
+    """Record, notify in the app and queue the email, in one transaction, each as the person
+    chose for this kind (issue 25 §15); None when this person already got this reminder (a
+    second run or another worker). The record is kept even with both channels off: the reminder
+    is not sent again and the Board's log says so."""
+    if email is None or app is None:
+        chosen_email, chosen_app = preference_of(due.person).channels(due.kind)
+        email = chosen_email if email is None else email
+        app = chosen_app if app is None else app
     try:
         with transaction.atomic():
             sent = SentReminder.objects.create(
@@ -86,7 +121,8 @@ def deliver(due: Due, *, as_of: date, email: bool | None = None) -> SentReminder
                 url=due.url,
                 email_wanted=email,
             )
-            Notification.objects.create(user=due.person, text=_one_line(due.subject, 300), url=due.url)
+            if app:
+                Notification.objects.create(user=due.person, text=_one_line(due.subject, 300), url=due.url)
             if email:
                 transaction.on_commit(lambda: _queue_email(sent.pk))
     except IntegrityError:
@@ -143,18 +179,15 @@ def run(*, organization_id, as_of: date | None = None, dry_run: bool = False) ->
             person_id__in={d.person.pk for d in dues}, key__in={d.key for d in dues}
         ).values_list("person_id", "kind", "key")
     )
-    no_email = set(
-        ReminderPreference.objects.filter(user_id__in={d.person.pk for d in dues}, email=False).values_list(
-            "user_id", flat=True
-        )
-    )
+    prefs = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in={d.person.pk for d in dues})}
     out = []
     for due in dues:
         if (due.person.pk, due.kind, due.key) in already:
             continue
         sent = False
         if not dry_run:
-            if deliver(due, as_of=as_of, email=due.person.pk not in no_email) is None:
+            email, app = prefs.get(due.person.pk, EVERYTHING_ON).channels(due.kind)
+            if deliver(due, as_of=as_of, email=email, app=app) is None:
                 continue  # another worker sent it in the meantime
             sent = True
         out.append(

@@ -66,7 +66,10 @@ def panel_info(
     days_left = standing.days_left
     months_left = (Decimal(days_left) / DAYS_PER_MONTH).quantize(Decimal("0.1"))
     per_month = None
-    if remaining and days_left:
+    # Issue 25 §10: "khoảng 16 ngày mỗi tháng còn lại" with 25 days left read as if a month
+    # remained: a pace per month only while at least two months remain (the sentence before it
+    # already says how many days are needed in how many calendar days).
+    if remaining and days_left >= 2 * DAYS_PER_MONTH:
         per_month = _half_up(remaining / max(Decimal(1), Decimal(days_left) / DAYS_PER_MONTH))
     keys = [v.trip_key for v in standing.violations if isinstance(v.trip_key, int)]
     if trips is None:

@@ -20,7 +20,6 @@ from fieldwork.reminders import selectors
 from fieldwork.reminders import services as reminder_services
 from fieldwork.reminders.deadlines import plan_deadlines
 from fieldwork.reminders.forms import DelegationForm, LogFilterForm, PreferenceForm, ScheduleForm
-from fieldwork.reminders.models import ReminderPreference
 from fieldwork.services import delegations as delegation_services
 
 from .common import PAGE_SIZE, add_errors, org_id, read_page, write_view
@@ -50,16 +49,24 @@ def reminder_log(request):
 @write_view
 def reminder_preferences(request):
     org_id(request)
-    pref = ReminderPreference.objects.filter(user=request.user).first()
-    form = PreferenceForm(
-        request.POST if request.method == "POST" else None, initial={"email": pref.email if pref else True}
-    )
+    pref = reminder_services.preference_of(request.user)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=PreferenceForm.initial_from(pref))
     if request.method == "POST" and form.is_valid():
-        reminder_services.set_email_preference(actor=request.user, email=form.cleaned_data["email"])
-        if form.cleaned_data["email"]:
-            messages.success(request, _("Bạn sẽ nhận nhắc việc qua email và trên hệ thống."))
+        c = form.cleaned_data
+        reminder_services.set_preferences(
+            actor=request.user,
+            deadlines_email=c["email"],
+            deadlines_app=c["deadlines_app"],
+            digests_email=c["digests_email"],
+            digests_app=c["digests_app"],
+        )
+        if not c["email"] and not c["deadlines_app"]:
+            messages.warning(
+                request,
+                _("Đã lưu. Bạn sẽ không được nhắc hạn nào; hạn sắp tới vẫn hiện ở trang “Tiến độ của tôi”."),
+            )
         else:
-            messages.success(request, _("Đã tắt email nhắc việc; bạn vẫn nhận thông báo trên hệ thống."))
+            messages.success(request, _("Đã lưu tùy chọn nhắc việc."))
         return redirect("fieldwork:reminder_preferences")
     return render(request, "fieldwork/reminders/preferences.html", {"form": form})
 

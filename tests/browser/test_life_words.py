@@ -10,6 +10,7 @@ Screenshots: artifacts/screenshots/life-words-*.
 """
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -223,3 +224,160 @@ def test_quarter_reports_page_promises_nothing_it_does_not_make(page, people, se
         assert "Chưa có báo cáo nào của quý này (hạn gửi mẫu 3 đã qua ngày" in q1 and "Tạo báo cáo" in q1
         assert "chưa bắt đầu" in page.get_by_test_id("none-4").inner_text()
         shot(page, "life-words-09-quarter-reports")
+
+
+def test_da_nang_reads_da_nang_and_the_words_are_right(page, dn_plan):
+    """Point 10: Đà Nẵng users saw Tây Ninh examples and communes; "Quý 4"/"Quý IV" mixed; "Sắp
+    tới" for a trip under way; "Trung bình khoảng 16 ngày mỗi tháng còn lại" with 25 days left."""
+    from tests.factories import DepartmentFactory, UserFactory
+
+    dept = DepartmentFactory(organization=dn_plan.organization, name="Ban Phong trào")
+    cadre = UserFactory(department=dept, full_name="Võ Thị Thu", email="thu@dn.vn", group_code="2.3")
+    UserFactory(department=dept, full_name="Phạm Quang Minh", email="minh@dn.vn", roles=["cadre", "head"])
+    make_trip(dn_plan, cadre, start=date(2023, 6, 26), end=date(2023, 7, 5), days="10", status=Trip.Status.APPROVED)
+    make_trip(dn_plan, cadre, start=date(2023, 9, 4), end=date(2023, 9, 6), days="3", status=Trip.Status.APPROVED)
+    with time_machine.travel(timezone.make_aware(datetime(2023, 6, 30, 9, 0)), tick=True):
+        page.set_viewport_size(PHONE)
+        login(page, cadre.email, PASSWORD)
+        page.goto(page.base_url + "/dang-ky/quy-3/?year=2023")
+        province = page.eval_on_selector("select[name=province]", "s => s.options[s.selectedIndex].text")
+        assert province == "Thành phố Đà Nẵng", province
+        placeholder = page.get_attribute("input[name=ward_search]", "placeholder")
+        assert "tan dong" not in placeholder
+        help_text = page.inner_text("#id_location_detail_helptext, [id$=location_detail_helptext]")
+        assert "Tây Ninh" not in help_text and "Châu Thành" not in help_text, help_text
+        assert "Đà Nẵng" in help_text
+        wards = page.eval_on_selector_all("select[name=ward] option", "os => os.map(o => o.text)")
+        assert "Phường Hải Châu" in wards and "Xã Tân Đông" not in wards
+        shot(page, "life-words-10-da-nang-line-form")
+
+        page.goto(page.base_url + "/dang-ky/?year=2023")
+        periods = [t.strip() for t in page.locator("[data-testid=quarters] tbody td.cell-head").all_inner_texts()]
+        assert periods == ["Quý I", "Quý II", "Quý III", "Quý IV"], periods
+
+        page.goto(page.base_url + "/tong-quan/ca-nhan/?year=2023")
+        upcoming = page.get_by_test_id("upcoming").inner_text()
+        assert upcoming.startswith("Đang diễn ra 26/06/2023"), upcoming
+        assert "Sắp tới 04/09/2023" in upcoming
+        shot(page, "life-words-11-under-way")
+
+
+def test_the_year_end_page_names_its_own_organization(page, people):
+    """Point 10: Tây Ninh's year-end page said it followed "mẫu báo cáo cuối năm của Thành đoàn Đà Nẵng"."""
+    with time_machine.travel(timezone.make_aware(datetime(2023, 12, 20, 9, 0)), tick=True):
+        page.set_viewport_size({"width": 1366, "height": 900})
+        login(page, people["board"].email, PASSWORD)
+        page.goto(page.base_url + "/bao-cao/cuoi-nam/?year=2023")
+        about = page.get_by_test_id("year-end-about").inner_text()
+        assert people["org"].name in about and "Đà Nẵng" not in about, about
+
+
+def test_the_quarterly_xlsx_summary_is_numbers(page, year):
+    """Point 16: the summary figures of the quarterly XLSX ("10", "1.020", "48,6") were text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    with time_machine.travel(timezone.make_aware(datetime(2023, 7, 10, 9, 0)), tick=True):
+        page.set_viewport_size({"width": 1366, "height": 900})
+        login(page, year["board"].email, PASSWORD)
+        page.goto(page.base_url + "/tong-quan/co-quan/?year=2023&as_of=2023-06-30")
+        buttons = page.get_by_test_id("download-buttons")
+        with page.expect_download(timeout=30000) as info:
+            buttons.get_by_role("button", name="Tải XLSX").click()
+        data = Path(info.value.path()).read_bytes()
+    ws = load_workbook(io.BytesIO(data))["Báo cáo"]
+    figures = {}
+    for row in ws.iter_rows():
+        label = row[0].value
+        if isinstance(label, str) and label.startswith(("Số ngày đi cơ sở", "Bình quân", "Đợt “cùng ăn")):
+            figures[label] = row[6]
+    assert len(figures) == 4, list(figures)
+    for label, cell in figures.items():
+        assert cell.data_type == "n" and isinstance(cell.value, (int, float)), (label, cell.value)
+        assert cell.number_format in ("#,##0", "#,##0.0"), (label, cell.number_format)
+    assert figures["Số ngày đi cơ sở lũy kế từ đầu năm"].value == 12
+
+
+def test_reminders_by_kind_and_channel(page, people):
+    """Point 15: reminder preferences were one email on/off box."""
+    from fieldwork.reminders.models import ReminderPreference
+
+    cadre = people["cadre"]
+    page.set_viewport_size(PHONE)
+    login(page, cadre.email, PASSWORD)
+    page.goto(page.base_url + "/nhac-viec/tuy-chon/")
+    assert "Nhắc hạn" in page.get_by_test_id("kind-deadlines").inner_text()
+    assert "Bản tổng hợp định kỳ" in page.get_by_test_id("kind-digests").inner_text()
+    page.uncheck("input[name=deadlines_app]")
+    page.uncheck("input[name=digests_email]")
+    page.click("[data-testid=preferences-form] button[type=submit]")
+    page.wait_for_selector("text=Đã lưu tùy chọn nhắc việc.")
+    pref = ReminderPreference.objects.get(user=cadre)
+    assert (pref.email, pref.deadlines_app, pref.digests_email, pref.digests_app) == (True, False, False, True)
+    assert page.is_checked("input[name=email]") and not page.is_checked("input[name=deadlines_app]")
+    assert not page.is_checked("input[name=digests_email]") and page.is_checked("input[name=digests_app]")
+    shot(page, "life-words-12-reminder-preferences")
+
+
+def test_dates_read_day_first_in_an_english_browser_and_accept_typing(browser, live_server, people):
+    """Point 17: `<input type=date>` showed month/day in an English browser beside dd/mm/yyyy text."""
+    from fieldwork.models import Exemption  # noqa: F401 (the form below is the exemption's)
+
+    ctx = browser.new_context(viewport=PHONE, locale="en-US")
+    page = ctx.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    try:
+        with time_machine.travel(timezone.make_aware(datetime(2023, 3, 20, 9, 0)), tick=True):
+            login(page, people["cadre"].email, PASSWORD)
+            page.goto(page.base_url + "/dang-ky/quy-0/?year=2023")
+            start = page.locator("input[name=start]")
+            assert start.get_attribute("type") == "text" and start.get_attribute("placeholder") == "dd/mm/yyyy"
+            start.click()
+            page.keyboard.type("05042023")  # digits only: the slashes come by themselves
+            assert start.input_value() == "05/04/2023"
+            end = page.locator("input[name=end]")
+            end.fill("6/4/2023")
+            end.blur()
+            assert end.input_value() == "06/04/2023"
+            page.select_option("select[name=category]", label="1.5 Tham dự sinh hoạt chi đoàn")
+            page.fill("input[name=days]", "2")
+            page.fill("input[name=location_detail]", "Chi đoàn ấp Tân Đông")
+            page.click("[data-testid=save-line]")
+            page.wait_for_load_state("networkidle")
+            trip = Trip.objects.get(person=people["cadre"])
+            assert (trip.start, trip.end) == (date(2023, 4, 5), date(2023, 4, 6))  # 5 April, not 4 May
+            page.goto(page.base_url + "/tinh-hinh/cua-toi/?as_of=2023-03-15")
+            assert page.input_value("input[name=as_of]") == "15/03/2023"
+            shot(page, "life-words-13-dates-en-browser")
+    finally:
+        ctx.close()
+
+
+def test_the_demo_has_real_history(page):
+    """Point 9: an approved registration and a confirmed trip of the demo said "Chưa có thay đổi
+    trạng thái nào": the demo's records carry the history the services write."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    plan_reg = Registration.objects.filter(
+        plan__year=2026, plan__organization__code="tay-ninh", status="approved", self_certified=False
+    ).first()
+    cadre = plan_reg.person
+    from fieldwork.management.commands._demo_data import DEMO_PASSWORD
+
+    with time_machine.travel(timezone.make_aware(datetime(2026, 11, 24, 9, 0)), tick=True):
+        page.set_viewport_size(PHONE)
+        login(page, cadre.email, DEMO_PASSWORD)
+        page.goto(page.base_url + "/dang-ky/quy-0/?year=2026")
+        main = page.inner_text("main")
+        assert "Chưa có thay đổi trạng thái nào" not in main
+        assert "05/02/2026" in main and plan_reg.decided_by.full_name in main
+        shot(page, "life-words-14-demo-history")
+        trip = Trip.objects.filter(person=cadre, status="confirmed").first()
+        page.goto(page.base_url + f"/dot-di/{trip.pk}/")
+        history = page.inner_text("main")
+        assert "Chưa có." not in history and trip.confirmed_by.full_name in history

@@ -199,7 +199,7 @@ def test_editing_a_draft_line(client, people):
     client.force_login(cadre)
     url = reverse("fieldwork:registration_line_edit", args=[trip.pk])
     html = client.get(url).content.decode()
-    assert 'value="2023-02-01"' in html and f'<option value="{tan_dong()}" selected>Xã Tân Đông</option>' in html
+    assert 'value="01/02/2023"' in html and f'<option value="{tan_dong()}" selected>Xã Tân Đông</option>' in html
     resp = client.post(url, line_post(plan, days="2", location_detail="Ấp 3"))
     assert resp.status_code == 302
     trip.refresh_from_db()

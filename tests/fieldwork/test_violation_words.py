@@ -105,3 +105,13 @@ def test_pages_show_words_not_codes(client, people):
     body = client.get(reverse("fieldwork:standings"), {"as_of": "2023-06-30"}).content.decode()
     assert "nội dung không tính ngày" in body and "chưa đủ số ngày" in body
     assert "Thiếu 2 đợt “cùng ăn, cùng ở, cùng làm” chưa đăng ký" in body or "chưa có đợt đăng ký" in body
+
+
+def test_no_pace_per_month_when_less_than_two_months_remain(tn_plan):
+    """Issue 25 §10: "Trung bình khoảng 16 ngày mỗi tháng còn lại" with 25 days left."""
+    from fieldwork.templatetags.standing_extras import panel_info
+
+    s = _standing(done_days=Decimal(44), planned_days=Decimal(0), days_left=25)
+    assert panel_info(s, tn_plan, date(2023, 9, 30)).per_month is None
+    s = _standing(done_days=Decimal(44), planned_days=Decimal(0), days_left=90)
+    assert panel_info(s, tn_plan, date(2023, 7, 27)).per_month == Decimal("5.5")

@@ -140,3 +140,28 @@ def test_daily_task_runs_every_organization_and_twice_sends_nothing(annual, monk
     assert result.failed() and "reminders failed" in str(result.result)
     assert annual["stranger"].organization_id in calls  # the other organization still ran
     assert SentReminder.objects.filter(person=annual["stranger"], as_of=date(2023, 1, 3)).exists()
+
+
+def test_preferences_by_kind_and_channel(annual, django_capture_on_commit_callbacks):
+    """Issue 25 §15: deadlines by email only, digests in the app only: each reminder goes where
+    its kind's choice says, and a kind turned off everywhere is recorded, never sent again."""
+    from fieldwork.reminders.models import DIGEST_KINDS
+
+    services.set_preferences(
+        actor=annual["cadre2"], deadlines_email=True, deadlines_app=False, digests_email=False, digests_app=True
+    )
+    services.set_preferences(
+        actor=annual["cadre"], deadlines_email=False, deadlines_app=False, digests_email=False, digests_app=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run(organization_id=annual["org"].pk, as_of=DUE_DAY)
+    row = SentReminder.objects.get(person=annual["cadre2"])
+    assert row.kind not in DIGEST_KINDS and row.email_wanted is True
+    assert not Notification.objects.filter(user=annual["cadre2"]).exists()
+    assert "em@tn.vn" in {m.to[0] for m in mail.outbox}
+    silent = SentReminder.objects.get(person=annual["cadre"])
+    assert silent.email_wanted is False and not Notification.objects.filter(user=annual["cadre"]).exists()
+    assert "dung@tn.vn" not in {m.to[0] for m in mail.outbox}
+    pref = ReminderPreference.objects.get(user=annual["cadre2"])
+    assert pref.channels(SentReminder.Kind.AT_RISK_DIGEST) == (False, True)
+    assert pref.channels(SentReminder.Kind.REGISTRATION_DUE) == (True, False)

@@ -63,7 +63,12 @@ def test_preferences_page(annual, client):
     client.force_login(annual["cadre"])
     assert client.post(url, {}).status_code == 302  # the box unticked: email off
     assert services.wants_email(annual["cadre"]) is False
-    assert client.get(url).context["form"].initial == {"email": False}
+    assert client.get(url).context["form"].initial == {
+        "email": False,
+        "deadlines_app": False,
+        "digests_email": False,
+        "digests_app": False,
+    }
     client.post(url, {"email": "on"})
     assert services.wants_email(annual["cadre"]) is True
 
