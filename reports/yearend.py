@@ -276,7 +276,7 @@ def reason_names(plan, upward: bool) -> dict:
     sent up, a personal one (study, maternity, illness…) as "miễn theo quyết định" (§6)."""
     out = {}
     for r in plan.exemption_reasons.all():
-        personal = r.scope != ExemptionReason.Scope.POSITION
+        personal = r.scope != ExemptionReason.Scope.POSITION  # individual or either (§6)
         out[r.code] = BY_DECISION if upward and personal else r.name
     return out
 

@@ -179,6 +179,12 @@ class RowReader(RowErrors):
                 % {"v": reason_text, "year": self.lk.plan.year, "codes": ", ".join(r.code for r in self.lk.reasons)},
             )
             return None, position
+        if reason.scope == ExemptionReason.Scope.EITHER and not (ex_from or ex_to):
+            # docs/domain.md §6 "scope": "either": a holder of the position needs no dates; anyone else
+            # carrying the duty is granted it as a person, with dates (below).
+            allowed = reason.positions or [reason.name]
+            if not position or norm(position) in {norm(p) for p in allowed}:
+                return None, position or allowed[0]
         if reason.scope == ExemptionReason.Scope.POSITION:
             allowed = reason.positions or [reason.name]
             if ex_from or ex_to:

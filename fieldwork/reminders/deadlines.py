@@ -30,17 +30,22 @@ class Deadline:
 
 
 def plan_deadlines(plan) -> list[Deadline]:
-    """Every deadline of the plan, by form and period (docs/domain.md §5): mẫu 1 and mẫu 2 per
+    """Every deadline the plan names, by form and period (docs/domain.md §5): mẫu 1 and mẫu 2 per
     registration period as fieldwork.cycles computes them for the pages (the annual cycle's one
-    period, or each quarter), and each quarter's mẫu 3 as the quarter report service does."""
-    from fieldwork.services.quarter_reports import quarter_deadline
-
+    period, or each quarter), and each quarter's mẫu 3. A deadline the plan does not name does not
+    exist: it is not listed, so nothing is reminded or late for it (Đà Nẵng: no mẫu 2, no mẫu 3)."""
     out: list[Deadline] = []
     for period in cycles.registration_periods(plan):
-        out.append(Deadline(REGISTRATION, period, cycles.registration_deadline(plan, period)))
-        out.append(Deadline(CONSOLIDATION, period, cycles.consolidation_deadline(plan, period)))
+        for form, d in (
+            (REGISTRATION, cycles.registration_deadline(plan, period)),
+            (CONSOLIDATION, cycles.consolidation_deadline(plan, period)),
+        ):
+            if d is not None:
+                out.append(Deadline(form, period, d))
     for q in plan_quarters(plan):
-        out.append(Deadline(QUARTER_REPORT, q, quarter_deadline(plan, q)))
+        d = cycles.quarter_report_deadline(plan, q)
+        if d is not None:
+            out.append(Deadline(QUARTER_REPORT, q, d))
     return out
 
 

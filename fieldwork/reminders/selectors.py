@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
 from accounts.vietnamese import format_date, format_days
+from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
 from fieldwork.quarters import WHOLE_YEAR, quarter_name
 from fieldwork.selectors import standings
@@ -180,13 +181,14 @@ def _quarter_report_due(day: _PlanDay, d: dl.Deadline, step: int) -> list[Due]:
 
 
 def _reminder(person, plan, d: dl.Deadline, step: int, url: str, what: str) -> Due:
-    when = format_date(d.date)
+    # The deadline as the plan's document words it (docs/domain.md §5): "trước ngày 15/02/2023".
+    when = cycles.deadline_words(plan, d.date)
     if step < 0:
-        subject = _("Nhắc việc: %(w)s hạn %(d)s") % {"w": what, "d": when}
-        first = _("%(w)s cần hoàn thành trước hạn %(d)s (còn %(n)s ngày).") % {"w": what, "d": when, "n": -step}
+        subject = _("Nhắc việc: %(w)s gửi %(d)s") % {"w": what, "d": when}
+        first = _("%(w)s cần gửi %(d)s (còn %(n)s ngày).") % {"w": what, "d": when, "n": -step}
     else:
-        subject = _("Quá hạn: %(w)s (hạn %(d)s)") % {"w": what, "d": when}
-        first = _("%(w)s đã quá hạn %(d)s mà chưa hoàn thành.") % {"w": what, "d": when}
+        subject = _("Quá hạn: %(w)s (hạn gửi %(d)s)") % {"w": what, "d": when}
+        first = _("%(w)s đã quá hạn (hạn gửi %(d)s) mà chưa hoàn thành.") % {"w": what, "d": when}
     return Due(
         person=person,
         kind=dl.step_kind(d.form, step),
@@ -484,6 +486,7 @@ class NextDeadline:
     date: date
     url: str
     late: bool
+    words: str = ""  # "trước ngày 15/02/2023" (docs/domain.md §5)
 
 
 def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadline]:
@@ -526,7 +529,15 @@ def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadli
                 url = reverse("fieldwork:quarter_report", args=[person.department_id, d.period]) + f"?year={plan.year}"
             else:
                 continue
-            out.append(NextDeadline(label=label, date=d.date, url=url, late=d.date < today))
+            out.append(
+                NextDeadline(
+                    label=label,
+                    date=d.date,
+                    url=url,
+                    late=cycles.is_late(plan, d.date, today),
+                    words=cycles.deadline_words(plan, d.date),
+                )
+            )
     out.sort(key=lambda n: n.date)
     return out[:limit]
 

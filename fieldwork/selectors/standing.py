@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 
 from accounts.models import User
 from accounts.vietnamese import nfc
-from fieldwork.models import Exemption, ExemptionReason, Plan, QuarterReport, Trip
+from fieldwork.models import Exemption, Plan, QuarterReport, Trip
 from fieldwork.quota import engine
 
 # DB trip status -> engine status (docs/domain.md §7.4; issue 6: only confirmed trips are done;
@@ -37,6 +37,7 @@ TRIP_STATUS_TO_ENGINE = {
 
 
 def rules_for(plan: Plan, categories=None) -> engine.Rules:
+    categories = list(plan.categories.all()) if categories is None else categories
     groups = {
         g.code: engine.GroupRules(
             code=g.code,
@@ -52,12 +53,11 @@ def rules_for(plan: Plan, categories=None) -> engine.Rules:
         period_end=plan.period_end,
         min_days=plan.min_days,
         groups=groups,
-        counting_categories=frozenset(
-            c.code for c in (plan.categories.all() if categories is None else categories) if c.counts
-        ),
+        counting_categories=frozenset(c.code for c in categories if c.counts),
         exemption_policy=plan.exemption_policy,
         immersion_min_gap_days=plan.immersion_min_gap_days,
         immersion_categories=frozenset(plan.immersion_categories or ()),
+        any_group_categories=frozenset(c.code for c in categories if c.any_group),
     )
 
 
@@ -69,7 +69,7 @@ def position_reasons(plan: Plan) -> dict[str, str]:
     """normalized position -> reason code, for reasons tied to a position (docs/domain.md §6)."""
     out = {}
     for r in plan.exemption_reasons.all():
-        if r.scope == ExemptionReason.Scope.POSITION:
+        if r.by_position:
             for p in r.positions or [r.name]:
                 out[_norm(p)] = r.code
     return out

@@ -34,15 +34,17 @@ from fieldwork.services.transitions import check_version, update_versioned
 PLANNED_STATUSES = (Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED, Trip.Status.CONFIRMED)
 
 
-def registration_deadline(plan: Plan, quarter: int) -> date:
-    """The period's mẫu 1 deadline (fieldwork.cycles.registration_deadline)."""
+def registration_deadline(plan: Plan, quarter: int) -> date | None:
+    """The period's mẫu 1 deadline, or None (fieldwork.cycles.registration_deadline)."""
     return cycles.registration_deadline(plan, quarter)
 
 
-def is_late(registration: Registration | None, deadline: date, today: date) -> bool:
+def is_late(plan: Plan, registration: Registration | None, deadline: date | None, today: date) -> bool:
+    """Sent (or still missing on `today`) late, as the plan's document words the deadline
+    (fieldwork.cycles.is_late: "trước ngày 15/02" makes 15/02 late)."""
     if registration is not None and registration.submitted_at is not None:
-        return timezone.localtime(registration.submitted_at).date() > deadline
-    return today > deadline
+        return cycles.is_late(plan, deadline, timezone.localtime(registration.submitted_at).date())
+    return cycles.is_late(plan, deadline, today)
 
 
 @dataclass
@@ -70,13 +72,22 @@ class Overview:
     plan: Plan
     department: Department
     quarter: int
-    deadline: date
-    consolidation_deadline: date
+    deadline: date | None
+    consolidation_deadline: date | None
     members: list[MemberRow]
     lines: list[Trip]
     department_plan: DepartmentPlan | None
     not_registered: list[User] = field(default_factory=list)
     late: list[User] = field(default_factory=list)
+
+    @property
+    def deadline_words(self) -> str:
+        """ "trước ngày 15/02/2023" (docs/domain.md §5), "" when the plan names no mẫu 1 deadline."""
+        return cycles.deadline_words(self.plan, self.deadline)
+
+    @property
+    def consolidation_words(self) -> str:
+        return cycles.deadline_words(self.plan, self.consolidation_deadline)
 
 
 def planned_lines(plan: Plan, department: Department, quarter: int):
@@ -118,7 +129,7 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
             MemberRow(
                 person=m,
                 registration=reg,
-                late=is_late(reg, deadline, today),
+                late=is_late(plan, reg, deadline, today),
                 lines=counts.get(reg.pk, 0) if reg else 0,
             )
         )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import rules
 from accounts.models import DataAccess, Department, User
 from accounts.privacy import record_access
-from fieldwork import standing_terms
+from fieldwork import cycles, standing_terms
 from fieldwork.forms.results import AsOfForm
 from fieldwork.selectors import coverage as coverage_selector
 from fieldwork.selectors import dashboards
@@ -110,7 +110,7 @@ def department_home(request):
             "status_badges": standing_terms.STATUS_BADGES,
             "can_lead": can_lead,
             "overdue": (data.quarter_report is None or data.quarter_report.status != "submitted")
-            and timezone.localdate() > data.deadline,
+            and cycles.is_late(data.plan, data.deadline, timezone.localdate()),
         },
     )
 

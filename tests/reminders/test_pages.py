@@ -53,7 +53,7 @@ def test_bell_lists_reminders_with_their_link(annual, client):
     run_days(annual["org"].pk, date(2023, 2, 8), date(2023, 2, 8))
     client.force_login(annual["cadre2"])
     page = client.get(reverse("accounts:notifications")).content.decode()
-    assert "Nhắc việc: Bản đăng ký đi cơ sở (mẫu 1) năm 2023 hạn 15/02/2023" in page
+    assert "Nhắc việc: Bản đăng ký đi cơ sở (mẫu 1) năm 2023 gửi trước ngày 15/02/2023" in page
     assert 'href="/dang-ky/?year=2023"' in page
 
 

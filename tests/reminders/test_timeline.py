@@ -126,19 +126,9 @@ def test_quarterly_cycle_whole_year(org_people):
     ]
     assert days_of(sent, "dung@tn.vn", "registration_late") == [D(2023, 7, 11), D(2023, 10, 11)]
     assert days_of(sent, "em@tn.vn", "registration_late") == [D(2023, m, 11) for m in (1, 4, 7, 10)]
-    # mẫu 2 five days later (the plan names no consolidation deadline): 15/01, 15/04, 15/07, 15/10.
-    assert days_of(sent, "ha@tn.vn", "consolidation_due") == [
-        D(2023, 1, 8),
-        D(2023, 1, 14),
-        D(2023, 4, 8),
-        D(2023, 4, 14),
-        D(2023, 7, 8),
-        D(2023, 10, 8),
-        D(2023, 10, 14),
-    ]
-    assert days_of(sent, "ha@tn.vn", "consolidation_late") == [D(2023, 1, 16), D(2023, 4, 16), D(2023, 10, 16)]
-    deadlines = {dl for d, e, k, dl in sent if k == "consolidation_late"}
-    assert deadlines == {D(2023, 1, 15), D(2023, 4, 15), D(2023, 7, 15), D(2023, 10, 15)}
+    # issue 19 (docs/domain.md §5): the plan names no mẫu 2 deadline, so no mẫu 2 reminder at all
+    # (it used to invent one five days after mẫu 1).
+    assert not [s for s in sent if s[2].startswith("consolidation_")]
     assert not [s for s in sent if s[1] == "thu@tn.vn"]
     rows = SentReminder.objects.filter(organization=p["org"])
     assert max(Counter(rows.values_list("person_id", "kind", "key")).values()) == 1
