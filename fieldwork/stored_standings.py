@@ -462,7 +462,7 @@ def _on_plan_part(sender, instance, **kwargs):
 
 
 def _on_quarter_report(sender, instance, **kwargs):
-    """A late mẫu 3 marks its department's confirmed trips LATE_REPORT (a violation)."""
+    """A late mẫu 3 puts LATE_REPORT on its department head's standing (docs/domain.md §7.9)."""
     if _skip(kwargs):
         return
     ids = list(cadre_people(instance.plan).filter(department_id=instance.department_id).values_list("pk", flat=True))

@@ -77,6 +77,9 @@ class Cadre:
     active_from: date | None = None
     active_to: date | None = None
     exemptions: tuple[ExemptionSpan, ...] = ()
+    # docs/domain.md §7.9: quarters whose mẫu 3 the cadre's department sent late, given only for the
+    # department's head (it is the head's duty): LATE_REPORT on the head's standing, on no trip.
+    late_reports: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +416,9 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
         status = "on_track"
     else:
         status = "at_risk"
+    violations = _violations(raw)
+    if cadre.late_reports:
+        violations += tuple(Violation("LATE_REPORT", None, f"quarter {q}") for q in sorted(set(cadre.late_reports)))
     return Standing(
         cadre.key,
         status,
@@ -423,7 +429,7 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
         imm_done,
         imm_planned,
         reason,
-        _violations(raw),
+        violations,
         days_left,
         available,
         imm_keys,

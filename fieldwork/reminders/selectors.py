@@ -15,6 +15,7 @@ from accounts.models import Department, Role, User
 from accounts.vietnamese import format_date, format_days
 from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.owing import active_on, owes_fieldwork
 from fieldwork.quarters import WHOLE_YEAR, quarter_name
 from fieldwork.selectors import standings
 from fieldwork.services.approvers import approvers_of
@@ -63,11 +64,7 @@ def period_label(plan: Plan, period: int) -> str:
 
 
 def _active_on(person: User, on: date) -> bool:
-    return (
-        person.is_active
-        and (person.active_from is None or person.active_from <= on)
-        and (person.active_to is None or person.active_to >= on)
-    )
+    return active_on(person, on)
 
 
 class _PlanDay:
@@ -92,12 +89,9 @@ class _PlanDay:
 
     @property
     def owing_cadres(self) -> list[User]:
-        """Subject cadres who are not exempt and are active on the day (never an exempt cadre)."""
-        return [
-            r.person
-            for r in self.rows
-            if r.status != "exempt" and r.person.has_role(Role.CADRE) and _active_on(r.person, self.as_of)
-        ]
+        """Who owes fieldwork on the day (fieldwork.owing.owes_fieldwork: a group, active, not
+        exempt — whatever the roles: a head with the role `head` alone is reminded too)."""
+        return [r.person for r in self.rows if owes_fieldwork(r.person, r.status, self.as_of)]
 
     @property
     def departments(self) -> list[Department]:

@@ -100,6 +100,7 @@ def planned_lines(plan: Plan, department: Department, quarter: int):
             registration__quarter=quarter,
             registration__plan=plan,
             status__in=PLANNED_STATUSES,
+            category__counts=True,  # docs/domain.md §8: attending because invited is not a field trip
         )
         .select_related("person", "category")
         .order_by("person__sort_key", "person__email", "start", "pk")

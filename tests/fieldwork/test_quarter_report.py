@@ -126,15 +126,22 @@ def test_submission_on_time_and_late(people, q1_trips, django_capture_on_commit_
     assert (r.late, r.summary, r.submitted_at) == (False, "Sửa", at(2023, 3, 26))
 
 
-def test_late_report_marks_the_departments_confirmed_trips(people, q1_trips):
+def test_late_report_is_on_the_heads_standing_not_the_members(people, q1_trips):
+    """docs/domain.md §7.9 (issue 19): LATE_REPORT is the department's — the head's duty."""
     plan = people["plan"]
     as_of = date(2023, 10, 25)
-    assert "LATE_REPORT" not in {v.code for v in standing_for(plan, people["cadre"], as_of).violations}
+
+    def codes(who):
+        return {v.code for v in standing_for(plan, people[who], as_of).violations}
+
+    assert "LATE_REPORT" not in codes("head")
     qr.save_quarter_report(
         actor=people["head"], plan=plan, department=people["d1"], quarter=1, summary="", submit=True, now=at(2023, 4, 2)
     )
-    assert "LATE_REPORT" in {v.code for v in standing_for(plan, people["cadre"], as_of).violations}
-    assert "LATE_REPORT" not in {v.code for v in standing_for(plan, people["other_cadre"], as_of).violations}
+    assert "LATE_REPORT" in codes("head")
+    late = [v for v in standing_for(plan, people["head"], as_of).violations if v.code == "LATE_REPORT"]
+    assert [(v.trip_key, v.detail) for v in late] == [(None, "quarter 1")]
+    assert "LATE_REPORT" not in codes("cadre") | codes("cadre2") | codes("other_cadre") | codes("head2")
 
 
 def test_draft_save_and_quarter_checks(people):

@@ -426,12 +426,14 @@ def test_a_late_quarter_report_reaches_the_stored_violations(people):
     plan = people["plan"]
     make_trip(plan, people["cadre"], start=date(2023, 2, 1), end=date(2023, 2, 3), days="3")
     refresh(plan)
-    assert StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"] == []
+    assert StoredStanding.objects.get(plan=plan, person=people["head"]).data["violations"] == []
     QuarterReport.objects.create(
         plan=plan, department=people["d1"], quarter=1, status=QuarterReport.Status.SUBMITTED, late=True
     )
-    codes = [v[0] for v in StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"]]
+    # docs/domain.md §7.9: on the head's standing (the head's duty), not on the members'
+    codes = [v[0] for v in StoredStanding.objects.get(plan=plan, person=people["head"]).data["violations"]]
     assert codes == ["LATE_REPORT"]
+    assert StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"] == []
     assert_stored_equals_fresh(plan)
 
 
