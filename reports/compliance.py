@@ -31,7 +31,7 @@ from fieldwork.quarters import plan_quarters, quarter_of
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from fieldwork.services.quarter_reports import quarter_deadline
 from fieldwork.services.registrations import quarter_name
-from fieldwork.standing_terms import STATUS_LABELS, percent, year_as_of
+from fieldwork.standing_terms import COMPLETED, MET_DAYS, STATUS_LABELS, percent, year_as_of
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 
 from .data import Params, header, plan_document, stem
@@ -89,13 +89,13 @@ class CadreLine:
         return ". ".join(parts)
 
 
-# The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14).
-MET_DAYS = "Đạt số ngày phải đi"
+# The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14), and of the
+# days-and-trips figure: fieldwork.standing_terms (issue 19 §5, one meaning of "đạt").
 MET_NOTE = (
     "“Đạt số ngày phải đi”: số ngày đã đi cơ sở đạt số ngày phải đi của từng cán bộ "
     "(%(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được miễn)."
 )
-MET_ALL = "Hoàn thành (đủ ngày và đủ đợt)"
+MET_ALL = COMPLETED
 
 
 @dataclass

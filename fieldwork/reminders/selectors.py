@@ -408,8 +408,8 @@ def _board_digest(day: _PlanDay) -> list[Due]:
         return []
     lines = [
         _(
-            "Tình hình thực hiện đến ngày %(d)s: %(t)s cán bộ; đạt %(m)s, đúng tiến độ %(o)s, có nguy cơ %(r)s, "
-            "không đạt %(n)s, miễn %(e)s."
+            "Tình hình thực hiện đến ngày %(d)s: %(t)s cán bộ; hoàn thành (đủ ngày và đủ đợt) %(m)s, đúng tiến độ "
+            "%(o)s, có nguy cơ %(r)s, không đạt %(n)s, miễn %(e)s."
         )
         % {
             "d": format_date(day.as_of),
