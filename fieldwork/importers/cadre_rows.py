@@ -202,6 +202,17 @@ class RowReader(RowErrors):
                     % {"r": reason.name, "pos": ", ".join(f"“{p}”" for p in allowed), "v": position},
                 )
             return None, position
+        if reason.scope == ExemptionReason.Scope.EITHER and not (ex_from and ex_to):
+            allowed = ", ".join(f"“{p}”" for p in reason.positions or [reason.name])
+            self.error(
+                "exempt_to" if ex_from else "exempt_from",
+                _(
+                    "Lý do “%(r)s”: người giữ chức danh %(pos)s được miễn không cần ngày; người khác cần cả "
+                    "“Miễn từ ngày” và “Miễn đến ngày”."
+                )
+                % {"r": reason.name, "pos": allowed},
+            )
+            return None, position
         if not ex_from:
             self.error("exempt_from", _("Lý do “%(r)s” là lý do cá nhân: cần ngày bắt đầu miễn.") % {"r": reason.name})
         if not ex_to:
