@@ -456,7 +456,13 @@ def due_on(organization_id, as_of: date) -> list[Due]:
         day = _PlanDay(plan, as_of)
         found = []
         for d in dl.plan_deadlines(plan):
-            step = dl.current_step(d.date, as_of, before=schedule.days_before, after=schedule.days_after)
+            step = dl.current_step(
+                d.date,
+                as_of,
+                before=schedule.days_before,
+                after=schedule.days_after,
+                first_late=cycles.last_day_on_time(plan, d.date) + timedelta(days=1),
+            )
             if step is not None:
                 found.extend(BY_FORM[d.form](day, d, step))
         found += [
