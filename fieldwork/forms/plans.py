@@ -91,13 +91,18 @@ class PlanForm(forms.Form):
         label=_("Hạn đăng ký (mẫu 1)"),
         widget=DateInput(),
         required=False,
-        help_text=_("Chu kỳ cả năm. Để trống: ngày trong tháng đầu như chu kỳ theo quý."),
+        help_text=_(
+            "Chu kỳ cả năm, ghi đúng ngày của văn bản. Để trống: kế hoạch không quy định hạn, không nhắc, không muộn."
+        ),
     )
     consolidation_deadline = forms.DateField(
         label=_("Hạn tổng hợp (mẫu 2)"),
         widget=DateInput(),
         required=False,
-        help_text=_("Chu kỳ cả năm. Để trống: 5 ngày sau hạn đăng ký."),
+        help_text=_(
+            "Ghi đúng ngày của văn bản. Để trống: kế hoạch không quy định hạn, không nhắc, không muộn. Chu kỳ theo quý: "
+            "chỉ khi có cả hạn đăng ký, mỗi quý cách hạn đăng ký của quý bấy nhiêu ngày."
+        ),
     )
     deadline_wording = forms.ChoiceField(
         label=_("Cách ghi hạn trong văn bản kế hoạch"),
@@ -114,7 +119,11 @@ class PlanForm(forms.Form):
         help_text=_("Chu kỳ theo quý: “đầu mỗi quý”, mặc định ngày 10 (ngày 31 của tháng 30 ngày là ngày 30)."),
     )
     quarter_report_day = forms.IntegerField(
-        label=_("Ngày hạn báo cáo quý (mẫu 3), trong tháng cuối quý"), min_value=1, max_value=31, required=False
+        label=_("Ngày hạn báo cáo quý (mẫu 3), trong tháng cuối quý"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("Để trống: kế hoạch không quy định hạn mẫu 3, không nhắc, không muộn."),
     )
     immersion_categories = ListField(
         label=_("Nội dung của đợt “cùng ăn, cùng ở, cùng làm” (mã)"),
