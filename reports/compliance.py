@@ -150,8 +150,8 @@ def mau3_state(plan: Plan, report: QuarterReport | None, deadline: date | None, 
     if deadline is None:
         return _("Chưa gửi"), False
     if cycles.is_late(plan, deadline, today):
-        return _("Chưa gửi, quá hạn (%(d)s)") % {"d": cycles.deadline_words(plan, deadline)}, True
-    return _("Chưa đến hạn (%(d)s)") % {"d": cycles.deadline_words(plan, deadline)}, False
+        return _("Chưa gửi, đã quá hạn (gửi %(d)s)") % {"d": cycles.deadline_words(plan, deadline)}, True
+    return _("Chưa đến hạn (gửi %(d)s)") % {"d": cycles.deadline_words(plan, deadline)}, False
 
 
 def mau3_year_state(plan: Plan, reports: dict, department_id, as_of: date, today: date) -> tuple[str, bool]:
