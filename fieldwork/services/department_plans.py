@@ -25,7 +25,8 @@ from accounts.models import Department, Role, User
 from fieldwork import cycles
 from fieldwork.cycles import period_label
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
-from fieldwork.selectors import cadre_people
+from fieldwork.owing import owes_fieldwork
+from fieldwork.selectors import cadre_people, standings
 from fieldwork.services.history import notify, record
 from fieldwork.services.transitions import check_version, update_versioned
 
@@ -53,11 +54,12 @@ class MemberRow:
     registration: Registration | None
     late: bool
     lines: int = 0
+    owes: bool = True  # fieldwork.owing.owes_fieldwork: an exempt or departed member owes no mẫu 1
 
     @property
     def status_label(self) -> str:
         if self.registration is None or (self.registration.status == Registration.Status.DRAFT and not self.lines):
-            return _("Chưa đăng ký")
+            return _("Chưa đăng ký") if self.owes else _("Không thuộc diện phải đi cơ sở")
         if self.registration.self_certified and self.registration.status == Registration.Status.APPROVED:
             return _("Tự xác nhận")
         return self.registration.get_status_display()
@@ -111,7 +113,12 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
     """Everything the department plan page shows, in a constant number of queries."""
     today = today or timezone.localdate()
     deadline = registration_deadline(plan, quarter)
-    members = list(cadre_people(plan).filter(department=department))
+    # The members and their standings (the engine says who is exempt): who owes a mẫu 1 is
+    # fieldwork.owing's one rule (docs/domain.md §2), never the roles.
+    on = min(max(today, plan.period_start), plan.period_end)
+    standing_rows = standings(plan, on, people=cadre_people(plan).filter(department=department))
+    members = [r.person for r in standing_rows]
+    status_of = {r.person.pk: r.status for r in standing_rows}
     regs = {
         r.person_id: r
         for r in Registration.objects.filter(plan=plan, quarter=quarter, person__in=[m.pk for m in members])
@@ -132,6 +139,7 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
                 registration=reg,
                 late=is_late(plan, reg, deadline, today),
                 lines=counts.get(reg.pk, 0) if reg else 0,
+                owes=owes_fieldwork(m, status_of.get(m.pk), None),
             )
         )
     dp = DepartmentPlan.objects.filter(plan=plan, department=department, quarter=quarter).first()
@@ -144,8 +152,8 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
         members=rows,
         lines=list(planned_lines(plan, department, quarter)),
         department_plan=dp,
-        not_registered=[r.person for r in rows if not r.registered],
-        late=[r.person for r in rows if r.late],
+        not_registered=[r.person for r in rows if r.owes and not r.registered],
+        late=[r.person for r in rows if r.owes and r.late],
     )
 
 

@@ -329,3 +329,16 @@ def test_existing_template_plans_are_migrated(dn_plan):
     assert dn_plan.categories.get(code="1.3").any_group
     assert dn_plan.exemption_reasons.get(code="quan-tri").scope == "either"
     assert QuarterReport.objects.count() == 0
+
+
+def test_an_exempt_member_is_not_listed_as_not_registered_on_mau2(people):
+    """docs/domain.md §2: the mẫu 2 page (and the printed mẫu 2) lists who owes a mẫu 1 and has
+    not sent it — never an exempt member."""
+    plan = people["plan"]
+    people["cadre2"].position = "Kế toán"
+    people["cadre2"].save()
+    ov = department_plans.overview(plan, people["d1"], 0, today=D(2023, 3, 1))
+    assert people["cadre2"] not in ov.not_registered and people["cadre2"] not in ov.late
+    assert people["cadre"] in ov.not_registered and people["cadre"] in ov.late
+    row = next(m for m in ov.members if m.person == people["cadre2"])
+    assert (row.owes, row.status_label) == (False, "Không thuộc diện phải đi cơ sở")

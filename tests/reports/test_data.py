@@ -108,7 +108,10 @@ def test_compliance_departments_and_late_reports(report_data):
     doc = compliance(params(p, quarter=1), date(2023, 4, 15))
     by_name = {d.name: d for d in doc.departments}
     assert by_name["Ban Phong trào"].mau3 == "Gửi muộn" and by_name["Ban Phong trào"].period_days == Decimal("34.5")
-    assert by_name["Văn phòng"].mau3 == "Chưa gửi, đã quá hạn (gửi trước ngày 27/03/2023)" and by_name["Văn phòng"].subject == 4
+    assert (
+        by_name["Văn phòng"].mau3 == "Chưa gửi, đã quá hạn (gửi trước ngày 27/03/2023)"
+        and by_name["Văn phòng"].subject == 4
+    )
     assert by_name["Thường trực / chưa xếp ban"].total == 2
     assert [d.name for d in doc.departments][-1] == "Thường trực / chưa xếp ban"
     # People in Vietnamese order (given name first): Dung, Đức, Em, Hà, Hải, Khoa, Lan, Phúc, Quỳnh, Tùng.
