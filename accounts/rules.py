@@ -433,8 +433,11 @@ def can_view_standings(user) -> bool:
 
 # Own fieldwork (decision of the lead) ----------------------------------------------------------
 def is_subject_cadre(user) -> bool:
-    """A cadre the 1+2 rule applies to: the cadre role and a group (2.1, 2.2, 2.3)."""
-    return has(user, Role.CADRE) and bool(getattr(user, "group_code", ""))
+    """Someone the 1+2 rule applies to: fieldwork.owing.owes_fieldwork (a group, active — whatever
+    the roles, docs/domain.md §2)."""
+    from fieldwork.owing import owes_fieldwork
+
+    return bool(user and user.is_authenticated) and owes_fieldwork(user)
 
 
 def can_act_on_own_fieldwork(user) -> bool:

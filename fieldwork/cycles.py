@@ -18,15 +18,20 @@ Usage::
         consolidation_deadline(plan, period)            # date the mẫu 2 is due
     schedule(plan)                                      # all of it, as [PeriodDeadlines]
 
-Deadline decisions (docs/rules.md "Issue 14"):
-- annual, mẫu 1: the plan's `registration_deadline`; without one, day `registration_quarter_day`
-  of the period's first month;
-- annual, mẫu 2: the plan's `consolidation_deadline`; without one, the mẫu 1 deadline + 5 days
-  (the seeds' gap, 15/02 → 20/02);
+Deadline decisions (docs/rules.md "Issue 14", "Issue 19"). A deadline the plan does not name
+does not exist (docs/domain.md §5): the functions return None, and nothing is due, reminded or
+late for it.
+- annual, mẫu 1: the plan's `registration_deadline`, else none;
+- annual, mẫu 2: the plan's `consolidation_deadline`, else none;
 - quarterly, mẫu 1: day `registration_quarter_day` of the quarter's first month (capped at the
-  month's length); the plan's own registration/consolidation dates are annual-cycle parameters;
-- quarterly, mẫu 2: the quarter's mẫu 1 deadline + the plan's gap (consolidation − registration
-  when both are set and in that order, else 5 days), never after the quarter's last day.
+  month's length; Đà Nẵng "đầu mỗi quý": the 10th);
+- quarterly, mẫu 2: only when the plan names both dates: the quarter's mẫu 1 deadline + their gap,
+  never after the quarter's last day; Đà Nẵng names none;
+- mẫu 3: day `quarter_report_day` of the quarter's last month, else none.
+
+Lateness keeps the document's wording (`plan.deadline_wording`): "before" ("trước ngày 15/02/2023",
+the seeds): a form sent on 15/02 is late; "by" ("chậm nhất ngày …"): the day itself is on time.
+`is_late` and `deadline_words` are the one place that says so.
 """
 
 from __future__ import annotations
@@ -42,11 +47,15 @@ from fieldwork.quarters import WHOLE_YEAR, plan_quarters, quarter_bounds, quarte
 ANNUAL = "annual"
 QUARTERLY = "quarterly"
 DEFAULT_QUARTER_DAY = 10
-DEFAULT_CONSOLIDATION_GAP = 5  # days from the mẫu 1 deadline to the mẫu 2 deadline (seed 002: 15/02 → 20/02)
 
 __all__ = [
     "WHOLE_YEAR",
     "consolidation_deadline",
+    "deadline_words",
+    "immersion_gap_words",
+    "is_late",
+    "last_day_on_time",
+    "quarter_report_deadline",
     "is_annual",
     "period_bounds",
     "period_label",
@@ -84,44 +93,102 @@ def _day_of_month(year: int, month: int, day: int) -> date:
     return date(year, month, max(1, min(day, calendar.monthrange(year, month)[1])))
 
 
-def registration_deadline(plan, period: int) -> date:
-    """When the period's mẫu 1 is due (see the module's docstring)."""
-    day = plan.registration_quarter_day or DEFAULT_QUARTER_DAY
+def registration_deadline(plan, period: int) -> date | None:
+    """When the period's mẫu 1 is due, or None (see the module's docstring)."""
     if period == WHOLE_YEAR:
-        if plan.registration_deadline:
-            return plan.registration_deadline
-        return _day_of_month(plan.year, plan.period_start.month if plan.period_start.year == plan.year else 1, day)
+        return plan.registration_deadline or None
+    day = plan.registration_quarter_day or DEFAULT_QUARTER_DAY
     return _day_of_month(plan.year, 3 * (period - 1) + 1, day)
 
 
-def consolidation_deadline(plan, period: int) -> date:
-    """When the period's mẫu 2 is due (see the module's docstring)."""
+def consolidation_deadline(plan, period: int) -> date | None:
+    """When the period's mẫu 2 is due, or None (see the module's docstring)."""
     if period == WHOLE_YEAR:
-        if plan.consolidation_deadline:
-            return plan.consolidation_deadline
-        return registration_deadline(plan, period) + timedelta(days=DEFAULT_CONSOLIDATION_GAP)
-    gap = DEFAULT_CONSOLIDATION_GAP
-    if plan.registration_deadline and plan.consolidation_deadline:
-        own = (plan.consolidation_deadline - plan.registration_deadline).days
-        if own >= 0:
-            gap = own
+        return plan.consolidation_deadline or None
+    if not (plan.registration_deadline and plan.consolidation_deadline):
+        return None
+    gap = max(0, (plan.consolidation_deadline - plan.registration_deadline).days)
     return min(registration_deadline(plan, period) + timedelta(days=gap), quarter_bounds(plan.year, period)[1])
+
+
+def quarter_report_deadline(plan, quarter: int) -> date | None:
+    """When the quarter's mẫu 3 is due: day `quarter_report_day` of the quarter's last month (Tây
+    Ninh: "trước ngày 27 của tháng cuối quý"), clamped to the month; None when the plan names no day."""
+    if not plan.quarter_report_day:
+        return None
+    end = quarter_bounds(plan.year, quarter)[1]
+    return end.replace(day=min(plan.quarter_report_day, end.day))
+
+
+BEFORE = "before"
+BY = "by"
+
+
+def is_late(plan, deadline: date | None, day: date) -> bool:
+    """A form sent (or still missing) on `day` is late for `deadline`, as the plan's document words
+    it (docs/domain.md §5): "trước ngày 15/02" makes 15/02 late; "chậm nhất ngày 15/02" does not.
+    No deadline: never late."""
+    if deadline is None or day is None:
+        return False
+    if getattr(plan, "deadline_wording", BEFORE) == BY:
+        return day > deadline
+    return day >= deadline
+
+
+def last_day_on_time(plan, deadline: date | None) -> date | None:
+    """The last day a form is on time: the day before a "trước ngày" deadline, the day itself for "by"."""
+    if deadline is None:
+        return None
+    return deadline if getattr(plan, "deadline_wording", BEFORE) == BY else deadline - timedelta(days=1)
+
+
+def deadline_words(plan, deadline: date | None) -> str:
+    """The deadline as the document says it: "trước ngày 15/02/2023" or "chậm nhất ngày 15/02/2023";
+    "" when the plan names none. Pages, reminders and forms all print this."""
+    from accounts.vietnamese import format_date
+
+    if deadline is None:
+        return ""
+    if getattr(plan, "deadline_wording", BEFORE) == BY:
+        return _("chậm nhất ngày %(d)s") % {"d": format_date(deadline)}
+    return _("trước ngày %(d)s") % {"d": format_date(deadline)}
+
+
+def immersion_gap_words(plan) -> str:
+    """The back-to-back rule in words for the plan page (docs/domain.md §7.6), or "" without one."""
+    gap = plan.immersion_min_gap_days
+    if gap is None:
+        return ""
+    if gap <= 1:
+        return _("Hai đợt “cùng ăn, cùng ở, cùng làm” có thể nối tiếp nhau.")
+    clear = gap - 1
+    return _(
+        "Không thực hiện 02 đợt “cùng ăn, cùng ở, cùng làm” liên tiếp: giữa hai đợt phải có ít nhất %(n)s ngày "
+        "không thuộc đợt nào (đợt sau bắt đầu từ ngày thứ %(g)s sau ngày kết thúc đợt trước)."
+    ) % {"n": clear, "g": gap}
 
 
 @dataclass(frozen=True)
 class PeriodDeadlines:
     period: int
     label: str  # "năm 2023" | "quý I/2023"
-    registration: date  # mẫu 1
-    consolidation: date  # mẫu 2
+    registration: date | None  # mẫu 1 (None: the plan names none)
+    consolidation: date | None  # mẫu 2
+    registration_words: str = ""  # "trước ngày 15/02/2023"
+    consolidation_words: str = ""
 
 
 def schedule(plan) -> list[PeriodDeadlines]:
     """Every registration period of the plan with its two deadlines (the plan page, reminders)."""
-    return [
-        PeriodDeadlines(p, period_label(plan.year, p), registration_deadline(plan, p), consolidation_deadline(plan, p))
-        for p in registration_periods(plan)
-    ]
+    out = []
+    for p in registration_periods(plan):
+        reg, cons = registration_deadline(plan, p), consolidation_deadline(plan, p)
+        out.append(
+            PeriodDeadlines(
+                p, period_label(plan.year, p), reg, cons, deadline_words(plan, reg), deadline_words(plan, cons)
+            )
+        )
+    return out
 
 
 def period_name(period: int) -> str:

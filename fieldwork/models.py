@@ -38,6 +38,10 @@ class Plan(models.Model):
         ANNUAL = "annual", _("Đăng ký một lần cho cả năm")
         QUARTERLY = "quarterly", _("Đăng ký theo từng quý")
 
+    class DeadlineWording(models.TextChoices):
+        BEFORE = "before", _("“trước ngày …”: nộp đúng ngày hạn là muộn")
+        BY = "by", _("“chậm nhất ngày …”: nộp trong ngày hạn vẫn đúng hạn")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="plans")
     year = models.PositiveIntegerField(_("năm"))
     title = models.CharField(_("tên kế hoạch"), max_length=300, blank=True)
@@ -63,6 +67,12 @@ class Plan(models.Model):
     )
     registration_quarter_day = models.PositiveSmallIntegerField(
         _("ngày hạn đăng ký trong tháng đầu quý"), default=10, help_text=_("Chu kỳ theo quý")
+    )
+    # docs/domain.md §5: the deadlines keep the document's wording. "before" ("trước ngày 15/02"): the
+    # day itself is late; "by" ("chậm nhất ngày …", "hạn …"): the day itself is on time
+    # (fieldwork.deadlines).
+    deadline_wording = models.CharField(
+        _("cách ghi hạn"), max_length=10, choices=DeadlineWording.choices, default=DeadlineWording.BEFORE
     )
     # Categories an immersion trip may be (codes); empty means any counting category (§7.5).
     immersion_categories = models.JSONField(_("nội dung của đợt cùng ăn, cùng ở, cùng làm"), default=list, blank=True)
@@ -120,6 +130,9 @@ class Category(models.Model):
     # docs/domain.md §10 `"topics"`: the topics a trip of this category may name (Tây Ninh 1.3
     # "Theo chuyên đề" names nine), counted on the year-end report. Empty: none.
     topics = models.JSONField(_("chuyên đề"), default=list, blank=True)
+    # docs/domain.md §7.9 / §10 `"any_group"`: never outside a group's focus (1.3 "Theo chuyên đề",
+    # assigned by topic), so no OUTSIDE_FOCUS.
+    any_group = models.BooleanField(_("dành cho mọi đối tượng"), default=False)
 
     class Meta:
         verbose_name = _("nội dung")
@@ -135,6 +148,9 @@ class ExemptionReason(models.Model):
     class Scope(models.TextChoices):
         POSITION = "position", _("Theo chức danh")
         INDIVIDUAL = "individual", _("Cá nhân")
+        # docs/domain.md §6: a duty ("phụ trách công tác Đảng"): matched by position AND grantable to a
+        # named person (a "Chuyên viên" carrying it).
+        EITHER = "either", _("Theo chức danh hoặc cá nhân")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exemption_reasons")
     code = models.CharField(_("mã"), max_length=30)
@@ -155,6 +171,20 @@ class ExemptionReason(models.Model):
 
     def __str__(self):
         return self.name
+
+    # docs/domain.md §6: the two kinds of reason; "either" is both.
+    BY_POSITION = ("position", "either")
+    GRANTABLE = ("individual", "either")
+
+    @property
+    def by_position(self) -> bool:
+        """Exempts whoever holds one of `positions`."""
+        return self.scope in self.BY_POSITION
+
+    @property
+    def grantable(self) -> bool:
+        """Can be granted to a named person for a date range (proposed, approved)."""
+        return self.scope in self.GRANTABLE
 
 
 def exemption_upload_to(instance, filename):

@@ -46,6 +46,28 @@ STATUS_BADGES = {
 }
 
 
+# One meaning of "đạt" (issue 19 §5). Two figures, each computed by ONE function and named in
+# the same words on pages, reports and forms:
+# - "đạt số ngày phải đi" ("đạt 60 ngày"): the days only, against the cadre's OWN requirement
+#   (60, or fewer where prorated) — the seeds' year-end sentence ("100% đạt 60 ngày");
+# - "hoàn thành (đủ ngày và đủ đợt)": days AND immersion trips — the engine's status `met`.
+MET_DAYS = "Đạt số ngày phải đi"
+COMPLETED = "Hoàn thành (đủ ngày và đủ đợt)"
+# The counts of statuses as figures (dashboard cards, "Theo ban"): `met` is the days-and-trips figure.
+STATUS_COUNT_LABELS = {**STATUS_LABELS, "met": gettext_lazy("Hoàn thành (đủ ngày và đủ đợt)")}
+
+
+def meets_days(standing) -> bool:
+    """Đạt số ngày phải đi: a cadre who owes fieldwork (not exempt) whose done days reach their own
+    required days. Immersion trips play no part (that is `completed`)."""
+    return standing.status != "exempt" and Decimal(standing.done_days) >= standing.required_days
+
+
+def completed(standing) -> bool:
+    """Hoàn thành (đủ ngày và đủ đợt): days and immersion trips both met (the status `met`)."""
+    return standing.status == "met"
+
+
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import User
+from accounts.models import User, UserRole
 from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Category, Exemption, ExemptionReason, Group, Plan, QuarterReport, StoredStanding, Trip
 from fieldwork.quota import engine
@@ -450,6 +450,16 @@ def _on_user(sender, instance, update_fields=None, **kwargs):
     person_changed(instance.organization_id, instance.pk)
 
 
+def _on_role(sender, instance, **kwargs):
+    """Becoming (or ceasing to be) a department's head moves LATE_REPORT onto (or off) the person's
+    standing (docs/domain.md §7.9): recompute the person, only when the role is `head`."""
+    if _skip(kwargs) or instance.code != "head":
+        return
+    org_id = User.objects.filter(pk=instance.user_id).values_list("organization_id", flat=True).first()
+    if org_id is not None:
+        person_changed(org_id, instance.user_id)
+
+
 def _on_plan_part(sender, instance, **kwargs):
     if _skip(kwargs):
         return
@@ -462,7 +472,7 @@ def _on_plan_part(sender, instance, **kwargs):
 
 
 def _on_quarter_report(sender, instance, **kwargs):
-    """A late mẫu 3 marks its department's confirmed trips LATE_REPORT (a violation)."""
+    """A late mẫu 3 puts LATE_REPORT on its department head's standing (docs/domain.md §7.9)."""
     if _skip(kwargs):
         return
     ids = list(cadre_people(instance.plan).filter(department_id=instance.department_id).values_list("pk", flat=True))
@@ -476,5 +486,6 @@ def connect() -> None:
         signal.connect(_on_exemption, sender=Exemption, dispatch_uid=f"stored-exemption-{signal}")
         signal.connect(_on_user, sender=User, dispatch_uid=f"stored-user-{signal}")
         signal.connect(_on_quarter_report, sender=QuarterReport, dispatch_uid=f"stored-qr-{signal}")
+        signal.connect(_on_role, sender=UserRole, dispatch_uid=f"stored-role-{signal}")
         for model in (Plan, Group, Category, ExemptionReason):
             signal.connect(_on_plan_part, sender=model, dispatch_uid=f"stored-{model.__name__}-{signal}")

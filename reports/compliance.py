@@ -23,14 +23,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from accounts.vietnamese import format_date, format_number, format_short_date
+from accounts.vietnamese import format_number, format_short_date
+from fieldwork import cycles
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.privacy import Audience, ReasonLabels
 from fieldwork.quarters import plan_quarters, quarter_of
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from fieldwork.services.quarter_reports import quarter_deadline
 from fieldwork.services.registrations import quarter_name
-from fieldwork.standing_terms import STATUS_LABELS, percent, year_as_of
+from fieldwork.standing_terms import COMPLETED, MET_DAYS, STATUS_LABELS, percent, year_as_of
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 from fieldwork.violations import violation_labels
 
@@ -78,13 +79,13 @@ class CadreLine:
         return ". ".join(parts)
 
 
-# The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14).
-MET_DAYS = "Đạt số ngày phải đi"
+# The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14), and of the
+# days-and-trips figure: fieldwork.standing_terms (issue 19 §5, one meaning of "đạt").
 MET_NOTE = (
     "“Đạt số ngày phải đi”: số ngày đã đi cơ sở đạt số ngày phải đi của từng cán bộ "
     "(%(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được miễn)."
 )
-MET_ALL = "Hoàn thành (đủ ngày và đủ đợt)"
+MET_ALL = COMPLETED
 
 
 @dataclass
@@ -131,15 +132,18 @@ def ratio(part: int, whole: int) -> str:
     return f"{format_number(part)}/{format_number(whole)} ({percent(part, whole)})"
 
 
-def mau3_state(report: QuarterReport | None, deadline: date, today: date) -> tuple[str, bool]:
-    """(label, late) of a department's mẫu 3 for the quarter."""
+def mau3_state(plan: Plan, report: QuarterReport | None, deadline: date | None, today: date) -> tuple[str, bool]:
+    """(label, late) of a department's mẫu 3 for the quarter; a plan that names no mẫu 3 deadline
+    has nothing late (docs/domain.md §5), and its deadline is said as the document says it."""
     if report is not None and report.status == QuarterReport.Status.SUBMITTED:
         if report.late:
             return _("Gửi muộn"), True
-        return _("Đúng hạn"), False
-    if today > deadline:
-        return _("Chưa gửi, quá hạn %(d)s") % {"d": format_date(deadline)}, True
-    return _("Chưa đến hạn (%(d)s)") % {"d": format_date(deadline)}, False
+        return (_("Đúng hạn"), False) if deadline else (_("Đã gửi"), False)
+    if deadline is None:
+        return _("Chưa gửi"), False
+    if cycles.is_late(plan, deadline, today):
+        return _("Chưa gửi, đã quá hạn (gửi %(d)s)") % {"d": cycles.deadline_words(plan, deadline)}, True
+    return _("Chưa đến hạn (gửi %(d)s)") % {"d": cycles.deadline_words(plan, deadline)}, False
 
 
 def mau3_year_state(plan: Plan, reports: dict, department_id, as_of: date, today: date) -> tuple[str, bool]:
@@ -148,7 +152,7 @@ def mau3_year_state(plan: Plan, reports: dict, department_id, as_of: date, today
     for q in plan_quarters(plan):
         if q > quarter_of(as_of):
             break
-        _label, is_late = mau3_state(reports.get((department_id, q)), quarter_deadline(plan, q), today)
+        _label, is_late = mau3_state(plan, reports.get((department_id, q)), quarter_deadline(plan, q), today)
         if is_late:
             late.append(quarter_name(q))
     if late:
@@ -199,7 +203,9 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         if t.department_id is None:
             mau3, late = "—", False
         elif quarter:
-            mau3, late = mau3_state(reports.get((t.department_id, quarter)), quarter_deadline(plan, quarter), today)
+            mau3, late = mau3_state(
+                plan, reports.get((t.department_id, quarter)), quarter_deadline(plan, quarter), today
+            )
         else:
             mau3, late = mau3_year_state(plan, reports, t.department_id, as_of, today)
         dept_lines.append(DepartmentLine.of(t, mau3=mau3, late=late))

@@ -273,7 +273,7 @@ def mau1(p: Params, today: date) -> FormDocument:
         regs = regs.filter(quarter__in=[p.quarter, 0])  # 0: the annual cycle's registration
     regs = {r.pk: r for r in regs.select_related("decided_by")}
     trips = (
-        Trip.objects.filter(registration__in=list(regs))
+        Trip.objects.filter(registration__in=list(regs), category__counts=True)  # §8: invited attendance is no line
         .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
         .select_related("category")
         .order_by("start", "pk")
@@ -377,6 +377,7 @@ def year_or_quarter_lines(plan: Plan, department: Department | None, quarter: in
             person__department=department,
             registration__plan=plan,
             status__in=PLANNED_STATUSES,
+            category__counts=True,  # docs/domain.md §8: attending because invited is not a field trip
         )
         .select_related("person", "category")
         .order_by("person__sort_key", "person__email", "start", "pk")

@@ -34,7 +34,7 @@ COLUMNS = [
     ("name", "Đơn vị"),
     ("subject", "Cán bộ thuộc diện"),
     ("went", "Đã đi cơ sở trong quý"),
-    ("met", "Đã đạt"),
+    ("met", "Hoàn thành (đủ ngày và đủ đợt)"),  # issue 19 §5: fieldwork.standing_terms.COMPLETED
     ("at_risk", "Có nguy cơ không đạt"),
     ("not_met", "Không đạt"),
     ("exempt", "Miễn thực hiện"),

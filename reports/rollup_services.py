@@ -38,7 +38,8 @@ def submission_deadline(organization: Organization, year: int, quarter: int) -> 
     parent_plan = Plan.objects.filter(organization_id=organization.parent_id, year=year).first()
     if parent_plan is None:
         return quarter_bounds(year, quarter)[1]
-    return quarter_deadline(parent_plan, quarter)
+    # A parent plan that names no mẫu 3 day: the quarter's last day, as without a parent plan.
+    return quarter_deadline(parent_plan, quarter) or quarter_bounds(year, quarter)[1]
 
 
 def _enqueue(job: ReportJob) -> None:

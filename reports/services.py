@@ -36,6 +36,7 @@ from config.logsafe import scrubbed_exc_info
 from config.storage import is_disk_full
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
+from fieldwork.quarters import quarter_bounds
 from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
 from fieldwork.services.registrations import quarter_name
@@ -307,7 +308,10 @@ def produce_due_compliance_reports(*, today: date | None = None) -> list[ReportJ
     created_jobs: list[ReportJob] = []
     for plan in Plan.objects.select_related("organization").order_by("organization_id", "year"):
         for quarter in plan_quarters(plan):
-            if quarter_deadline(plan, quarter) >= today:
+            # The Board's own report: after the mẫu 3 deadline, or after the quarter's end when the
+            # plan names none (docs/domain.md §5: no deadline for the departments, nothing late).
+            due = quarter_deadline(plan, quarter) or quarter_bounds(plan.year, quarter)[1]
+            if due >= today:
                 continue
             with transaction.atomic():
                 _run, created = ScheduledRun.objects.get_or_create(

@@ -222,7 +222,7 @@ def figure_rows(f: dict) -> list[tuple[str, object]]:
         (_("Tổng số cán bộ"), f.get("total")),
         (_("Cán bộ thuộc diện phải đi cơ sở"), f.get("subject")),
         (_("Đã đi cơ sở trong quý"), f.get("went")),
-        (_("Đã đạt"), f.get("met")),
+        (_("Hoàn thành (đủ ngày và đủ đợt)"), f.get("met")),
         (_("Đúng tiến độ"), f.get("on_track")),
         (_("Có nguy cơ không đạt"), f.get("at_risk")),
         (_("Không đạt"), f.get("not_met")),

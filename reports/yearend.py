@@ -34,7 +34,7 @@ from fieldwork.privacy import ReasonLabels, reason_label_sent_up
 from fieldwork.quota.counted import counted_done_days
 from fieldwork.selectors import standing_inputs
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
-from fieldwork.standing_terms import STATUS_LABELS, year_as_of
+from fieldwork.standing_terms import COMPLETED, STATUS_LABELS, meets_days, year_as_of
 
 from .compliance import MET_ALL, MET_DAYS, MET_NOTE
 from .data import Params, header, organization_header, plan_document, standing_committee, stem, union_body
@@ -360,7 +360,8 @@ def year_end(p: Params, today: date) -> YearEndReport:
         + (f" {two(len(exempt_rows) + not_went)} đồng chí không đi cơ sở gồm: {'; '.join(away)}." if away else ""),
         f"Số lượng cán bộ đi cơ sở đạt số ngày theo quy định ({plan.min_days} ngày, hoặc số ngày được tính giảm) "
         f"đạt tỉ lệ {format_percent(met_days, n_subject)} ({met_days}/{n_subject} đồng chí) tính đến ngày {on}; "
-        f"hoàn thành cả số ngày và số đợt {IMMERSION}: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
+        # issue 19 §5: the days-and-trips figure has one name everywhere (fieldwork.standing_terms.COMPLETED)
+        f"{COMPLETED[:1].lower()}{COMPLETED[1:]}: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
     ]
     positions: dict = {}
     for r in rows:
@@ -372,7 +373,7 @@ def year_end(p: Params, today: date) -> YearEndReport:
         if r.standing.status != "exempt":
             line.subject += 1
             line.went += Decimal(r.standing.done_days) > 0
-            line.met_days += Decimal(r.standing.done_days) >= r.standing.required_days
+            line.met_days += meets_days(r.standing)
     # Not subject, by reason (seed 000: "08 đồng chí không đi cơ sở gồm …"); names only inside.
     exempt_names: dict = defaultdict(list)
     for r in exempt_rows:

@@ -42,7 +42,7 @@ class ExemptionProposeForm(forms.Form):
             .select_related("department")
             .order_by("sort_key", "email")
         )
-        self.fields["reason"].queryset = plan.exemption_reasons.filter(scope=ExemptionReason.Scope.INDIVIDUAL)
+        self.fields["reason"].queryset = plan.exemption_reasons.filter(scope__in=ExemptionReason.GRANTABLE)
         self.fields["start"].initial = plan.period_start
         self.fields["end"].initial = plan.period_end
 
@@ -83,7 +83,7 @@ class ExemptionFilterForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, sensitive: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        reasons = plan.exemption_reasons.filter(scope=ExemptionReason.Scope.INDIVIDUAL)
+        reasons = plan.exemption_reasons.filter(scope__in=ExemptionReason.GRANTABLE)
         if not sensitive:  # docs/domain.md §6: filtering by a hidden reason would name its people
             reasons = reasons.filter(sensitive=False)
         self.fields["reason"].choices = [("", _("Tất cả lý do"))] + [(r.code, r.name) for r in reasons]

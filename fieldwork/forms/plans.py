@@ -91,13 +91,25 @@ class PlanForm(forms.Form):
         label=_("Hạn đăng ký (mẫu 1)"),
         widget=DateInput(),
         required=False,
-        help_text=_("Chu kỳ cả năm. Để trống: ngày trong tháng đầu như chu kỳ theo quý."),
+        help_text=_(
+            "Chu kỳ cả năm, ghi đúng ngày của văn bản. Để trống: kế hoạch không quy định hạn, không nhắc, không muộn."
+        ),
     )
     consolidation_deadline = forms.DateField(
         label=_("Hạn tổng hợp (mẫu 2)"),
         widget=DateInput(),
         required=False,
-        help_text=_("Chu kỳ cả năm. Để trống: 5 ngày sau hạn đăng ký."),
+        help_text=_(
+            "Ghi đúng ngày của văn bản. Để trống: kế hoạch không quy định hạn, không nhắc, không muộn. Chu kỳ theo quý: "
+            "chỉ khi có cả hạn đăng ký, mỗi quý cách hạn đăng ký của quý bấy nhiêu ngày."
+        ),
+    )
+    deadline_wording = forms.ChoiceField(
+        label=_("Cách ghi hạn trong văn bản kế hoạch"),
+        choices=Plan.DeadlineWording.choices,
+        initial=Plan.DeadlineWording.BEFORE,
+        required=False,
+        help_text=_("Như văn bản ghi: “trước ngày 15/02/2023” thì nộp ngày 15/02 là muộn."),
     )
     registration_quarter_day = forms.IntegerField(
         label=_("Ngày hạn đăng ký trong tháng đầu quý"),
@@ -107,7 +119,11 @@ class PlanForm(forms.Form):
         help_text=_("Chu kỳ theo quý: “đầu mỗi quý”, mặc định ngày 10 (ngày 31 của tháng 30 ngày là ngày 30)."),
     )
     quarter_report_day = forms.IntegerField(
-        label=_("Ngày hạn báo cáo quý (mẫu 3), trong tháng cuối quý"), min_value=1, max_value=31, required=False
+        label=_("Ngày hạn báo cáo quý (mẫu 3), trong tháng cuối quý"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("Để trống: kế hoạch không quy định hạn mẫu 3, không nhắc, không muộn."),
     )
     immersion_categories = ListField(
         label=_("Nội dung của đợt “cùng ăn, cùng ở, cùng làm” (mã)"),
@@ -136,6 +152,7 @@ class PlanForm(forms.Form):
             "consolidation_deadline": dl.get("consolidation"),
             "quarter_report_day": dl.get("quarter_report_day"),
             "registration_cycle": data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY,
+            "deadline_wording": data.get("deadline_wording") or Plan.DeadlineWording.BEFORE,
             "registration_quarter_day": dl.get("registration_quarter_day") or 10,
             "immersion_categories": data.get("immersion_categories") or [],
             "document_number": (data.get("document") or {}).get("number") or "",
@@ -189,6 +206,11 @@ class CategoryForm(forms.Form):
     code = forms.CharField(label=_("Mã"), max_length=20)
     name = forms.CharField(label=_("Tên nội dung"), max_length=300)
     counts = forms.BooleanField(label=_("Được tính ngày"), required=False, initial=True)
+    any_group = forms.BooleanField(
+        label=_("Mọi đối tượng"),
+        required=False,
+        help_text=_("Không cảnh báo “ngoài nội dung trọng tâm” (ví dụ 1.3 Theo chuyên đề)."),
+    )
     topics = LinesField(
         label=_("Chuyên đề (mỗi dòng một chuyên đề)"),
         required=False,
@@ -223,9 +245,9 @@ class ReasonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("scope") == ExemptionReason.Scope.POSITION and not data.get("positions"):
+        if data.get("scope") in ExemptionReason.BY_POSITION and not data.get("positions"):
             self.add_error("positions", _("Lý do theo chức danh cần ít nhất một chức danh, ví dụ “Kế toán”."))
-        if data.get("scope") == ExemptionReason.Scope.POSITION and data.get("min_months"):
+        if data.get("scope") in ExemptionReason.BY_POSITION and data.get("min_months"):
             self.add_error("min_months", _("Chỉ lý do cá nhân mới có thời gian tối thiểu."))
         return data
 
@@ -291,6 +313,7 @@ class PlanEditor:
             "exemption_policy": f["exemption_policy"],
             "immersion_min_gap_days": f.get("immersion_min_gap_days"),
             "registration_cycle": f["registration_cycle"],
+            "deadline_wording": f.get("deadline_wording") or Plan.DeadlineWording.BEFORE,
             "immersion_categories": f.get("immersion_categories") or [],
             "document": {
                 "number": f.get("document_number", "").strip(),
@@ -313,6 +336,7 @@ class PlanEditor:
                     "name": c["name"].strip(),
                     "counts": c["counts"],
                     **({"topics": c["topics"]} if c.get("topics") else {}),
+                    **({"any_group": True} if c.get("any_group") else {}),
                 }
                 for c in self.categories.items()
             ],
@@ -321,7 +345,7 @@ class PlanEditor:
                     "code": r["code"].strip(),
                     "name": r["name"].strip(),
                     "scope": r["scope"],
-                    "positions": r["positions"] if r["scope"] == ExemptionReason.Scope.POSITION else [],
+                    "positions": r["positions"] if r["scope"] in ExemptionReason.BY_POSITION else [],
                     **({"min_months": r["min_months"]} if r.get("min_months") else {}),
                     **({"sensitive": True} if r.get("sensitive") else {}),
                 }

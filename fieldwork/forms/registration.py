@@ -92,7 +92,8 @@ class TripLineForm(TripDatesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.registration = registration
-        self.fields["category"].queryset = Category.objects.filter(plan=plan).order_by("order", "code")
+        # docs/domain.md §8: a category that does not count is not offered (validate_trip refuses it).
+        self.fields["category"].queryset = Category.objects.filter(plan=plan, counts=True).order_by("order", "code")
         self.fields["topic"].choices = topic_choices(self.fields["category"].queryset)
         if not self.fields["topic"].choices:
             del self.fields["topic"]  # the plan names no topics

@@ -93,7 +93,7 @@ class TripReportForm(TripDatesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.trip = trip
-        self.fields["category"].queryset = Category.objects.filter(plan=plan)
+        self.fields["category"].queryset = Category.objects.filter(plan=plan, counts=True)  # docs/domain.md §8
         self.fields["topic"].choices = topic_choices(self.fields["category"].queryset)
         if not self.fields["topic"].choices:
             del self.fields["topic"]  # the plan names no topics

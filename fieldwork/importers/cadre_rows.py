@@ -179,6 +179,12 @@ class RowReader(RowErrors):
                 % {"v": reason_text, "year": self.lk.plan.year, "codes": ", ".join(r.code for r in self.lk.reasons)},
             )
             return None, position
+        if reason.scope == ExemptionReason.Scope.EITHER and not (ex_from or ex_to):
+            # docs/domain.md §6 "scope": "either": a holder of the position needs no dates; anyone else
+            # carrying the duty is granted it as a person, with dates (below).
+            allowed = reason.positions or [reason.name]
+            if not position or norm(position) in {norm(p) for p in allowed}:
+                return None, position or allowed[0]
         if reason.scope == ExemptionReason.Scope.POSITION:
             allowed = reason.positions or [reason.name]
             if ex_from or ex_to:
@@ -195,6 +201,17 @@ class RowReader(RowErrors):
                     _("Lý do “%(r)s” chỉ áp dụng cho chức danh %(pos)s, nhưng Chức vụ là “%(v)s”.")
                     % {"r": reason.name, "pos": ", ".join(f"“{p}”" for p in allowed), "v": position},
                 )
+            return None, position
+        if reason.scope == ExemptionReason.Scope.EITHER and not (ex_from and ex_to):
+            allowed = ", ".join(f"“{p}”" for p in reason.positions or [reason.name])
+            self.error(
+                "exempt_to" if ex_from else "exempt_from",
+                _(
+                    "Lý do “%(r)s”: người giữ chức danh %(pos)s được miễn không cần ngày; người khác cần cả "
+                    "“Miễn từ ngày” và “Miễn đến ngày”."
+                )
+                % {"r": reason.name, "pos": allowed},
+            )
             return None, position
         if not ex_from:
             self.error("exempt_from", _("Lý do “%(r)s” là lý do cá nhân: cần ngày bắt đầu miễn.") % {"r": reason.name})

@@ -55,6 +55,8 @@ class Rules:
     immersion_min_gap_days: int | None = None
     # docs/domain.md §7.5: the categories an immersion trip may be (empty: any counting category).
     immersion_categories: frozenset[str] = frozenset()
+    # docs/domain.md §7.9: categories the plan marks `any_group` (1.3 topic trips): never OUTSIDE_FOCUS.
+    any_group_categories: frozenset[str] = frozenset()
 
     @property
     def period_days(self) -> int:
@@ -75,6 +77,9 @@ class Cadre:
     active_from: date | None = None
     active_to: date | None = None
     exemptions: tuple[ExemptionSpan, ...] = ()
+    # docs/domain.md §7.9: quarters whose mẫu 3 the cadre's department sent late, given only for the
+    # department's head (it is the head's duty): LATE_REPORT on the head's standing, on no trip.
+    late_reports: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +146,7 @@ _ORD_MAX = date.max.toordinal()
 class _Ctx:
     """Rules pre-digested once per call: ordinals, half-days, group bounds."""
 
-    __slots__ = ("rules", "ps", "pe", "pdays", "counting", "groups", "gap", "imm_cats")
+    __slots__ = ("rules", "ps", "pe", "pdays", "counting", "groups", "gap", "imm_cats", "any_group")
 
     def __init__(self, rules: Rules):
         self.rules = rules
@@ -155,6 +160,7 @@ class _Ctx:
         self.counting = rules.counting_categories
         self.gap = rules.immersion_min_gap_days
         self.imm_cats = rules.immersion_categories
+        self.any_group = rules.any_group_categories
         self.groups = {}
 
     def group(self, code: str):
@@ -265,6 +271,7 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
     viols = []
     done_h = all_h = fut_h = pend_h = 0
     imm_cats = ctx.imm_cats
+    any_group = ctx.any_group
     candidates = None
     for idx, t in enumerate(trips):
         try:
@@ -325,7 +332,7 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
             viols.append((s, e, idx, "OUTSIDE_PERIOD", t, f"{t.start}..{t.end} not within the period"))
         if cat not in counting:
             viols.append((s, e, idx, "NOT_COUNTED_CATEGORY", t, f"category {cat}"))
-        elif focus and cat not in focus:
+        elif focus and cat not in focus and cat not in any_group:
             viols.append((s, e, idx, "OUTSIDE_FOCUS", t, f"category {cat} not in focus {'/'.join(sorted(focus))}"))
         if t.late:
             viols.append((s, e, idx, "LATE_REPORT", t, f"quarter {quarter_of(t.start)}"))
@@ -409,6 +416,9 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
         status = "on_track"
     else:
         status = "at_risk"
+    violations = _violations(raw)
+    if cadre.late_reports:
+        violations += tuple(Violation("LATE_REPORT", None, f"quarter {q}") for q in sorted(set(cadre.late_reports)))
     return Standing(
         cadre.key,
         status,
@@ -419,7 +429,7 @@ def _standing(ctx: _Ctx, cadre: Cadre, trips, as_of: int) -> Standing:
         imm_done,
         imm_planned,
         reason,
-        _violations(raw),
+        violations,
         days_left,
         available,
         imm_keys,

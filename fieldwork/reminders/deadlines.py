@@ -30,29 +30,42 @@ class Deadline:
 
 
 def plan_deadlines(plan) -> list[Deadline]:
-    """Every deadline of the plan, by form and period (docs/domain.md §5): mẫu 1 and mẫu 2 per
+    """Every deadline the plan names, by form and period (docs/domain.md §5): mẫu 1 and mẫu 2 per
     registration period as fieldwork.cycles computes them for the pages (the annual cycle's one
-    period, or each quarter), and each quarter's mẫu 3 as the quarter report service does."""
-    from fieldwork.services.quarter_reports import quarter_deadline
-
+    period, or each quarter), and each quarter's mẫu 3. A deadline the plan does not name does not
+    exist: it is not listed, so nothing is reminded or late for it (Đà Nẵng: no mẫu 2, no mẫu 3)."""
     out: list[Deadline] = []
     for period in cycles.registration_periods(plan):
-        out.append(Deadline(REGISTRATION, period, cycles.registration_deadline(plan, period)))
-        out.append(Deadline(CONSOLIDATION, period, cycles.consolidation_deadline(plan, period)))
+        for form, d in (
+            (REGISTRATION, cycles.registration_deadline(plan, period)),
+            (CONSOLIDATION, cycles.consolidation_deadline(plan, period)),
+        ):
+            if d is not None:
+                out.append(Deadline(form, period, d))
     for q in plan_quarters(plan):
-        out.append(Deadline(QUARTER_REPORT, q, quarter_deadline(plan, q)))
+        d = cycles.quarter_report_deadline(plan, q)
+        if d is not None:
+            out.append(Deadline(QUARTER_REPORT, q, d))
     return out
 
 
-def current_step(deadline: date, as_of: date, *, before, after) -> int | None:
-    """The step (days relative to the deadline: -7, -1, +1 …) whose reminder is due on `as_of`,
-    or None. A step is due from its day for GRACE_DAYS days, and never once a later step's day
-    has come (so a missed run sends the newest reminder, not a stale one)."""
+def current_step(deadline: date, as_of: date, *, before, after, first_late: date | None = None) -> int | None:
+    """The step (-7, -1, +1 …) whose reminder is due on `as_of`, or None. Steps count from the
+    first day a form is late (`first_late`, fieldwork.cycles: the deadline itself under the seeds'
+    "trước ngày 15/02", the day after under "chậm nhất ngày"; default the day after `deadline`):
+    "-k" is k days before it (so "-1" is the last day on time), "+k" is its (k−1)-th day after it
+    (so "+1" is the first late day). A step is due from its day for GRACE_DAYS days, and never once a
+    later step's day has come (so a missed run sends the newest reminder, not a stale one)."""
+    first_late = first_late or date.fromordinal(deadline.toordinal() + 1)
     steps = sorted({-int(d) for d in before if int(d) > 0} | {int(d) for d in after if int(d) > 0})
-    offset = (as_of - deadline).days
+    offset = (as_of - first_late).days  # 0 on the first late day
+
+    def day_of(step: int) -> int:
+        return step if step < 0 else step - 1
+
     for i, step in enumerate(steps):
-        nxt = steps[i + 1] if i + 1 < len(steps) else None
-        if step <= offset < step + GRACE_DAYS and (nxt is None or offset < nxt):
+        nxt = day_of(steps[i + 1]) if i + 1 < len(steps) else None
+        if day_of(step) <= offset < day_of(step) + GRACE_DAYS and (nxt is None or offset < nxt):
             return step
     return None
 

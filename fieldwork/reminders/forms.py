@@ -94,8 +94,16 @@ class DayListField(forms.CharField):
 
 class ScheduleForm(forms.Form):
     enabled = forms.BooleanField(label=_("Gửi nhắc việc và bản tổng hợp cho kế hoạch này"), required=False)
-    days_before = DayListField(label=_("Nhắc trước mỗi hạn (số ngày)"), required=False)
-    days_after = DayListField(label=_("Nhắc sau mỗi hạn (số ngày)"), required=False)
+    days_before = DayListField(
+        label=_("Nhắc trước mỗi hạn (số ngày)"),
+        required=False,
+        help_text=_("1: ngày cuối cùng còn đúng hạn (với hạn “trước ngày 15/02”, là ngày 14/02)."),
+    )
+    days_after = DayListField(
+        label=_("Nhắc sau mỗi hạn (số ngày)"),
+        required=False,
+        help_text=_("1: ngày đầu tiên bị muộn (với hạn “trước ngày 15/02”, là chính ngày 15/02)."),
+    )
     results_days = forms.IntegerField(
         label=_("Nhắc báo cáo kết quả khi đợt đi đã kết thúc quá (ngày)"), min_value=1, max_value=90
     )

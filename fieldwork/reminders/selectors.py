@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
 from accounts.vietnamese import format_date, format_days
+from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.owing import active_on, owes_fieldwork
 from fieldwork.quarters import WHOLE_YEAR, quarter_name
 from fieldwork.selectors import standings
 from fieldwork.services.approvers import approvers_of
@@ -62,11 +64,7 @@ def period_label(plan: Plan, period: int) -> str:
 
 
 def _active_on(person: User, on: date) -> bool:
-    return (
-        person.is_active
-        and (person.active_from is None or person.active_from <= on)
-        and (person.active_to is None or person.active_to >= on)
-    )
+    return active_on(person, on)
 
 
 class _PlanDay:
@@ -91,12 +89,9 @@ class _PlanDay:
 
     @property
     def owing_cadres(self) -> list[User]:
-        """Subject cadres who are not exempt and are active on the day (never an exempt cadre)."""
-        return [
-            r.person
-            for r in self.rows
-            if r.status != "exempt" and r.person.has_role(Role.CADRE) and _active_on(r.person, self.as_of)
-        ]
+        """Who owes fieldwork on the day (fieldwork.owing.owes_fieldwork: a group, active, not
+        exempt — whatever the roles: a head with the role `head` alone is reminded too)."""
+        return [r.person for r in self.rows if owes_fieldwork(r.person, r.status, self.as_of)]
 
     @property
     def departments(self) -> list[Department]:
@@ -180,13 +175,14 @@ def _quarter_report_due(day: _PlanDay, d: dl.Deadline, step: int) -> list[Due]:
 
 
 def _reminder(person, plan, d: dl.Deadline, step: int, url: str, what: str) -> Due:
-    when = format_date(d.date)
+    # The deadline as the plan's document words it (docs/domain.md §5): "trước ngày 15/02/2023".
+    when = cycles.deadline_words(plan, d.date)
     if step < 0:
-        subject = _("Nhắc việc: %(w)s hạn %(d)s") % {"w": what, "d": when}
-        first = _("%(w)s cần hoàn thành trước hạn %(d)s (còn %(n)s ngày).") % {"w": what, "d": when, "n": -step}
+        subject = _("Nhắc việc: %(w)s gửi %(d)s") % {"w": what, "d": when}
+        first = _("%(w)s cần gửi %(d)s (còn %(n)s ngày).") % {"w": what, "d": when, "n": -step}
     else:
-        subject = _("Quá hạn: %(w)s (hạn %(d)s)") % {"w": what, "d": when}
-        first = _("%(w)s đã quá hạn %(d)s mà chưa hoàn thành.") % {"w": what, "d": when}
+        subject = _("Quá hạn: %(w)s (hạn gửi %(d)s)") % {"w": what, "d": when}
+        first = _("%(w)s đã quá hạn (hạn gửi %(d)s) mà chưa hoàn thành.") % {"w": what, "d": when}
     return Due(
         person=person,
         kind=dl.step_kind(d.form, step),
@@ -412,8 +408,8 @@ def _board_digest(day: _PlanDay) -> list[Due]:
         return []
     lines = [
         _(
-            "Tình hình thực hiện đến ngày %(d)s: %(t)s cán bộ; đạt %(m)s, đúng tiến độ %(o)s, có nguy cơ %(r)s, "
-            "không đạt %(n)s, miễn %(e)s."
+            "Tình hình thực hiện đến ngày %(d)s: %(t)s cán bộ; hoàn thành (đủ ngày và đủ đợt) %(m)s, đúng tiến độ "
+            "%(o)s, có nguy cơ %(r)s, không đạt %(n)s, miễn %(e)s."
         )
         % {
             "d": format_date(day.as_of),
@@ -519,7 +515,13 @@ def due_on(organization_id, as_of: date) -> list[Due]:
         day = _PlanDay(plan, as_of)
         found = []
         for d in dl.plan_deadlines(plan):
-            step = dl.current_step(d.date, as_of, before=schedule.days_before, after=schedule.days_after)
+            step = dl.current_step(
+                d.date,
+                as_of,
+                before=schedule.days_before,
+                after=schedule.days_after,
+                first_late=cycles.last_day_on_time(plan, d.date) + timedelta(days=1),
+            )
             if step is not None:
                 found.extend(BY_FORM[d.form](day, d, step))
         found += [
@@ -544,6 +546,7 @@ class NextDeadline:
     date: date
     url: str
     late: bool
+    words: str = ""  # "trước ngày 15/02/2023" (docs/domain.md §5)
 
 
 def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadline]:
@@ -586,7 +589,15 @@ def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadli
                 url = reverse("fieldwork:quarter_report", args=[person.department_id, d.period]) + f"?year={plan.year}"
             else:
                 continue
-            out.append(NextDeadline(label=label, date=d.date, url=url, late=d.date < today))
+            out.append(
+                NextDeadline(
+                    label=label,
+                    date=d.date,
+                    url=url,
+                    late=cycles.is_late(plan, d.date, today),
+                    words=cycles.deadline_words(plan, d.date),
+                )
+            )
         out.extend(_returned_reports(person, plan, today))
     out.sort(key=lambda n: n.date)
     return out[:limit]
@@ -602,13 +613,15 @@ def _returned_reports(person: User, plan: Plan, today: date) -> list[NextDeadlin
     report_due = {d.period: d.date for d in dl.plan_deadlines(plan) if d.form == dl.QUARTER_REPORT}
     out = []
     for t in returned:
-        due = report_due.get((t.start.month - 1) // 3 + 1, today)
+        named = report_due.get((t.start.month - 1) // 3 + 1)  # None: the plan names no mẫu 3 deadline
+        due = named or today
         out.append(
             NextDeadline(
                 label=_("Báo cáo kết quả đợt đi ngày %(d)s bị trả lại: sửa và gửi lại") % {"d": format_date(t.start)},
                 date=due,
                 url=reverse("fieldwork:trip_report", args=[t.pk]),
-                late=due < today,
+                late=cycles.is_late(plan, named, today),
+                words=cycles.deadline_words(plan, named),
             )
         )
     return out

@@ -297,7 +297,7 @@ class OrganizationDashboard:
     total: int
     subject: int
     went: int
-    met: int
+    met: int  # hoàn thành (đủ ngày và đủ đợt): fieldwork.standing_terms.completed
     met_percent: str
     headline: str
     by_department: list
@@ -308,6 +308,8 @@ class OrganizationDashboard:
     department_chart: str
     done_days: Decimal
     required_days: Decimal
+    met_days: int = 0  # đạt số ngày phải đi ("đạt 60 ngày"): fieldwork.standing_terms.meets_days
+    met_days_percent: str = ""
 
 
 def organization_series(plan: Plan, as_of: date, points: list[date]) -> tuple[list[StandingRow], list[Decimal]]:
@@ -376,12 +378,20 @@ def organization_dashboard(
     went = sum(t.went for t in by_department)
     met = counts.get("met", 0)
     met_pct = percent(met, subject)
-    # The seeds' year-end sentence (000_…: "17/24 … 100% đạt 60 ngày").
-    headline = _("%(went)s/%(subject)s cán bộ đi cơ sở; %(pct)s đạt %(days)s ngày") % {
+    # The seeds' year-end sentence (000_…: "17/24 … 100% đạt 60 ngày"): "đạt 60 ngày" counts the
+    # days only, as the compliance report's "Đạt số ngày phải đi" does (issue 19 §5); the figure for
+    # days and trips together is named "hoàn thành (đủ ngày và đủ đợt)".
+    met_days = sum(t.met_days for t in by_department)
+    met_days_pct = percent(met_days, subject)
+    headline = _(
+        "%(went)s/%(subject)s cán bộ đi cơ sở; %(pct)s đạt %(days)s ngày; %(done)s/%(subject)s hoàn thành "
+        "(đủ ngày và đủ đợt)"
+    ) % {
         "went": went,
         "subject": subject,
-        "pct": met_pct,
+        "pct": met_days_pct,
         "days": plan.min_days,
+        "done": met,
     }
     # Counts by reason, a sensitive one under "Miễn theo quyết định" for whoever may not read it (§6).
     labels = ReasonLabels(plan, viewer)
@@ -421,6 +431,8 @@ def organization_dashboard(
         met=met,
         met_percent=met_pct,
         headline=headline,
+        met_days=met_days,
+        met_days_percent=met_days_pct,
         by_department=by_department,
         exempt_by_reason=exempt_by_reason,
         at_risk=at_risk,

@@ -22,6 +22,7 @@ from fieldwork.quota import engine
 from fieldwork.quota.counted import done_days_by_quarter
 from fieldwork.selectors import StandingRow, standing_inputs
 from fieldwork.selectors.standing import gc_paused
+from fieldwork.standing_terms import meets_days
 
 ZERO = Decimal(0)
 
@@ -42,8 +43,10 @@ class DepartmentTotals:
     went: int = 0  # subject cadres with done days in the year so far
     done_days: Decimal = ZERO  # subject cadres' done days, cumulative
     required_days: int = 0
-    met_days: int = 0  # subject cadres whose done days reach their OWN required days (prorated included)
-    met: int = 0  # status "met": days and immersion trips
+    # subject cadres whose done days reach their OWN required days (prorated included):
+    # "đạt số ngày phải đi" (fieldwork.standing_terms.meets_days)
+    met_days: int = 0
+    met: int = 0  # "hoàn thành (đủ ngày và đủ đợt)": status "met" (fieldwork.standing_terms.completed)
     immersion_done: int = 0
     went_in_period: int = 0  # subject cadres with counted days in the quarter (or year) reported
     period_days: Decimal = ZERO  # their counted days of trips starting in that quarter (or year)
@@ -109,7 +112,7 @@ def _fold(parts, names: dict, period: dict | None = None) -> list[DepartmentTota
         t.done_days += part.done_days
         t.required_days += part.required_days
         t.met_days += part.met_days
-        t.met += part.n if part.status == "met" else 0
+        t.met += part.n if part.status == "met" else 0  # standing_terms.completed: the status `met`
         t.immersion_done += part.immersion_done
     for key, (went, days) in (period or {}).items():
         if key in depts:
@@ -137,7 +140,7 @@ def department_totals(rows: list[StandingRow], period_days: dict | None = None) 
         a[1] += done > 0
         a[2] += done
         a[3] += s.required_days
-        a[4] += done >= s.required_days
+        a[4] += meets_days(s)  # the one definition (fieldwork.standing_terms), as the reports count it
         a[5] += s.immersion_done
         if period_days is not None and s.status != "exempt":
             days = period_days.get(r.person.pk, ZERO)
@@ -165,6 +168,7 @@ def stored_department_totals(plan: Plan) -> list[DepartmentTotals]:
             went=Count("pk", filter=Q(done_days__gt=0)),
             done=Sum("done_days"),
             required=Sum("required_days"),
+            # fieldwork.standing_terms.meets_days in SQL (the exempt are left out by _fold)
             met_days=Count("pk", filter=Q(done_days__gte=F("required_days"))),
             immersion=Sum("immersion_done"),
         )

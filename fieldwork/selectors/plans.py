@@ -73,12 +73,8 @@ def plan_affected(plan: Plan, limit: int | None = None) -> PlanAffected:
     holders = {h.reason.pk: Listed(h.holders, h.total) for h in position_holders(plan, limit)}
     return PlanAffected(
         groups=[(g, by_group.get(g.code, Listed([], 0))) for g in groups],
-        position_reasons=[
-            (r, holders.get(r.pk, Listed([], 0))) for r in reasons if r.scope == ExemptionReason.Scope.POSITION
-        ],
-        individual_reasons=[
-            (r, exemptions.get(r.pk, Listed([], 0))) for r in reasons if r.scope == ExemptionReason.Scope.INDIVIDUAL
-        ],
+        position_reasons=[(r, holders.get(r.pk, Listed([], 0))) for r in reasons if r.by_position],
+        individual_reasons=[(r, exemptions.get(r.pk, Listed([], 0))) for r in reasons if r.grantable],
         without_group=without,
         limit=limit,
     )
@@ -101,7 +97,7 @@ def position_holders(plan: Plan, limit: int | None = 20) -> list[PositionHolders
     its "who is affected" list; the plan's "affected" page lists everyone). The positions are
     matched as `plan_affected` matches them, over the DISTINCT position texts (a few hundred at
     most), so the cost does not grow with the number of people: 2 queries per reason + 2."""
-    reasons = [r for r in plan.exemption_reasons.all() if r.scope == ExemptionReason.Scope.POSITION]
+    reasons = [r for r in plan.exemption_reasons.all() if r.by_position]
     if not reasons:
         return []
     pos = position_reasons(plan)

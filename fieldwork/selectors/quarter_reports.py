@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Department
+from fieldwork import cycles
 from fieldwork.models import Plan, QuarterReport, Trip
 from fieldwork.quarters import plan_quarters, quarter_bounds
 from fieldwork.services.quarter_reports import quarter_deadline
@@ -47,7 +48,7 @@ class Mau3:
     quarter: int
     trips: list
     total_days: Decimal
-    deadline: date
+    deadline: date | None
     report: QuarterReport | None
 
     @property
@@ -76,9 +77,9 @@ def mau3(plan: Plan, department: Department, quarter: int) -> Mau3:
 @dataclass
 class OverviewCell:
     quarter: int
-    deadline: date
+    deadline: date | None  # None: the plan names no mẫu 3 deadline (docs/domain.md §5)
     report: QuarterReport | None
-    overdue: bool  # deadline passed, nothing submitted
+    overdue: bool  # late as the document words it, nothing submitted
 
     @property
     def status(self) -> str:
@@ -107,7 +108,12 @@ def overview(plan: Plan, today: date | None = None, departments=None) -> list[tu
             r = reports.get((dept.pk, q))
             submitted = r is not None and r.status == QuarterReport.Status.SUBMITTED
             cells.append(
-                OverviewCell(quarter=q, deadline=deadlines[q], report=r, overdue=not submitted and today > deadlines[q])
+                OverviewCell(
+                    quarter=q,
+                    deadline=deadlines[q],
+                    report=r,
+                    overdue=not submitted and cycles.is_late(plan, deadlines[q], today),
+                )
             )
         out.append((dept, cells))
     return out

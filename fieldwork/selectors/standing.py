@@ -18,9 +18,9 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, IntegerField, Q
 from django.db.models.functions import Cast
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.vietnamese import nfc
-from fieldwork.models import Exemption, ExemptionReason, Plan, QuarterReport, Trip
+from fieldwork.models import Exemption, Plan, QuarterReport, Trip
 from fieldwork.quota import engine
 
 # DB trip status -> engine status (docs/domain.md §7.4; issue 6: only confirmed trips are done;
@@ -37,6 +37,7 @@ TRIP_STATUS_TO_ENGINE = {
 
 
 def rules_for(plan: Plan, categories=None) -> engine.Rules:
+    categories = list(plan.categories.all()) if categories is None else categories
     groups = {
         g.code: engine.GroupRules(
             code=g.code,
@@ -52,12 +53,11 @@ def rules_for(plan: Plan, categories=None) -> engine.Rules:
         period_end=plan.period_end,
         min_days=plan.min_days,
         groups=groups,
-        counting_categories=frozenset(
-            c.code for c in (plan.categories.all() if categories is None else categories) if c.counts
-        ),
+        counting_categories=frozenset(c.code for c in categories if c.counts),
         exemption_policy=plan.exemption_policy,
         immersion_min_gap_days=plan.immersion_min_gap_days,
         immersion_categories=frozenset(plan.immersion_categories or ()),
+        any_group_categories=frozenset(c.code for c in categories if c.any_group),
     )
 
 
@@ -69,15 +69,16 @@ def position_reasons(plan: Plan) -> dict[str, str]:
     """normalized position -> reason code, for reasons tied to a position (docs/domain.md §6)."""
     out = {}
     for r in plan.exemption_reasons.all():
-        if r.scope == ExemptionReason.Scope.POSITION:
+        if r.by_position:
             for p in r.positions or [r.name]:
                 out[_norm(p)] = r.code
     return out
 
 
 def cadre_people(plan: Plan):
-    """Everyone of the organization who is subject to the plan: active people with a group,
-    or who were active during the period (left during the year)."""
+    """Everyone of the organization who is subject to the plan — fieldwork.owing's rule as a query
+    (docs/domain.md §2): people with a group, whatever their roles, active at some point of the
+    period (including those who left during the year); the engine then marks the exempt."""
     return (
         User.objects.filter(organization_id=plan.organization_id)
         .exclude(group_code="")
@@ -89,7 +90,7 @@ def cadre_people(plan: Plan):
     )
 
 
-def cadre_facts(plan: Plan, person: User, exemptions, pos_reasons) -> engine.Cadre:
+def cadre_facts(plan: Plan, person: User, exemptions, pos_reasons, late_reports=()) -> engine.Cadre:
     spans = []
     code = pos_reasons.get(_norm(person.position))
     if code:
@@ -101,6 +102,7 @@ def cadre_facts(plan: Plan, person: User, exemptions, pos_reasons) -> engine.Cad
         active_from=person.active_from,
         active_to=person.active_to,
         exemptions=tuple(spans),
+        late_reports=tuple(late_reports),
     )
 
 
@@ -138,10 +140,26 @@ def late_quarters(plan: Plan) -> set[tuple[int, int]]:
     return set(QuarterReport.objects.filter(plan=plan, late=True).values_list("department_id", "quarter"))
 
 
+def late_reports_of_heads(plan: Plan, people_list, late: set[tuple[int, int]]) -> dict[int, list[int]]:
+    """person pk -> quarters whose mẫu 3 their department sent late, for the department's heads
+    only (docs/domain.md §7.9: LATE_REPORT is the department's, the head's duty — never in every
+    member's note). One query, and only when some mẫu 3 was late."""
+    if not late:
+        return {}
+    by_dept = defaultdict(list)
+    for dept_id, q in late:
+        by_dept[dept_id].append(q)
+    candidates = [p.pk for p in people_list if p.department_id in by_dept]
+    if not candidates:
+        return {}
+    heads = User.objects.filter(pk__in=candidates, roles__code=Role.HEAD).values_list("pk", "department_id")
+    return {pk: by_dept[dept_id] for pk, dept_id in heads}
+
+
 @gc_paused
 def standings(plan: Plan, as_of: date, *, people=None, extra_trips=None) -> list[StandingRow]:
     """Every cadre's standing, in Vietnamese name order. Queries: plan rules (3) + people (1)
-    + exemptions (1) + trips (1) + late reports (1), whatever the number of cadres.
+    + exemptions (1) + trips (1) + late reports (1) + the heads of departments whose mẫu 3 was late (1, only then), whatever the number of cadres.
 
     `people` narrows to a queryset (a department, one cadre). `extra_trips` maps a person pk to
     hypothetical TripFacts (the registration page's "with this plan" preview).
@@ -191,27 +209,27 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
         ex_qs = ex_qs.filter(person__organization_id=plan.organization_id)
     for pid, code, s, e in ex_qs.values_list("person_id", "reason__code", "start", "end"):
         ex_by_person[pid].append((code, s, e))
-    late = late_quarters(plan)
-    dept_of = {p.pk: p.department_id for p in people_list}
+    late_of_head = late_reports_of_heads(plan, people_list, late_quarters(plan))
     trips_by_person = defaultdict(list)
     trip_qs = Trip.objects.filter(plan=plan)
     trip_qs = trip_qs.filter(person_id__in=ids) if people is not None else trip_qs
     code_of = _CategoryCodes({c.pk: c.code for c in categories})
     to_engine = TRIP_STATUS_TO_ENGINE
-    confirmed = Trip.Status.CONFIRMED
     fact = engine.TripFact
     # Nobody to read (a person who owes nothing): no query; an empty IN () cannot be compiled.
     rows = _raw_trip_rows(trip_qs) if people is None or ids else ()
     for pid, pk, cat, start, end, days, immersion, status in rows:
-        is_late = bool(late) and status == confirmed and (dept_of.get(pid), (start.month - 1) // 3 + 1) in late
-        trips_by_person[pid].append(fact(pk, code_of[cat], start, end, days, immersion, to_engine[status], is_late))
+        trips_by_person[pid].append(fact(pk, code_of[cat], start, end, days, immersion, to_engine[status]))
     for facts in trips_by_person.values():
         facts.sort(key=_trip_order)
     if extra_trips:
         for pid, facts in extra_trips.items():
             trips_by_person[pid].extend(facts)
     inputs = [
-        (cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons), trips_by_person.get(p.pk, ()))
+        (
+            cadre_facts(plan, p, ex_by_person.get(p.pk, ()), pos_reasons, late_of_head.get(p.pk, ())),
+            trips_by_person.get(p.pk, ()),
+        )
         for p in people_list
     ]
     return rules, people_list, inputs

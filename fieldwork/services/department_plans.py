@@ -25,7 +25,8 @@ from accounts.models import Department, Role, User
 from fieldwork import cycles
 from fieldwork.cycles import period_label
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
-from fieldwork.selectors import cadre_people
+from fieldwork.owing import owes_fieldwork
+from fieldwork.selectors import cadre_people, standings
 from fieldwork.services.history import notify, record
 from fieldwork.services.transitions import check_version, update_versioned
 
@@ -34,15 +35,17 @@ from fieldwork.services.transitions import check_version, update_versioned
 PLANNED_STATUSES = (Trip.Status.APPROVED, Trip.Status.REPORTED, Trip.Status.RETURNED, Trip.Status.CONFIRMED)
 
 
-def registration_deadline(plan: Plan, quarter: int) -> date:
-    """The period's mẫu 1 deadline (fieldwork.cycles.registration_deadline)."""
+def registration_deadline(plan: Plan, quarter: int) -> date | None:
+    """The period's mẫu 1 deadline, or None (fieldwork.cycles.registration_deadline)."""
     return cycles.registration_deadline(plan, quarter)
 
 
-def is_late(registration: Registration | None, deadline: date, today: date) -> bool:
+def is_late(plan: Plan, registration: Registration | None, deadline: date | None, today: date) -> bool:
+    """Sent (or still missing on `today`) late, as the plan's document words the deadline
+    (fieldwork.cycles.is_late: "trước ngày 15/02" makes 15/02 late)."""
     if registration is not None and registration.submitted_at is not None:
-        return timezone.localtime(registration.submitted_at).date() > deadline
-    return today > deadline
+        return cycles.is_late(plan, deadline, timezone.localtime(registration.submitted_at).date())
+    return cycles.is_late(plan, deadline, today)
 
 
 @dataclass
@@ -51,11 +54,12 @@ class MemberRow:
     registration: Registration | None
     late: bool
     lines: int = 0
+    owes: bool = True  # fieldwork.owing.owes_fieldwork: an exempt or departed member owes no mẫu 1
 
     @property
     def status_label(self) -> str:
         if self.registration is None or (self.registration.status == Registration.Status.DRAFT and not self.lines):
-            return _("Chưa đăng ký")
+            return _("Chưa đăng ký") if self.owes else _("Không thuộc diện phải đi cơ sở")
         if self.registration.self_certified and self.registration.status == Registration.Status.APPROVED:
             return _("Tự xác nhận")
         return self.registration.get_status_display()
@@ -70,13 +74,22 @@ class Overview:
     plan: Plan
     department: Department
     quarter: int
-    deadline: date
-    consolidation_deadline: date
+    deadline: date | None
+    consolidation_deadline: date | None
     members: list[MemberRow]
     lines: list[Trip]
     department_plan: DepartmentPlan | None
     not_registered: list[User] = field(default_factory=list)
     late: list[User] = field(default_factory=list)
+
+    @property
+    def deadline_words(self) -> str:
+        """ "trước ngày 15/02/2023" (docs/domain.md §5), "" when the plan names no mẫu 1 deadline."""
+        return cycles.deadline_words(self.plan, self.deadline)
+
+    @property
+    def consolidation_words(self) -> str:
+        return cycles.deadline_words(self.plan, self.consolidation_deadline)
 
 
 def planned_lines(plan: Plan, department: Department, quarter: int):
@@ -89,6 +102,7 @@ def planned_lines(plan: Plan, department: Department, quarter: int):
             registration__quarter=quarter,
             registration__plan=plan,
             status__in=PLANNED_STATUSES,
+            category__counts=True,  # docs/domain.md §8: attending because invited is not a field trip
         )
         .select_related("person", "category")
         .order_by("person__sort_key", "person__email", "start", "pk")
@@ -99,7 +113,12 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
     """Everything the department plan page shows, in a constant number of queries."""
     today = today or timezone.localdate()
     deadline = registration_deadline(plan, quarter)
-    members = list(cadre_people(plan).filter(department=department))
+    # The members and their standings (the engine says who is exempt): who owes a mẫu 1 is
+    # fieldwork.owing's one rule (docs/domain.md §2), never the roles.
+    on = min(max(today, plan.period_start), plan.period_end)
+    standing_rows = standings(plan, on, people=cadre_people(plan).filter(department=department))
+    members = [r.person for r in standing_rows]
+    status_of = {r.person.pk: r.status for r in standing_rows}
     regs = {
         r.person_id: r
         for r in Registration.objects.filter(plan=plan, quarter=quarter, person__in=[m.pk for m in members])
@@ -118,8 +137,9 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
             MemberRow(
                 person=m,
                 registration=reg,
-                late=is_late(reg, deadline, today),
+                late=is_late(plan, reg, deadline, today),
                 lines=counts.get(reg.pk, 0) if reg else 0,
+                owes=owes_fieldwork(m, status_of.get(m.pk), None),
             )
         )
     dp = DepartmentPlan.objects.filter(plan=plan, department=department, quarter=quarter).first()
@@ -132,8 +152,8 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
         members=rows,
         lines=list(planned_lines(plan, department, quarter)),
         department_plan=dp,
-        not_registered=[r.person for r in rows if not r.registered],
-        late=[r.person for r in rows if r.late],
+        not_registered=[r.person for r in rows if r.owes and not r.registered],
+        late=[r.person for r in rows if r.owes and r.late],
     )
 
 

@@ -109,7 +109,7 @@ def propose(*, actor, data: ExemptionInput) -> Exemption:
     if not rules.same_org(actor, person.organization_id) or reason.plan.organization_id != person.organization_id:
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
-    if reason.scope != ExemptionReason.Scope.INDIVIDUAL:
+    if not reason.grantable:
         errors.setdefault("reason", []).append(
             _("Lý do theo chức danh không cần quyết định: người giữ chức danh được miễn.")
         )

@@ -137,7 +137,8 @@ class PlanSpec:
         for r in d["exemption_reasons"]:
             if r.get("scope") not in ExemptionReason.Scope.values:
                 errors.append(
-                    _("Lý do miễn %(code)s: phạm vi phải là “position” hoặc “individual”.") % {"code": r.get("code")}
+                    _("Lý do miễn %(code)s: phạm vi phải là “position”, “individual” hoặc “either”.")
+                    % {"code": r.get("code")}
                 )
             if not isinstance(r.get("sensitive", False), bool):
                 errors.append(_("Lý do miễn %(code)s: “sensitive” phải là true hoặc false.") % {"code": r.get("code")})
@@ -148,12 +149,19 @@ class PlanSpec:
                         _("Lý do miễn %(code)s: thời gian tối thiểu phải là số tháng nguyên dương.")
                         % {"code": r.get("code")}
                     )
-                elif r.get("scope") != ExemptionReason.Scope.INDIVIDUAL:
+                elif r.get("scope") not in ExemptionReason.GRANTABLE:
                     errors.append(
                         _("Lý do miễn %(code)s: chỉ lý do cá nhân mới có thời gian tối thiểu (min_months).")
                         % {"code": r.get("code")}
                     )
         # Optional keys of issue 14 (docs/domain.md §10); absent, they keep older files valid.
+        if d.get("deadline_wording", Plan.DeadlineWording.BEFORE) not in Plan.DeadlineWording.values:
+            errors.append(
+                _("Cách ghi hạn (deadline_wording) phải là “before” (trước ngày …) hoặc “by” (chậm nhất ngày …).")
+            )
+        for c in d["categories"]:
+            if not isinstance(c.get("any_group", False), bool):
+                errors.append(_("Nội dung %(code)s: “any_group” phải là true hoặc false.") % {"code": c.get("code")})
         cycle = d.get("registration_cycle", Plan.RegistrationCycle.QUARTERLY)
         if cycle not in Plan.RegistrationCycle.values:
             errors.append(_("Chu kỳ đăng ký (registration_cycle) phải là “annual” hoặc “quarterly”."))
@@ -297,6 +305,7 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "quarter_report_day": dl.get("quarter_report_day"),
             # Optional keys (docs/domain.md §10), each with the default that keeps older files valid.
             "registration_cycle": data.get("registration_cycle") or Plan.RegistrationCycle.QUARTERLY,
+            "deadline_wording": data.get("deadline_wording") or Plan.DeadlineWording.BEFORE,
             "registration_quarter_day": int(dl.get("registration_quarter_day") or 10),
             "immersion_categories": [str(c) for c in data.get("immersion_categories") or []],
             "document_number": str(doc.get("number") or "").strip(),
@@ -324,6 +333,7 @@ def load_plan(data: dict) -> tuple[Plan, bool]:
             "counts": bool(c.get("counts", True)),
             "order": i,
             "topics": clean_topics(c.get("topics")),
+            "any_group": c.get("any_group") is True,
         },
         with_index=True,
     )
@@ -404,7 +414,13 @@ def plan_to_dict(plan: Plan) -> dict:
             for g in plan.groups.all()
         ],
         "categories": [
-            {"code": c.code, "name": c.name, "counts": c.counts, **({"topics": list(c.topics)} if c.topics else {})}
+            {
+                "code": c.code,
+                "name": c.name,
+                "counts": c.counts,
+                **({"topics": list(c.topics)} if c.topics else {}),
+                **({"any_group": True} if c.any_group else {}),
+            }
             for c in plan.categories.all()
         ],
         "exemption_reasons": [
@@ -419,6 +435,7 @@ def plan_to_dict(plan: Plan) -> dict:
             for r in plan.exemption_reasons.all()
         ],
         "registration_cycle": plan.registration_cycle,
+        "deadline_wording": plan.deadline_wording,
         "immersion_categories": list(plan.immersion_categories or []),
         "document": {
             "number": plan.document_number,

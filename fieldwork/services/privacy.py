@@ -130,7 +130,7 @@ def generic_position(position: str, organization_id) -> str:
     exactly a title, else the longest title it starts with, else "Cán bộ"."""
     titles = list(GENERIC_TITLES)
     for positions in ExemptionReason.objects.filter(
-        plan__organization_id=organization_id, scope=ExemptionReason.Scope.POSITION
+        plan__organization_id=organization_id, scope__in=ExemptionReason.BY_POSITION
     ).values_list("positions", flat=True):
         titles.extend(positions or [])
     norm = _norm(position)

@@ -1,9 +1,9 @@
 """Mẫu 3 — the department's quarterly results (docs/domain.md §8) and its deadline.
 
-Deadline: day `plan.quarter_report_day` of the quarter's last month (Tây Ninh: the 27th),
-clamped to the month's length; when the plan sets no day, the quarter's last day.
-A first submission after the deadline sets QuarterReport.late, which the selector turns
-into LATE_REPORT on the department's confirmed trips of that quarter.
+Deadline: fieldwork.cycles.quarter_report_deadline (Tây Ninh: "trước ngày 27 của tháng cuối
+quý"); a plan that names no day has no mẫu 3 deadline, and nothing is late (docs/domain.md §5).
+A first submission that is late as the document words it (fieldwork.cycles.is_late) sets
+QuarterReport.late: LATE_REPORT on the department and its head (docs/domain.md §7.9).
 """
 
 from __future__ import annotations
@@ -18,18 +18,16 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Department, Role, User
-from accounts.vietnamese import format_date
+from fieldwork import cycles
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.quarters import quarter_of as quarter_of_date  # noqa: F401 (used by views)
 from fieldwork.services.history import notify, record
 
 
-def quarter_deadline(plan: Plan, quarter: int) -> date:
-    _start, end = quarter_bounds(plan.year, quarter)
-    if not plan.quarter_report_day:
-        return end
-    return end.replace(day=min(plan.quarter_report_day, end.day))
+def quarter_deadline(plan: Plan, quarter: int) -> date | None:
+    """The quarter's mẫu 3 deadline, or None (fieldwork.cycles.quarter_report_deadline)."""
+    return cycles.quarter_report_deadline(plan, quarter)
 
 
 def check_quarter(plan: Plan, quarter: int) -> None:
@@ -81,7 +79,7 @@ def save_quarter_report(
         report.status = QuarterReport.Status.SUBMITTED
         report.submitted_by = actor
         report.submitted_at = now
-        report.late = today > quarter_deadline(plan, quarter)
+        report.late = cycles.is_late(plan, quarter_deadline(plan, quarter), today)
         action = "submitted"
     else:
         action = "saved"
@@ -94,7 +92,7 @@ def save_quarter_report(
         to_state=report.status,
         organization_id=department.organization_id,
         object_type="quarterreport",
-        comment=_("Gửi sau hạn %(d)s") % {"d": format_date(quarter_deadline(plan, quarter))}
+        comment=_("Gửi muộn: hạn %(d)s") % {"d": cycles.deadline_words(plan, quarter_deadline(plan, quarter))}
         if action == "submitted" and report.late
         else "",
     )

@@ -24,6 +24,15 @@ from fieldwork.violations import violation_message as violation_message  # re-ex
 BLOCKING = {"DAYS_EXCEED_SPAN", "OVERLAP", "OUTSIDE_PERIOD"}
 
 
+def not_counted_refusal(category: Category) -> str:
+    """docs/domain.md §4, §8: a category that does not count (attending because invited) is not a
+    field trip: it is refused at registration and never printed on mẫu 1 or mẫu 2."""
+    return _(
+        "Không đăng ký được nội dung “%(c)s”: nội dung này không được tính là đi cơ sở (dự hoạt động do được "
+        "mời không phải đợt đi cơ sở). Hãy chọn nội dung khác."
+    ) % {"c": category.name}
+
+
 @dataclass
 class TripInput:
     category: Category
@@ -89,6 +98,8 @@ def validate_trip(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> li
     errors: dict[str, list[str]] = {}
     if data.category.plan_id != plan.pk:
         errors.setdefault("category", []).append(_("Nội dung không thuộc kế hoạch này."))
+    elif not data.category.counts:
+        errors.setdefault("category", []).append(not_counted_refusal(data.category))
     if data.end < data.start:
         errors.setdefault("end", []).append(str(END_BEFORE_START))
     try:

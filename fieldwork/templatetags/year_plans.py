@@ -47,4 +47,5 @@ def next_year_cadre_notice(user, shown_year=None, years=None):
     if plan is None or plan.year == shown_year:
         return {"plan": None}
     periods = cycles.registration_periods(plan)
-    return {"plan": plan, "deadline": cycles.registration_deadline(plan, periods[0])}
+    deadline = cycles.registration_deadline(plan, periods[0])
+    return {"plan": plan, "deadline": deadline, "deadline_words": cycles.deadline_words(plan, deadline)}

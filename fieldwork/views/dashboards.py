@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import rules
 from accounts.models import DataAccess, Department, User
 from accounts.privacy import record_access
-from fieldwork import standing_terms
+from fieldwork import cycles, standing_terms
 from fieldwork.forms.results import AsOfForm
 from fieldwork.selectors import coverage as coverage_selector
 from fieldwork.selectors import dashboards
@@ -107,10 +107,11 @@ def department_home(request):
             "sort": sort,
             "status": status,
             "status_labels": standing_terms.STATUS_LABELS,
+            "count_labels": standing_terms.STATUS_COUNT_LABELS,  # issue 19 §5: met = "hoàn thành (đủ ngày và đủ đợt)"
             "status_badges": standing_terms.STATUS_BADGES,
             "can_lead": can_lead,
             "overdue": (data.quarter_report is None or data.quarter_report.status != "submitted")
-            and timezone.localdate() > data.deadline,
+            and cycles.is_late(data.plan, data.deadline, timezone.localdate()),
         },
     )
 
@@ -136,6 +137,7 @@ def organization_dashboard(request):
             "as_of_form": as_of_form,
             "page": page,
             "status_labels": standing_terms.STATUS_LABELS,
+            "count_labels": standing_terms.STATUS_COUNT_LABELS,  # issue 19 §5: met = "hoàn thành (đủ ngày và đủ đợt)"
             "status_badges": standing_terms.STATUS_BADGES,
             "read_only": rules.is_read_only(user),
             "has_download_buttons": template_exists("reports/_download_buttons.html"),

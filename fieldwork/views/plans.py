@@ -18,6 +18,7 @@ from accounts import rules
 from fieldwork import cycles, standings_refresh
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
 from fieldwork.models import Plan
+from fieldwork.quarters import plan_quarters
 from fieldwork.selectors.plans import next_year, plan_affected
 from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
@@ -74,6 +75,10 @@ def plan_detail(request, pk):
             "reasons": plan.exemption_reasons.all(),
             "trip_count": trips,
             "registration_periods": cycles.schedule(plan),
+            "gap_words": cycles.immersion_gap_words(plan),
+            "quarter_report_words": [
+                (q, cycles.deadline_words(plan, cycles.quarter_report_deadline(plan, q))) for q in plan_quarters(plan)
+            ],
             "can_write": _can_write(request.user),
             "history": history_of(plan)[:20],
             "refresh_job": standings_refresh.latest(plan),

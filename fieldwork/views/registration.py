@@ -88,7 +88,8 @@ def registrations(request):
                 "end": end,
                 "registration": reg,
                 "deadline": deadline,
-                "late": department_plans.is_late(reg, deadline, today),
+                "late": department_plans.is_late(plan, reg, deadline, today),
+                "deadline_words": cycles.deadline_words(plan, deadline),
             }
         )
     return render(
@@ -151,6 +152,7 @@ def _detail_context(request, plan, quarter, registration, form):
         "preview": service.preview(plan=plan, person=request.user),
         "history": list(service.registration_history(registration)) if registration else [],
         "deadline": cycles.registration_deadline(plan, quarter),
+        "deadline_words": cycles.deadline_words(plan, cycles.registration_deadline(plan, quarter)),
         "approver_kind": rules.approver_kind(request.user),
         "years": plan_years(request),
         "downloads": template_exists("reports/_download_buttons.html"),

@@ -18,7 +18,7 @@ from accounts import rules
 from accounts.models import DataAccess, Department
 from accounts.privacy import record_access
 from accounts.signatures import sender_signer
-from fieldwork import uploads
+from fieldwork import cycles, uploads
 from fieldwork.forms.results import QuarterReportForm, ReturnForm, TripReportForm
 from fieldwork.models import Trip, TripAttachment
 from fieldwork.quarters import quarter_name
@@ -294,11 +294,10 @@ def quarter_report(request, department_pk, quarter):
             "immersion_mark": IMMERSION_MARK,
             "form": form,
             "can_edit": can_edit,
-            "overdue": not data.submitted and today > data.deadline,
+            "overdue": not data.submitted and cycles.is_late(plan, data.deadline, today),
             "today": today,
             "quarters": quarter_reports.plan_quarters(plan),
             "has_download_buttons": template_exists("reports/_download_buttons.html"),
-            "deadline_is_quarter_end": not plan.quarter_report_day,
             "history": list(history_of(data.report, "quarterreport")) if data.report else [],
         },
     )

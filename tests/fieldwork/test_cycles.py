@@ -35,10 +35,10 @@ def test_deadlines_annual_tay_ninh(tn_plan):
     assert cycles.period_bounds(tn_plan, Y) == (date(2023, 1, 1), date(2023, 10, 25))
     assert cycles.period_of(tn_plan, date(2023, 9, 30)) == Y
     assert cycles.period_label(2023, Y) == "năm 2023"
-    # without the plan's dates: day 10 of the first month, then 5 days later
+    # issue 19 (docs/domain.md §5): a deadline the plan does not name does not exist
     tn_plan.registration_deadline = tn_plan.consolidation_deadline = None
-    assert cycles.registration_deadline(tn_plan, Y) == date(2023, 1, 10)
-    assert cycles.consolidation_deadline(tn_plan, Y) == date(2023, 1, 15)
+    assert cycles.registration_deadline(tn_plan, Y) is None
+    assert cycles.consolidation_deadline(tn_plan, Y) is None
 
 
 def test_deadlines_quarterly_da_nang(dn_plan):
@@ -48,11 +48,12 @@ def test_deadlines_quarterly_da_nang(dn_plan):
         date(2023, 7, 10),
         date(2023, 10, 10),
     ]
-    assert cycles.consolidation_deadline(dn_plan, 2) == date(2023, 4, 15)
+    # issue 19: Đà Nẵng names no mẫu 2 and no mẫu 3 deadline (docs/domain.md §5)
+    assert cycles.consolidation_deadline(dn_plan, 2) is None
+    assert [cycles.quarter_report_deadline(dn_plan, q) for q in (1, 2, 3, 4)] == [None] * 4
     assert cycles.period_label(2023, 2) == "quý II/2023" and cycles.period_title(3) == "Quý III"
     dn_plan.registration_quarter_day = 31  # capped at the month's length (April has 30 days)
     assert cycles.registration_deadline(dn_plan, 2) == date(2023, 4, 30)
-    assert cycles.consolidation_deadline(dn_plan, 2) == date(2023, 5, 5)
     dn_plan.registration_deadline, dn_plan.consolidation_deadline = date(2023, 1, 5), date(2023, 1, 8)
     dn_plan.registration_quarter_day = 10
     assert cycles.consolidation_deadline(dn_plan, 1) == date(2023, 1, 13)  # the plan's own gap: 3 days
@@ -110,7 +111,7 @@ def test_annual_pages(client, people):
     url = reverse("fieldwork:department_plan", args=[people["d1"].pk, Y]) + "?year=2023"
     page = client.get(url).content.decode()
     assert "Tổng hợp đăng ký đi cơ sở của Ban Phong trào – năm 2023 (mẫu 2)" in page
-    assert "Hạn ban gửi bản tổng hợp (mẫu 2): 20/02/2023" in page
+    assert "Ban gửi bản tổng hợp (mẫu 2) trước ngày 20/02/2023." in page
     assert client.get(reverse("fieldwork:department_plan", args=[people["d1"].pk, 1]) + "?year=2023").status_code == 404
     assert_access(client, url, allowed=[people["head"], people["board"]], forbidden=[people["cadre"]])
     client.force_login(people["head"])
@@ -122,18 +123,22 @@ def test_annual_lateness(people):
     plan, cadre = people["plan"], people["cadre"]
     reg = registered(plan, cadre, quarter=Y)
     deadline = cycles.registration_deadline(plan, Y)
-    assert not department_plans.is_late(reg, deadline, date(2023, 2, 15))
-    assert department_plans.is_late(reg, deadline, date(2023, 2, 16))  # not submitted after 15/02
-    Registration.objects.filter(pk=reg.pk).update(submitted_at=datetime(2023, 2, 15, 23, 0, tzinfo=TZ))
+    # "trước ngày 15/02/2023" (docs/domain.md §5): 14/02 is the last day on time, 15/02 is late
+    assert not department_plans.is_late(plan, reg, deadline, date(2023, 2, 14))
+    assert department_plans.is_late(plan, reg, deadline, date(2023, 2, 15))  # not submitted on 15/02
+    Registration.objects.filter(pk=reg.pk).update(submitted_at=datetime(2023, 2, 14, 23, 0, tzinfo=TZ))
     reg.refresh_from_db()
-    assert not department_plans.is_late(reg, deadline, date(2023, 3, 1))
+    assert not department_plans.is_late(plan, reg, deadline, date(2023, 3, 1))
+    Registration.objects.filter(pk=reg.pk).update(submitted_at=datetime(2023, 2, 15, 0, 30, tzinfo=TZ))
+    reg.refresh_from_db()
+    assert department_plans.is_late(plan, reg, deadline, date(2023, 3, 1))
 
 
 def test_plan_page_shows_the_cycle_and_the_document(client, people, dn_plan):
     client.force_login(people["board"])
     body = client.get(reverse("fieldwork:plan_detail", args=[people["plan"].pk])).content.decode()
     assert 'data-testid="plan-cycle">Đăng ký một lần cho cả năm<' in body
-    assert 'data-testid="plan-deadline-0">15/02/2023 / 20/02/2023<' in body
+    assert 'data-testid="plan-deadline-0">trước ngày 15/02/2023 / trước ngày 20/02/2023<' in body
     assert "6 tháng" in body  # the study reason's minimum
     assert 'data-testid="plan-document">—<' in body  # seed 002 carries no number
 

@@ -82,7 +82,7 @@ def test_organization_figures_match_the_selector(known):
     assert d.counts == {s: Counter(r.standing.status for r in rows).get(s, 0) for s in standing_terms.STATUS_ORDER}
     assert d.counts == {"at_risk": 7, "not_met": 0, "on_track": 0, "met": 2, "exempt": 1}
     assert (d.total, d.subject, d.went, d.met) == (10, 9, 3, 2)
-    assert d.headline == "3/9 cán bộ đi cơ sở; 22,2% đạt 60 ngày"
+    assert d.headline == "3/9 cán bộ đi cơ sở; 22,2% đạt 60 ngày; 2/9 hoàn thành (đủ ngày và đủ đợt)"
     assert d.exempt_by_reason == [("Kế toán", 1)]
     assert d.done_days == Decimal("130") == sum(r.standing.done_days for r in rows if r.standing.status != "exempt")
     assert d.required_days == 9 * 60
@@ -107,7 +107,7 @@ def test_organization_figures_match_the_selector(known):
 def test_year_end_figures_after_the_period(known):
     d = dashboards.organization_dashboard(known["plan"], date(2023, 10, 25))
     assert d.counts["not_met"] == 7 and d.counts["met"] == 2
-    assert d.headline == "3/9 cán bộ đi cơ sở; 22,2% đạt 60 ngày"
+    assert d.headline == "3/9 cán bộ đi cơ sở; 22,2% đạt 60 ngày; 2/9 hoàn thành (đủ ngày và đủ đợt)"
 
 
 def test_cumulative_series_is_the_selector_at_each_month_end(known):

@@ -41,13 +41,21 @@ def test_registration_deadline(people):
 
 
 def test_is_late(people):
+    """docs/domain.md §5: "trước ngày 15/02" (the default wording) makes 15/02 late; "chậm nhất
+    ngày 15/02" ("by") keeps 15/02 on time. Days are Vietnamese days."""
+    plan = people["plan"]
     deadline = date(2023, 2, 15)
-    reg = Registration(submitted_at=datetime(2023, 2, 15, 23, 30, tzinfo=TZ))
-    assert not service.is_late(reg, deadline, date(2023, 3, 1))  # on the day, Vietnamese time
-    reg.submitted_at = datetime(2023, 2, 16, 8, 0, tzinfo=TZ)
-    assert service.is_late(reg, deadline, date(2023, 3, 1))
-    assert not service.is_late(None, deadline, date(2023, 2, 15))
-    assert service.is_late(None, deadline, date(2023, 2, 16))
+    reg = Registration(submitted_at=datetime(2023, 2, 14, 23, 30, tzinfo=TZ))
+    assert not service.is_late(plan, reg, deadline, date(2023, 3, 1))  # the day before, Vietnamese time
+    reg.submitted_at = datetime(2023, 2, 15, 8, 0, tzinfo=TZ)
+    assert service.is_late(plan, reg, deadline, date(2023, 3, 1))
+    assert not service.is_late(plan, None, deadline, date(2023, 2, 14))
+    assert service.is_late(plan, None, deadline, date(2023, 2, 15))
+    plan.deadline_wording = "by"
+    assert not service.is_late(plan, reg, deadline, date(2023, 3, 1))
+    assert not service.is_late(plan, None, deadline, date(2023, 2, 15))
+    assert service.is_late(plan, None, deadline, date(2023, 2, 16))
+    assert not service.is_late(plan, None, None, date(2023, 12, 31))  # no deadline: never late
 
 
 def test_overview_lists_status_not_registered_late_and_mau2_lines(people):

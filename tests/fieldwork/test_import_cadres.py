@@ -370,3 +370,39 @@ def test_excel_serial_dates_and_dates_without_reason(tmp_path, people):
     assert err.strip() == "Danh sách, dòng 5, cột Miễn từ ngày: Có ngày miễn nhưng thiếu cột Lý do miễn."
     run(tmp_path, workbook(rows[:1]))
     assert User.objects.get(email="an@tn.vn").active_from == date(2023, 1, 1)
+
+
+@pytest.mark.django_db
+def test_a_duty_reason_is_imported_by_position_or_for_a_named_person(tmp_path, people):
+    """Issue 19 §1 (docs/domain.md §6 "either"): "thi-dua" exempts the holder of the position with no
+    dates, and a "Chuyên viên" who carries the duty as a person, with dates."""
+    rows = [
+        row(**{"Email": "td@tn.vn", "Chức vụ": "Thi đua khen thưởng", "Lý do miễn": "thi-dua", "Vai trò": ""}),
+        row(
+            **{
+                "Email": "cv@tn.vn",
+                "Chức vụ": "Chuyên viên",
+                "Vai trò": "",
+                "Lý do miễn": "thi-dua",
+                "Miễn từ ngày": "01/01/2023",
+                "Miễn đến ngày": "25/10/2023",
+            }
+        ),
+    ]
+    run(tmp_path, workbook(rows))
+    assert not Exemption.objects.filter(person__email="td@tn.vn").exists()  # the position is enough
+    ex = Exemption.objects.get(person__email="cv@tn.vn")
+    assert (ex.reason.code, ex.start, ex.end, ex.status) == (
+        "thi-dua",
+        date(2023, 1, 1),
+        date(2023, 10, 25),
+        "approved",
+    )
+    from fieldwork.selectors import standing_for
+
+    for email in ("td@tn.vn", "cv@tn.vn"):
+        s = standing_for(people["plan"], User.objects.get(email=email), date(2023, 5, 1))
+        assert (s.status, s.exemption) == ("exempt", "thi-dua")
+    # a "Chuyên viên" with the duty reason and no dates is refused: the position does not match
+    err = fails(tmp_path, workbook([row(**{"Email": "x@tn.vn", "Chức vụ": "Chuyên viên", "Lý do miễn": "thi-dua"})]))
+    assert "cột Miễn từ ngày: Lý do “Cán bộ phụ trách công tác thi đua khen thưởng”: người giữ chức danh" in err

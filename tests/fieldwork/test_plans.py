@@ -236,7 +236,7 @@ def test_create_from_last_year_and_from_a_template(client, people):
     # From a template, for the user's own organization (the template's organization is not created).
     resp = client.post(url, {"year": 2025, "source": "template:da-nang-2023"})
     p = Plan.objects.get(organization=people["org"], year=2025)
-    assert (p.period_end, p.immersion_min_gap_days, p.template_code) == (date(2025, 12, 31), 30, "da-nang-2023")
+    assert (p.period_end, p.immersion_min_gap_days, p.template_code) == (date(2025, 12, 31), 2, "da-nang-2023")
     assert not Organization.objects.filter(code="da-nang").exists()
 
 
@@ -278,5 +278,6 @@ def test_affected(client, people):
     positions = {r.code: [p.full_name for p in holders] for r, holders in a.position_reasons}
     assert positions == {"van-thu": ["Tô Thị Thư"], "ke-toan": ["Lý Thị Kế"], "thi-dua": []}
     individual = {r.code: [ex.person.full_name for ex in items] for r, items in a.individual_reasons}
-    assert individual == {"hoc-tap": [], "thai-san": ["Ngô Thị Mai"]}  # only approved decisions
+    # only approved decisions; "thi-dua" is a duty ("either", docs/domain.md §6): also grantable
+    assert individual == {"hoc-tap": [], "thai-san": ["Ngô Thị Mai"], "thi-dua": [], "khac": []}
     assert "Ngô Thị Mai" in resp.content.decode()

@@ -30,14 +30,10 @@ def test_deadline_is_the_plan_day_of_the_quarters_last_month(tn_plan):
     ]
 
 
-def test_deadline_without_a_day_is_the_quarters_last_day_and_day_is_clamped(tn_plan):
+def test_deadline_without_a_day_does_not_exist_and_day_is_clamped(tn_plan):
+    # issue 19 (docs/domain.md §5): a deadline the plan does not name does not exist
     tn_plan.quarter_report_day = None
-    assert [qr.quarter_deadline(tn_plan, q) for q in (1, 2, 3, 4)] == [
-        date(2023, 3, 31),
-        date(2023, 6, 30),
-        date(2023, 9, 30),
-        date(2023, 12, 31),
-    ]
+    assert [qr.quarter_deadline(tn_plan, q) for q in (1, 2, 3, 4)] == [None] * 4
     tn_plan.quarter_report_day = 31
     assert qr.quarter_deadline(tn_plan, 2) == date(2023, 6, 30)
 
@@ -96,7 +92,7 @@ def test_mau3_page_layout(client, people, q1_trips):
         assert f"<th>{header}</th>" in html
     assert "Từ ngày 01/2/2023 đến ngày 03/2/2023" in html
     assert 'data-testid="mau3-total">6,5<' in html
-    assert "Hạn gửi Ban Tổ chức – Kiểm tra: 27/03/2023" in html
+    assert "Gửi Ban Tổ chức – Kiểm tra trước ngày 27/03/2023." in html
     assert "Thiếu kinh phí" in html and "Hỗ trợ thêm" in html
 
 
@@ -109,7 +105,7 @@ def test_submission_on_time_and_late(people, q1_trips, django_capture_on_commit_
         quarter=1,
         summary="Ban hoàn thành",
         submit=True,
-        now=at(2023, 3, 27),
+        now=at(2023, 3, 26),  # "trước ngày 27 của tháng cuối quý": 26/3 is the last day on time
     )
     assert (r.status, r.late, r.submitted_by) == (QuarterReport.Status.SUBMITTED, False, head)
     assert Notification.objects.filter(user=people["board"], text__contains="quý I/2023").exists()
@@ -120,25 +116,32 @@ def test_submission_on_time_and_late(people, q1_trips, django_capture_on_commit_
         quarter=1,
         summary="",
         submit=True,
-        now=at(2023, 3, 28),
+        now=at(2023, 3, 27),  # on the 27th itself: late, as the seed words it
     )
     assert r2.late is True
     # A later correction keeps the first submission's flag.
     r = qr.save_quarter_report(
         actor=head, plan=plan, department=people["d1"], quarter=1, summary="Sửa", submit=True, now=at(2023, 5, 1)
     )
-    assert (r.late, r.summary, r.submitted_at) == (False, "Sửa", at(2023, 3, 27))
+    assert (r.late, r.summary, r.submitted_at) == (False, "Sửa", at(2023, 3, 26))
 
 
-def test_late_report_marks_the_departments_confirmed_trips(people, q1_trips):
+def test_late_report_is_on_the_heads_standing_not_the_members(people, q1_trips):
+    """docs/domain.md §7.9 (issue 19): LATE_REPORT is the department's — the head's duty."""
     plan = people["plan"]
     as_of = date(2023, 10, 25)
-    assert "LATE_REPORT" not in {v.code for v in standing_for(plan, people["cadre"], as_of).violations}
+
+    def codes(who):
+        return {v.code for v in standing_for(plan, people[who], as_of).violations}
+
+    assert "LATE_REPORT" not in codes("head")
     qr.save_quarter_report(
         actor=people["head"], plan=plan, department=people["d1"], quarter=1, summary="", submit=True, now=at(2023, 4, 2)
     )
-    assert "LATE_REPORT" in {v.code for v in standing_for(plan, people["cadre"], as_of).violations}
-    assert "LATE_REPORT" not in {v.code for v in standing_for(plan, people["other_cadre"], as_of).violations}
+    assert "LATE_REPORT" in codes("head")
+    late = [v for v in standing_for(plan, people["head"], as_of).violations if v.code == "LATE_REPORT"]
+    assert [(v.trip_key, v.detail) for v in late] == [(None, "quarter 1")]
+    assert "LATE_REPORT" not in codes("cadre") | codes("cadre2") | codes("other_cadre") | codes("head2")
 
 
 def test_draft_save_and_quarter_checks(people):
@@ -263,4 +266,4 @@ def test_mau3_page_shows_its_history(client, people, q1_trips):
     assert "Đang soạn → Đã gửi Ban Tổ chức – Kiểm tra" in history.replace("</span>", "").replace("(", "").replace(
         ")", ""
     )
-    assert "Gửi sau hạn 27/03/2023" in history
+    assert "Gửi muộn: hạn trước ngày 27/03/2023" in history

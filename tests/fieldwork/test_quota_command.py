@@ -146,7 +146,7 @@ def test_after_the_period_unmet_is_not_met(tay_ninh):
 
 @pytest.fixture
 def da_nang(dn_plan):
-    """Đà Nẵng 2023 with the prorate policy: 365 days, immersion 5–7 days, 30 days apart."""
+    """Đà Nẵng 2023 with the prorate policy: 365 days, immersion 5–7 days, never back to back."""
     dn_plan.exemption_policy = "prorate"
     dn_plan.save()
     org = dn_plan.organization
@@ -161,8 +161,8 @@ def da_nang(dn_plan):
     )
     # Đà Nẵng's immersion trips are topic trips, category 1.3 (plan.immersion_categories, issue 14).
     make_trip(dn_plan, ill, category="1.3", start=date(2023, 2, 1), end=date(2023, 2, 5), days="5", immersion=True)
-    make_trip(
-        dn_plan, ill, category="1.3", start=date(2023, 2, 20), end=date(2023, 2, 24), days="5", immersion=True
+    make_trip(  # the day after the first: "liên tiếp" (issue 19: at least one clear day between them)
+        dn_plan, ill, category="1.3", start=date(2023, 2, 6), end=date(2023, 2, 10), days="5", immersion=True
     )  # 15 days after
     make_trip(dn_plan, ill, start=date(2023, 3, 1), end=date(2023, 3, 20), days="20")
     new = UserFactory(department=d, full_name="Huỳnh Thị Bích", email="bich@dn.vn", active_from=date(2023, 7, 1))

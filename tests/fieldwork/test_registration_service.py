@@ -92,11 +92,12 @@ def test_warnings_outside_focus_not_counted_and_short_immersion(people):
         actor=cadre, registration=reg, data=line(plan, start=date(2023, 2, 10), immersion=True)
     )
     assert any("ngắn hơn số ngày tối thiểu" in w for w in warnings)  # Tây Ninh: 30 days
+    # issue 19 (docs/domain.md §8): invited attendance is refused, with the reason, not warned about
     moi = plan.categories.get(counts=False).code
-    _, warnings = service.add_line(
-        actor=cadre, registration=reg, data=line(plan, category=moi, start=date(2023, 2, 20))
-    )
-    assert any("không được tính" in w for w in warnings)
+    with pytest.raises(ValidationError) as exc:
+        service.add_line(actor=cadre, registration=reg, data=line(plan, category=moi, start=date(2023, 2, 20)))
+    assert "không được tính là đi cơ sở" in exc.value.message_dict["category"][0]
+    assert not reg.trips.filter(category__code=moi).exists()
 
 
 def test_submit_an_empty_registration_is_refused(people):

@@ -426,12 +426,14 @@ def test_a_late_quarter_report_reaches_the_stored_violations(people):
     plan = people["plan"]
     make_trip(plan, people["cadre"], start=date(2023, 2, 1), end=date(2023, 2, 3), days="3")
     refresh(plan)
-    assert StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"] == []
+    assert StoredStanding.objects.get(plan=plan, person=people["head"]).data["violations"] == []
     QuarterReport.objects.create(
         plan=plan, department=people["d1"], quarter=1, status=QuarterReport.Status.SUBMITTED, late=True
     )
-    codes = [v[0] for v in StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"]]
+    # docs/domain.md §7.9: on the head's standing (the head's duty), not on the members'
+    codes = [v[0] for v in StoredStanding.objects.get(plan=plan, person=people["head"]).data["violations"]]
     assert codes == ["LATE_REPORT"]
+    assert StoredStanding.objects.get(plan=plan, person=people["cadre"]).data["violations"] == []
     assert_stored_equals_fresh(plan)
 
 
@@ -460,3 +462,23 @@ def test_the_department_home_from_stored_rows_equals_the_computed_one(busy, sort
     for number in (1, 2):
         assert rows(s, number) == rows(c, number)
     assert [(m.person.pk, m.remaining) for m in s.at_risk] == [(m.person.pk, m.remaining) for m in c.at_risk]
+
+
+def test_a_new_head_takes_the_late_report_onto_their_stored_standing(people):
+    """Issue 19 (docs/domain.md §7.9): LATE_REPORT follows the role `head`, in the stored rows too."""
+    from accounts.models import UserRole
+
+    plan = people["plan"]
+    refresh(plan)
+    QuarterReport.objects.create(
+        plan=plan, department=people["d1"], quarter=1, status=QuarterReport.Status.SUBMITTED, late=True
+    )
+
+    def codes(who):
+        return [v[0] for v in StoredStanding.objects.get(plan=plan, person=people[who]).data["violations"]]
+
+    assert (codes("head"), codes("cadre")) == (["LATE_REPORT"], [])
+    UserRole.objects.create(user=people["cadre"], code="head")
+    UserRole.objects.filter(user=people["head"], code="head").delete()
+    assert (codes("head"), codes("cadre")) == ([], ["LATE_REPORT"])
+    assert_stored_equals_fresh(plan)

@@ -42,7 +42,7 @@ def test_log_access_filters_and_pagination(annual, client):
     assert {r.kind for r in resp.context["page"]} == {"registration_late"}
     resp = client.get(url, {"q": "Lê Văn Em"})
     assert {r.person.email for r in resp.context["page"]} == {"em@tn.vn"}
-    assert [r.as_of for r in resp.context["page"]] == [date(2023, 2, 16), date(2023, 2, 14), date(2023, 2, 8)]
+    assert [r.as_of for r in resp.context["page"]] == [date(2023, 2, 15), date(2023, 2, 14), date(2023, 2, 8)]
     resp = client.get(url, {"since": "2023-02-14", "until": "2023-02-14"})
     assert {r.as_of for r in resp.context["page"]} == {date(2023, 2, 14)}
     resp = client.get(url, {"page": 2})
@@ -53,7 +53,7 @@ def test_bell_lists_reminders_with_their_link(annual, client):
     run_days(annual["org"].pk, date(2023, 2, 8), date(2023, 2, 8))
     client.force_login(annual["cadre2"])
     page = client.get(reverse("accounts:notifications")).content.decode()
-    assert "Nhắc việc: Bản đăng ký đi cơ sở (mẫu 1) năm 2023 hạn 15/02/2023" in page
+    assert "Nhắc việc: Bản đăng ký đi cơ sở (mẫu 1) năm 2023 gửi trước ngày 15/02/2023" in page
     assert 'href="/dang-ky/?year=2023"' in page
 
 

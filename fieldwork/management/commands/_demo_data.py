@@ -354,7 +354,7 @@ RESULTS = "Chi đoàn sinh hoạt đều, nội dung phong phú; đã hướng d
 
 
 # The second, small demo organization (issue 14): Thành đoàn Đà Nẵng on the da-nang-2023 template —
-# quarterly registration, immersion trips of 5–7 days on topics (1.3), 30 days apart.
+# quarterly registration, immersion trips of 5–7 days on topics (1.3), never back to back.
 DN_DOMAIN = "danang.test"
 # Đà Nẵng's own communes and wards (issue 25 §10: its cadres went to Đà Nẵng, not to Tây Ninh).
 DN_LOCATIONS = [
@@ -417,8 +417,9 @@ DN_PEOPLE = [
         "2.3",
         ("cadre",),
         "45",
-        # the second immersion trip 22 days after the first: IMMERSION_BACK_TO_BACK (Đà Nẵng: 30 days)
-        immersions=[(d(2, 2), d(2, 8), "7", CONFIRMED), (d(3, 3), d(3, 7), "5", CONFIRMED)],
+        # the second immersion trip starts the day after the first ends: IMMERSION_BACK_TO_BACK
+        # (Đà Nẵng "không thực hiện 02 đợt liên tiếp": at least one clear day between them)
+        immersions=[(d(2, 2), d(2, 8), "7", CONFIRMED), (d(2, 9), d(2, 13), "5", CONFIRMED)],
         extra=[("1.5", d(11, 9), d(11, 11), "3", REPORTED, {})],
         login_as="Cán bộ",
     ),

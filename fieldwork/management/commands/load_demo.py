@@ -7,7 +7,7 @@ Decisions (docs/rules.md):
   (met, on track, at risk, exempt). The 2026 plan is created once and never overwritten.
   Like the template it registers once for the year (annual cycle: one mẫu 1 per cadre, quarter 0).
 - Beside it, a second, small organization, Thành đoàn Đà Nẵng, on the `da-nang-2023` template:
-  quarterly registration, topic immersion trips (1.3) of 5–7 days, 30 days apart (issue 14). Two
+  quarterly registration, topic immersion trips (1.3) of 5–7 days, never back to back (issue 19). Two
   organizations side by side also show that nobody sees the other's data.
 - People are created once by email (a second run changes nothing); their trips are created
   only when they have none in the demo plan, so what you do in the demo is kept.

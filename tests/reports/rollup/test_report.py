@@ -17,7 +17,7 @@ HEADER = [
     "Đơn vị",
     "Cán bộ thuộc diện",
     "Đã đi cơ sở trong quý",
-    "Đã đạt",
+    "Hoàn thành (đủ ngày và đủ đợt)",
     "Có nguy cơ không đạt",
     "Không đạt",
     "Miễn thực hiện",
