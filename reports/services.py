@@ -40,6 +40,7 @@ from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
 from fieldwork.services.registrations import quarter_name
 
+from . import register
 from .data import check_params, gather, resolve
 from .models import ReportJob, ScheduledRun
 
@@ -212,6 +213,10 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
     final = folder / name
     tmp = folder / f".{name}.{uuid.uuid4().hex}.part"
     last = [40]
+    # The register (issue 20): the code is printed in every PDF page's footer, so it is chosen
+    # before the file is built; the entry is made once the whole file is in place.
+    code = register.new_code()
+    doc.register_code = code
 
     def progress(pct: int) -> None:
         pct = max(40, min(99, int(pct)))
@@ -226,6 +231,7 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         if tmp.exists():
             tmp.unlink()
     _remove_leftovers(folder, keep=final)
+    register.enter(job, doc, final, code)
     if getattr(doc, "shows_sensitive", False) != bool(job.params.get("shows_sensitive")):
         # Handed only to those who may read a sensitive reason (accounts.rules.can_download_report_job).
         _set(job.pk, params={**job.params, "shows_sensitive": bool(getattr(doc, "shows_sensitive", False))})
