@@ -204,7 +204,9 @@ class IssuedDocument(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Whose signature block the document carries (docs/domain.md §8): who may sign it digitally.
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     signer_name = models.CharField(max_length=200, blank=True)
     signer_title = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("ngày phát hành"), default=timezone.now)
@@ -262,7 +264,9 @@ class DocumentSignature(AppendOnly):
 
     document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="signatures")
     certificate = models.ForeignKey(SigningCertificate, on_delete=models.PROTECT, related_name="signatures")
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     signed_at = models.DateTimeField(default=timezone.now)
     level = models.CharField(max_length=8)  # "B-B" or "B-T" (PAdES baseline)
     sha256 = models.CharField(max_length=64, db_index=True)

@@ -51,10 +51,9 @@ def _allowed(request) -> bool:
 def verify(request, code: str | None = None):
     context = {"form": VerifyForm()}
     status = 200
-    if code is not None or request.method == "POST":
-        if not _allowed(request):
-            context["limited"] = True
-            return render(request, "reports/verify.html", context, status=429)
+    if (code is not None or request.method == "POST") and not _allowed(request):
+        context["limited"] = True
+        return render(request, "reports/verify.html", context, status=429)
     if code is not None:
         normalized = normalize_code(code)
         document = verify_code(normalized) if normalized else None

@@ -25,8 +25,15 @@ def _fernet() -> Fernet:
         return Fernet(key)
     except (ValueError, TypeError) as exc:
         raise SigningError(
-            _("Khoá mã hoá chứng thư số (SIGNING_KEY_ENCRYPTION_KEY) không đúng dạng. Hãy báo cho quản trị viên hệ thống.")
+            _(
+                "Khoá mã hoá chứng thư số (SIGNING_KEY_ENCRYPTION_KEY) không đúng dạng. Hãy báo cho quản trị viên hệ thống."
+            )
         ) from exc
+
+
+def require_key() -> None:
+    """SigningError when the server cannot keep a key (checked before anything is installed)."""
+    _fernet()
 
 
 def encrypt_private_key(private_key) -> bytes:

@@ -69,7 +69,8 @@ def load(data: bytes, password: bytes, *, now: datetime | None = None) -> Loaded
     date_format = "%d/%m/%Y"
     if cert.not_valid_after_utc < now:
         raise SigningError(
-            _("Chứng thư số đã hết hạn ngày %(d)s.") % {"d": timezone.localtime(cert.not_valid_after_utc).strftime(date_format)}
+            _("Chứng thư số đã hết hạn ngày %(d)s.")
+            % {"d": timezone.localtime(cert.not_valid_after_utc).strftime(date_format)}
         )
     if cert.not_valid_before_utc > now:
         raise SigningError(
@@ -82,7 +83,9 @@ def load(data: bytes, password: bytes, *, now: datetime | None = None) -> Loaded
     except x509.ExtensionNotFound:
         signs = False
     if not signs:
-        raise SigningError(_("Chứng thư số không có mục đích sử dụng “ký số” (digitalSignature) nên không dùng để ký văn bản được."))
+        raise SigningError(
+            _("Chứng thư số không có mục đích sử dụng “ký số” (digitalSignature) nên không dùng để ký văn bản được.")
+        )
     return Loaded(key=p12.key, certificate=cert, chain=[c.certificate for c in p12.additional_certs])
 
 

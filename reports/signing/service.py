@@ -162,5 +162,3 @@ def sign_document(*, document: IssuedDocument, user=None, now=None) -> DocumentS
         )
     logger.info("document %s signed (%s)", document.code, provider.level)
     return signature
-
-

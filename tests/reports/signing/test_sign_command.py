@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from reports.models import DocumentSignature, IssuedDocument
 
@@ -69,4 +69,3 @@ def test_signed_report_is_valid_for_pdfsig_and_pyhanko(board_head, installed, ca
         "period": "Quý I/2023",
         "issued_at": doc.created_at.date().isoformat(),
     }
-

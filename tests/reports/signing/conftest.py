@@ -1,8 +1,6 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.reports.conftest import build, report_data, run_jobs  # noqa: F401 (fixtures)
-
 from .ca import PASSWORD, TestCA
 
 

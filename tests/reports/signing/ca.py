@@ -74,9 +74,7 @@ class TestCA:
             .not_valid_before(now + timedelta(days=days_from))
             .not_valid_after(now + timedelta(days=days_to))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False
-            )
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
             .add_extension(
                 x509.KeyUsage(
                     digital_signature=digital_signature,
