@@ -53,4 +53,6 @@ def decrypt_private_key(token: bytes):
                 "Hãy cài lại chứng thư số."
             )
         ) from exc
-    return serialization.load_der_private_key(der, password=None)
+    # The key was checked against its certificate at install and Fernet's HMAC proves it unchanged
+    # since: the RSA consistency check (≈ 200 ms a signature) is not repeated.
+    return serialization.load_der_private_key(der, password=None, unsafe_skip_rsa_key_validation=True)
