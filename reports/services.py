@@ -231,7 +231,7 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         if tmp.exists():
             tmp.unlink()
     _remove_leftovers(folder, keep=final)
-    register.enter(job, doc, final, code)
+    entry = register.enter(job, doc, final, code)
     if getattr(doc, "shows_sensitive", False) != bool(job.params.get("shows_sensitive")):
         # Handed only to those who may read a sensitive reason (accounts.rules.can_download_report_job).
         _set(job.pk, params={**job.params, "shows_sensitive": bool(getattr(doc, "shows_sensitive", False))})
@@ -245,7 +245,26 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         file_size=final.stat().st_size,
     )
     job.refresh_from_db()
+    if job.params.get("figures_only") and job.format == ReportJob.Format.PDF:
+        _sign_submission(entry)
+        job.refresh_from_db()
     return job
+
+
+def _sign_submission(entry) -> None:
+    """Issue 20: a roll-up submission's PDF is signed by the child when it has a usable
+    certificate; without one it goes unsigned (the parent's page says so)."""
+    from .signing import SigningError
+    from .signing.service import sign_document, usable_certificate
+
+    try:
+        usable_certificate(entry.organization_id)
+    except SigningError:
+        return
+    try:
+        sign_document(document=entry)
+    except SigningError as exc:
+        logger.warning("submission document %s not signed: %s", entry.code, type(exc).__name__)
 
 
 def _remove_leftovers(folder: Path, *, keep: Path) -> None:
