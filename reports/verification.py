@@ -24,12 +24,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SignatureCheck:
-    signed_by: str
+    signed_by: str  # the certificate's subject, as `signing show` prints it (RFC 4514)
     intact: bool  # the signed bytes are unchanged and the cryptography holds
     whole_file: bool  # nothing was added after signing
     installed: bool  # made with a certificate the organization had installed at signing time
     signed_at: str | None
     organization: str = ""
+    common_name: str = ""
 
     @property
     def ok(self) -> bool:
@@ -87,7 +88,7 @@ def _check_signature(sig) -> SignatureCheck:
     from pyhanko_certvalidator import ValidationContext
 
     cert = sig.signer_cert
-    subject = cert.subject.human_friendly if cert is not None else ""
+    subject, common_name = _subject(cert)
     fp = hashlib.sha256(cert.dump()).hexdigest() if cert is not None else ""
     rows = list(SigningCertificate.objects.filter(fingerprint=fp).select_related("organization")) if fp else []
     roots = []
@@ -103,7 +104,9 @@ def _check_signature(sig) -> SignatureCheck:
         status = validate_pdf_signature(sig, context)
     except Exception:  # noqa: BLE001 - a malformed signature is an invalid one
         logger.info("verify: a signature could not be validated")
-        return SignatureCheck(signed_by=subject, intact=False, whole_file=False, installed=False, signed_at=None)
+        return SignatureCheck(
+            signed_by=subject, intact=False, whole_file=False, installed=False, signed_at=None, common_name=common_name
+        )
     signed_at = status.signer_reported_dt
     installed = False
     organization = ""
@@ -118,7 +121,19 @@ def _check_signature(sig) -> SignatureCheck:
         installed=installed and bool(status.trusted),
         signed_at=signed_at.isoformat() if signed_at else None,
         organization=organization,
+        common_name=common_name,
     )
+
+
+def _subject(cert) -> tuple[str, str]:
+    if cert is None:
+        return "", ""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    name = x509.load_der_x509_certificate(cert.dump()).subject
+    cns = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return name.rfc4514_string(), (str(cns[0].value) if cns else name.rfc4514_string())
 
 
 def verify_bytes(data: bytes) -> Verdict:

@@ -61,7 +61,7 @@ def test_signed_report_is_valid_for_pdfsig_and_pyhanko(board_head, installed, ca
     verdict, code = verify_json(out)
     assert code == 0
     assert verdict["valid"] is True and verdict["modified"] is False
-    assert "Tỉnh đoàn Tây Ninh" in verdict["signed_by"]
+    assert verdict["signed_by"] == "CN=Tỉnh đoàn Tây Ninh,O=Tỉnh đoàn Tây Ninh,C=VN"
     assert verdict["document"] == {
         "code": doc.code,
         "kind": "Báo cáo tình hình thực hiện quý",
