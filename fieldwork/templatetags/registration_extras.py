@@ -25,6 +25,7 @@ ACTIONS = {
     "change_rejected": _("Không phê duyệt đề nghị"),
     "change_withdrawn": _("Rút đề nghị"),
     "saved": _("Lưu bản nháp"),
+    "signed": _("Ký số"),  # issue 20: an issued document signed digitally
 }
 STATES = {
     "registration": dict(Registration.Status.choices),
