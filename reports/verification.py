@@ -100,7 +100,7 @@ def _check_signature(sig) -> SignatureCheck:
         c, chain = certificates_of(row)
         roots += [asn1_x509.Certificate.load(x.public_bytes(serialization.Encoding.DER)) for x in (c, *chain)]
     try:
-        context = ValidationContext(trust_roots=roots or None, allow_fetching=False)
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
         status = validate_pdf_signature(sig, context)
     except Exception:  # noqa: BLE001 - a malformed signature is an invalid one
         logger.info("verify: a signature could not be validated")
