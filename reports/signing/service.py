@@ -129,7 +129,16 @@ def sign_document(*, document: IssuedDocument, user=None, now=None) -> DocumentS
         page=page,
         box=box,
     )
-    signed = provider.sign(data, meta)
+    try:
+        signed = provider.sign(data, meta)
+    except SigningError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyHanko, the timestamp authority, a remote service
+        # The type only: a message could quote what the provider was handed.
+        logger.warning("document %s: signing failed (%s)", document.code, type(exc).__name__)
+        raise SigningError(
+            _("Không ký số được văn bản do lỗi của dịch vụ ký hoặc máy chủ cấp dấu thời gian. Hãy thử lại sau ít phút.")
+        ) from exc
     final = path.with_name(f"{path.stem}-da-ky-so.pdf")
     tmp = path.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
     try:

@@ -139,3 +139,14 @@ def test_public_page_is_rate_limited(client, people, settings):
     resp = client.post(reverse("verify"), {"code": "ZZZZZ-ZZZZZ"})
     assert resp.status_code == 429
     assert client.get(reverse("verify")).status_code == 200  # the empty form is always offered
+
+
+def test_a_failing_timestamp_authority_is_a_clear_error(client, people, board_head, installed, settings):
+    settings.SIGNING_TSA_URL = "http://127.0.0.1:9/tsa"  # nothing listens there
+    job = issued(people, board_head)
+    client.force_login(board_head)
+    html = client.post(reverse("reports:sign", args=[job.pk]), follow=True).content.decode()
+    assert "Không ký số được văn bản do lỗi của dịch vụ ký hoặc máy chủ cấp dấu thời gian." in html
+    assert not DocumentSignature.objects.exists()
+    job.refresh_from_db()
+    assert not job.file_name.endswith("-da-ky-so.pdf")
