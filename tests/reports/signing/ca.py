@@ -93,6 +93,26 @@ class TestCA:
         cert = builder.sign(self.key, hashes.SHA256())
         return key, cert
 
+    def issue_tsa(self):
+        """A timestamp authority's certificate (extended key usage timeStamping, critical)."""
+        from cryptography.x509.oid import ExtendedKeyUsageOID
+
+        key = _key()
+        now = datetime.now(UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name("TSA Thử nghiệm", "Tổ chức chứng thực thử nghiệm"))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=30))
+            .not_valid_after(now + timedelta(days=365))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
+            .sign(self.key, hashes.SHA256())
+        )
+        return key, cert
+
     def pkcs12(self, key, cert, password: bytes = PASSWORD) -> bytes:
         return pkcs12.serialize_key_and_certificates(
             b"ky-so", key, cert, [self.cert], BestAvailableEncryption(password)
