@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+# asn1crypto.tsp registers the timestamp token's content type ("tst_info"); imported before any
+# CMS object is built so that the name is known everywhere (B-T signatures and their validation).
+import asn1crypto.tsp  # noqa: F401, E402
+
 
 class SigningError(Exception):
     """A refusal with a message for the user (Vietnamese)."""
