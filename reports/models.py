@@ -169,7 +169,16 @@ class AppendOnlyQuerySet(models.QuerySet):
     (An organization's deletion still cascades through the database; retention aside.)"""
 
     def update(self, **kwargs):
+        # The one update allowed: on_delete=SET_NULL when a person or a report job is deleted
+        # (Django's deletion collector); the entry keeps its code, facts and SHA-256.
+        if kwargs and all(v is None and self._set_null(name) for name, v in kwargs.items()):
+            return super().update(**kwargs)
         raise PermissionError("append-only register")
+
+    def _set_null(self, name) -> bool:
+        field = self.model._meta.get_field(name)
+        remote = getattr(field, "remote_field", None)
+        return bool(field.null and remote is not None and remote.on_delete is models.SET_NULL)
 
     def delete(self):
         raise PermissionError("append-only register")

@@ -128,3 +128,24 @@ def test_admin_shows_the_register_but_never_edits_it(client, report_data, people
 )
 def test_codes_as_typed(typed, code):
     assert normalize_code(typed) == code
+
+
+def test_deleting_a_person_or_a_job_keeps_the_entry(report_data, people):
+    job = produce(people)
+    requester = people["board"]
+    IssuedDocument.objects.create(
+        code="ABCDE-FGHJK",
+        organization=people["org"],
+        kind="mau1",
+        format="pdf",
+        period="Năm 2023",
+        requested_by=requester,
+        sha256="0" * 64,
+    )
+    requester.delete()
+    job.delete()
+    assert IssuedDocument.objects.count() == 2
+    kept = IssuedDocument.objects.get(code="ABCDE-FGHJK")
+    assert kept.requested_by is None and kept.sha256 == "0" * 64
+    with pytest.raises(PermissionError):
+        IssuedDocument.objects.filter(pk=kept.pk).update(requested_by=None, sha256="1" * 64)
