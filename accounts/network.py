@@ -90,7 +90,9 @@ class LoginThrottle(AxesDatabaseHandler):
 RESET_WINDOW = 3600  # seconds
 
 
-def _hit(key: str) -> int:
+def hit(key: str) -> int:
+    """Count one more request under `key` in the current hour (also the public verification page's
+    limit, reports/views_verify.py)."""
     cache.add(key, 0, RESET_WINDOW)
     try:
         return cache.incr(key)
@@ -103,7 +105,7 @@ def reset_allowed(request, email: str) -> tuple[bool, bool]:
     """(address ok, email ok) for one more reset request: PASSWORD_RESETS_PER_ADDRESS and
     PASSWORD_RESETS_PER_EMAIL an hour. The email is hashed in the key (no address in the cache)."""
     address = client_ip(request) or "unknown"
-    by_address = _hit(f"reset:ip:{address}") <= settings.PASSWORD_RESETS_PER_ADDRESS
+    by_address = hit(f"reset:ip:{address}") <= settings.PASSWORD_RESETS_PER_ADDRESS
     digest = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
-    by_email = _hit(f"reset:email:{digest}") <= settings.PASSWORD_RESETS_PER_EMAIL
+    by_email = hit(f"reset:email:{digest}") <= settings.PASSWORD_RESETS_PER_EMAIL
     return by_address, by_email

@@ -13,7 +13,7 @@ pages that show a form on screen (the on-screen mẫu 3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import rules
 from .models import Department, Role, User
@@ -31,6 +31,8 @@ class Signer:
     over: str = ""
     note: str = ""
     name: str = ""
+    # Who signs (issue 20: the one who may sign the issued file digitally); not part of equality.
+    person_id: int | None = field(default=None, compare=False)
 
 
 def upper(text: str) -> str:
@@ -87,11 +89,11 @@ def head_signer(
     if is_deputy(person):
         has_chief = any(not is_deputy(h) for h in heads if h.pk != person.pk)
         if in_charge(person) or not has_chief:
-            return Signer(label=label, title=position, name=person.full_name)
-        return Signer(label=label, over=f"KT. {chief}", title=position, name=person.full_name)
+            return Signer(label=label, title=position, name=person.full_name, person_id=person.pk)
+        return Signer(label=label, over=f"KT. {chief}", title=position, name=person.full_name, person_id=person.pk)
     # A head's own title when it names a leader ("TRƯỞNG BAN", "CHÁNH VĂN PHÒNG"); else the chief's.
     title = position if position.startswith(("TRƯỞNG", "CHÁNH", "GIÁM ĐỐC")) else chief
-    return Signer(label=label, title=title, name=person.full_name)
+    return Signer(label=label, title=title, name=person.full_name, person_id=person.pk)
 
 
 def sender_signer(department: Department | None, sender: User | None) -> Signer:
@@ -106,7 +108,7 @@ def own_title_signer(person: User | None, *, label: str = "", default: str = "")
     """Someone signing in their own capacity: their title in capitals over their name."""
     if person is None:
         return Signer(label=label, title="")
-    return Signer(label=label, title=upper(person.position) or default, name=person.full_name)
+    return Signer(label=label, title=upper(person.position) or default, name=person.full_name, person_id=person.pk)
 
 
 def approver_signer(approver: User | None, *, label: str) -> Signer:

@@ -366,3 +366,14 @@ CELERY_BEAT_SCHEDULE["watchdog"] = {"task": "config.tasks.watchdog", "schedule":
 CELERY_IMPORTS = (*CELERY_IMPORTS, "config.tasks")
 # The worker and beat log through LOGGING (config.observability connects Celery's setup_logging).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Issue 20: digital signing (docs/security.md, docs/signing.md). The key that encrypts the
+# organizations' private keys at rest comes from the environment only (a Fernet key:
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
+# without it no certificate can be installed or used. A timestamp authority URL makes the
+# signatures PAdES B-T (else B-B).
+SIGNING_KEY_ENCRYPTION_KEY = env("SIGNING_KEY_ENCRYPTION_KEY", default="")
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
+# The public verification page ("Xác minh văn bản"): checks per client address per hour.
+VERIFICATIONS_PER_ADDRESS = env.int("VERIFICATIONS_PER_ADDRESS", default=30)
+VERIFY_MAX_UPLOAD = env.int("VERIFY_MAX_UPLOAD", default=20 * 1024 * 1024)

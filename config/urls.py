@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from reports import views_verify
+
 from . import metrics, pwa, views
 
 urlpatterns = [
@@ -13,6 +15,9 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("ngoai-tuyen/", pwa.offline, name="offline"),
     path("tai-khoan/", include("accounts.urls")),
+    # Issue 20: the public verification page (no login); the QR code on every PDF page leads here.
+    path("xac-minh/", views_verify.verify, name="verify"),
+    path("xac-minh/<str:code>/", views_verify.verify, name="verify_code"),
     path("", include("fieldwork.urls")),
     path("bao-cao/", include("reports.urls")),
     path("ngon-ngu/", set_language, name="set_language"),

@@ -358,7 +358,7 @@ def mau1(p: Params, today: date) -> FormDocument:
         numbering=[f"({i})" for i in range(1, 6)] + [""],
         note="\n".join(notes),
         left=left,
-        right=Signer(label="Người đăng ký", title="", name=person.full_name),
+        right=Signer(label="Người đăng ký", title="", name=person.full_name, person_id=person.pk),
         file_stem=stem("mau1", person.full_name, p.year, f"q{p.quarter}" if p.quarter else ""),
         empty_text=_("Chưa có nội dung đăng ký."),
     )

@@ -160,3 +160,131 @@ class RollupSubmission(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.year} Q{self.quarter} v{self.version}"
+
+
+# Issue 20: the register of issued documents, the organizations' signing certificates and the
+# signatures made with them (docs/domain.md §10, docs/signing.md, docs/security.md).
+class AppendOnlyQuerySet(models.QuerySet):
+    """The register is never edited or deleted from code: bulk update() and delete() refuse.
+    (An organization's deletion still cascades through the database; retention aside.)"""
+
+    def update(self, **kwargs):
+        # The one update allowed: on_delete=SET_NULL when a person or a report job is deleted
+        # (Django's deletion collector); the entry keeps its code, facts and SHA-256.
+        if kwargs and all(v is None and self._set_null(name) for name, v in kwargs.items()):
+            return super().update(**kwargs)
+        raise PermissionError("append-only register")
+
+    def _set_null(self, name) -> bool:
+        field = self.model._meta.get_field(name)
+        remote = getattr(field, "remote_field", None)
+        return bool(field.null and remote is not None and remote.on_delete is models.SET_NULL)
+
+    def delete(self):
+        raise PermissionError("append-only register")
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("append-only register")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("append-only register")
+
+
+class IssuedDocument(AppendOnly):
+    """One entry of the register of issued documents: every PDF and XLSX the product issues
+    (reports.services.produce). A re-issued document is a new entry; an entry is never changed."""
+
+    code = models.CharField(_("mã văn bản"), max_length=11, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="issued_documents")
+    kind = models.CharField(_("loại"), max_length=12, choices=ReportJob.Kind.choices)
+    format = models.CharField(_("định dạng"), max_length=4, choices=ReportJob.Format.choices)
+    period = models.CharField(_("kỳ"), max_length=60)
+    job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Whose signature block the document carries (docs/domain.md §8): who may sign it digitally.
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signer_name = models.CharField(max_length=200, blank=True)
+    signer_title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("ngày phát hành"), default=timezone.now)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("văn bản đã phát hành")
+        verbose_name_plural = _("sổ đăng ký văn bản")
+
+    def __str__(self):
+        return self.code
+
+
+class SigningCertificate(models.Model):
+    """An organization's signing certificate (PKCS#12 installed by `signing install` or the admin
+    page). The private key is kept only as a Fernet token under SIGNING_KEY_ENCRYPTION_KEY (from the
+    environment, never in the database): it is never shown, downloaded or logged. Installing a new
+    certificate retires the previous one; every one is kept, so a signature made with a retired
+    certificate still verifies as the one the organization had installed at signing time."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="signing_certificates")
+    provider = models.CharField(max_length=20, default="pkcs12")
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    issuer = models.CharField(_("tổ chức cấp"), max_length=500)
+    serial = models.CharField(max_length=80)
+    fingerprint = models.CharField(max_length=64, db_index=True)  # SHA-256 of the certificate (DER)
+    not_before = models.DateTimeField(_("hiệu lực từ"))
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    certificate_pem = models.TextField()
+    chain_pem = models.TextField(blank=True)
+    encrypted_key = models.BinaryField(editable=False)
+    installed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    installed_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-installed_at"]
+        verbose_name = _("chứng thư số")
+        verbose_name_plural = _("chứng thư số")
+
+    def __str__(self):
+        return self.subject
+
+    def __repr__(self):  # never the key, even encrypted
+        return f"<SigningCertificate {self.pk} {self.subject!r}>"
+
+
+class DocumentSignature(AppendOnly):
+    """A digital signature made on an issued document: the signed file's SHA-256 (a second entry
+    of the same document in the register), who signed, with which certificate, at which level."""
+
+    document = models.ForeignKey(IssuedDocument, on_delete=models.CASCADE, related_name="signatures")
+    certificate = models.ForeignKey(SigningCertificate, on_delete=models.PROTECT, related_name="signatures")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+    level = models.CharField(max_length=8)  # "B-B" or "B-T" (PAdES baseline)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["signed_at"]
+        verbose_name = _("chữ ký số")
+        verbose_name_plural = _("chữ ký số")
+
+    def __str__(self):
+        return f"{self.document_id} {self.level}"

@@ -41,6 +41,7 @@ from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
 from fieldwork.services.registrations import quarter_name
 
+from . import register
 from .data import check_params, gather, resolve
 from .models import ReportJob, ScheduledRun
 
@@ -213,6 +214,10 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
     final = folder / name
     tmp = folder / f".{name}.{uuid.uuid4().hex}.part"
     last = [40]
+    # The register (issue 20): the code is printed in every PDF page's footer, so it is chosen
+    # before the file is built; the entry is made once the whole file is in place.
+    code = register.new_code()
+    doc.register_code = code
 
     def progress(pct: int) -> None:
         pct = max(40, min(99, int(pct)))
@@ -227,6 +232,7 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         if tmp.exists():
             tmp.unlink()
     _remove_leftovers(folder, keep=final)
+    entry = register.enter(job, doc, final, code)
     if getattr(doc, "shows_sensitive", False) != bool(job.params.get("shows_sensitive")):
         # Handed only to those who may read a sensitive reason (accounts.rules.can_download_report_job).
         _set(job.pk, params={**job.params, "shows_sensitive": bool(getattr(doc, "shows_sensitive", False))})
@@ -240,7 +246,26 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
         file_size=final.stat().st_size,
     )
     job.refresh_from_db()
+    if job.params.get("figures_only") and job.format == ReportJob.Format.PDF:
+        _sign_submission(entry)
+        job.refresh_from_db()
     return job
+
+
+def _sign_submission(entry) -> None:
+    """Issue 20: a roll-up submission's PDF is signed by the child when it has a usable
+    certificate; without one it goes unsigned (the parent's page says so)."""
+    from .signing import SigningError
+    from .signing.service import sign_document, usable_certificate
+
+    try:
+        usable_certificate(entry.organization_id)
+    except SigningError:
+        return
+    try:
+        sign_document(document=entry)
+    except SigningError as exc:
+        logger.warning("submission document %s not signed: %s", entry.code, type(exc).__name__)
 
 
 def _remove_leftovers(folder: Path, *, keep: Path) -> None:

@@ -47,7 +47,13 @@ def standing_signer(person: User | None, org: Organization, *, label: str = "") 
     "BÍ THƯ" (or "PHÓ BÍ THƯ") over the name."""
     if person is None:
         return Signer(label=label, over=standing_over(org), title="")
-    return Signer(label=label, over=standing_over(org), title=upper(person.position) or "BÍ THƯ", name=person.full_name)
+    return Signer(
+        label=label,
+        over=standing_over(org),
+        title=upper(person.position) or "BÍ THƯ",
+        name=person.full_name,
+        person_id=person.pk,
+    )
 
 
 def secretary_of(org: Organization) -> User | None:

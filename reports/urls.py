@@ -17,6 +17,7 @@ urlpatterns = [
     path("<uuid:pk>/trang-thai/", views.job_status, name="job_status"),
     path("<uuid:pk>/tai-ve/", views.download, name="download"),
     path("<uuid:pk>/thu-lai/", views.retry, name="retry"),
+    path("<uuid:pk>/ky-so/", views.sign, name="sign"),
     # Issue 13: the roll-up of the descendants, and reporting up to the parent.
     path("tong-hop/", views_rollup.rollup, name="rollup"),
     path("tong-hop/tao/", views_rollup.rollup_request, name="rollup_request"),

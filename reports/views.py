@@ -25,6 +25,8 @@ from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
 from . import selectors, services
 from .forms import JobFilterForm, ReportRequestForm
 from .models import ReportJob
+from .signing import SigningError
+from .signing import service as signing_service
 
 PAGE_SIZE = 25
 
@@ -110,7 +112,12 @@ def job_detail(request, pk):
     return render(
         request,
         "reports/job_detail.html",
-        {"job": job, "auto": request.GET.get("tai") == "1", "can_retry": rules.can_retry_report_job(request.user, job)},
+        {
+            "job": job,
+            "auto": request.GET.get("tai") == "1",
+            "can_retry": rules.can_retry_report_job(request.user, job),
+            **_signing(request.user, job),
+        },
     )
 
 
@@ -122,8 +129,46 @@ def job_status(request, pk):
     return render(
         request,
         "reports/_job_status.html",
-        {"job": job, "auto": request.GET.get("tai") == "1", "can_retry": rules.can_retry_report_job(request.user, job)},
+        {
+            "job": job,
+            "auto": request.GET.get("tai") == "1",
+            "can_retry": rules.can_retry_report_job(request.user, job),
+            **_signing(request.user, job),
+        },
     )
+
+
+def _signing(user, job: ReportJob) -> dict:
+    """Issue 20: the job's entry in the register, its signature, and whether this user may sign it
+    ("Ký số" is shown only to the form's signer when the organization has a usable certificate)."""
+    if job.status != ReportJob.Status.DONE:
+        return {}
+    document = signing_service.document_of(job)
+    if document is None:
+        return {}
+    signature = document.signatures.select_related("signed_by").first()
+    return {
+        "document": document,
+        "signature": signature,
+        "can_sign": signature is None and signing_service.can_sign(user, document),
+    }
+
+
+@login_required
+@require_POST
+def sign(request, pk):
+    """ "Ký số": the form's signer signs the issued PDF with the organization's certificate."""
+    job = _job(request, pk)
+    document = signing_service.document_of(job) if job.status == ReportJob.Status.DONE else None
+    if document is None or not signing_service.can_sign(request.user, document):
+        raise PermissionDenied
+    try:
+        signing_service.sign_document(document=document, user=request.user)
+    except SigningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã ký số văn bản %(code)s.") % {"code": document.code})
+    return redirect("reports:job_detail", pk=job.pk)
 
 
 @login_required

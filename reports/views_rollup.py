@@ -205,8 +205,22 @@ def submission_detail(request, pk):
     return render(
         request,
         "reports/rollup_submission.html",
-        {"s": s, "versions": versions, "own": own, "figures": figure_rows(s.figures)},
+        {"s": s, "versions": versions, "own": own, "figures": figure_rows(s.figures), **_signed(s)},
     )
+
+
+def _signed(s: RollupSubmission) -> dict:
+    """Issue 20: whether the submission's PDF was signed by the child, and the verification of the
+    file as it is stored now (one file: the cost of one check)."""
+    from .signing.service import document_of
+    from .verification import verify_bytes
+
+    job = s.pdf_job
+    path = services.file_of(job) if job is not None else None
+    document = document_of(job) if path is not None else None
+    if document is None:
+        return {}
+    return {"pdf_signed": document.signatures.exists(), "pdf_verdict": verify_bytes(path.read_bytes())}
 
 
 def figure_rows(f: dict) -> list[tuple[str, object]]:

@@ -33,6 +33,7 @@ ACTIONS = {
     "deactivated": _("Ngừng tài khoản"),
     "parent_changed": _("Đổi tổ chức cấp trên"),
     "imported": _("Nhập từ tệp"),
+    "signed": _("Ký số"),  # issue 20: an issued document signed digitally
 }
 STATES = {
     "registration": dict(Registration.Status.choices),

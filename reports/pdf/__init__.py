@@ -98,9 +98,14 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
         template, context = "reports/pdf/form.html", form_context(doc)
     html = render_to_string(template, context)
     progress(60)
-    css_text = (
-        font_faces() + "\n" + render_to_string("reports/pdf/print.css", {"landscape": doc.landscape, "family": FAMILY})
-    )
+    code = getattr(doc, "register_code", "")
+    footer = {"landscape": doc.landscape, "family": FAMILY, "code": code}
+    if code:  # issue 20: the document's code and a QR code to the verification page on every page
+        from reports.register import qr_data_uri, verify_url
+
+        footer["qr"] = qr_data_uri(verify_url(code))
+        footer["verify_url"] = verify_url()
+    css_text = font_faces() + "\n" + render_to_string("reports/pdf/print.css", footer)
     font_config = FontConfiguration()
     fetcher = project_files_only()
     css = CSS(string=css_text, font_config=font_config, url_fetcher=fetcher)

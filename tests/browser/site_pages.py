@@ -58,6 +58,7 @@ NOT_PAGES = {
     "fieldwork:correction_answer",  # POST
     "reports:correction_request",  # POST
     "reports:my_data_download",  # a file
+    "reports:sign",  # POST (issue 20: "Ký số")
 }
 
 
@@ -111,7 +112,7 @@ def _dept_periods(user) -> list[dict]:
 def _arguments() -> dict[str, Callable]:
     from accounts.models import Organization, User
     from fieldwork.models import Exemption, Plan, Registration, Trip
-    from reports.models import ReportJob, RollupSubmission
+    from reports.models import IssuedDocument, ReportJob, RollupSubmission
 
     def own_trips(user):
         out = []
@@ -165,6 +166,11 @@ def _arguments() -> dict[str, Callable]:
             Plan.objects.filter(organization=u.organization).order_by("-year")
         ),
         "reports:rollup_node": lambda u: _first(Organization.objects.filter(parent_id=u.organization_id)),
+        # Issue 20: the public verification page of one of the organization's issued documents.
+        "verify_code": lambda u: [
+            {"code": c}
+            for c in IssuedDocument.objects.filter(organization_id=u.organization_id).values_list("code", flat=True)[:1]
+        ],
         "reports:rollup_submission": lambda u: _first(
             RollupSubmission.objects.filter(organization_id=u.organization_id).order_by("-submitted_at")
         ),

@@ -20,6 +20,8 @@ from accounts.vietnamese import nfc
 from reports import services
 from reports.data import KINDS, check_params
 from reports.models import ReportJob
+from reports.signing import SigningError
+from reports.signing.service import document_of, sign_document, usable_certificate
 from reports.tasks import build_report
 
 
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             "--issue", choices=["internal", "upward"], help="yearend: nội bộ (mặc định) hoặc gửi cấp trên"
         )
         parser.add_argument("--today", help="YYYY-MM-DD: the report's date (tests, reruns)")
+        parser.add_argument("--sign", action="store_true", help="ký số tệp PDF bằng chứng thư số đã cài của tổ chức")
 
     def handle(self, *args, **o):
         try:
@@ -74,8 +77,14 @@ class Command(BaseCommand):
 
                 today = date.fromisoformat(o["today"]) if o["today"] else timezone.localdate()
                 chosen_as_of(org.plans.get(year=o["year"]), as_of, today)
+            if o["sign"]:
+                if o["format"] != "pdf":
+                    raise CommandError("--sign chỉ dùng với --format pdf.")
+                usable_certificate(org.pk)  # refuse before building anything
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        except SigningError as exc:
+            raise CommandError(str(exc)) from exc
         params = {"year": o["year"]}
         if o["quarter"]:
             params["quarter"] = o["quarter"]
@@ -96,6 +105,13 @@ class Command(BaseCommand):
         path = services.file_of(job)
         if path is None:
             raise CommandError(f"Không tạo được báo cáo: {job.error or job.get_status_display()}")
+        if o["sign"]:
+            try:
+                sign_document(document=document_of(job))
+            except SigningError as exc:
+                raise CommandError(str(exc)) from exc
+            job.refresh_from_db()
+            path = services.file_of(job)
         shutil.copyfile(path, o["output"])
         self.stdout.write(f"{o['output']} ({job.file_size} byte)")
         if settings.DEBUG:
