@@ -69,7 +69,7 @@ def _arguments() -> dict[str, Callable]:
         Trip,
         TripAttachment,
     )
-    from reports.models import ReportJob, RollupSubmission
+    from reports.models import IssuedDocument, ReportJob, RollupSubmission
 
     def org(u):
         return u.organization_id
@@ -193,6 +193,14 @@ def _arguments() -> dict[str, Callable]:
             _pk(CorrectionRequest.objects.filter(organization_id=org(u))) or [{"pk": 999999}]
         ),
         "reports:my_data_download": lambda u: [{"fmt": "json"}, {"fmt": "xlsx"}, {"fmt": "exe"}],
+        "reports:sign": job,
+        "verify_code": lambda u: (
+            [
+                {"code": c}
+                for c in IssuedDocument.objects.filter(organization_id=org(u)).values_list("code", flat=True)[:1]
+            ]
+            + [{"code": "KHONG-CO-MA"}]
+        ),
     }
 
 

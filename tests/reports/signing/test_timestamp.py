@@ -83,5 +83,17 @@ def test_with_a_timestamp_authority_the_signature_is_b_t(board_head, installed, 
         assert status.intact and status.valid and status.trusted
         assert status.timestamp_validity is not None and status.timestamp_validity.intact
         assert status.timestamp_validity.trusted
-    res = subprocess.run([shutil.which("pdfsig") or "pdfsig", str(out)], capture_output=True, text=True, check=False)
-    assert "Signature is Valid" in res.stdout
+
+
+@pytest.mark.deploy  # poppler-utils comes with `make system-deps`: run by `make test-deploy`
+def test_a_b_t_signature_is_valid_for_poppler_pdfsig(board_head, installed, ca, tsa, settings, tmp_path):
+    settings.SIGNING_TSA_URL = tsa[0]
+    out = tmp_path / "c.pdf"
+    call_command(
+        "report",
+        *["compliance", "--org", "tay-ninh", "--year", "2023", "--quarter", "1", "--format", "pdf"],
+        *["--today", "2023-04-20", "--output", str(out), "--sign"],
+    )
+    assert shutil.which("pdfsig"), "poppler-utils (make system-deps) is required"
+    res = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True, check=False)
+    assert "Signature is Valid" in res.stdout, res.stdout + res.stderr
