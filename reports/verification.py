@@ -112,7 +112,9 @@ def _check_signature(sig) -> SignatureCheck:
     organization = ""
     for row in rows:
         at = signed_at or timezone.now()
-        if row.installed_at <= at and (row.retired_at is None or at <= row.retired_at):
+        # The signing time a PDF carries is to the second: a certificate installed at 10:00:00.7 signs
+        # at "10:00:00" within that second.
+        if row.installed_at.replace(microsecond=0) <= at and (row.retired_at is None or at <= row.retired_at):
             installed, organization = True, row.organization.name
     return SignatureCheck(
         signed_by=subject,

@@ -104,7 +104,7 @@ def test_backup_then_restore_gives_back_every_row_and_file(people, settings, tmp
     "damage,message",
     [
         (lambda out: (out / "media/trips/1/7/anh.jpg").write_bytes(b"changed"), "kích thước khác"),
-        (lambda out: _flip_byte(out / "database.sqlite3"), "SHA-256 khác"),
+        (lambda out: _flip_byte(_database_file(out)), "SHA-256 khác"),
         (lambda out: (out / "media/trips/1/7/anh.jpg").unlink(), "thiếu tệp"),
         (lambda out: (out / "manifest.json").unlink(), "thiếu manifest.json"),
         (lambda out: (out / "manifest.json").write_text("{not json"), "bị hỏng"),
@@ -123,6 +123,11 @@ def test_a_damaged_or_incomplete_backup_is_refused_and_nothing_changes(people, s
         call_command("restore", "--input", str(out))
     assert backup.table_counts() == counts
     assert not (tmp_path / "media2").exists()
+
+
+def _database_file(out: Path) -> Path:
+    """The backup's database: database.sqlite3 on SQLite, database.dump (pg_dump) on PostgreSQL."""
+    return out / (backup.PG_FILE if connection.vendor == "postgresql" else backup.SQLITE_FILE)
 
 
 def _flip_byte(path: Path):

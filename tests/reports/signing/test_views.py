@@ -150,3 +150,29 @@ def test_a_failing_timestamp_authority_is_a_clear_error(client, people, board_he
     assert not DocumentSignature.objects.exists()
     job.refresh_from_db()
     assert not job.file_name.endswith("-da-ky-so.pdf")
+
+
+def test_a_signature_made_in_the_second_the_certificate_was_installed_is_by_the_installed_certificate(
+    client, people, board_head, installed
+):
+    """The PDF's signing time is to the second; the install time is to the microsecond."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from reports.models import SigningCertificate
+
+    job = issued(people, board_head)
+    client.force_login(board_head)
+    client.post(reverse("reports:sign", args=[job.pk]))
+    data = b"".join(client.get(reverse("reports:download", args=[job.pk])).streaming_content)
+    (embedded,) = PdfFileReader(BytesIO(data)).embedded_signatures
+    signed = embedded.self_reported_timestamp
+    assert signed.microsecond == 0
+    # The certificate was installed late in the very second the document says it was signed.
+    SigningCertificate.objects.filter(retired_at__isnull=True).update(installed_at=signed.replace(microsecond=999_999))
+    client.logout()
+    body = client.post(
+        reverse("verify"), {"file": SimpleUploadedFile("x.pdf", data, "application/pdf")}
+    ).content.decode()
+    assert "hợp lệ, phủ toàn bộ tệp, bằng chứng thư số tổ chức đã cài" in body
