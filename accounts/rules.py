@@ -175,7 +175,7 @@ def approver_kind(person) -> str:
 
 def can_approve_for(user, person) -> bool:
     """May `user` approve `person`'s registrations and confirm their reported trips? Directly,
-    or as the deputy of someone who may (docs/rules.md “Reminders, digests and delegation of approval”: delegation of approval)."""
+    or as the deputy of someone who may (docs/rules.md “Reminders, digests and delegation of approval”)."""
     if not same_org(user, person.organization_id) or user.pk == person.pk:
         return False  # nobody approves their own
     return approves_directly(user, person) or acting_for(user, person) is not None

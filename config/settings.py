@@ -289,7 +289,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fieldwork.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
-    # docs/rules.md “Stored standings”: stored standings follow the date (as_of = today), just after midnight.
+    # Stored standings follow the date (as_of = today), just after midnight (docs/rules.md “Stored standings”).
     "daily-standings": {
         "task": "fieldwork.tasks.refresh_stale_standings",
         "schedule": crontab(hour=0, minute=5),

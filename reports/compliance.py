@@ -61,7 +61,7 @@ class CadreLine:
     exemption: str
     went: bool
     violations: str  # codes, for the data sheet
-    # docs/rules.md “The seeds' cycle and rules”: reported, awaiting the head's confirmation (§7.4)
+    # docs/rules.md “The seeds' cycle and rules”: reported, awaiting the head's confirmation (docs/domain.md §7.4)
     pending_days: Decimal = ZERO
     exemption_masked: bool = False  # a sensitive reason this file's reader may not read (§6)
 
@@ -273,7 +273,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         (_("Số ngày đi cơ sở %(when)s") % {"when": when}, Decimal(total_period)),
         (_("Số ngày đi cơ sở lũy kế từ đầu năm"), Decimal(total_done)),
         (
-            # docs/rules.md “The seeds' cycle and rules” (§7.4): reported, not yet confirmed by the head: not in the figures above.
+            # docs/rules.md “The seeds' cycle and rules” (docs/domain.md §7.4): reported, not yet confirmed by the head: not in the figures above.
             _("Số ngày đã báo cáo, chờ xác nhận (chưa tính vào số ngày đã đi)"),
             _("%(d)s ngày của %(n)s cán bộ") % {"d": format_number(total_pending), "n": format_number(len(pending))},
         ),

@@ -90,7 +90,7 @@ class Command(BaseCommand):
         with transaction.atomic(), suspended():
             plan, people = load_demo()
             dn_plan, dn_people = load_demo_da_nang()
-        for p_plan in (plan, dn_plan):  # docs/rules.md “Stored standings”: the stored standings, once
+        for p_plan in (plan, dn_plan):  # the stored standings, once (docs/rules.md “Stored standings”)
             call_command("refresh_standings", org=p_plan.organization.code, stdout=io.StringIO())
         today = timezone.localdate()
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})")
