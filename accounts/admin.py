@@ -1,7 +1,7 @@
 """Django admin (technical administration, /quan-tri/). Day-to-day people management is the
 Board's pages (accounts:people); the admin is for the administrator role.
 
-Issue 10: only administrators (staff with the Quản trị role) and superusers enter; an
+docs/security.md: only administrators (staff with the Quản trị role) and superusers enter; an
 administrator sees and changes only their own organization's data, never a superuser and
 never the staff/superuser flags; superusers (few, audited) see every organization.
 """
@@ -78,7 +78,7 @@ class UserRoleInline(admin.TabularInline):
 
     def _allowed(self, request, obj=None) -> bool:
         if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
-            return False  # separation of duties: nobody changes their own roles (issue 10)
+            return False  # separation of duties: nobody changes their own roles (docs/security.md)
         return admin_site_permission(request) and (obj is None or rules.rank(obj) <= rules.rank(request.user))
 
     def has_view_permission(self, request, obj=None):
@@ -178,7 +178,7 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
         if request.user.is_superuser:
             return fields
         if obj is not None and obj.pk == request.user.pk:
-            # Issue 22 §3: nobody changes what decides what they owe on their own record.
+            # docs/rules.md “Nobody certifies their own days”: nobody changes what decides what they owe on their own record.
             fields += history.OWN_RECORD_LOCKED
         return fields + self.SUPERUSER_ONLY_FIELDS
 
@@ -243,7 +243,7 @@ class UserAdmin(OrganizationScopedAdmin, BaseUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationScopedAdmin):
-    """Issue 22 §8: an administrator sees their own organization and its direct children. The
+    """docs/rules.md “Nobody certifies their own days”: an administrator sees their own organization and its direct children. The
     parent of their own organization is read-only to them (a child detaching itself would hide
     its late submissions from its parent); on a child only `parent` is theirs to change (to
     their own organization or none, to detach it). Superusers change anything. Every change of

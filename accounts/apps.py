@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tổ chức và cán bộ")
 
     def ready(self):
-        # Issue 10 §3: every text field of every form refuses control characters that a report
+        # docs/security.md “Files”: every text field of every form refuses control characters that a report
         # cannot hold (accounts/text.py). One policy, set once, rather than a validator per form.
         from django import forms
 

@@ -1,8 +1,8 @@
-"""Delegation of approval (issue 12): reads of the Delegation table used by accounts/rules.py.
+"""Delegation of approval (docs/rules.md “Reminders, digests and delegation of approval”): reads of the Delegation table used by accounts/rules.py.
 
 A delegation is in force on the days of its range (inclusive) unless its delegator ended it
 early; it ends by itself: nothing has to run for it to stop. Delegations are one level deep:
-a deputy's own deputy gets nothing through them (docs/rules.md, issue 12).
+a deputy's own deputy gets nothing through them (docs/rules.md “Reminders, digests and delegation of approval”).
 """
 
 from __future__ import annotations

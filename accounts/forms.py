@@ -30,7 +30,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 # People and departments (the Board's pages) -------------------------------------------------
 class DateInput(forms.DateInput):
-    """Issue 25 §17: a date always reads dd/mm/yyyy, whatever the browser's language (an
+    """docs/rules.md “A year in the life”: a date always reads dd/mm/yyyy, whatever the browser's language (an
     `<input type=date>` shows month/day in an English browser), and accepts typing. A text input
     with static/js/dates.js (slashes as you type, "5/2/2026" -> "05/02/2026"); the server reads
     dd/mm/yyyy and ISO (settings.DATE_INPUT_FORMATS), so nothing typed either way is refused."""
@@ -116,7 +116,7 @@ class PersonForm(forms.Form):
         if person is None:
             del self.fields["reason"]
         elif actor is not None and actor.pk == person.pk and not actor.is_superuser:
-            # Issue 22 §3: what decides what one owes is changed by someone else, never on one's own record.
+            # docs/rules.md “Nobody certifies their own days”: what decides what one owes is changed by someone else, never on one's own record.
             for name in OWN_RECORD_LOCKED:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Chỉ người quản lý cán bộ khác mới sửa được thông tin này của bạn.")

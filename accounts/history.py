@@ -1,4 +1,4 @@
-"""Issue 22 §3, §10: every creation, invitation, change of roles and change of the fields that
+"""docs/rules.md “Nobody certifies their own days”: every creation, invitation, change of roles and change of the fields that
 decide what a person owes (department, position, group, dates of service) is in the history,
 with who and why. `accounts` never imports `fieldwork` (docs/style.md): it sends
 `person_history`, and fieldwork.services.history records it as a HistoryEntry of object type
@@ -13,7 +13,7 @@ from .vietnamese import format_date
 
 person_history = Signal()  # kwargs: person, actor, action, comment, to_state
 # to_state of a creation or change of roles that makes someone a department head: the Standing
-# Committee's monthly digest lists them (issue 22 §10: no puppet head goes unseen).
+# Committee's monthly digest lists them (docs/rules.md “Nobody certifies their own days”: no puppet head goes unseen).
 NEW_HEAD = "head"
 
 # What decides whether and how much a person owes (docs/domain.md §2, §6): nobody changes these
@@ -57,7 +57,7 @@ def record(person, *, actor, action: str, comment: str = "", to_state: str = "")
 
 
 def record_parent_change(organization, *, actor, old_parent, new_parent) -> None:
-    """Issue 22 §8: a change of an organization's parent, in the history of the organization and
+    """docs/rules.md “Nobody certifies their own days”: a change of an organization's parent, in the history of the organization and
     of both parents (the one it leaves sees it leave)."""
     comment = _("%(org)s: tổ chức cấp trên %(old)s → %(new)s") % {
         "org": organization.name,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 class RequestBodyLimitMiddleware:
     """Refuse a request whose declared body exceeds REQUEST_MAX_BODY_BYTES (413) before anything
-    reads it (issue 10 §6); gunicorn and the proxy in front keep their own limits too."""
+    reads it (docs/security.md “Login and requests”); gunicorn and the proxy in front keep their own limits too."""
 
     def __init__(self, get_response):
         self.get_response = get_response

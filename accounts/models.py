@@ -152,7 +152,7 @@ class Role(models.TextChoices):
     HEAD = "head", _("Lãnh đạo ban")
     BOARD = "board", _("Ban Tổ chức – Kiểm tra")
     STANDING = "standing", _("Thường trực")
-    # The Secretary is a role, not a word in the free-text position (issue 10): it decides who
+    # The Secretary is a role, not a word in the free-text position (docs/security.md): it decides who
     # approves a Standing member and who self-certifies (docs/domain.md §2), so it is granted like one.
     SECRETARY = "secretary", _("Bí thư")
     INSPECTION = "inspection", _("Ủy ban kiểm tra")
@@ -203,9 +203,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     invited_at = models.DateTimeField(null=True, blank=True)
     # A random nonce, never the credential itself: the feed's link carries its HMAC under
-    # SECRET_KEY (calendar_feed_token), so a copy of the database opens no calendar (issue 10 §6).
+    # SECRET_KEY (calendar_feed_token), so a copy of the database opens no calendar (docs/security.md “Login and requests”).
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    # Issue 12: the last day a delegation to this person is in force (accounts/delegations.py), a hint
+    # docs/rules.md “Reminders, digests and delegation of approval”: the last day a delegation to this person is in force (accounts/delegations.py), a hint
     # that spares every page a query for the many who are nobody's deputy.
     deputy_until = models.DateField(null=True, blank=True, editable=False)
     # Personal data (docs/privacy.md): the version of the notice this person read and confirmed
@@ -227,7 +227,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("cán bộ")
         ordering = ["sort_key", "email"]
         indexes = [
-            # The people of a group in name order (the plan's "affected" page, issue 11 §2).
+            # The people of a group in name order (the plan's "affected" page, docs/rules.md “Stored standings”).
             models.Index(fields=["organization", "group_code", "sort_key", "email"], name="user_org_group_name"),
         ]
 
@@ -281,7 +281,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_secretary(self) -> bool:
         """Bí thư (not Phó Bí thư): docs/domain.md §2, self-certified registrations. A role granted
-        like the others, never read from the free-text position (issue 10)."""
+        like the others, never read from the free-text position (docs/security.md)."""
         return self.has_role(Role.SECRETARY) and self.has_role(Role.STANDING)
 
     def role_labels(self) -> list[str]:
@@ -319,7 +319,7 @@ class Notification(models.Model):
 
 
 class Delegation(models.Model):
-    """Ủy quyền phê duyệt (issue 12): a head or a Standing Committee member names a deputy of the
+    """Ủy quyền phê duyệt (docs/rules.md “Reminders, digests and delegation of approval”): a head or a Standing Committee member names a deputy of the
     same organization for a date range (a leave, a trip). During it, what waits for the delegator
     reaches the deputy too (accounts.rules.can_approve_for); it ends by itself with its range."""
 

@@ -1,4 +1,4 @@
-"""Who is knocking (issue 10 §5): the client address behind a configured number of trusted
+"""Who is knocking (docs/security.md “Login and requests”): the client address behind a configured number of trusted
 proxies, the login throttle per email and address plus per address across emails, and the
 password-reset throttle.
 
@@ -7,7 +7,7 @@ X-Forwarded-For is ignored, so nobody escapes the lockout by inventing a header.
 each appending the address it saw to X-Forwarded-For, the client is the N-th entry from the
 right: entries further left were written by the client and are not believed.
 
-Issue 22 §4: the forwarded headers are believed only from the proxies' own addresses
+docs/security.md: the forwarded headers are believed only from the proxies' own addresses
 (TRUSTED_PROXIES, networks): a client that reaches gunicorn directly, around the proxy, and
 invents X-Forwarded-For is its own REMOTE_ADDR (config.middleware.ForwardedHeadersMiddleware
 drops the headers of such a request before anything reads them).

@@ -61,12 +61,12 @@ def can_manage_plan(user) -> bool:
 
 
 def can_read_plan(user, plan) -> bool:
-    """The plan's page and the progress of its standings' recomputation (issue 11 §2)."""
+    """The plan's page and the progress of its standings' recomputation (docs/rules.md “Stored standings”)."""
     return same_org(user, plan.organization_id) and (can_manage_plan(user) or sees_whole_organization(user))
 
 
 def can_edit_plan(user, plan) -> bool:
-    """Change the plan, or retry the recomputation of its standings (issue 11 §2)."""
+    """Change the plan, or retry the recomputation of its standings (docs/rules.md “Stored standings”)."""
     return same_org(user, plan.organization_id) and can_manage_plan(user) and not is_read_only(user)
 
 
@@ -83,7 +83,7 @@ def can_decide_exemption(user, exemption=None) -> bool:
         return False
     if exemption is None:
         return True
-    # Separation of duties (issue 10): never one's own, never what one proposed.
+    # Separation of duties (docs/security.md): never one's own, never what one proposed.
     return (
         same_org(user, exemption.person.organization_id)
         and exemption.person_id != user.pk
@@ -104,7 +104,7 @@ def can_view_person(user, person) -> bool:
     return is_head(user) and person.department_id == user.department_id
 
 
-# Ranks (issue 10): nobody edits, deactivates or raises an account above their own rank.
+# Ranks (docs/security.md): nobody edits, deactivates or raises an account above their own rank.
 RANK_OTHERS, RANK_STANDING, RANK_ADMIN, RANK_SUPERUSER = 0, 1, 2, 3
 
 
@@ -175,7 +175,7 @@ def approver_kind(person) -> str:
 
 def can_approve_for(user, person) -> bool:
     """May `user` approve `person`'s registrations and confirm their reported trips? Directly,
-    or as the deputy of someone who may (issue 12: delegation of approval)."""
+    or as the deputy of someone who may (docs/rules.md “Reminders, digests and delegation of approval”)."""
     if not same_org(user, person.organization_id) or user.pk == person.pk:
         return False  # nobody approves their own
     return approves_directly(user, person) or acting_for(user, person) is not None
@@ -183,7 +183,7 @@ def can_approve_for(user, person) -> bool:
 
 def acting_for(user, person):
     """The delegator for whom `user` acts when approving `person` today, or None when `user`
-    approves in their own right or not at all (issue 12). Nobody approves their own line
+    approves in their own right or not at all (docs/rules.md “Reminders, digests and delegation of approval”). Nobody approves their own line
     through a delegation, and the delegator's own lines never reach the deputy."""
     if not same_org(user, person.organization_id) or user.pk == person.pk:
         return None
@@ -198,7 +198,7 @@ def acting_for(user, person):
 
 
 def has_delegation(user) -> bool:
-    """Is `user` a deputy of someone today (issue 12)?"""
+    """Is `user` a deputy of someone today (docs/rules.md “Reminders, digests and delegation of approval”)?"""
     from .delegations import delegators_of
 
     return bool(delegators_of(user))
@@ -249,7 +249,7 @@ def can_decide_department_plan(user, department_plan) -> bool:
 
 
 def department_plan_delegator(user, department_plan):
-    """The Standing Committee member for whom `user` decides this mẫu 2 as deputy (issue 12),
+    """The Standing Committee member for whom `user` decides this mẫu 2 as deputy (docs/rules.md “Reminders, digests and delegation of approval”),
     never the deputy's own department's plan."""
     if has(user, Role.STANDING) or not same_org(user, department_plan.department.organization_id):
         return None
@@ -327,7 +327,7 @@ def can_view_report_job(user, job) -> bool:
 
 
 def can_retry_report_job(user, job) -> bool:
-    """Issue 22 §12: re-queueing a failed job is a change: its requester or the Board (or an
+    """docs/security.md: re-queueing a failed job is a change: its requester or the Board (or an
     administrator), never the read-only Inspection Committee (it requests the report anew)."""
     return (
         can_view_report_job(user, job)
@@ -336,7 +336,7 @@ def can_retry_report_job(user, job) -> bool:
     )
 
 
-# Year-end (issue 14 §6) -----------------------------------------------------------------------
+# Year-end (docs/rules.md “Year-end report and sheet”) -----------------------------------------------------------------------
 def can_edit_year_end_text(user) -> bool:
     """The limitations and proposals of the year-end report: the Board writes them."""
     return has(user, Role.BOARD, Role.ADMIN) and not is_read_only(user)
@@ -353,7 +353,7 @@ def can_write_remark(user, person) -> bool:
 
 
 def can_change_remark(user, person, writer) -> bool:
-    """Issue 22 §11: a remark already written by someone else is theirs. It is changed only by its
+    """docs/security.md: a remark already written by someone else is theirs. It is changed only by its
     writer, by the writer's deputy on a date the delegation is in force, or by the approver the
     writer stood in for; a peer who may also approve the cadre (another head of the department,
     another Standing member) does not overwrite it. Once the writer may no longer approve the
@@ -370,7 +370,7 @@ def can_change_remark(user, person, writer) -> bool:
 
 
 def can_download_report_job(user, job) -> bool:
-    """Issue 10 §6: a file is handed over only if its requester may still read what it reports
+    """docs/security.md “Login and requests”: a file is handed over only if its requester may still read what it reports
     today (a head moved to another department no longer downloads the old department's mẫu 2)."""
     if not can_view_report_job(user, job):
         return False
@@ -409,7 +409,7 @@ rules.add_perm("accounts.manage_people", is_board)
 rules.add_perm("accounts.view_organization", sees_whole_organization)
 
 
-# Exemptions and standings (issue 4) --------------------------------------------------------------
+# Exemptions and standings (docs/domain.md §5–§7) --------------------------------------------------------------
 def can_view_exemption(user, exemption) -> bool:
     """The Board, Standing and Inspection Committees, and the exempted person (their own document)."""
     if not same_org(user, exemption.person.organization_id):
@@ -457,7 +457,7 @@ def is_approver(user) -> bool:
     return bool(is_head(user) or is_standing(user) or has_delegation(user))
 
 
-# Delegation of approval (issue 12) ----------------------------------------------------------------
+# Delegation of approval (docs/rules.md “Reminders, digests and delegation of approval”) ----------------------------------------------------------------
 def can_delegate(user) -> bool:
     """A department's head or a Standing Committee member names a deputy for a date range."""
     return bool(is_head(user) or is_standing(user)) and not is_read_only(user)
@@ -501,11 +501,11 @@ def can_view_delegations(user) -> bool:
 
 
 def can_view_reminder_log(user) -> bool:
-    """What was sent to whom and when: the Board (issue 12 §5)."""
+    """What was sent to whom and when: the Board (docs/rules.md “Reminders, digests and delegation of approval”)."""
     return has(user, Role.BOARD, Role.ADMIN)
 
 
-# Reporting up (issue 13) ----------------------------------------------------------------------------
+# Reporting up (docs/rules.md “Organizations in a tree and the roll-up”) ----------------------------------------------------------------------------
 def can_submit_rollup(user) -> bool:
     """A child organization's Board sends its quarterly figures to the parent."""
     org = getattr(user, "organization", None)

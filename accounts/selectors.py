@@ -25,7 +25,7 @@ class PeopleFilter:
 
 
 def members(organization_id):
-    """The organization's people. Superusers belong to no organization's list (issue 10): they
+    """The organization's people. Superusers belong to no organization's list (docs/security.md): they
     cross organizations and are managed in the admin by superusers only."""
     return User.objects.filter(organization_id=organization_id, is_superuser=False)
 
@@ -109,7 +109,7 @@ def person_by_calendar_token(token: str) -> User | None:
 
 def viewable_people(user):
     """The people `user` may see and request a mẫu 1 of (accounts.rules.can_view_person as a
-    query, issue 22 §5): the whole organization for the Board, Standing and Inspection
+    query, docs/security.md): the whole organization for the Board, Standing and Inspection
     Committees; a head, their department's active members; anyone else, themself."""
     from . import rules
 
@@ -122,7 +122,7 @@ def viewable_people(user):
 
 
 def may_search_people(user) -> bool:
-    """Whether the report page offers a search of other people (issue 22 §5)."""
+    """Whether the report page offers a search of other people (docs/security.md)."""
     from . import rules
 
     return rules.sees_whole_organization(user) or rules.is_head(user)

@@ -70,7 +70,7 @@ def _check_manage(actor, organization_id) -> None:
 
 
 def _check_edit(actor, person: User) -> None:
-    """Issue 10: nobody edits or deactivates an account with more rights than their own."""
+    """docs/security.md: nobody edits or deactivates an account with more rights than their own."""
     _check_manage(actor, person.organization_id)
     if actor is not None and not rules.can_edit_person(actor, person):
         raise PermissionDenied
@@ -105,7 +105,7 @@ def validate_roles(*, actor, person: User | None, roles: set[str], department) -
             for code in (Role.BOARD, Role.ADMIN):
                 if code in before and code not in roles:
                     errors.append(_("Bạn không thể tự bỏ vai trò “%(role)s” của mình.") % {"role": Role(code).label})
-            # Separation of duties (issue 10): nobody raises their own roles.
+            # Separation of duties (docs/security.md): nobody raises their own roles.
             raised = sorted(roles - before - {Role.CADRE})
             if raised:
                 errors.append(
@@ -215,9 +215,9 @@ def update_person(
 
     A new email for an account that has a password is not applied when the actor is not an
     administrator: it waits (changes["email_pending"]) until the owner confirms it from a link
-    sent to the current address (issue 10: no account takeover through "forgot password").
+    sent to the current address (docs/security.md: no account takeover through "forgot password").
 
-    Issue 22 §3: nobody changes their own department, position, group or dates of service (a
+    docs/rules.md “Nobody certifies their own days”: nobody changes their own department, position, group or dates of service (a
     position can make one exempt, a group decides what one owes); a change of these by anyone
     needs a `reason` (the command line and imports give their own) and, as a change of roles,
     is written to the history."""
@@ -282,7 +282,7 @@ def update_person(
     return changes
 
 
-# Email changes (issue 10) ------------------------------------------------------------------------
+# Email changes (docs/security.md) ------------------------------------------------------------------------
 EMAIL_CHANGE_SALT = "accounts.services.email_change"
 EMAIL_CHANGE_MAX_AGE = 3 * 24 * 3600
 
@@ -294,7 +294,7 @@ def email_change_token(person: User, new_email: str) -> str:
 
 def _send_after_commit(subject: str, body: str, recipient: str) -> None:
     """Mail after the change is saved: a header is one line, and a mail problem is logged, never
-    turned into an error page for a change that is already saved (issue 10 §6)."""
+    turned into an error page for a change that is already saved (docs/security.md “Login and requests”)."""
     subject = " ".join(subject.split())
 
     def send():

@@ -31,7 +31,7 @@ class Signer:
     over: str = ""
     note: str = ""
     name: str = ""
-    # Who signs (issue 20: the one who may sign the issued file digitally); not part of equality.
+    # Who signs (docs/signing.md: the one who may sign the issued file digitally); not part of equality.
     person_id: int | None = field(default=None, compare=False)
 
 

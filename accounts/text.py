@@ -1,4 +1,4 @@
-"""Hostile text on input (issue 10 §3): control characters that no document can hold.
+"""Hostile text on input (docs/security.md “Files”): control characters that no document can hold.
 
 XLSX (XML 1.0) cannot hold C0 control characters other than tab, line feed and carriage
 return; a name or a result carrying one would break every workbook it reaches. They are
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 # "Từ ngày" / "Đến ngày" (trips, exemptions, delegations, the plan's period), so it names them.
 END_BEFORE_START = _("“Đến ngày” phải bằng hoặc sau “Từ ngày”.")
 
-# The Standing Committee's group, ONE name on every page and form (issue 25 §10): the people of no
+# The Standing Committee's group, ONE name on every page and form (docs/rules.md “A year in the life”): the people of no
 # department are listed under it; documents qualify it with the Union body ("Thường trực Tỉnh
 # đoàn", reports.data.standing_committee).
 STANDING_GROUP = _("Thường trực")

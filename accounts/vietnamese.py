@@ -105,7 +105,7 @@ def format_percent(part, whole) -> str:
 
 
 def parse_date(raw) -> date | None:
-    """A date typed or linked: dd/mm/yyyy (what every date box shows, issue 25 §17), or ISO
+    """A date typed or linked: dd/mm/yyyy (what every date box shows, docs/rules.md “A year in the life”), or ISO
     (links, scripts); None when it reads as neither. The forms read the same formats
     (settings.DATE_INPUT_FORMATS)."""
 

@@ -75,7 +75,7 @@ def people(request):
             status=d["status"] or "active",
         )
     page = Paginator(selectors.people(org_id, f), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    for person in page.object_list:  # accounts above the user's rank get no edit links (issue 10)
+    for person in page.object_list:  # accounts above the user's rank get no edit links (docs/security.md)
         person.editable = rules.can_edit_person(request.user, person)
     return render(
         request,
@@ -160,7 +160,7 @@ def email_confirm(request, token):
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
-    """Issue 10 §5: reset requests are counted per address and per email. Past the address's
+    """docs/security.md “Login and requests”: reset requests are counted per address and per email. Past the address's
     limit the form says so (429); past the email's limit nothing is sent but the answer is the
     usual one, so the page never tells whether an email has an account."""
 

@@ -1,4 +1,4 @@
-"""Figures for issue 10 §4: reading workbooks at the caps, and refusing hostile ones.
+"""Figures for docs/security.md “Files”: reading workbooks at the caps, and refusing hostile ones.
 
 DJANGO_SETTINGS_MODULE=config.settings DJANGO_TESTING=1 .venv/bin/python bench/hostile_workbooks.py
 """

@@ -9,7 +9,7 @@ temporary folder, persistent connections). The organization is bench/pages.py's 
 kept with --keep, built otherwise). Users: Board members, Standing Committee, heads of
 departments and cadres, each a thread with its own session (plain threads + http.client)
 walking its role's pages in random order, with /healthz every third request.
-Target (issue 11): every page's p95 ≤ 2× /healthz's p95, no error.
+Target (docs/rules.md “Stored standings”): every page's p95 ≤ 2× /healthz's p95, no error.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def build_org(code: str, n_cadres: int, n_trips: int) -> dict:
             plan = build(code, n_cadres, n_trips)
             _add_people(plan)
         org = plan.organization
-        call_command("refresh_standings", org=code)  # issue 11 §2: stored standings, once
+        call_command("refresh_standings", org=code)  # stored standings, once (docs/rules.md “Stored standings”)
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would give a real database: without them the planner
             # takes 200,000 bulk-inserted trips for one row (mẫu 3 of an 833-member department:

@@ -8,7 +8,7 @@ of queries.
 
 Uses a temporary SQLite file unless DATABASE_URL is set. With PostgreSQL the organizations are
 built once (bulk_create) and deleted at the end unless --keep (bench/load.py reuses kept ones).
-Targets (issue 11): every Board page at 10,000 cadres ≤ 3× its time at 25 cadres and < 300 ms;
+Targets (docs/rules.md “Stored standings”): every Board page at 10,000 cadres ≤ 3× its time at 25 cadres and < 300 ms;
 queries constant in the number of cadres.
 """
 

@@ -99,7 +99,7 @@ def build(code: str, n_cadres: int, n_trips: int, seed: int = 7) -> Plan:
                 )
             )
             day += timedelta(days=length - 1)
-    for t in trips:  # bulk_create calls no save() (issue 11 §2: the coverage page reads it)
+    for t in trips:  # bulk_create calls no save() (docs/rules.md “Stored standings”: the coverage page reads it)
         t.location_key = place_parts_key(t.location)
     Trip.objects.bulk_create(trips, batch_size=5000)
     return plan
@@ -189,7 +189,7 @@ def main():
         if connection.vendor != "sqlite":
             delete_org(code)
     print(
-        "targets: engine < 1 s; from the database < 5 s (issue 11: < 2 s on PostgreSQL, the quota command too), "
+        "targets: engine < 1 s; from the database < 5 s (docs/rules.md “Stored standings”: < 2 s on PostgreSQL, the quota command too), "
         "queries constant, peak memory < 500 MB"
     )
     if _tmp:

@@ -3,7 +3,7 @@ cadres (~20 trips each), in XLSX and PDF. Prints time and peak memory of each bu
 
     .venv/bin/python bench/reports.py [--sizes 1000 10000] [--pdf-max 1000]
 
-Targets (issue 7): XLSX at 10,000 cadres < 15 s and < 500 MB; PDF at 1,000 cadres < 30 s.
+Targets (docs/domain.md §8): XLSX at 10,000 cadres < 15 s and < 500 MB; PDF at 1,000 cadres < 30 s.
 Each build runs in a forked child process; "peak" is the child's maximum resident set size
 (ru_maxrss, includes Python, Django and the data already loaded) and "+" its growth during
 the build. Uses a temporary SQLite file unless DATABASE_URL is set.

@@ -1,4 +1,4 @@
-"""Roll-up benchmark (issue 13): a national tree of 34 provinces × 40 attached Unions (about 1,400
+"""Roll-up benchmark (docs/rules.md “Organizations in a tree and the roll-up”): a national tree of 34 provinces × 40 attached Unions (about 1,400
 organizations, 50,000 cadres), every organization's quarter I figures computed by the real code
 (reports.rollup.organization_figures, the child's compliance report) and stored as submissions;
 then the top's roll-up page and its report (XLSX, PDF, through the report job) from those stored

@@ -1,4 +1,4 @@
-"""Signing benchmark (issue 20): the cost of signing a 10-page report PDF (PAdES B-B with the
+"""Signing benchmark (docs/signing.md): the cost of signing a 10-page report PDF (PAdES B-B with the
 visible signature in the signature block) and of verifying it.
 
     .venv/bin/python bench/signing.py [--pages 10] [--runs 5]

@@ -1,5 +1,5 @@
-"""The one retry policy of the background jobs (report files, issue 7; whole-plan standings,
-issue 11): a transient database error is retried with backoff (10, 20, 40 s, at most
+"""The one retry policy of the background jobs (report files, docs/domain.md §8; whole-plan standings,
+docs/rules.md “Stored standings”): a transient database error is retried with backoff (10, 20, 40 s, at most
 MAX_RETRIES times) and the job shows "waiting"; after the last retry, or on any other error, the
 job is marked failed with its reason, for the user to retry. Used by reports.tasks and
 fieldwork.tasks."""

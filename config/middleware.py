@@ -44,7 +44,7 @@ def _has_nul(query) -> bool:
 
 
 class PrivateCacheMiddleware:
-    """Issue 22 §6: every response to a signed-in person is `Cache-Control: private, no-store`,
+    """docs/security.md: every response to a signed-in person is `Cache-Control: private, no-store`,
     so that neither a shared proxy nor the browser (its back button, its back-forward cache on a
     shared phone after logout) keeps a copy of one person's pages. Static files are served by
     WhiteNoise before this runs and keep their long, immutable caching; a response that already
@@ -65,7 +65,7 @@ class PrivateCacheMiddleware:
 
 
 class ForwardedHeadersMiddleware:
-    """Issue 22 §4: X-Forwarded-For, X-Forwarded-Proto and their kin are believed only from the
+    """docs/security.md: X-Forwarded-For, X-Forwarded-Proto and their kin are believed only from the
     reverse proxies (settings.TRUSTED_PROXIES). A request that reached gunicorn any other way has
     them removed before anything reads them (the HTTPS redirect, the lockout's client address)."""
 

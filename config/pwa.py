@@ -1,4 +1,4 @@
-"""Installable on a phone (issue 15 §3): the web app manifest, a minimal service worker and the
+"""Installable on a phone (docs/rules.md “Phones, photos, offline, NFC”): the web app manifest, a minimal service worker and the
 offline page.
 
 The service worker keeps ONLY the offline page and the static shell (CSS, scripts, icons), cached

@@ -1,6 +1,6 @@
 """Secrets that travel in URLs (the iCalendar link, the email-change, invitation and password
 reset links) never reach a log: Django's log records and gunicorn's access log show `***`
-in their place (issue 10 §6)."""
+in their place (docs/security.md “Login and requests”)."""
 
 from __future__ import annotations
 

@@ -140,11 +140,11 @@ SESSION_ACTIVITY_WRITE_INTERVAL = 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_LIFETIME = 12 * 60 * 60
 
-# Behind a reverse proxy (issue 10 §5, docs/security.md): how many proxies in front of the app
+# Behind a reverse proxy (docs/security.md “Login and requests”): how many proxies in front of the app
 # append to X-Forwarded-For and overwrite X-Forwarded-Proto. 0 = none: REMOTE_ADDR is the client
 # and both headers are ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Issue 22 §4: the proxies' own addresses (networks, comma-separated: "172.30.0.10/32"). Forwarded
+# docs/security.md: the proxies' own addresses (networks, comma-separated: "172.30.0.10/32"). Forwarded
 # headers are believed only from them (config.middleware.ForwardedHeadersMiddleware,
 # accounts.network.client_ip); empty (the default): from nobody, whatever TRUSTED_PROXY_COUNT says.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
@@ -175,7 +175,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Issue 25 §17: dates are typed dd/mm/yyyy (accounts.forms.DateInput); ISO still reads (links,
+# docs/rules.md “A year in the life”: dates are typed dd/mm/yyyy (accounts.forms.DateInput); ISO still reads (links,
 # scripts). Never month first: "05/02/2026" is the 5th of February (Django's default reads May).
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -199,20 +199,20 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Request limits (issue 10 §6): files per request (a trip's attachments come a few at a time),
+# Request limits (docs/security.md “Login and requests”): files per request (a trip's attachments come a few at a time),
 # form fields, and the whole body, refused with 413 before it is read (accounts.middleware).
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=2000)
 REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=30 * 1024 * 1024)
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
-# Image bombs (issue 22 §1, docs/security.md): a picture declaring more pixels than this is refused
+# Image bombs (docs/security.md): a picture declaring more pixels than this is refused
 # from its header, before any decoding (Pillow's own DecompressionBombError is set at twice it, in
 # fieldwork.apps); and one whose decoding and resizing would take more memory than
 # MAX_IMAGE_DECODE_BYTES (fieldwork.uploads.DECODE_COST). Pictures are decoded one at a time, so
 # this caps a request.
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 MAX_IMAGE_DECODE_BYTES = env.int("MAX_IMAGE_DECODE_BYTES", default=128 * 1024 * 1024)
-# Hostile workbooks (issue 10 §4, docs/security.md): imports are refused beyond these caps.
+# Hostile workbooks (docs/security.md “Files”): imports are refused beyond these caps.
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=40 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
@@ -254,7 +254,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-    # X-Forwarded-Proto is believed only when a trusted proxy sets it (issue 10 §5).
+    # X-Forwarded-Proto is believed only when a trusted proxy sets it (docs/security.md “Login and requests”).
     if TRUSTED_PROXY_COUNT > 0 and TRUSTED_PROXIES:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -279,7 +279,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.produce_due_compliance_reports",
         "schedule": 3600.0,
     },
-    # Issue 12: reminders and digests, once a day (a second firing sends nothing: SentReminder).
+    # docs/rules.md “Reminders, digests and delegation of approval”: reminders and digests, once a day (a second firing sends nothing: SentReminder).
     "daily-reminders": {
         "task": "fieldwork.reminders.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
@@ -289,7 +289,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fieldwork.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Issue 11 §2: stored standings follow the date (as_of = today), just after midnight.
+    # Stored standings follow the date (as_of = today), just after midnight (docs/rules.md “Stored standings”).
     "daily-standings": {
         "task": "fieldwork.tasks.refresh_stale_standings",
         "schedule": crontab(hour=0, minute=5),
@@ -303,7 +303,7 @@ CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks")
 PRIVACY_PEOPLE_RETENTION_YEARS = env.int("PRIVACY_PEOPLE_RETENTION_YEARS", default=5)
 PRIVACY_ATTACHMENT_RETENTION_YEARS = env.int("PRIVACY_ATTACHMENT_RETENTION_YEARS", default=3)
 
-# Issue 11 §2: a change to a plan (its groups, categories, exemption reasons) recomputes the stored
+# docs/rules.md “Stored standings”: a change to a plan (its groups, categories, exemption reasons) recomputes the stored
 # standings of all its cadres in the request only up to this many cadres; above, a background job
 # (fieldwork.standings_refresh) recomputes them in chunks of STANDINGS_REFRESH_CHUNK with progress.
 STANDINGS_SYNC_LIMIT = env.int("STANDINGS_SYNC_LIMIT", default=300)
@@ -367,7 +367,7 @@ CELERY_IMPORTS = (*CELERY_IMPORTS, "config.tasks")
 # The worker and beat log through LOGGING (config.observability connects Celery's setup_logging).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# Issue 20: digital signing (docs/security.md, docs/signing.md). The key that encrypts the
+# Digital signing (docs/security.md, docs/signing.md). The key that encrypts the
 # organizations' private keys at rest comes from the environment only (a Fernet key:
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`);
 # without it no certificate can be installed or used. A timestamp authority URL makes the

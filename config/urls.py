@@ -15,7 +15,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("ngoai-tuyen/", pwa.offline, name="offline"),
     path("tai-khoan/", include("accounts.urls")),
-    # Issue 20: the public verification page (no login); the QR code on every PDF page leads here.
+    # docs/signing.md: the public verification page (no login); the QR code on every PDF page leads here.
     path("xac-minh/", views_verify.verify, name="verify"),
     path("xac-minh/<str:code>/", views_verify.verify, name="verify_code"),
     path("", include("fieldwork.urls")),

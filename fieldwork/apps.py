@@ -10,7 +10,7 @@ class FieldworkConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        # Issue 22 §1: Pillow refuses (DecompressionBombError) far below its default of 179 M pixels;
+        # docs/security.md: Pillow refuses (DecompressionBombError) far below its default of 179 M pixels;
         # fieldwork.uploads.check_image_size refuses above MAX_IMAGE_PIXELS itself, first.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 

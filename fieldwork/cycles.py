@@ -18,7 +18,7 @@ Usage::
         consolidation_deadline(plan, period)            # date the mẫu 2 is due
     schedule(plan)                                      # all of it, as [PeriodDeadlines]
 
-Deadline decisions (docs/rules.md "Issue 14", "Issue 19"). A deadline the plan does not name
+Deadline decisions (docs/rules.md “The seeds' cycle and rules”, “The rules as the documents say them”). A deadline the plan does not name
 does not exist (docs/domain.md §5): the functions return None, and nothing is due, reminded or
 late for it.
 - annual, mẫu 1: the plan's `registration_deadline`, else none;

@@ -286,7 +286,7 @@ class Trip(models.Model):
         _("số ngày đi"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     location = models.CharField(_("địa điểm"), max_length=300)
-    # Issue 11 §2: `location` normalized once, when saved (fieldwork.models.place_parts_key):
+    # docs/rules.md “Stored standings”: `location` normalized once, when saved (fieldwork.models.place_parts_key):
     # the coverage page matches these parts instead of normalizing every trip on every view.
     location_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     province_code = models.CharField(max_length=10, blank=True)
@@ -321,7 +321,7 @@ class Trip(models.Model):
         indexes = [
             models.Index(fields=["plan", "person"]),
             models.Index(fields=["plan", "start"]),
-            # Trips by state (reported ones waiting for a head, issue 11 §2: not a scan of the plan).
+            # Trips by state (reported ones waiting for a head, docs/rules.md “Stored standings”: not a scan of the plan).
             models.Index(fields=["plan", "status"]),
         ]
         constraints = [
@@ -344,7 +344,7 @@ class Trip(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """A change to an approved (locked) registration line: goes through approval again (issue 5).
+    """A change to an approved (locked) registration line: goes through approval again (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”).
     Kind `add`: a line added to an approved registration, decided alone (docs/domain.md §5): the
     trip waits as a draft, the registration and its approved lines stay approved."""
 
@@ -454,13 +454,13 @@ class QuarterReport(models.Model):
 
 
 class HistoryEntry(models.Model):
-    """Every state change: who, when, from → to, comment (issue 5 §5)."""
+    """Every state change: who, when, from → to, comment (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”)."""
 
     object_type = models.CharField(max_length=30)  # "registration", "trip", "exemption", ...
     object_id = models.PositiveBigIntegerField()
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    # Issue 12: the approver for whom the actor decided as deputy ("… thay …"); forms sign "KT.".
+    # docs/rules.md “Reminders, digests and delegation of approval”: the approver for whom the actor decided as deputy ("… thay …"); forms sign "KT.".
     on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -479,7 +479,7 @@ class HistoryEntry(models.Model):
 
     @property
     def actor_display(self) -> str:
-        """ "Phó Trưởng ban Lê Văn A thay Trưởng ban Võ Minh B" when a deputy decided (issue 12)."""
+        """ "Phó Trưởng ban Lê Văn A thay Trưởng ban Võ Minh B" when a deputy decided (docs/rules.md “Reminders, digests and delegation of approval”)."""
         if self.actor is None:
             return ""
         if self.on_behalf_of_id is None:
@@ -489,12 +489,12 @@ class HistoryEntry(models.Model):
         return f"{who} thay {whom}"
 
 
-# Issue 12: reminders, digests and their log live in fieldwork/reminders/ (models imported here).
+# docs/rules.md “Reminders, digests and delegation of approval”: reminders, digests and their log live in fieldwork/reminders/ (models imported here).
 from fieldwork.reminders.models import ReminderPreference, ReminderSchedule, SentReminder  # noqa: E402, F401
 
 
 class StoredStanding(models.Model):
-    """Issue 11 §2: the engine's standing of one cadre under one plan at `as_of` (today, or the
+    """docs/rules.md “Stored standings”: the engine's standing of one cadre under one plan at `as_of` (today, or the
     period's end once it is over), stored so that pages read it instead of recomputing every
     cadre per view. Written only by fieldwork.stored_standings, in the same transaction as the
     change that moved it; `data` is the engine's Standing serialized, the other columns are
@@ -522,7 +522,7 @@ class StoredStanding(models.Model):
     data = models.JSONField(default=dict)
     # Done days at the end of each calendar month of the period (month_N: the month's last day, or
     # the period's end in its last month; a plan's period lies within its year). Columns, not a
-    # JSON list, so that the dashboards' month-by-month series is a plain SUM (issue 11 §2).
+    # JSON list, so that the dashboards' month-by-month series is a plain SUM (docs/rules.md “Stored standings”).
     month_1 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
     month_2 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
     month_3 = models.DecimalField(max_digits=6, decimal_places=1, default=Decimal(0))
@@ -551,7 +551,7 @@ class StoredStanding(models.Model):
 
 
 class StandingsRefresh(models.Model):
-    """Issue 11 §2: the background recomputation of a whole plan's stored standings after the
+    """docs/rules.md “Stored standings”: the background recomputation of a whole plan's stored standings after the
     plan, its groups, categories or exemption reasons changed, when the plan has more cadres than
     `settings.STANDINGS_SYNC_LIMIT` (smaller plans are refreshed in the request). Written by
     fieldwork.standings_refresh; one active (queued or running) job per plan. A change arriving
@@ -615,7 +615,7 @@ class StandingsRefresh(models.Model):
 
 
 class StoredCoverageState(models.Model):
-    """Issue 11 §2: the plan's stored coverage was built, against which province (the places are
+    """docs/rules.md “Stored standings”: the plan's stored coverage was built, against which province (the places are
     resolved against its communes/wards: a change of the organization's province rebuilds them).
     Also the row a refresh locks so that two transactions do not count the same place at once."""
 
@@ -628,7 +628,7 @@ class StoredCoverageState(models.Model):
 
 
 class StoredCoverageVisit(models.Model):
-    """Issue 11 §2: one cadre's CONFIRMED trips to one place under one plan, per spelling of the
+    """docs/rules.md “Stored standings”: one cadre's CONFIRMED trips to one place under one plan, per spelling of the
     place (`spelling`: the ward's name, or the trip's location with spaces collapsed; "" when the
     trip names no place). Written only by fieldwork.stored_coverage, with the cadre's trips."""
 
@@ -650,8 +650,8 @@ class StoredCoverageVisit(models.Model):
 
 
 class StoredCoverage(models.Model):
-    """Issue 11 §2: one place the organization's cadres went to under the plan (the coverage page,
-    issue 6 §5): CONFIRMED trips, days and distinct cadres, summed from `StoredCoverageVisit`.
+    """docs/rules.md “Stored standings”: one place the organization's cadres went to under the plan (the coverage page,
+    docs/rules.md “Results and mẫu 3”): CONFIRMED trips, days and distinct cadres, summed from `StoredCoverageVisit`.
     `name`: the ward's name, or the place's most frequent spelling ("" : no place named);
     `sort_key`: its Vietnamese order (ASCII digits: the same in every database collation)."""
 

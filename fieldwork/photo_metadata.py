@@ -85,7 +85,7 @@ def read_evidence(upload) -> Evidence | None:
             with Image.open(upload) as image:
                 from fieldwork.uploads import header_exif
 
-                exif = header_exif(image)  # never decodes the picture (issue 22 §1)
+                exif = header_exif(image)  # never decodes the picture (docs/security.md)
                 sub = exif.get_ifd(EXIF_IFD)
                 gps = exif.get_ifd(GPS_IFD)
     except Exception:  # noqa: BLE001 (any unreadable picture: no evidence, the upload goes on)

@@ -1,4 +1,4 @@
-"""How a standing is named and shown, and as of which date (issue 11 §3): the ONE module that owns
+"""How a standing is named and shown, and as of which date (docs/rules.md “Stored standings”): the ONE module that owns
 the status labels and badges, the percentages and progress bars, the days still needed, and the
 choice of `as_of` for pages, stored standings and reports. Nothing here computes done days: the
 engine (fieldwork.quota.engine) does, through fieldwork.selectors.
@@ -46,7 +46,7 @@ STATUS_BADGES = {
 }
 
 
-# One meaning of "đạt" (issue 19 §5). Two figures, each computed by ONE function and named in
+# One meaning of "đạt" (docs/rules.md “The rules as the documents say them”). Two figures, each computed by ONE function and named in
 # the same words on pages, reports and forms:
 # - "đạt số ngày phải đi" ("đạt 60 ngày"): the days only, against the cadre's OWN requirement
 #   (60, or fewer where prorated) — the seeds' year-end sentence ("100% đạt 60 ngày");
@@ -156,7 +156,7 @@ IMMERSION_MARK = "(đợt “cùng ăn, cùng ở, cùng làm”)"
 IMMERSION_COLUMN = "Cùng ăn, cùng ở, cùng làm"
 
 
-# Why a status (issue 25 §7) -------------------------------------------------------------------
+# Why a status (docs/rules.md “A year in the life”) -------------------------------------------------------------------
 def status_reason(standing, period_days: int | None = None) -> str:
     """The reason of a standing's status in words, for every table and the person's page: what is
     missing (days not yet registered, an immersion trip missing, a past trip not reported) and,

@@ -1,4 +1,4 @@
-"""Recomputing a whole plan's stored standings in the background (issue 11 §2: "refreshed … for
+"""Recomputing a whole plan's stored standings in the background (docs/rules.md “Stored standings”: "refreshed … for
 the whole plan when the plan changes (a background job with progress)").
 
 A change to a plan, its groups, categories or exemption reasons changes the standing of every

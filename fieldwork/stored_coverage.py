@@ -1,4 +1,4 @@
-"""Stored coverage (issue 11 §2): the coverage page's figures (issue 6 §5) kept per place, so
+"""Stored coverage (docs/rules.md “Stored standings”): the coverage page's figures (docs/rules.md “Results and mẫu 3”) kept per place, so
 that the page reads one row per place visited instead of grouping every confirmed trip of the
 organization on every view.
 

@@ -1,4 +1,4 @@
-"""Stored standings (issue 11 §2): the engine's standing of every cadre under every plan, kept in
+"""Stored standings (docs/rules.md “Stored standings”): the engine's standing of every cadre under every plan, kept in
 `StoredStanding` so that pages read today's standings at a cost independent of the number of
 cadres. The engine (fieldwork.quota.engine, via fieldwork.selectors.standing_inputs) stays the one
 source of every figure: a stored row is its output, serialized.
@@ -251,7 +251,7 @@ def monthly_totals(plan: Plan, ends) -> dict[date, Decimal]:
 
 def recorded_trips(plan: Plan) -> int:
     """Trips recorded under the plan by the cadres subject to it (not cancelled or rejected,
-    drafts included): the plan page's figure, summed from the stored rows (issue 11 §2)."""
+    drafts included): the plan page's figure, summed from the stored rows (docs/rules.md “Stored standings”)."""
     ensure_fresh(plan)
     return StoredStanding.objects.filter(plan=plan).aggregate(n=Sum("trips"))["n"] or 0
 

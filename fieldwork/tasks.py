@@ -1,4 +1,4 @@
-"""Celery tasks of the stored standings (issue 11 §2) and of the retention of personal data.
+"""Celery tasks of the stored standings (docs/rules.md “Stored standings”) and of the retention of personal data.
 
 - daily: the stored standings whose as_of is no longer today are recomputed (on_track → at_risk
   as days pass, not_met at the period's end);

@@ -68,7 +68,7 @@ def check_upload(upload, *, signatures, too_large_message: str, wrong_type_messa
     return kind
 
 
-# Issue 22 §1: what decoding and resizing one picture costs, in bytes per declared pixel (after a
+# docs/security.md: what decoding and resizing one picture costs, in bytes per declared pixel (after a
 # JPEG's draft() reduction), measured (docs/security.md): Pillow holds RGB as 4 bytes a pixel,
 # resizing makes a second, intermediate picture, and Pillow's WebP decoder keeps two canvases of
 # its own beside the picture it returns; a picture with transparency is resampled through one
@@ -87,7 +87,7 @@ def too_many_pixels(upload) -> ValidationError:
 
 def header_exif(image):
     """The picture's EXIF without decoding it: Pillow's PNG getexif() decodes the whole picture
-    when the eXIf chunk follows the pixels (issue 22 §1); such a PNG is read as having none."""
+    when the eXIf chunk follows the pixels (docs/security.md); such a PNG is read as having none."""
     if image.format == "PNG" and "exif" not in image.info:
         from PIL import Image
 
@@ -96,7 +96,7 @@ def header_exif(image):
 
 
 def check_image_size(upload, content_type: str) -> None:
-    """Refuse a picture from its header, before anything decodes it (issue 22 §1: a 160 KB PNG
+    """Refuse a picture from its header, before anything decodes it (docs/security.md: a 160 KB PNG
     declaring 9,000 × 9,000 pixels took 620 MB to open): more than MAX_IMAGE_PIXELS pixels, or a
     decoding cost above MAX_IMAGE_DECODE_BYTES (DECODE_COST) — for a JPEG, at the scale draft() decodes it
     (1/2, 1/4 or 1/8, prepare_photo). A file Pillow cannot read is left to the caller (it is only
@@ -152,7 +152,7 @@ def prepare_photo(upload, *, content_type: str, ext: str) -> StoredFile:
     then removed by fieldwork.photo_metadata.strip_metadata, docs/privacy.md). Anything else — PDFs, GIFs, small
     upright photos, and files Pillow cannot read (they are only ever downloaded) — is stored as
     it came. A picture declaring more pixels than it may decode is refused (check_image_size,
-    issue 22 §1), again here whoever calls this; the picture is shrunk before it is turned, so
+    docs/security.md), again here whoever calls this; the picture is shrunk before it is turned, so
     no full-size copy is made."""
     as_is = StoredFile(upload, content_type, ext, upload.size)
     fmt = RESIZABLE.get(content_type)
@@ -215,7 +215,7 @@ EXTENSION_OF = {ctype: ext for ext, ctype in CONTENT_TYPES.items()}
 
 
 def download_name(name: str, content_type: str) -> str:
-    """`name` with the extension of its sniffed `content_type` (issue 22 §7: a GIF/HTML polyglot
+    """`name` with the extension of its sniffed `content_type` (docs/security.md: a GIF/HTML polyglot
     uploaded as "x.html" downloads as "x.gif", whatever extension the uploader gave it)."""
     ext = EXTENSION_OF.get(content_type)
     if ext is None:

@@ -1,4 +1,4 @@
-# Owned by the people area (issue 3 part 6); gathered into the "fieldwork" namespace by fieldwork/urls.py.
+# Owned by the people area (docs/domain.md §2 part 6); gathered into the "fieldwork" namespace by fieldwork/urls.py.
 from django.urls import path
 
 from .views import people_import, privacy

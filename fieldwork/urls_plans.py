@@ -1,5 +1,5 @@
 # Owned by one area; gathered into the "fieldwork" namespace by fieldwork/urls.py.
-# Issue 4: the year's plan, exemptions, trips import, standings.
+# docs/domain.md §5–§7: the year's plan, exemptions, trips import, standings.
 from django.urls import path
 
 from .views import exemptions, plan_from_parent, plans, standing, trips_import

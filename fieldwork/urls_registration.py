@@ -1,5 +1,5 @@
 # Owned by one area; gathered into the "fieldwork" namespace by fieldwork/urls.py.
-# Issue 5: registering trips (mẫu 1), approvals, the department's plan (mẫu 2).
+# docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”: registering trips (mẫu 1), approvals, the department's plan (mẫu 2).
 from django.urls import path
 
 from .views import registration, registration_approvals, registration_department

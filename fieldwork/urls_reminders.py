@@ -1,4 +1,4 @@
-"""Reminders and delegation of approval (issue 12)."""
+"""Reminders and delegation of approval (docs/rules.md “Reminders, digests and delegation of approval”)."""
 
 from django.urls import path
 

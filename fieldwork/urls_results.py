@@ -1,5 +1,5 @@
 # Owned by one area; gathered into the "fieldwork" namespace by fieldwork/urls.py.
-# Issue 6: doing the trips — results, mẫu 3, dashboards, calendar, coverage.
+# docs/rules.md “Results and mẫu 3”: doing the trips — results, mẫu 3, dashboards, calendar, coverage.
 from django.urls import path
 
 from .views import calendar, dashboards, results

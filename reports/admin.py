@@ -1,4 +1,4 @@
-"""Admin of the register of issued documents and the signing certificates (issue 20).
+"""Admin of the register of issued documents and the signing certificates (docs/signing.md).
 
 The register and the signatures are view-only: nothing in them is ever added by hand, edited or
 deleted. A certificate is installed from its PKCS#12 file (the same checks as `signing install`);

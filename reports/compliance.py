@@ -2,7 +2,7 @@
 quarter or, without one, for the year (§10).
 
 Every figure comes from the engine through fieldwork.selectors.departments (the same function as the
-Board dashboard's department table, issue 11 §3):
+Board dashboard's department table, docs/rules.md “Stored standings”):
 - cumulative days = done_days at as_of;
 - days this quarter and "went this quarter" follow ONE rule, the quarter a trip starts in
   (§7.7): a cadre's counted done days of trips starting in the quarter
@@ -61,7 +61,8 @@ class CadreLine:
     exemption: str
     went: bool
     violations: str  # codes, for the data sheet
-    pending_days: Decimal = ZERO  # issue 14: reported, awaiting the head's confirmation (§7.4)
+    # docs/rules.md “The seeds' cycle and rules”: reported, awaiting the head's confirmation (docs/domain.md §7.4)
+    pending_days: Decimal = ZERO
     exemption_masked: bool = False  # a sensitive reason this file's reader may not read (§6)
 
     @property
@@ -79,8 +80,8 @@ class CadreLine:
         return ". ".join(parts)
 
 
-# The words of the "met the days" figure, one place for the PDF and the XLSX (issue 14), and of the
-# days-and-trips figure: fieldwork.standing_terms (issue 19 §5, one meaning of "đạt").
+# The words of the "met the days" figure, one place for the PDF and the XLSX (docs/rules.md “The seeds' cycle and rules”), and of the
+# days-and-trips figure: fieldwork.standing_terms (docs/rules.md “The rules as the documents say them”, one meaning of "đạt").
 MET_NOTE = (
     "“Đạt số ngày phải đi”: số ngày đã đi cơ sở đạt số ngày phải đi của từng cán bộ "
     "(%(n)s ngày, hoặc ít hơn khi được tính giảm theo thời gian công tác hoặc thời gian được miễn)."
@@ -111,7 +112,7 @@ class ComplianceReport:
     year: int
     quarter: int | None
     min_days: int
-    # (label, value): a figure is an int/Decimal (a number cell in the XLSX, issue 25 §16; the PDF
+    # (label, value): a figure is an int/Decimal (a number cell in the XLSX, docs/rules.md “A year in the life”; the PDF
     # formats it), a compound figure ("9/10 (90%)") is text.
     summary: list[tuple[str, str | int | Decimal]]
     departments: list[DepartmentLine]
@@ -272,7 +273,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         (_("Số ngày đi cơ sở %(when)s") % {"when": when}, Decimal(total_period)),
         (_("Số ngày đi cơ sở lũy kế từ đầu năm"), Decimal(total_done)),
         (
-            # Issue 14 (§7.4): reported, not yet confirmed by the head: not in the figures above.
+            # docs/rules.md “The seeds' cycle and rules” (docs/domain.md §7.4): reported, not yet confirmed by the head: not in the figures above.
             _("Số ngày đã báo cáo, chờ xác nhận (chưa tính vào số ngày đã đi)"),
             _("%(d)s ngày của %(n)s cán bộ") % {"d": format_number(total_pending), "n": format_number(len(pending))},
         ),

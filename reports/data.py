@@ -265,7 +265,7 @@ def mau1(p: Params, today: date) -> FormDocument:
     or one quarter), in date order. Lines of any state but cancelled/rejected: the cadre prints the
     form to have it signed. Under the approver's name only what that approver approved: a line not
     yet approved says "(chờ phê duyệt)", one approved by someone else names them, and the form
-    says so under the table (docs/rules.md, issue 14 — mẫu 1). The place-and-date line is the
+    says so under the table (docs/rules.md “Forms the Board signs”, mẫu 1). The place-and-date line is the
     day the registration was submitted, blank while it is a draft (docs/domain.md §8)."""
     person = p.cadre
     regs = Registration.objects.filter(plan=p.plan, person=person)

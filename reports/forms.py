@@ -13,7 +13,7 @@ from .models import ReportJob
 
 
 class CadreSelect(forms.Select):
-    """Only the chosen cadre is rendered (issue 11 §2: not 10,000 options); the search box of
+    """Only the chosen cadre is rendered (docs/rules.md “Stored standings”: not 10,000 options); the search box of
     reports/request.html loads others from reports:cadre_options. Any person of the
     organization is still accepted (the field's queryset)."""
 

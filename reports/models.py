@@ -11,7 +11,7 @@ from fieldwork.models import Plan
 
 
 class ReportJob(models.Model):
-    """One request for a report file, produced by a Celery task (issue 7)."""
+    """One request for a report file, produced by a Celery task (docs/domain.md §8)."""
 
     class Kind(models.TextChoices):
         MAU1 = "mau1", _("Mẫu 1 – Bản đăng ký")
@@ -74,7 +74,7 @@ class ReportJob(models.Model):
 
 class ScheduledRun(models.Model):
     """Celery beat's quarterly production: one row per organization and quarter, so a second
-    firing produces nothing new (issue 7 §7)."""
+    firing produces nothing new (docs/domain.md §8)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveIntegerField()
@@ -125,7 +125,7 @@ class CadreRemark(models.Model):
 
 
 class RollupSubmission(models.Model):
-    """A child organization's quarterly compliance figures as sent to its parent (issue 13,
+    """A child organization's quarterly compliance figures as sent to its parent (docs/rules.md “Organizations in a tree and the roll-up”,
     docs/domain.md §10 `report rollup`). The figures are frozen as JSON at the moment of sending
     and the compliance report files (PDF, XLSX) are produced from the same date: what the parent
     read stays what was sent, even if the child corrects its data later. A corrected resubmission
@@ -162,7 +162,7 @@ class RollupSubmission(models.Model):
         return f"{self.organization_id} {self.year} Q{self.quarter} v{self.version}"
 
 
-# Issue 20: the register of issued documents, the organizations' signing certificates and the
+# docs/signing.md: the register of issued documents, the organizations' signing certificates and the
 # signatures made with them (docs/domain.md §10, docs/signing.md, docs/security.md).
 class AppendOnlyQuerySet(models.QuerySet):
     """The register is never edited or deleted from code: bulk update() and delete() refuse.

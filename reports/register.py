@@ -1,4 +1,4 @@
-"""The register of issued documents (issue 20, docs/domain.md §10).
+"""The register of issued documents (docs/signing.md, docs/domain.md §10).
 
 Every PDF and XLSX the product issues goes through reports.services.produce, which asks this
 module for a fresh code before building the file (the PDF prints it, with a QR code leading to the

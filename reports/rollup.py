@@ -1,4 +1,4 @@
-"""The roll-up (issue 13, docs/domain.md §10 `report rollup`): the figures each child organization
+"""The roll-up (docs/rules.md “Organizations in a tree and the roll-up”, docs/domain.md §10 `report rollup`): the figures each child organization
 sends its parent every quarter, and the tree of an organization's descendants with those figures.
 
 One function computes a child's figures, `organization_figures`: it reads them off the child's own
@@ -34,7 +34,8 @@ COLUMNS = [
     ("name", "Đơn vị"),
     ("subject", "Cán bộ thuộc diện"),
     ("went", "Đã đi cơ sở trong quý"),
-    ("met", "Hoàn thành (đủ ngày và đủ đợt)"),  # issue 19 §5: fieldwork.standing_terms.COMPLETED
+    # docs/rules.md “The rules as the documents say them”: fieldwork.standing_terms.COMPLETED
+    ("met", "Hoàn thành (đủ ngày và đủ đợt)"),
     ("at_risk", "Có nguy cơ không đạt"),
     ("not_met", "Không đạt"),
     ("exempt", "Miễn thực hiện"),

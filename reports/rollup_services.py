@@ -1,4 +1,4 @@
-"""Reporting up (issue 13): a child organization's Board sends its quarterly compliance figures
+"""Reporting up (docs/rules.md “Organizations in a tree and the roll-up”): a child organization's Board sends its quarterly compliance figures
 to the parent; the parent requests its roll-up report.
 
 Submitting freezes the figures (reports.rollup.organization_figures, as JSON) and enqueues the

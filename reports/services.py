@@ -1,5 +1,5 @@
 """Report jobs: request, produce (called by the Celery task), retry, regenerate, and the
-quarterly production by Celery beat (issue 7).
+quarterly production by Celery beat (docs/domain.md §8).
 
 A report is never built inside a web request when a broker is configured: the service creates
 a ReportJob and enqueues reports.tasks.build_report with delay_on_commit; only with no broker
@@ -214,7 +214,7 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
     final = folder / name
     tmp = folder / f".{name}.{uuid.uuid4().hex}.part"
     last = [40]
-    # The register (issue 20): the code is printed in every PDF page's footer, so it is chosen
+    # The register (docs/signing.md): the code is printed in every PDF page's footer, so it is chosen
     # before the file is built; the entry is made once the whole file is in place.
     code = register.new_code()
     doc.register_code = code
@@ -253,7 +253,7 @@ def produce(job_id, *, today: date | None = None) -> ReportJob:
 
 
 def _sign_submission(entry) -> None:
-    """Issue 20: a roll-up submission's PDF is signed by the child when it has a usable
+    """docs/signing.md: a roll-up submission's PDF is signed by the child when it has a usable
     certificate; without one it goes unsigned (the parent's page says so)."""
     from .signing import SigningError
     from .signing.service import sign_document, usable_certificate

@@ -18,7 +18,7 @@ urlpatterns = [
     path("<uuid:pk>/tai-ve/", views.download, name="download"),
     path("<uuid:pk>/thu-lai/", views.retry, name="retry"),
     path("<uuid:pk>/ky-so/", views.sign, name="sign"),
-    # Issue 13: the roll-up of the descendants, and reporting up to the parent.
+    # docs/rules.md “Organizations in a tree and the roll-up”: the roll-up of the descendants, and reporting up to the parent.
     path("tong-hop/", views_rollup.rollup, name="rollup"),
     path("tong-hop/tao/", views_rollup.rollup_request, name="rollup_request"),
     path("tong-hop/don-vi/<int:pk>/", views_rollup.rollup_node, name="rollup_node"),

@@ -1,4 +1,4 @@
-"""Verifying a PDF (issue 20, docs/domain.md §10 `verify`): is it a document the product issued,
+"""Verifying a PDF (docs/signing.md, docs/domain.md §10 `verify`): is it a document the product issued,
 unchanged, and is every signature in it valid over the whole file and made with the certificate
 the organization had installed at signing time? One function for the command and the public page
 ("Xác minh văn bản"); the file is read in memory and never kept.

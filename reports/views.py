@@ -139,7 +139,7 @@ def job_status(request, pk):
 
 
 def _signing(user, job: ReportJob) -> dict:
-    """Issue 20: the job's entry in the register, its signature, and whether this user may sign it
+    """docs/signing.md: the job's entry in the register, its signature, and whether this user may sign it
     ("Ký số" is shown only to the form's signer when the organization has a usable certificate)."""
     if job.status != ReportJob.Status.DONE:
         return {}
@@ -235,7 +235,7 @@ def quarter(request):
             "plan": plan,
             "rows": rows,
             "can_regenerate": not rules.is_read_only(request.user),
-            # Issue 25 §8: the page promises automatic reports only where a scheduler makes them
+            # docs/rules.md “A year in the life”: the page promises automatic reports only where a scheduler makes them
             # (a broker, hence the worker and beat: docs/operations.md); otherwise it says how.
             "automatic": bool(settings.CELERY_BROKER_URL),
         },
@@ -263,11 +263,11 @@ def regenerate(request):
 @login_required
 @require_GET
 def cadre_options(request):
-    """The cadre select's options for a search (issue 11 §2): people the user may request a
+    """The cadre select's options for a search (docs/rules.md “Stored standings”): people the user may request a
     mẫu 1 of (accounts.selectors.viewable_people) whose name or email contains the text, the first 50 in Vietnamese name order."""
     from accounts.selectors import may_search_people, viewable_people
 
-    # Issue 22 §5: only to those who may request a report on others, only the people they may.
+    # docs/security.md: only to those who may request a report on others, only the people they may.
     if not may_search_people(request.user):
         raise PermissionDenied
     q = (request.GET.get("q") or "").strip()[:100]

@@ -1,4 +1,4 @@
-"""Roll-up pages (issue 13): the parent's tree of descendants with their figures, drill-down into
+"""Roll-up pages (docs/rules.md “Organizations in a tree and the roll-up”): the parent's tree of descendants with their figures, drill-down into
 a descendant's SUBMITTED reports, the roll-up report downloads; and the child's page for sending
 its quarterly figures to the parent.
 
@@ -210,7 +210,7 @@ def submission_detail(request, pk):
 
 
 def _signed(s: RollupSubmission) -> dict:
-    """Issue 20: whether the submission's PDF was signed by the child, and the verification of the
+    """docs/signing.md: whether the submission's PDF was signed by the child, and the verification of the
     file as it is stored now (one file: the cost of one check)."""
     from .signing.service import document_of
     from .verification import verify_bytes

@@ -1,4 +1,4 @@
-"""The public page "Xác minh văn bản" (issue 20, docs/domain.md §10): anyone, without logging in,
+"""The public page "Xác minh văn bản" (docs/signing.md, docs/domain.md §10): anyone, without logging in,
 uploads a PDF or opens a document's code (the QR code printed on every page leads here) and reads
 whether it is in the register unchanged and whether its signatures are valid. It shows only what
 the document's first lines print (kind, organization, period, date). Rate-limited per address;

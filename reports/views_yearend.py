@@ -1,4 +1,4 @@
-"""Year-end pages (issue 14 §6): the Board's page of the year-end report (its text, the files) and
+"""Year-end pages (docs/rules.md “Year-end report and sheet”): the Board's page of the year-end report (its text, the files) and
 the approvers' remarks on their cadres for the year-end sheet."""
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def remarks(request, typed=None, errors=None, status=200):
                     "badge": STATUS_BADGES.get(s.status, "secondary") if s else "secondary",
                     "form": RemarkForm(initial={"text": text}, prefix=f"p{person.pk}"),
                     "error": (errors or {}).get(person.pk, ""),
-                    # Issue 22 §11: a peer's remark is shown, not offered for overwriting.
+                    # docs/security.md: a peer's remark is shown, not offered for overwriting.
                     "writer": saved_remarks[person.pk].written_by if person.pk in saved_remarks else None,
                     "can_change": rules.can_change_remark(
                         request.user,

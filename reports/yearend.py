@@ -360,7 +360,7 @@ def year_end(p: Params, today: date) -> YearEndReport:
         + (f" {two(len(exempt_rows) + not_went)} đồng chí không đi cơ sở gồm: {'; '.join(away)}." if away else ""),
         f"Số lượng cán bộ đi cơ sở đạt số ngày theo quy định ({plan.min_days} ngày, hoặc số ngày được tính giảm) "
         f"đạt tỉ lệ {format_percent(met_days, n_subject)} ({met_days}/{n_subject} đồng chí) tính đến ngày {on}; "
-        # issue 19 §5: the days-and-trips figure has one name everywhere (fieldwork.standing_terms.COMPLETED)
+        # docs/rules.md “The rules as the documents say them”: the days-and-trips figure has one name everywhere (fieldwork.standing_terms.COMPLETED)
         f"{COMPLETED[:1].lower()}{COMPLETED[1:]}: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
     ]
     positions: dict = {}

@@ -1,4 +1,4 @@
-"""Writes of the year-end pages (issue 14 §6): the Board's text of the year-end report and the
+"""Writes of the year-end pages (docs/rules.md “Year-end report and sheet”): the Board's text of the year-end report and the
 approvers' remarks on cadres. Keyword-only arguments, the acting user, one transaction, history."""
 
 from __future__ import annotations

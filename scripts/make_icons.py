@@ -1,4 +1,4 @@
-"""Draw the app's icons (issue 15: installable on a phone) into static/icons/.
+"""Draw the app's icons (docs/rules.md “Phones, photos, offline, NFC”: installable on a phone) into static/icons/.
 
     .venv/bin/python scripts/make_icons.py
 

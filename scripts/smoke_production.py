@@ -295,7 +295,7 @@ def sessions_opened(url: str) -> int:
         conn.close()
 
 
-# Request limits of the web service (issue 10 §6), passed to every process as the compose file sets them.
+# Request limits of the web service (docs/security.md “Login and requests”), passed to every process as the compose file sets them.
 LIMIT_SETTINGS = ("REQUEST_MAX_BODY_BYTES", "DATA_UPLOAD_MAX_NUMBER_FILES")
 PROXY_SETTINGS = ("TRUSTED_PROXY_COUNT", "TRUSTED_PROXIES")
 
@@ -343,7 +343,7 @@ def smoke(args) -> None:
         f"the compose environment changed: {sorted(web_env)} — update this script",
     )
     env.update({k: str(web_env[k]) for k in LIMIT_SETTINGS})
-    # This script plays the compose proxy (issue 22 §4): its requests come from 127.0.0.1.
+    # This script plays the compose proxy (docs/security.md): its requests come from 127.0.0.1.
     env.update(TRUSTED_PROXY_COUNT=str(web_env["TRUSTED_PROXY_COUNT"]), TRUSTED_PROXIES="127.0.0.1/32")
     (work / "media").mkdir()
     failure = None

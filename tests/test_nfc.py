@@ -1,4 +1,4 @@
-"""Issue 15 §4: text is NFC everywhere. Users type both “hòa” and “hoà”, precomposed or not;
+"""docs/rules.md “Phones, photos, offline, NFC”: text is NFC everywhere. Users type both “hòa” and “hoà”, precomposed or not;
 inputs are normalised already (accounts.vietnamese.nfc), and everything the product ships must be
 NFC too: templates, catalogue strings, plan templates, demo data, the source, and what a page
 shows (Django's own language name “Tiếng Việt” is NFD: templates normalise it)."""

@@ -1,4 +1,4 @@
-"""Issue 15 §3: installable (manifest, icons, theme colour) and a plain offline page; the service
+"""docs/rules.md “Phones, photos, offline, NFC”: installable (manifest, icons, theme colour) and a plain offline page; the service
 worker keeps only the offline page and the static shell — never a page with anyone's data."""
 
 import json

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def secretaries_by_position(apps, schema_editor):
-    """Until issue 10 the Secretary was a Standing member whose position read "Bí thư":
+    """Before the Secretary role existed (docs/security.md “Accounts”), the Secretary was a Standing member whose position read "Bí thư":
     give those the Secretary role, so nobody loses it and nobody gains it by editing a text."""
     import unicodedata
 

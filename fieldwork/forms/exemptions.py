@@ -1,4 +1,4 @@
-"""Forms of issue 4: proposing an individual exemption, deciding on it, filtering the list."""
+"""Forms of docs/domain.md §5–§7: proposing an individual exemption, deciding on it, filtering the list."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms of issue 4: the year's plan (general fields + formsets of groups, categories and
+"""Forms of docs/domain.md §5–§7: the year's plan (general fields + formsets of groups, categories and
 exemption reasons), creating a plan, and the trips import upload.
 
 The forms only read what was typed; the plan's rules are checked by PlanSpec.validate
@@ -78,7 +78,7 @@ class PlanForm(forms.Form):
         required=False,
         help_text=_("Để trống nếu kế hoạch không cấm 2 đợt liên tiếp."),
     )
-    # Issue 14 (docs/domain.md §5): the registration cycle and its deadlines (fieldwork.cycles).
+    # docs/rules.md “The seeds' cycle and rules” (docs/domain.md §5): the registration cycle and its deadlines (fieldwork.cycles).
     registration_cycle = forms.ChoiceField(
         label=_("Chu kỳ đăng ký (mẫu 1, mẫu 2)"),
         choices=Plan.RegistrationCycle.choices,

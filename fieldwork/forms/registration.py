@@ -1,4 +1,4 @@
-"""Forms of issue 5: a registration line (mẫu 1), change and cancel requests, decisions."""
+"""Forms of docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”: a registration line (mẫu 1), change and cancel requests, decisions."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
         self.fields["ward"].widget.choices = [("", _("— Chọn xã, phường —")), *locations.wards(province)]
 
     def _local_examples(self, plan: Plan) -> None:
-        """Issue 25 §10: the organization's own province first (a new line starts there, its
+        """docs/rules.md “A year in the life”: the organization's own province first (a new line starts there, its
         communes listed) and examples from it: a Đà Nẵng cadre reads Đà Nẵng, not Tây Ninh."""
         from fieldwork.selectors.coverage import province_code, province_of
 

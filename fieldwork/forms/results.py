@@ -1,4 +1,4 @@
-"""Forms of issue 6: reporting a trip, returning it, the quarterly summary (mẫu 3)."""
+"""Forms of docs/rules.md “Results and mẫu 3”: reporting a trip, returning it, the quarterly summary (mẫu 3)."""
 
 from __future__ import annotations
 

@@ -217,7 +217,7 @@ class _Reader:
         roles = rd.roles()
         if roles is not None and Role.STANDING in roles and _is_secretary_position(row.text("position")):
             # Files in the layout of docs/domain.md §10 name the Secretary by position: the import turns
-            # it into the role (granted under the same rules as any role: issue 10).
+            # it into the role (granted under the same rules as any role: docs/security.md).
             roles = roles | {Role.SECRETARY}
         self.check_roles(rd, roles, person, department, dept_text)
         active_from, active_to = rd.active_dates(person)
@@ -237,7 +237,7 @@ class _Reader:
                 % {"fr": format_date(clash[2]), "to": format_date(clash[3])},
             )
         if exemption and self.actor is not None and person is not None and person.pk == self.actor.pk:
-            # Separation of duties (issue 10): nobody brings their own exemption in through a file.
+            # Separation of duties (docs/security.md): nobody brings their own exemption in through a file.
             rd.error(
                 "exempt_reason" if rd.has("exempt_reason") else "name",
                 _(
@@ -288,7 +288,7 @@ class _Reader:
             )
             return
         if self.actor is not None and person.pk == self.actor.pk and not self.actor.is_superuser:
-            # Issue 22 §3: nobody changes what decides what they owe on their own record.
+            # docs/rules.md “Nobody certifies their own days”: nobody changes what decides what they owe on their own record.
             own = people_services.person_changes(person, data)
             locked = [f for f in OWN_RECORD_LOCKED if f in own] + (["department"] if line.department_name else [])
             if locked:
@@ -322,7 +322,7 @@ def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
     raise_if_errors(result)
     org = result.organization
     # batch(): the stored standings of every imported person refreshed once, at the end, in this
-    # transaction (issue 11 §2), not once per saved person and exemption.
+    # transaction (docs/rules.md “Stored standings”), not once per saved person and exemption.
     with transaction.atomic(), batch():
         created = {}
         for name in result.departments:
@@ -346,7 +346,7 @@ def apply_cadres(result: CadreImport, *, actor=None) -> CadreImport:
                     )
         except ValidationError as exc:
             raise ImportFailed([RowError(result.sheet, line.row, None, " ".join(exc.messages))]) from exc
-        # Issue 10: an administrator's import (or the command line, run by one) records decisions
+        # docs/security.md: an administrator's import (or the command line, run by one) records decisions
         # already taken; anyone else's import only proposes them to the Standing Committee.
         decided = actor is None or rules.is_administrator(actor)
         for line in result.exemptions:

@@ -69,15 +69,16 @@ class TripLine:
     results: str = ""
     immersion: bool = False
     violations: list[str] = field(default_factory=list)
-    warning: str = ""  # shown on the preview's row (outside the period, issue 14)
-    waits: bool = False  # recorded as waiting for the person's approver (issue 22 §2)
+    warning: str = ""  # shown on the preview's row (outside the period, docs/rules.md “The seeds' cycle and rules”)
+    # recorded as waiting for the person's approver (docs/rules.md “Nobody certifies their own days”)
+    waits: bool = False
 
     @property
     def dedup_key(self) -> tuple:
         return (self.person.pk, self.category.pk, self.start, self.end, self.days, norm(self.location))
 
     def outside_period_warning(self, plan: Plan) -> str:
-        """The preview's warning on a row outside the plan period (issue 14), else ""."""
+        """The preview's warning on a row outside the plan period (docs/rules.md “The seeds' cycle and rules”), else ""."""
         if "OUTSIDE_PERIOD" not in self.violations:
             return ""
         return _("Ngoài thời gian kế hoạch (%(s)s – %(e)s): đợt vẫn được ghi nhận nhưng không được tính ngày.") % {

@@ -104,7 +104,7 @@ def _file_size(fileobj) -> int:
 
 
 def _preflight(fileobj, limits) -> None:
-    """Issue 10 §4, before openpyxl sees the file: its size, the size of what it unpacks to,
+    """docs/security.md “Files”, before openpyxl sees the file: its size, the size of what it unpacks to,
     and every XML part streamed through expat (no DTD, no entities) with a budget of elements,
     so that neither a zip bomb nor an XML bomb nor a malformed part costs more than a few
     megabytes."""
@@ -220,7 +220,7 @@ def open_sheet(
     """Read the first sheet. `columns` maps a canonical key to accepted header spellings
     (compared with header_key); `prefix_columns` maps a key to a header prefix (e.g. the
     long results header "Nêu khái quát …"). Raises ImportFailed for unreadable, hostile or
-    oversized files (issue 10 §4), missing required columns, or text with control characters."""
+    oversized files (docs/security.md “Files”), missing required columns, or text with control characters."""
     limits = _limits()
     try:
         _preflight(fileobj, limits)

@@ -1,11 +1,11 @@
-"""Issue 14 (docs/domain.md §5): the Tây Ninh plan registers once for the year (annual cycle).
+"""The seeds' cycle (docs/domain.md §5; docs/rules.md “The seeds' cycle and rules”): the Tây Ninh plan registers once for the year (annual cycle).
 
 Existing plans made from the tay-ninh template (template_code "tay-ninh-…", or the organization
 loaded from it, code "tay-ninh") become annual, but only when nobody has registered a quarter yet:
 a plan with quarterly registrations (Registration.quarter 1–4) keeps the quarterly cycle, so no
 registration, mẫu 2 or history is orphaned. Their study exemption reason ("hoc-tap") gets the
 seed's minimum of 6 months when it has none. Rules that change figures (immersion trips of groups
-2.1 and 2.2) are left to the Board's plan edit page (docs/rules.md "Issue 14").
+2.1 and 2.2) are left to the Board's plan edit page (docs/rules.md “The seeds' cycle and rules”).
 """
 
 from django.db import migrations

@@ -24,7 +24,7 @@ def parts_key(location):
 
 
 def fill_location_keys(apps, schema_editor):
-    """Issue 11 §2: every existing trip's location normalized once (as Trip.save() does now)."""
+    """docs/rules.md “Stored standings”: every existing trip's location normalized once (as Trip.save() does now)."""
     Trip = apps.get_model("fieldwork", "Trip")
     batch = []
     for trip in Trip.objects.only("pk", "location").iterator(chunk_size=2000):

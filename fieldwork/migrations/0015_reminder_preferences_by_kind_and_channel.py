@@ -1,4 +1,4 @@
-"""Issue 25 §15: reminder preferences by kind (deadlines, digests) and channel (email, in-app).
+"""docs/rules.md “A year in the life”: reminder preferences by kind (deadlines, digests) and channel (email, in-app).
 The one box of before (`email`) covered both kinds by email: digests by email take its value."""
 
 from django.db import migrations, models

@@ -1,4 +1,4 @@
-"""Issue 19 §1 (docs/domain.md §5, §6, §7.6, §7.9): plans made from the shipped templates get what
+"""docs/rules.md “The rules as the documents say them” (docs/domain.md §5, §6, §7.6, §7.9): plans made from the shipped templates get what
 the templates now say, only where the Board left the old value:
 - Đà Nẵng: "không thực hiện 02 đợt liên tiếp" is at least one clear day (gap 2), not 30 days; no
   mẫu 3 day (the plan names none, so nothing is late); the 10th of "đầu mỗi quý" is the last day on

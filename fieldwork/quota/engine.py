@@ -480,7 +480,7 @@ def check_trip(rules: Rules, cadre: Cadre, trip: TripFact, others: Iterable[Trip
 
 def done_days_series(rules: Rules, trips: Iterable[TripFact], dates: Sequence[date]) -> list[Decimal]:
     """`compute_standing(...).done_days` at each of `dates`, from ONE pass over the trips (the
-    dashboards' cumulative charts, issue 11 §2): the counted done trips are digested once, and at
+    dashboards' cumulative charts, docs/rules.md “Stored standings”): the counted done trips are digested once, and at
     each date those ended by then are capped as the engine caps them (docs/domain.md §7.4). Done days
     do not depend on the cadre's group or exemptions (only the status does)."""
     ctx = _Ctx(rules)

@@ -1,4 +1,4 @@
-"""Reminders, digests and their log (issue 12; the `remind` command of docs/domain.md §10).
+"""Reminders, digests and their log (docs/rules.md “Reminders, digests and delegation of approval”; the `remind` command of docs/domain.md §10).
 
 - deadlines.py  the plan's deadlines per period, and the days reminders go out (pure)
 - selectors.py  who owes what on a day, digests' contents, next deadlines, the log

@@ -1,4 +1,4 @@
-"""Forms of the reminders and delegation pages (issue 12)."""
+"""Forms of the reminders and delegation pages (docs/rules.md “Reminders, digests and delegation of approval”)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .models import SentReminder
 
 
 class PreferenceForm(forms.Form):
-    """Issue 25 §15: by kind (deadlines, digests) and channel (email, in-app)."""
+    """docs/rules.md “A year in the life”: by kind (deadlines, digests) and channel (email, in-app)."""
 
     email = forms.BooleanField(label=_("Nhắc hạn qua email"), required=False)
     deadlines_app = forms.BooleanField(label=_("Nhắc hạn trên hệ thống (biểu tượng chuông)"), required=False)

@@ -18,7 +18,7 @@ def default_days_after():
 
 
 class ReminderSchedule(models.Model):
-    """When reminders go out for one plan (issue 12 §1). A plan without a row uses the defaults:
+    """When reminders go out for one plan (docs/rules.md “Reminders, digests and delegation of approval”). A plan without a row uses the defaults:
     7 days and 1 day before each deadline, the day after it; results 7 days after a trip ends;
     approvals waiting more than 3 days."""
 
@@ -39,7 +39,7 @@ class ReminderSchedule(models.Model):
 
 class SentReminder(models.Model):
     """One reminder or digest sent to one person: the unique key (person, kind, key) makes a
-    second run, a retry or a second worker send nothing (issue 12 §3). `key` is the deadline and
+    second run, a retry or a second worker send nothing (docs/rules.md “Reminders, digests and delegation of approval”). `key` is the deadline and
     its step ("2023-02-15@-7") for reminders, the period ("2023-W05", "2023-03") for digests."""
 
     class Kind(models.TextChoices):
@@ -89,7 +89,7 @@ class SentReminder(models.Model):
         return "sent" if self.emailed_at else ("failed" if self.email_error else "queued")
 
 
-# Issue 25 §15: what a person chooses by kind. Deadlines: the reminders before and after each
+# docs/rules.md “A year in the life”: what a person chooses by kind. Deadlines: the reminders before and after each
 # deadline (mẫu 1, 2, 3, a trip's results); digests: the periodic summaries (what waits for
 # approval, who is at risk, the Board's digest).
 DIGEST_KINDS = frozenset(
@@ -102,7 +102,7 @@ class ReminderPreference(models.Model):
     No row: everything on."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
-    # `email`: the deadlines by email (the one box of before, issue 12 §4, kept under its name).
+    # `email`: the deadlines by email (the one box of before, docs/rules.md “Reminders, digests and delegation of approval”, kept under its name).
     email = models.BooleanField(_("nhắc hạn qua email"), default=True)
     deadlines_app = models.BooleanField(_("nhắc hạn trên hệ thống"), default=True)
     digests_email = models.BooleanField(_("bản tổng hợp qua email"), default=True)

@@ -1,4 +1,4 @@
-"""Who owes what on a day (issue 12): reminders and digests due, a person's next deadlines, the
+"""Who owes what on a day (docs/rules.md “Reminders, digests and delegation of approval”): reminders and digests due, a person's next deadlines, the
 log of what was sent. Reads only; sending is services.py."""
 
 from __future__ import annotations
@@ -314,7 +314,7 @@ def _monthly(day: _PlanDay) -> bool:
 
 
 def last_quarter_start(plan: Plan) -> date:
-    """The first day of the calendar quarter in which the period ends (docs/rules.md, issue 12)."""
+    """The first day of the calendar quarter in which the period ends (docs/rules.md “Reminders, digests and delegation of approval”)."""
     end = plan.period_end
     return max(plan.period_start, date(end.year, 3 * ((end.month - 1) // 3) + 1, 1))
 
@@ -442,7 +442,7 @@ def _board_digest(day: _PlanDay) -> list[Due]:
 
 def _new_heads_digest(day: _PlanDay) -> list[Due]:
     """Monthly, to each Standing Committee member: who became a department head since the first
-    of the previous month, and who made them one (issue 22 §10: a Board member cannot create a
+    of the previous month, and who made them one (docs/rules.md “Nobody certifies their own days”: a Board member cannot create a
     puppet head to confirm their own trips unseen). Nothing new, no digest."""
     if not _monthly(day):
         return []
@@ -533,7 +533,7 @@ def due_on(organization_id, as_of: date) -> list[Due]:
         ]
         if found:
             # docs/domain.md §10: exempt cadres are never reminded, of anything (a head on maternity
-            # leave gets no mẫu 2 reminder either: docs/rules.md, issue 12).
+            # leave gets no mẫu 2 reminder either: docs/rules.md “Reminders, digests and delegation of approval”).
             exempt = {r.person.pk for r in day.rows if r.status == "exempt"}
             out.extend(d for d in found if d.person.pk not in exempt)
     return out
@@ -604,7 +604,7 @@ def next_deadlines(person: User, today: date, limit: int = 5) -> list[NextDeadli
 
 
 def _returned_reports(person: User, plan: Plan, today: date) -> list[NextDeadline]:
-    """The person's own trip reports returned for correction (a head's own trips too, issue 25 §8):
+    """The person's own trip reports returned for correction (a head's own trips too, docs/rules.md “A year in the life”):
     due by the mẫu 3 deadline of the trip's quarter (docs/domain.md §7.7), or now when that has
     passed or is unknown."""
     returned = list(Trip.objects.filter(plan=plan, person=person, status=Trip.Status.RETURNED).order_by("start", "pk"))

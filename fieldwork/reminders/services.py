@@ -1,4 +1,4 @@
-"""Sending reminders and digests (issue 12 §3): exactly once per person, kind and key.
+"""Sending reminders and digests (docs/rules.md “Reminders, digests and delegation of approval”): exactly once per person, kind and key.
 
 The SentReminder row (unique person, kind, key), the in-app notification and the queued email
 are written in ONE transaction: a second run, a retried task, a restarted beat or a second worker
@@ -66,7 +66,7 @@ def wants_email(person: User, kind: str = "") -> bool:
 def set_preferences(
     *, actor: User, deadlines_email: bool, deadlines_app: bool, digests_email: bool, digests_app: bool
 ) -> ReminderPreference:
-    """A person chooses, for themself, how each kind of reminder reaches them (issue 25 §15)."""
+    """A person chooses, for themself, how each kind of reminder reaches them (docs/rules.md “A year in the life”)."""
     pref, _created = ReminderPreference.objects.update_or_create(
         user=actor,
         defaults={
@@ -98,7 +98,7 @@ def _one_line(text: str, limit: int) -> str:
 
 def deliver(due: Due, *, as_of: date, email: bool | None = None, app: bool | None = None) -> SentReminder | None:
     """Record, notify in the app and queue the email, in one transaction, each as the person
-    chose for this kind (issue 25 §15); None when this person already got this reminder (a
+    chose for this kind (docs/rules.md “A year in the life”); None when this person already got this reminder (a
     second run or another worker). The record is kept even with both channels off: the reminder
     is not sent again and the Board's log says so."""
     if email is None or app is None:

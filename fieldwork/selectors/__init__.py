@@ -1,4 +1,4 @@
-"""Reads (issue 11 §3): every page, export, report and command reads through these modules, by
+"""Reads (docs/rules.md “Stored standings”): every page, export, report and command reads through these modules, by
 subject; views and services do not query for what they show.
 
 - standing: the quota engine's inputs from the database and its standings (the one source of

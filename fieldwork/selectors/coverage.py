@@ -1,9 +1,9 @@
-"""Grassroots coverage (issue 6 §5): which communes/wards and Union units the organization's
+"""Grassroots coverage (docs/rules.md “Results and mẫu 3”): which communes/wards and Union units the organization's
 cadres visited in the plan's year, how often, and which wards of its province were never visited.
 
 Wards come from the `vietnam-provinces` package (34 provinces since 1/7/2025).
 
-Issue 11 §2: the page reads the stored figures (`StoredCoverage`, one row per place, kept by
+docs/rules.md “Stored standings”: the page reads the stored figures (`StoredCoverage`, one row per place, kept by
 fieldwork.stored_coverage with the trips), a page of them at a time; `computed_coverage` is the
 same figures computed from the trips (the reference the stored ones are checked against).
 """

@@ -1,4 +1,4 @@
-"""Figures of the dashboards (issue 6 §3): built ONLY on fieldwork.selectors.standings (and its
+"""Figures of the dashboards (docs/rules.md “Results and mẫu 3”): built ONLY on fieldwork.selectors.standings (and its
 multi-date form standings_series) and simple counts. Nothing here computes done days: a
 cumulative series is the selector asked at each month's end.
 """
@@ -96,7 +96,7 @@ def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = 
     people = User.objects.filter(pk=person.pk).select_related("department")
     points = checkpoints(plan, as_of)
     # One engine run at the last point, the cumulative done days at every point from one pass
-    # over the trips (engine.done_days_series, issue 11 §2).
+    # over the trips (engine.done_days_series, docs/rules.md “Stored standings”).
     rules, _people, inputs = standing_inputs(plan, people=people)
     cadre, trips = inputs[0]
     standing = engine.compute_standing(rules, cadre, trips, points[-1])
@@ -217,7 +217,7 @@ def department_home(
     stored: bool | None = None,
 ) -> DepartmentHome:
     """The head's page. Today's standings are read from the stored rows, counted, filtered,
-    sorted and paged in the database (issue 11 §2: a department of 800 costs what a page of 50
+    sorted and paged in the database (docs/rules.md “Stored standings”: a department of 800 costs what a page of 50
     shows); another date's are computed by the engine for the department's cadres."""
     # Mẫu 1 and mẫu 2 follow the plan's registration cycle (fieldwork.cycles): under the annual
     # cycle the year's, whatever quarter is chosen for mẫu 3.
@@ -317,7 +317,7 @@ def organization_series(plan: Plan, as_of: date, points: list[date]) -> tuple[li
     cadres subject to the plan (not exempt; exemption does not depend on the date) at each of
     `points` (month ends, then as_of), from one read of the data: the engine once at as_of and
     one pass over each cadre's trips for the series (engine.done_days_series) — never one
-    engine run per month (issue 11 §2)."""
+    engine run per month (docs/rules.md “Stored standings”)."""
     rules, people_list, inputs = standing_inputs(plan)
     results = engine.compute_all(rules, inputs, as_of)
     rows = [StandingRow(person=p, standing=s) for p, s in zip(people_list, results, strict=True)]
@@ -344,7 +344,7 @@ def organization_dashboard(
     the department totals (fieldwork.selectors.departments, the same function as the reports'),
     so the headline, the counts and the "Theo ban" table cannot disagree. Today's figures are
     summed in the database from the stored standings (a few dozen rows read whatever the number
-    of cadres: issue 11 §2); another date's from the engine."""
+    of cadres: docs/rules.md “Stored standings”); another date's from the engine."""
     points = checkpoints(plan, as_of)
     if stored is None:
         stored = as_of == stored_as_of(plan)
@@ -379,7 +379,7 @@ def organization_dashboard(
     met = counts.get("met", 0)
     met_pct = percent(met, subject)
     # The seeds' year-end sentence (000_…: "17/24 … 100% đạt 60 ngày"): "đạt 60 ngày" counts the
-    # days only, as the compliance report's "Đạt số ngày phải đi" does (issue 19 §5); the figure for
+    # days only, as the compliance report's "Đạt số ngày phải đi" does (docs/rules.md “The rules as the documents say them”); the figure for
     # days and trips together is named "hoàn thành (đủ ngày và đủ đợt)".
     met_days = sum(t.met_days for t in by_department)
     met_days_pct = percent(met_days, subject)

@@ -1,5 +1,5 @@
 """Department totals: the ONE function behind the Board dashboard's "Theo ban" table and the
-compliance and year-end reports' department tables (issue 11 §3: when two places show one
+compliance and year-end reports' department tables (docs/rules.md “Stored standings”: when two places show one
 figure, one function computes it; tests/fieldwork/test_department_totals.py compares them).
 
 Reads only: the standings come from fieldwork.selectors (the engine), the days of a quarter from
@@ -153,7 +153,7 @@ def department_totals(rows: list[StandingRow], period_days: dict | None = None) 
 def stored_department_totals(plan: Plan) -> list[DepartmentTotals]:
     """`department_totals` of today's stored standings, summed in the database: one GROUP BY
     (department, status) over the plan's StoredStanding rows and the department names, so the
-    dashboard reads a few dozen rows however many cadres there are (issue 11 §2).
+    dashboard reads a few dozen rows however many cadres there are (docs/rules.md “Stored standings”).
     tests/fieldwork/test_stored_standings.py checks it equals `department_totals(stored rows)`."""
     from accounts.models import Department
     from fieldwork.models import StoredStanding

@@ -1,4 +1,4 @@
-"""What waits for an approver (issue 5 §3, issue 12's deputies): submitted registrations, pending
+"""What waits for an approver (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”, docs/rules.md “Reminders, digests and delegation of approval”'s deputies): submitted registrations, pending
 change requests and submitted department plans of the organization, filtered by department, year
 and quarter. Who may decide what is accounts.rules' (docs/domain.md §2)."""
 
@@ -54,7 +54,7 @@ def inbox(user, oid, *, department=None, year=None, quarter=None):
         .prefetch_related("trip__person__roles")
         .order_by("requested_at", "pk")
     )
-    # A head approves only the department's cadres; a deputy (issue 12) what the rule lets through.
+    # A head approves only the department's cadres; a deputy (docs/rules.md “Reminders, digests and delegation of approval”) what the rule lets through.
     if not rules.is_standing(user) and not rules.has_delegation(user):
         regs = regs.filter(person__department_id=user.department_id)
         crs = crs.filter(trip__person__department_id=user.department_id)

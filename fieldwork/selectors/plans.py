@@ -1,5 +1,5 @@
-"""Who each rule of a plan affects (issue 4): per group, per position reason, per individual
-reason; the exemptions page's paged "who is affected" list (issue 11 §2)."""
+"""Who each rule of a plan affects (docs/domain.md §5–§7): per group, per position reason, per individual
+reason; the exemptions page's paged "who is affected" list (docs/rules.md “Stored standings”)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from fieldwork.models import Exemption, ExemptionReason, Plan
 from .standing import _norm, cadre_people, position_reasons
 
 
-# Issue 4: who each rule of the plan affects --------------------------------------------------------
+# docs/domain.md §5–§7: who each rule of the plan affects --------------------------------------------------------
 class Listed(list):
     """The first `limit` people (or exemptions) of a list, in Vietnamese name order, and how many
-    there are in all: the plan's "affected" page shows a bounded number per rule (issue 11 §2)."""
+    there are in all: the plan's "affected" page shows a bounded number per rule (docs/rules.md “Stored standings”)."""
 
     def __init__(self, items, total: int):
         super().__init__(items)
@@ -93,7 +93,7 @@ class PositionHolders:
 
 def position_holders(plan: Plan, limit: int | None = 20) -> list[PositionHolders]:
     """Per position reason of the plan, who holds the position (active people of the
-    organization): the first `limit` and how many in all (issue 11 §2: the exemptions page pages
+    organization): the first `limit` and how many in all (docs/rules.md “Stored standings”: the exemptions page pages
     its "who is affected" list; the plan's "affected" page lists everyone). The positions are
     matched as `plan_affected` matches them, over the DISTINCT position texts (a few hundred at
     most), so the cost does not grow with the number of people: 2 queries per reason + 2."""

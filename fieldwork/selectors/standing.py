@@ -23,8 +23,8 @@ from accounts.vietnamese import nfc
 from fieldwork.models import Exemption, Plan, QuarterReport, Trip
 from fieldwork.quota import engine
 
-# DB trip status -> engine status (docs/domain.md §7.4; issue 6: only confirmed trips are done;
-# issue 14: a reported trip awaiting confirmation is "pending", shown "chờ xác nhận").
+# DB trip status -> engine status (docs/domain.md §7.4; docs/rules.md “Results and mẫu 3”: only confirmed trips are done;
+# docs/rules.md “The seeds' cycle and rules”: a reported trip awaiting confirmation is "pending", shown "chờ xác nhận").
 TRIP_STATUS_TO_ENGINE = {
     Trip.Status.DRAFT: "draft",
     Trip.Status.APPROVED: "planned",
@@ -188,7 +188,7 @@ def standing_inputs(plan: Plan, *, people=None, extra_trips=None):
     """(rules, people, [(Cadre, [TripFact])]): what the engine needs, read in a constant number
     of queries (shared by `standings` and `standings_series`). Each cadre's trips are in date
     order (then id), as the model orders them; the database returns them unsorted and Python
-    sorts each cadre's few (issue 11: sorting 200,000 rows in the database cost 130 ms)."""
+    sorts each cadre's few (docs/rules.md “Stored standings”: sorting 200,000 rows in the database cost 130 ms)."""
     categories = list(plan.categories.all())
     rules = rules_for(plan, categories)
     pos_reasons = position_reasons(plan)

@@ -1,5 +1,5 @@
-"""Who approves whom (docs/domain.md §2), in one place for registrations (issue 5) and for
-confirming reported trips (issue 6).
+"""Who approves whom (docs/domain.md §2), in one place for registrations (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”) and for
+confirming reported trips (docs/rules.md “Results and mẫu 3”).
 
 The routing itself is `accounts.rules.approver_kind` / `can_approve_for`; this module only
 finds the people the rule allows, so a change of the rule changes every notification too.
@@ -30,7 +30,7 @@ def approvers_of(person: User) -> list[User]:
         for u in qs.distinct().order_by("sort_key", "email").prefetch_related("roles")
         if rules.can_approve_for(u, person)
     ]
-    # Issue 12: the deputies of an approver away receive what waits for them too (never their own).
+    # docs/rules.md “Reminders, digests and delegation of approval”: the deputies of an approver away receive what waits for them too (never their own).
     out = list(direct)
     for approver in direct:
         for deputy in deputies_of(approver):

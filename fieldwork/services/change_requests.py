@@ -1,5 +1,5 @@
 """Changing an approved (locked) registration line: a ChangeRequest of kind change or cancel,
-decided by the same approver as the registration (issue 5 §3); and adding a line to an approved
+decided by the same approver as the registration (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”); and adding a line to an approved
 registration: a ChangeRequest of kind add for that line alone (docs/domain.md §5: the approved mẫu 1
 is the year's plan, what changes during the year goes through a change request).
 
@@ -220,7 +220,7 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
         **fields,
     ):
         raise StaleVersion(_("Đợt đi đã được thay đổi ở nơi khác. Trang đã được tải lại với trạng thái mới nhất."))
-    from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+    from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
     trips_changed(trip.plan_id, [trip.person_id])
     record(
@@ -273,7 +273,8 @@ def decide_change(
                 Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).update(
                     status=Trip.Status.REJECTED, status_comment=comment, version=F("version") + 1, updated_at=now
                 )
-                from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+                # docs/rules.md “Stored standings”: same transaction
+                from fieldwork.stored_standings import trips_changed
 
                 trips_changed(trip.plan_id, [trip.person_id])
                 to_state, action = Trip.Status.REJECTED, "add_rejected"
@@ -333,7 +334,7 @@ def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> 
                 object_type="registration",
             )
             Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).delete()  # its request goes with it
-            from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+            from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
             trips_changed(trip.plan_id, [trip.person_id])
         else:

@@ -1,4 +1,4 @@
-"""Delegation of approval (issue 12 §4): a head or a Standing Committee member names a deputy of
+"""Delegation of approval (docs/rules.md “Reminders, digests and delegation of approval”): a head or a Standing Committee member names a deputy of
 the same organization for a date range. Rules: accounts/rules.py (can_delegate, acting_for)."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def create_delegation(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        # One deputy at a time: a delegator's ranges never overlap (docs/rules.md, issue 12).
+        # One deputy at a time: a delegator's ranges never overlap (docs/rules.md “Reminders, digests and delegation of approval”).
         clash = (
             Delegation.objects.select_for_update()
             .filter(delegator=actor, ended_at__isnull=True, start__lte=end, end__gte=start)

@@ -1,9 +1,9 @@
-"""The department's consolidated plan for a quarter (mẫu 2) and its approval (issue 5 §4).
+"""The department's consolidated plan for a quarter (mẫu 2) and its approval (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”).
 
     DRAFT|RETURNED ──submit (head)──▶ SUBMITTED ──approve (Standing)──▶ APPROVED
                                      SUBMITTED ──return (Standing, comment required)──▶ RETURNED
 
-The period is the plan's registration period (fieldwork.cycles, issue 14): the whole year
+The period is the plan's registration period (fieldwork.cycles, docs/rules.md “The seeds' cycle and rules”): the whole year
 (quarter 0) under the annual cycle, a quarter under the quarterly one; deadlines come from
 fieldwork.cycles. A registration is late when it was first submitted after the deadline's day,
 or is still not submitted once the deadline has passed.
@@ -298,6 +298,6 @@ def decide(
 
 
 def state_label(department_plan: DepartmentPlan | None) -> str:
-    """mẫu 2's state in words, one answer for every page (issue 25 §8): none yet is "Đang tổng
+    """mẫu 2's state in words, one answer for every page (docs/rules.md “A year in the life”): none yet is "Đang tổng
     hợp", as on its own page, since the head consolidates it from the approved registrations."""
     return department_plan.get_status_display() if department_plan else str(DepartmentPlan.Status.DRAFT.label)

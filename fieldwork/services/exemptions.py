@@ -168,7 +168,7 @@ def _decide(*, actor, exemption: Exemption, to: str, comment: str, action: str) 
     if not rules.can_decide_exemption(actor, exemption) or exemption.person_id == actor.pk:
         raise PermissionDenied  # docs/domain.md §2 spirit: nobody decides on their own exemption
     if exemption.proposed_by_id == actor.pk:
-        raise PermissionDenied  # issue 10: whoever proposes an exemption never decides it
+        raise PermissionDenied  # docs/security.md: whoever proposes an exemption never decides it
     if exemption.status != Exemption.Status.PROPOSED:
         raise ValidationError(_("Đề nghị này đã được quyết định (%(s)s).") % {"s": exemption.get_status_display()})
     if to == Exemption.Status.REJECTED and not (comment or "").strip():

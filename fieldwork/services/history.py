@@ -50,7 +50,7 @@ def record(
     )
 
 
-# Issue 12: decisions a deputy may take for an approver away ("… thay …" in the history).
+# docs/rules.md “Reminders, digests and delegation of approval”: decisions a deputy may take for an approver away ("… thay …" in the history).
 DECISION_ACTIONS = {
     "approved",
     "returned",
@@ -87,7 +87,7 @@ def record_person_history(
     organization_id=None,
     **kwargs,
 ):
-    """accounts.history.person_history (issue 22 §3, §8, §10): a person's record, roles or
+    """accounts.history.person_history (docs/rules.md “Nobody certifies their own days”): a person's record, roles or
     invitation; an organization's parent."""
     HistoryEntry.objects.create(
         object_type=object_type,
@@ -119,7 +119,7 @@ def notify(users, text: str, url: str = "", *, email_subject: str | None = None)
     if not users:
         return
     link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else settings.SITE_URL
-    # A header is one line (issue 10 §6): a comment typed on several lines must neither break
+    # A header is one line (docs/security.md “Login and requests”): a comment typed on several lines must neither break
     # the email nor, since mail goes out after the change is saved, fail the request.
     subject = " ".join((email_subject or text).split())[:120]
     body = f"{text}\n\nXem chi tiết: {link}\n\n— Hệ thống Đi cơ sở 1+2"
@@ -138,7 +138,7 @@ def notify(users, text: str, url: str = "", *, email_subject: str | None = None)
 def last_decision(obj, object_type: str | None = None, actions=("approved",)):
     """The latest approval of `obj` (a registration, a department plan, a trip confirmation):
     its `actor` signs; when `on_behalf_of` is set the actor signed as deputy, and the forms carry
-    "KT. <on_behalf_of's title> / <actor's title>" over the actor's name (issue 12, docs/domain.md §8)."""
+    "KT. <on_behalf_of's title> / <actor's title>" over the actor's name (docs/rules.md “Reminders, digests and delegation of approval”, docs/domain.md §8)."""
     return history_of(obj, object_type).filter(action__in=actions).order_by("-at", "-id").first()
 
 

@@ -1,4 +1,4 @@
-"""A child organization's plan created from its parent's plan of the year (issue 13, docs/domain.md
+"""A child organization's plan created from its parent's plan of the year (docs/rules.md “Organizations in a tree and the roll-up”, docs/domain.md
 §10 `parent`): "căn cứ kế hoạch này, xây dựng kế hoạch …" — the attached Union starts from the
 level above's rules and then edits its own copy (plan_edit). Nothing else of the parent is read:
 no people, trips or reports, only the rule set (groups, categories, exemption reasons, deadlines).
@@ -38,7 +38,7 @@ def parent_plan_years(organization: Organization) -> list[int]:
 
 
 @transaction.atomic
-@batched  # issue 11 §2: the plan's stored standings refreshed once (a background job when large)
+@batched  # docs/rules.md “Stored standings”: the plan's stored standings refreshed once (a background job when large)
 def create_plan_from_parent(*, actor, organization: Organization, year: int) -> Plan:
     if not (rules.can_manage_plan(actor) and rules.same_org(actor, organization.pk)) or rules.is_read_only(actor):
         raise PermissionDenied

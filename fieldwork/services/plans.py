@@ -154,7 +154,7 @@ class PlanSpec:
                         _("Lý do miễn %(code)s: chỉ lý do cá nhân mới có thời gian tối thiểu (min_months).")
                         % {"code": r.get("code")}
                     )
-        # Optional keys of issue 14 (docs/domain.md §10); absent, they keep older files valid.
+        # Optional keys of docs/rules.md “The seeds' cycle and rules” (docs/domain.md §10); absent, they keep older files valid.
         if d.get("deadline_wording", Plan.DeadlineWording.BEFORE) not in Plan.DeadlineWording.values:
             errors.append(
                 _("Cách ghi hạn (deadline_wording) phải là “before” (trước ngày …) hoặc “by” (chậm nhất ngày …).")
@@ -248,7 +248,7 @@ def _is_int(value) -> bool:
 
 
 def cycle_change_error(plan: Plan, data: dict) -> str:
-    """Issue 14: the cycle decides which registrations the pages show (fieldwork.cycles); switching
+    """docs/rules.md “The seeds' cycle and rules”: the cycle decides which registrations the pages show (fieldwork.cycles); switching
     it while registrations or mẫu 2 of the current cycle exist would hide them, so it is refused."""
     from fieldwork.models import DepartmentPlan, Registration
 
@@ -267,7 +267,7 @@ def cycle_change_error(plan: Plan, data: dict) -> str:
 
 
 @transaction.atomic
-@batched  # issue 11 §2: the plan's stored standings refreshed once, in this transaction
+@batched  # docs/rules.md “Stored standings”: the plan's stored standings refreshed once, in this transaction
 def load_plan(data: dict) -> tuple[Plan, bool]:
     """Create or update (idempotent) the organization and its plan for the year."""
     PlanSpec(data).validate()
@@ -484,13 +484,13 @@ def copy_plan_to_year(plan: Plan, year: int) -> Plan:
     return new_plan
 
 
-# The Board's pages (issue 4): create a year's plan, edit it ---------------------------------------
+# The Board's pages (docs/domain.md §5–§7): create a year's plan, edit it ---------------------------------------
 def organization_dict(org: Organization) -> dict:
     return {"code": org.code, "name": org.name, "place": org.place, "superior_body": org.superior_body}
 
 
 @transaction.atomic
-@batched  # issue 11 §2: the plan's stored standings refreshed once, in this transaction
+@batched  # docs/rules.md “Stored standings”: the plan's stored standings refreshed once, in this transaction
 def create_plan(
     *, actor, organization: Organization, year: int, template: str | None = None, source_plan: Plan | None = None
 ) -> Plan:
@@ -565,7 +565,7 @@ def _in_use_errors(plan: Plan, data: dict) -> list[str]:
 
 
 @transaction.atomic
-@batched  # issue 11 §2: the plan's stored standings refreshed once, in this transaction
+@batched  # docs/rules.md “Stored standings”: the plan's stored standings refreshed once, in this transaction
 def save_plan(*, actor, plan: Plan, data: dict) -> list[str]:
     """Save the edit form's description of `plan` (same validation as load_plan: PlanSpec).
     The year and the organization never change here. Existing trips are not touched: every

@@ -1,4 +1,4 @@
-"""Copying the previous quarter's lines into a registration (issue 5): the lines go through
+"""Copying the previous quarter's lines into a registration (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”): the lines go through
 registrations.add_line, so they meet exactly the checks of typing them."""
 
 from __future__ import annotations

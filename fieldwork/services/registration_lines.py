@@ -1,5 +1,5 @@
 """The lines of a registration (mẫu 1): who may touch them and adding, editing and deleting
-them while the registration is open (issue 5 §1). Approving them is registrations.py's."""
+them while the registration is open (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”). Approving them is registrations.py's."""
 
 from __future__ import annotations
 
@@ -112,7 +112,8 @@ def line_fields(data: TripInput) -> dict:
         "end": data.end,
         "days": Decimal(data.days),
         "location": data.location.strip(),
-        "location_key": place_parts_key(data.location.strip()),  # issue 11 §2 (a queryset update: no save())
+        # docs/rules.md “Stored standings” (a queryset update: no save())
+        "location_key": place_parts_key(data.location.strip()),
         "content": data.content.strip(),
         "immersion": data.immersion,
         "topic": (data.topic or "").strip(),
@@ -173,7 +174,7 @@ def update_line(*, actor: User, trip: Trip, data: TripInput) -> list[str]:
         check_line_quarter(reg, data.start)
         warnings = validate_trip(reg.plan, reg.person, data, exclude_pk=trip.pk)
         Trip.objects.filter(pk=trip.pk).update(version=F("version") + 1, updated_at=timezone.now(), **line_fields(data))
-        from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+        from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
         trips_changed(trip.plan_id, [trip.person_id])
     return warnings

@@ -1,4 +1,4 @@
-"""Registering trips (mẫu 1), approving them, and changing approved trips (issue 5).
+"""Registering trips (mẫu 1), approving them, and changing approved trips (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”).
 
 State machine of a registration (one per person, plan and quarter):
 
@@ -138,7 +138,7 @@ def _approve_lines(reg: Registration) -> None:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
-    from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+    from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
     trips_changed(reg.plan_id, [reg.person_id])
 
@@ -232,7 +232,7 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
     extra = [as_fact(t, key=f"draft-{t.pk}", status="planned") for t in drafts.select_related("category")]
     if typed is not None:
         extra.append(as_fact(typed, key="typed", status="planned"))
-    # Issue 25 §6: the banner's total splits into the figures the person's page shows (done,
+    # docs/rules.md “A year in the life”: the banner's total splits into the figures the person's page shows (done,
     # registered) and what only this screen adds (draft lines, the line being typed), each counted
     # by the engine, so "82/60" reads as 44 + 35 + 3 and the home page's 44 and 35 are the same.
     # One read of the data, the engine run with and without the drafts.

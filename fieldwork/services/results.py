@@ -1,4 +1,4 @@
-"""Doing the trips (issue 6): reporting results, confirming or returning them, attachments,
+"""Doing the trips (docs/rules.md “Results and mẫu 3”): reporting results, confirming or returning them, attachments,
 the personal calendar link.
 
 State machine of a trip once it is planned (only CONFIRMED trips count as done, see

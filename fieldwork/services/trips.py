@@ -153,7 +153,7 @@ class ImportedTrip:
 
 def import_waits_for_approver(actor, person) -> bool:
     """Does a trip of `person` imported by `actor` wait for the person's real approver (REPORTED)
-    instead of being recorded as confirmed (issue 22 §2)? Nobody certifies their own days: a row
+    instead of being recorded as confirmed (docs/rules.md “Nobody certifies their own days”)? Nobody certifies their own days: a row
     for the importer, or for anyone the importer may not confirm for, waits. The command line
     (`actor` None, the server's operator) records confirmed, as does a row of the Secretary, whose
     reports are self-certified (docs/domain.md §2) and who has no approver to wait for."""
@@ -211,10 +211,10 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
             )
         )
     with transaction.atomic():
-        for o in objs:  # bulk_create calls no save(): the normalized location here (issue 11 §2)
+        for o in objs:  # bulk_create calls no save(): the normalized location here (docs/rules.md “Stored standings”)
             o.location_key = place_parts_key(o.location)
         created = Trip.objects.bulk_create(objs)
-        from fieldwork.stored_standings import trips_changed  # issue 11 §2: same transaction
+        from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
         for plan_id in {o.plan_id for o in objs}:
             trips_changed(plan_id, [o.person_id for o in objs if o.plan_id == plan_id])

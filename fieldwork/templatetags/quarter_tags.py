@@ -1,4 +1,4 @@
-"""{{ q|quarter_name }}: "I" … "IV", the one way a quarter is named (issue 25 §10: "Quý IV", as
+"""{{ q|quarter_name }}: "I" … "IV", the one way a quarter is named (docs/rules.md “A year in the life”: "Quý IV", as
 the seeds and the reports write it; fieldwork.quarters.quarter_name)."""
 
 from django import template

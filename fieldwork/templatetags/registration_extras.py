@@ -1,4 +1,4 @@
-"""Template filters of issue 5 (registration, approvals, mẫu 2): Vietnamese written forms."""
+"""Template filters of docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)” (registration, approvals, mẫu 2): Vietnamese written forms."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ ACTIONS = {
     "change_rejected": _("Không phê duyệt đề nghị"),
     "change_withdrawn": _("Rút đề nghị"),
     "saved": _("Lưu bản nháp"),
-    # Issue 22 §3, §8, §10: people and organizations.
+    # docs/rules.md “Nobody certifies their own days”: people and organizations.
     "person_created": _("Thêm cán bộ"),
     "person_changed": _("Sửa thông tin công tác"),
     "roles_changed": _("Đổi vai trò"),
@@ -33,7 +33,7 @@ ACTIONS = {
     "deactivated": _("Ngừng tài khoản"),
     "parent_changed": _("Đổi tổ chức cấp trên"),
     "imported": _("Nhập từ tệp"),
-    "signed": _("Ký số"),  # issue 20: an issued document signed digitally
+    "signed": _("Ký số"),  # docs/signing.md: an issued document signed digitally
 }
 STATES = {
     "registration": dict(Registration.Status.choices),
@@ -93,7 +93,7 @@ def roman(quarter):
 @register.filter
 def period_label(period, year):
     """A registration period in a sentence: "quý I/2023", or "năm 2023" for the annual cycle's
-    whole-year mẫu 1 and mẫu 2 (fieldwork.cycles, issue 14)."""
+    whole-year mẫu 1 and mẫu 2 (fieldwork.cycles, docs/rules.md “The seeds' cycle and rules”)."""
     from fieldwork.cycles import period_label as label
 
     return label(year, period)

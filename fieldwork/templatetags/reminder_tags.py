@@ -1,4 +1,4 @@
-"""{% next_deadlines person %}: what the person still owes and by when (issue 12 §5)."""
+"""{% next_deadlines person %}: what the person still owes and by when (docs/rules.md “Reminders, digests and delegation of approval”)."""
 
 from django import template
 from django.utils import timezone

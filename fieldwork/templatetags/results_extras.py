@@ -1,4 +1,4 @@
-"""Template filters of issue 6 (results, dashboards, calendar): Vietnamese written forms."""
+"""Template filters of docs/rules.md “Results and mẫu 3” (results, dashboards, calendar): Vietnamese written forms."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""The standing panel (issue 4 §5): what a cadre has done, what is still needed and by when.
+"""The standing panel (docs/domain.md §5–§7): what a cadre has done, what is still needed and by when.
 
 `{% standing_panel_info standing plan as_of as info %}` turns an engine Standing into the
 panel's figures; it computes no days (the engine did), only what is left and the pace.
@@ -66,7 +66,7 @@ def panel_info(
     days_left = standing.days_left
     months_left = (Decimal(days_left) / DAYS_PER_MONTH).quantize(Decimal("0.1"))
     per_month = None
-    # Issue 25 §10: "khoảng 16 ngày mỗi tháng còn lại" with 25 days left read as if a month
+    # docs/rules.md “A year in the life”: "khoảng 16 ngày mỗi tháng còn lại" with 25 days left read as if a month
     # remained: a pace per month only while at least two months remain (the sentence before it
     # already says how many days are needed in how many calendar days).
     if remaining and days_left >= 2 * DAYS_PER_MONTH:

@@ -1,4 +1,4 @@
-"""The background recomputation of a plan's stored standings, as the pages show it (issue 11 §2).
+"""The background recomputation of a plan's stored standings, as the pages show it (docs/rules.md “Stored standings”).
 
 `{% standings_refresh_banner plan as_of as refresh_banner %}`: the plan's latest job when it is
 queued, running or failed and the page shows today's stored rows (None otherwise), with whether

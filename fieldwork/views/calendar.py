@@ -1,4 +1,4 @@
-"""The trips calendar (issue 6 §4): a month view and a personal iCalendar feed (RFC 5545),
+"""The trips calendar (docs/rules.md “Results and mẫu 3”): a month view and a personal iCalendar feed (RFC 5545),
 written by hand — no new dependency."""
 
 from __future__ import annotations

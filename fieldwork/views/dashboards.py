@@ -1,4 +1,4 @@
-"""Dashboards for every role (issue 6 §3) and grassroots coverage (§5)."""
+"""Dashboards for every role (docs/rules.md “Results and mẫu 3”) and grassroots coverage."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def department_home(request):
             "sort": sort,
             "status": status,
             "status_labels": standing_terms.STATUS_LABELS,
-            "count_labels": standing_terms.STATUS_COUNT_LABELS,  # issue 19 §5: met = "hoàn thành (đủ ngày và đủ đợt)"
+            "count_labels": standing_terms.STATUS_COUNT_LABELS,  # docs/rules.md “The rules as the documents say them”: met = "hoàn thành (đủ ngày và đủ đợt)"
             "status_badges": standing_terms.STATUS_BADGES,
             "can_lead": can_lead,
             "overdue": (data.quarter_report is None or data.quarter_report.status != "submitted")
@@ -137,7 +137,7 @@ def organization_dashboard(request):
             "as_of_form": as_of_form,
             "page": page,
             "status_labels": standing_terms.STATUS_LABELS,
-            "count_labels": standing_terms.STATUS_COUNT_LABELS,  # issue 19 §5: met = "hoàn thành (đủ ngày và đủ đợt)"
+            "count_labels": standing_terms.STATUS_COUNT_LABELS,  # docs/rules.md “The rules as the documents say them”: met = "hoàn thành (đủ ngày và đủ đợt)"
             "status_badges": standing_terms.STATUS_BADGES,
             "read_only": rules.is_read_only(user),
             "has_download_buttons": template_exists("reports/_download_buttons.html"),

@@ -1,4 +1,4 @@
-"""Exemptions (issue 4 §2): the list (individual decisions, filterable, and position exemptions
+"""Exemptions (docs/domain.md §5–§7): the list (individual decisions, filterable, and position exemptions
 read-only), proposing (Board), deciding (Standing Committee), revoking, the document download."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Creating the year's plan from the parent organization's plan (issue 13): the Board of an
+"""Creating the year's plan from the parent organization's plan (docs/rules.md “Organizations in a tree and the roll-up”): the Board of an
 attached Union picks a year the parent has planned; the copy opens in the plan editor."""
 
 from __future__ import annotations

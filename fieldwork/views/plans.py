@@ -1,4 +1,4 @@
-"""The year's plan (issue 4 §1): list, detail, create (from a template or last year's plan),
+"""The year's plan (docs/domain.md §5–§7): list, detail, create (from a template or last year's plan),
 edit (general fields + groups, categories, exemption reasons), and who each rule affects.
 
 The Board manages plans; the Standing and Inspection Committees may read them.
@@ -24,7 +24,7 @@ from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
 from fieldwork.stored_standings import recorded_trips
 
-AFFECTED_SHOWN = 20  # people shown per rule; the rest are counted and linked (issue 11 §2)
+AFFECTED_SHOWN = 20  # people shown per rule; the rest are counted and linked (docs/rules.md “Stored standings”)
 
 
 def _can_read(user) -> bool:
@@ -191,7 +191,7 @@ def plan_affected_view(request, pk):
 @require_GET
 def standings_refresh_status(request, pk):
     """The htmx partial polled while the plan's standings are recomputed in the background
-    (issue 11 §2): the plan page's progress, or (?v=banner) the dashboards' banner."""
+    (docs/rules.md “Stored standings”): the plan page's progress, or (?v=banner) the dashboards' banner."""
     plan = _plan(request, pk)  # another organization's plan: 404; not a plan reader: 403
     job = standings_refresh.latest(plan)
     if request.GET.get("v") == "banner":

@@ -1,6 +1,6 @@
 """The cadre's registration (mẫu 1) by registration period (fieldwork.cycles: the whole year
 under the annual cycle, each quarter under the quarterly one): the periods, one period with its
-add-a-line form, live validation, copying the previous quarter, submitting (issue 5 §1, issue 14).
+add-a-line form, live validation, copying the previous quarter, submitting (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”, docs/rules.md “The seeds' cycle and rules”).
 The views of one line live in registration_lines.py (re-exported here for the URLs)."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def registrations(request):
         r.quarter: r
         for r in Registration.objects.filter(plan=plan, person=request.user).annotate(
             n_lines=Count("trips", filter=~Q(trips__status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])),
-            # Issue 25 §6: the row's days are those of counting categories (what the banner counts);
+            # docs/rules.md “A year in the life”: the row's days are those of counting categories (what the banner counts);
             # the others (e.g. invited attendance) are shown apart, labelled.
             n_days=Sum(
                 "trips__days",

@@ -1,4 +1,4 @@
-"""Approving registrations and change requests: the approver's inbox and review page (issue 5 §3)."""
+"""Approving registrations and change requests: the approver's inbox and review page (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The department's consolidated plan for a quarter (mẫu 2): the head consolidates and submits,
-the Standing Committee approves or returns (issue 5 §4)."""
+the Standing Committee approves or returns (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The lines of the cadre's registration (mẫu 1): editing and deleting a draft line, asking
-to change or cancel an approved one, withdrawing that request (issue 5 §2–§3), and the
+to change or cancel an approved one, withdrawing that request (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”), and the
 commune/ward options of the line form."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reminders and delegation pages (issue 12): the Board's log of what was sent, one's email
+"""Reminders and delegation pages (docs/rules.md “Reminders, digests and delegation of approval”): the Board's log of what was sent, one's email
 preference, delegations of approval."""
 
 from __future__ import annotations

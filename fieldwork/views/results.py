@@ -1,4 +1,4 @@
-"""Reporting trips (issue 6 §1) and the quarterly report mẫu 3 (§2)."""
+"""Reporting trips (docs/rules.md “Results and mẫu 3”) and the quarterly report mẫu 3."""
 
 from __future__ import annotations
 
@@ -228,7 +228,8 @@ def trips_to_confirm(request):
         .prefetch_related("person__roles")
         .order_by("reported_at", "pk")
     )
-    if not rules.is_standing(user) and not rules.has_delegation(user):  # a deputy: issue 12
+    # a deputy: docs/rules.md “Reminders, digests and delegation of approval”
+    if not rules.is_standing(user) and not rules.has_delegation(user):
         qs = qs.filter(person__department_id=user.department_id)
     trips = [t for t in qs if rules.can_confirm_trip(user, t)]
     page = Paginator(trips, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,4 +1,4 @@
-"""Standing everywhere (issue 4 §5): "my standing" for every cadre, and the table of every
+"""Standing everywhere (docs/domain.md §5–§7): "my standing" for every cadre, and the table of every
 cadre's standing for the Board, Standing and Inspection Committees (a head: own department).
 
 Every figure comes from fieldwork.selectors.standings (the one engine)."""
@@ -88,7 +88,7 @@ def standings_table(request):
         sort = "name"
     if as_of == stored_as_of(plan):
         # Today's standings: the stored rows, filtered, sorted and paginated in the database
-        # (issue 11 §2); the order and filters are those of the computed path below.
+        # (docs/rules.md “Stored standings”); the order and filters are those of the computed path below.
         dept_id = user.department_id if not whole else int(dept) if dept.isdigit() else None
         page, total = _stored_page(request, plan, dept_id, group, status, q, sort, head=not whole)
     else:

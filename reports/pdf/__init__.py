@@ -28,7 +28,7 @@ def allowed_dirs() -> tuple[Path, ...]:
 
 def project_files_only():
     """A WeasyPrint url_fetcher that fetches nothing but the project's own fonts and images
-    (and inline data: URIs): never the network, never another file of the server (issue 10 §6)."""
+    (and inline data: URIs): never the network, never another file of the server (docs/security.md “Login and requests”)."""
     from weasyprint.urls import URLFetcher
 
     class ProjectFilesOnly(URLFetcher):
@@ -100,7 +100,7 @@ def build_pdf(doc, path, progress=lambda pct: None) -> None:
     progress(60)
     code = getattr(doc, "register_code", "")
     footer = {"landscape": doc.landscape, "family": FAMILY, "code": code}
-    if code:  # issue 20: the document's code and a QR code to the verification page on every page
+    if code:  # docs/signing.md: the document's code and a QR code to the verification page on every page
         from reports.register import qr_data_uri, verify_url
 
         footer["qr"] = qr_data_uri(verify_url(code))

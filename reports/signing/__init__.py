@@ -1,4 +1,4 @@
-"""Digital signing of issued documents (issue 20, docs/domain.md §10, docs/signing.md).
+"""Digital signing of issued documents (docs/signing.md, docs/domain.md §10).
 
 One small interface: a provider turns the bytes of an issued PDF into the bytes of the same PDF
 signed (PAdES baseline B-B, B-T when a timestamp authority is configured), given what the visible

@@ -1,4 +1,4 @@
-"""Signing an issued document (issue 20): who may, with which certificate, and the record of it
+"""Signing an issued document (docs/signing.md): who may, with which certificate, and the record of it
 in the register and the document's history. The web page ("Ký số") and `report … --sign` call
 sign_document; nothing else signs."""
 

@@ -26,7 +26,7 @@ RULE = object()  # the rule under the Union's name, in union_header
 MM = 1 / 25.4  # openpyxl margins are in inches
 
 
-# Cell values (issue 10 §3) ---------------------------------------------------------------------
+# Cell values (docs/security.md “Files”) ---------------------------------------------------------------------
 class Formula(str):
     """A formula the product itself writes (the "Tổng" =SUM): the only text written as a formula."""
 
@@ -95,7 +95,7 @@ HALF_FORMAT = "#,##0.0"  # days with one decimal place where needed: 2,5
 
 
 def figure_format(value) -> str | None:
-    """STT and days are numbers (issue 14): whole ones as "30", halves with one decimal "2,5"."""
+    """STT and days are numbers (docs/rules.md “The seeds' cycle and rules”): whole ones as "30", halves with one decimal "2,5"."""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return None
     return INT_FORMAT if value == int(value) else HALF_FORMAT
@@ -154,7 +154,7 @@ class SheetWriter:
                 proto.number_format = number_format
             style = self._styles[key] = proto._style
         if formula and isinstance(value, str) and not isinstance(value, Formula):
-            value = Formula(value)  # our own "Tổng" =SUM (issue 10 §3: the only formula)
+            value = Formula(value)  # our own "Tổng" =SUM (docs/security.md “Files”: the only formula)
         c = WriteOnlyCell(self.ws)
         c._style = copy(style)
         return put(c, value)

@@ -1,4 +1,4 @@
-// Fieldwork 1+2: dates always read dd/mm/yyyy (issue 25 §17), whatever the browser's language.
+// Fieldwork 1+2: dates always read dd/mm/yyyy (docs/rules.md “A year in the life”), whatever the browser's language.
 // Every input[data-date] (accounts.forms.DateInput, the "tính đến ngày" boxes) is a text input:
 // - typing digits adds the slashes: "05022026" -> "05/02/2026";
 // - on leaving the field, "5/2/2026" -> "05/02/2026" and a pasted ISO "2026-02-05" -> "05/02/2026";

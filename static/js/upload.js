@@ -1,4 +1,4 @@
-// Fieldwork 1+2: sending a form with attachments from a phone (issue 15), without inline script (CSP).
+// Fieldwork 1+2: sending a form with attachments from a phone (docs/rules.md “Phones, photos, offline, NFC”), without inline script (CSP).
 //
 // A form[data-upload-form] is sent with XMLHttpRequest so that
 // - the upload's progress shows in its [data-upload-progress] block (a <progress> and a line of

@@ -1,4 +1,4 @@
-"""Organizations in a tree (issue 13): the materialized path, moves, cycles, load_plan's `parent`."""
+"""Organizations in a tree (docs/rules.md “Organizations in a tree and the roll-up”): the materialized path, moves, cycles, load_plan's `parent`."""
 
 import json
 

@@ -52,13 +52,13 @@ NOT_PAGES = {
     "fieldwork:delegation_end",  # POST
     "reports:remark_save",  # POST (htmx)
     "reports:rollup_submission_download",  # a file
-    "fieldwork:standings_refresh_status",  # htmx fragment (issue 11 §2)
+    "fieldwork:standings_refresh_status",  # htmx fragment (docs/rules.md “Stored standings”)
     "fieldwork:standings_refresh_retry",  # POST
     "accounts:photo_evidence",  # POST (docs/privacy.md)
     "fieldwork:correction_answer",  # POST
     "reports:correction_request",  # POST
     "reports:my_data_download",  # a file
-    "reports:sign",  # POST (issue 20: "Ký số")
+    "reports:sign",  # POST (docs/signing.md: "Ký số")
 }
 
 
@@ -166,7 +166,7 @@ def _arguments() -> dict[str, Callable]:
             Plan.objects.filter(organization=u.organization).order_by("-year")
         ),
         "reports:rollup_node": lambda u: _first(Organization.objects.filter(parent_id=u.organization_id)),
-        # Issue 20: the public verification page of one of the organization's issued documents.
+        # docs/signing.md: the public verification page of one of the organization's issued documents.
         "verify_code": lambda u: [
             {"code": c}
             for c in IssuedDocument.objects.filter(organization_id=u.organization_id).values_list("code", flat=True)[:1]

@@ -1,4 +1,4 @@
-"""Issue 14 in a browser: the annual cycle of the Tây Ninh plan. A cadre registers trips of several
+"""In a browser (docs/rules.md “The seeds' cycle and rules”): the annual cycle of the Tây Ninh plan. A cadre registers trips of several
 quarters in the year's single mẫu 1 and submits; the head approves and submits the year's mẫu 2;
 a Standing Committee member approves it. Screenshots (artifacts/screenshots/annual-*)."""
 

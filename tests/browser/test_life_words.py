@@ -1,5 +1,4 @@
-"""A year in the life, what the pages say (issue 25 §5–§10, §15–§17; docs/rules.md "A year in the
-life"), done the way it failed, the cadre and the head on a 390 × 844 phone, the Board on a desktop:
+"""A year in the life, what the pages say (docs/rules.md “A year in the life: what the pages say”), done the way it failed, the cadre and the head on a 390 × 844 phone, the Board on a desktop:
 
 - no engine code ("NOT_COUNTED_CATEGORY", "IMMERSION_TOO_SHORT"…) on the standings table, the
   person's page or the department's page: words, from fieldwork/violations.py;

@@ -1,4 +1,4 @@
-"""Issue 15 §3 in a real browser: the service worker installs, keeps only the offline page and the
+"""Offline in a real browser (docs/rules.md “Phones, photos, offline, NFC”): the service worker installs, keeps only the offline page and the
 static shell (even after pages with data were opened), and shows the offline page when the
 network is gone."""
 

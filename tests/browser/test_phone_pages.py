@@ -1,4 +1,4 @@
-"""Issue 15: every cadre and head page on a phone.
+"""docs/rules.md “Phones, photos, offline, NFC”: every cadre and head page on a phone.
 
 The pages come from the URL conf (tests/browser/site_pages.py), so a page added later is checked
 too. Each is opened at 390 px (and re-measured at 360 px): no visible element may scroll sideways
@@ -54,7 +54,7 @@ def _enrich_demo():
     plan = Trip.objects.filter(person=xuan).first().plan
     cat = Category.objects.get(plan=plan, code="1.5")
 
-    # The demo's last registration period: the whole year (Tây Ninh is annual since issue 14),
+    # The demo's last registration period: the whole year (Tây Ninh is annual: docs/rules.md “The seeds' cycle and rules”),
     # where the members' registrations are approved; a newcomer's registration waits instead.
     period = registration_periods(plan)[-1]
     reg = registration_for(person=dinh, plan=plan, quarter=period)

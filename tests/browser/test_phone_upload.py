@@ -1,4 +1,4 @@
-"""Issue 15 §2 in a real browser at phone width: a trip reported with a camera photo — the upload
+"""Photos in a real browser at phone width (docs/rules.md “Phones, photos, offline, NFC”): a trip reported with a camera photo — the upload
 shows its progress, a failed upload (network gone, or errors in the form) keeps what was typed and
 the photo chosen, and the stored photo is downscaled."""
 

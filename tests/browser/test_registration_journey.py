@@ -1,4 +1,5 @@
-"""Issue 5 end to end in a browser: a cadre registers two trips and submits; the head returns it
+"""Registration end to end in a browser (docs/rules.md “Registration (mẫu 1) and the department plan
+(mẫu 2)”): a cadre registers two trips and submits; the head returns it
 with a comment; the cadre fixes and resubmits; the head approves, consolidates mẫu 2 and submits
 it; a Standing Committee member approves. Screenshots at each step (artifacts/screenshots/)."""
 

@@ -116,7 +116,7 @@ def test_cadre_cannot_request_compliance_report(page, people):
 
 
 def test_the_cadre_search_fills_the_select_and_the_form_posts_the_choice(page, people):
-    """Issue 11 §2: the cadre select holds the chosen cadre only; typing a name loads the
+    """docs/rules.md “Stored standings”: the cadre select holds the chosen cadre only; typing a name loads the
     organization's matches (htmx) and the choice is posted (mẫu 1 of another cadre)."""
     _data(people)
     login(page, people["head"].email, PASSWORD)

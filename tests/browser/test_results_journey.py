@@ -1,4 +1,4 @@
-"""A cadre reports a trip, the head confirms it, the cadre's progress moves (issue 6 §8);
+"""A cadre reports a trip, the head confirms it, the cadre's progress moves (docs/rules.md “Results and mẫu 3”);
 screenshots of every dashboard at phone and desktop widths."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Issue 20 in a browser: the Board's head opens a finished compliance report, clicks "Ký số",
+"""Signing in a browser (docs/signing.md): the Board's head opens a finished compliance report, clicks "Ký số",
 downloads the signed PDF, and anyone — logged out — verifies it on "Xác minh văn bản"."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Issue 4 in a real browser: my standing on a phone, the standings table, the plan editor."""
+"""Standings in a real browser (docs/domain.md §7): my standing on a phone, the standings table, the plan editor."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Shared helpers of the registration tests (issue 5)."""
+"""Shared helpers of the registration tests (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -85,8 +85,8 @@ def fast_passwords(settings):
 @pytest.fixture(name="people")
 def quarterly_people(people):
     """Imported into a test module, `people` is the Tây Ninh people on the quarterly registration
-    cycle (docs/domain.md §5): the tests of issue 5 exercise the quarter-by-quarter mẫu 1 and
-    mẫu 2; the Tây Ninh template itself is annual since issue 14 (tests/fieldwork/test_cycles.py
+    cycle (docs/domain.md §5): the tests of docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)” exercise the quarter-by-quarter mẫu 1 and
+    mẫu 2; the Tây Ninh template itself is annual (docs/rules.md “The seeds' cycle and rules”; tests/fieldwork/test_cycles.py
     covers the annual cycle)."""
     plan = people["plan"]
     plan.registration_cycle = plan.RegistrationCycle.QUARTERLY

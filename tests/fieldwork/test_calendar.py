@@ -1,4 +1,4 @@
-"""Calendar month view and the personal iCalendar feed (issue 6 §4, RFC 5545)."""
+"""Calendar month view and the personal iCalendar feed (docs/rules.md “Results and mẫu 3”, RFC 5545)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Grassroots coverage (issue 6 §5): communes/wards and Union units visited, and never visited."""
+"""Grassroots coverage (docs/rules.md “Results and mẫu 3”): communes/wards and Union units visited, and never visited."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Issue 14 item 1 (docs/domain.md §5): the plan's registration cycle. Tây Ninh registers once for
+"""docs/rules.md “The seeds' cycle and rules” (docs/domain.md §5): the plan's registration cycle. Tây Ninh registers once for
 the year (mẫu 1 and mẫu 2 stored as quarter 0 = WHOLE_YEAR, due 15/02 and 20/02, approved by the
 Standing Committee); Đà Nẵng each quarter, due on day 10 of the quarter's first month."""
 
@@ -35,7 +35,7 @@ def test_deadlines_annual_tay_ninh(tn_plan):
     assert cycles.period_bounds(tn_plan, Y) == (date(2023, 1, 1), date(2023, 10, 25))
     assert cycles.period_of(tn_plan, date(2023, 9, 30)) == Y
     assert cycles.period_label(2023, Y) == "năm 2023"
-    # issue 19 (docs/domain.md §5): a deadline the plan does not name does not exist
+    # docs/rules.md “The rules as the documents say them” (docs/domain.md §5): a deadline the plan does not name does not exist
     tn_plan.registration_deadline = tn_plan.consolidation_deadline = None
     assert cycles.registration_deadline(tn_plan, Y) is None
     assert cycles.consolidation_deadline(tn_plan, Y) is None
@@ -48,7 +48,7 @@ def test_deadlines_quarterly_da_nang(dn_plan):
         date(2023, 7, 10),
         date(2023, 10, 10),
     ]
-    # issue 19: Đà Nẵng names no mẫu 2 and no mẫu 3 deadline (docs/domain.md §5)
+    # docs/rules.md “The rules as the documents say them”: Đà Nẵng names no mẫu 2 and no mẫu 3 deadline (docs/domain.md §5)
     assert cycles.consolidation_deadline(dn_plan, 2) is None
     assert [cycles.quarter_report_deadline(dn_plan, q) for q in (1, 2, 3, 4)] == [None] * 4
     assert cycles.period_label(2023, 2) == "quý II/2023" and cycles.period_title(3) == "Quý III"

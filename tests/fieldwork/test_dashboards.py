@@ -1,4 +1,4 @@
-"""Dashboards (issue 6 §3): figures from the selector on a known data set, roles, query budgets."""
+"""Dashboards (docs/rules.md “Results and mẫu 3”): figures from the selector on a known data set, roles, query budgets."""
 
 from collections import Counter
 from datetime import date
@@ -21,7 +21,7 @@ AS_OF = date(2023, 6, 30)
 @pytest.fixture
 def known(people):
     """cadre (2.3): 60 days with 2 immersion trips of 30 → met; head (2.2): 60 days in 2 immersion
-    trips (every Tây Ninh cadre needs 2, issue 14) → met;
+    trips (every Tây Ninh cadre needs 2, docs/rules.md “The seeds' cycle and rules”) → met;
     cadre2: 10 days → at risk; an accountant → exempt; everybody else 0 days → at risk."""
     plan = people["plan"]
     make_trip(plan, people["cadre"], start=date(2023, 2, 1), end=date(2023, 3, 2), days="30", immersion=True)
@@ -179,7 +179,7 @@ def test_department_home(client, known):
     resp = client.get(url + "&status=met")
     assert [m.person.email for m in resp.context["d"].members] == ["dung@tn.vn", "hai@tn.vn"]
     html = resp.content.decode()
-    assert 'data-testid="mau2">Đang tổng hợp<' in html  # as on mẫu 2's own page (issue 25 §8)
+    assert 'data-testid="mau2">Đang tổng hợp<' in html  # as on mẫu 2's own page (docs/rules.md “A year in the life”)
 
 
 def test_department_home_access(client, known):
@@ -236,7 +236,8 @@ def _bulk_org(plan, n):
     )
     head = UserFactory(department=dept, email="truongban@tn.vn", full_name="Trưởng Ban Đông", roles=["cadre", "head"])
     board = UserFactory(department=dept, email="btc@tn.vn", full_name="Ban Tổ Chức", roles=["board"])
-    refresh(plan)  # bulk_create sends no signal: a bulk load refreshes the stored standings (issue 11 §2)
+    # bulk_create sends no signal: a bulk load refreshes the stored standings (docs/rules.md “Stored standings”)
+    refresh(plan)
     return head, board
 
 
@@ -252,7 +253,7 @@ def test_query_budgets_do_not_grow_with_cadres(client, tn_plan, n, django_assert
     with django_assert_max_num_queries(14):
         assert client.get(reverse("fieldwork:coverage") + "?year=2023").status_code == 200
     client.force_login(head)
-    # +1: the head's own next deadlines (issue 25 §8), a constant number of reads.
+    # +1: the head's own next deadlines (docs/rules.md “A year in the life”), a constant number of reads.
     with django_assert_max_num_queries(25):
         resp = client.get(reverse("fieldwork:department_home") + "?year=2023&as_of=2023-10-25")
     assert resp.context["d"].member_total == n + 2

@@ -31,7 +31,7 @@ def _approved(people, person, **kwargs):
 
 
 def test_registration_deadline(people):
-    # Issue 14 (docs/domain.md §5): quarterly, day `registration_quarter_day` (10) of the quarter's
+    # docs/rules.md “The seeds' cycle and rules” (docs/domain.md §5): quarterly, day `registration_quarter_day` (10) of the quarter's
     # first month, every quarter; the plan's 15/02 is the annual cycle's (fieldwork.cycles).
     plan = people["plan"]
     assert service.registration_deadline(plan, 1) == date(2023, 1, 10)

@@ -1,4 +1,4 @@
-"""Exemptions (issue 4 §2): propose (Board), approve/reject (Standing, never their own), revoke,
+"""Exemptions (docs/domain.md §5–§7): propose (Board), approve/reject (Standing, never their own), revoke,
 the document (sniffed, size-capped, downloaded only through the permission-checked view)."""
 
 from datetime import date

@@ -374,7 +374,7 @@ def test_excel_serial_dates_and_dates_without_reason(tmp_path, people):
 
 @pytest.mark.django_db
 def test_a_duty_reason_is_imported_by_position_or_for_a_named_person(tmp_path, people):
-    """Issue 19 §1 (docs/domain.md §6 "either"): "thi-dua" exempts the holder of the position with no
+    """docs/rules.md “The rules as the documents say them” (docs/domain.md §6 "either"): "thi-dua" exempts the holder of the position with no
     dates, and a "Chuyên viên" who carries the duty as a person, with dates."""
     rows = [
         row(**{"Email": "td@tn.vn", "Chức vụ": "Thi đua khen thưởng", "Lý do miễn": "thi-dua", "Vai trò": ""}),

@@ -272,7 +272,7 @@ def test_web_preview_then_confirm(client, people, tmp_path):
     token = resp.context["token"]
     resp = client.post(reverse("fieldwork:trips_import_confirm"), {"token": token, "plan": people["plan"].pk})
     assert resp.status_code == 302
-    # The Board approves none of these people: every row waits for its approver (issue 22 §2).
+    # The Board approves none of these people: every row waits for its approver (docs/rules.md “Nobody certifies their own days”).
     assert Trip.objects.filter(source=Trip.Source.IMPORT, status=Trip.Status.REPORTED, confirmed_by=None).count() == 5
     # The stored file is gone: confirming twice is a 404, and nothing is duplicated.
     resp = client.post(reverse("fieldwork:trips_import_confirm"), {"token": token, "plan": people["plan"].pk})
@@ -294,7 +294,7 @@ def test_web_confirm_other_org_plan_is_404(client, people, tmp_path):
     assert resp.status_code == 404
 
 
-# Issue 14 (docs/domain.md §7.4): a trip outside the period never makes the import refuse the file.
+# docs/rules.md “The seeds' cycle and rules” (docs/domain.md §7.4): a trip outside the period never makes the import refuse the file.
 NEW_YEAR = [
     ["Trần Thị Dung", "1.1", "Trực Tết cùng chi đoàn", "9", "28/12/2022 - 05/01/2023", "Xã A", "", ""],
     ["Trần Thị Dung", "1.1", "Hội trại", "3", "02/3/2023 - 04/3/2023", "Xã A", "", ""],

@@ -30,7 +30,7 @@ def test_load_demo_twice(client):
     call_command("load_demo", stdout=StringIO())
     assert counts() == first
     users, _roles, depts, plans, trips, regs, exemptions = first
-    # Tây Ninh: 24 people, 6 departments; Đà Nẵng (issue 14): 6 people, 3 departments; 2 plans each
+    # Tây Ninh: 24 people, 6 departments; Đà Nẵng (docs/rules.md “The seeds' cycle and rules”): 6 people, 3 departments; 2 plans each
     assert users == 30 and depts == 9 and plans == 4 and exemptions == 1 and trips > 100 and regs > 24
 
     # every role has a login printed with the shared password, and it works
@@ -76,7 +76,7 @@ def test_load_demo_twice(client):
 
 @pytest.mark.django_db
 def test_the_second_demo_organization_registers_by_quarter(client):
-    """Issue 14: Thành đoàn Đà Nẵng beside Tây Ninh, on the da-nang-2023 template (quarterly cycle,
+    """docs/rules.md “The seeds' cycle and rules”: Thành đoàn Đà Nẵng beside Tây Ninh, on the da-nang-2023 template (quarterly cycle,
     topic immersion trips of 5–7 days, 30 days apart); its logins are printed and work, and its
     people see only their own organization."""
     out = StringIO()
@@ -122,7 +122,7 @@ def test_load_demo_keeps_the_cycle_people_registered_under(settings):
 
 @pytest.mark.django_db
 def test_demo_records_have_their_status_history(client):
-    """Issue 25 §9: an approved registration and a confirmed trip of the demo showed "Chưa có thay
+    """docs/rules.md “A year in the life”: an approved registration and a confirmed trip of the demo showed "Chưa có thay
     đổi trạng thái nào": each processed record has the history the services write, dated."""
     from fieldwork.models import HistoryEntry
 

@@ -1,4 +1,4 @@
-"""Pages whose cost does not grow with the organization (issue 11 §2): the exemptions page's
+"""Pages whose cost does not grow with the organization (docs/rules.md “Stored standings”): the exemptions page's
 "who is affected" list is paged and agrees with the plan's "affected" page."""
 
 from django.db import connection
@@ -90,7 +90,7 @@ def test_a_line_edited_through_the_service_keeps_its_key_and_its_stored_standing
 
 
 def test_plan_affected_pages_every_rule_and_agrees_with_the_full_list(client, people, django_assert_max_num_queries):
-    """Issue 11 §2: the plan's "affected" page shows the first people of each rule and how many
+    """docs/rules.md “Stored standings”: the plan's "affected" page shows the first people of each rule and how many
     there are in all; the numbers and the first names equal the full lists'; its queries do not
     grow with the people."""
     from datetime import date
@@ -145,7 +145,7 @@ def test_plan_affected_pages_every_rule_and_agrees_with_the_full_list(client, pe
 
 
 def test_the_plan_page_counts_recorded_trips_from_the_stored_rows(client, people):
-    """The plan page's "trips recorded" is summed from the stored standings (issue 11 §2): it
+    """The plan page's "trips recorded" is summed from the stored standings (docs/rules.md “Stored standings”): it
     equals the trips of the plan's cadres that are not cancelled or rejected, drafts included."""
     from datetime import date
 

@@ -1,4 +1,4 @@
-"""Issue 14 item 3 (docs/domain.md §7.4, §7.8): a trip reported and awaiting the head's
+"""docs/rules.md “The seeds' cycle and rules” (docs/domain.md §7.4, §7.8): a trip reported and awaiting the head's
 confirmation is "chờ xác nhận": not done, counted as planned, and toward on_track like a future
 planned trip. One engine figure (Standing.pending_days) is shown by the cadre's panel, the
 standings table, the department and organization dashboards and the compliance report."""

@@ -1,4 +1,4 @@
-"""Issue 15 §2: photos from a phone's camera — downscaled on the server, turned upright, checked by
+"""docs/rules.md “Phones, photos, offline, NFC”: photos from a phone's camera — downscaled on the server, turned upright, checked by
 their content as before; a failed upload keeps what was typed."""
 
 import io

@@ -1,4 +1,4 @@
-"""A child's plan created from its parent's plan of the year (issue 13): service and page."""
+"""A child's plan created from its parent's plan of the year (docs/rules.md “Organizations in a tree and the roll-up”): service and page."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,4 @@
-"""Issue 14 item 1 and 4 (docs/domain.md §10): the optional keys of the plan JSON —
+"""docs/rules.md “The seeds' cycle and rules” (docs/domain.md §10): the optional keys of the plan JSON —
 registration_cycle, deadlines.registration_quarter_day, immersion_categories, min_months on a
 reason, document {number, date} — read and written by load_plan, round trip with and without
 them, edited on the plan page with validation; the minimum length of an individual exemption is

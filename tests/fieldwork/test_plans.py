@@ -1,4 +1,4 @@
-"""The year's plan pages (issue 4 §1): list, detail, create, edit (validated as load_plan), affected."""
+"""The year's plan pages (docs/domain.md §5–§7): list, detail, create, edit (validated as load_plan), affected."""
 
 from datetime import date
 from decimal import Decimal

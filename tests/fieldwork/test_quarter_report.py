@@ -1,4 +1,4 @@
-"""Mẫu 3 — the quarterly results report, its deadline and LATE_REPORT (issue 6 §2)."""
+"""Mẫu 3 — the quarterly results report, its deadline and LATE_REPORT (docs/rules.md “Results and mẫu 3”)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -31,7 +31,7 @@ def test_deadline_is_the_plan_day_of_the_quarters_last_month(tn_plan):
 
 
 def test_deadline_without_a_day_does_not_exist_and_day_is_clamped(tn_plan):
-    # issue 19 (docs/domain.md §5): a deadline the plan does not name does not exist
+    # docs/rules.md “The rules as the documents say them” (docs/domain.md §5): a deadline the plan does not name does not exist
     tn_plan.quarter_report_day = None
     assert [qr.quarter_deadline(tn_plan, q) for q in (1, 2, 3, 4)] == [None] * 4
     tn_plan.quarter_report_day = 31
@@ -127,7 +127,7 @@ def test_submission_on_time_and_late(people, q1_trips, django_capture_on_commit_
 
 
 def test_late_report_is_on_the_heads_standing_not_the_members(people, q1_trips):
-    """docs/domain.md §7.9 (issue 19): LATE_REPORT is the department's — the head's duty."""
+    """docs/domain.md §7.9 (docs/rules.md “The rules as the documents say them”): LATE_REPORT is the department's — the head's duty."""
     plan = people["plan"]
     as_of = date(2023, 10, 25)
 

@@ -116,7 +116,7 @@ def test_json_tay_ninh(tay_ninh):
     }
     assert (by["duc@tn.vn"]["done_days"], by["duc@tn.vn"]["violations"]) == (3.5, ["OVERLAP"])
     assert isinstance(by["duc@tn.vn"]["done_days"], float) and isinstance(by["dung@tn.vn"]["done_days"], int)
-    # Issue 14 (seed 002 I.2): every Tây Ninh cadre, heads too, needs 2 immersion trips: 60 days are not enough.
+    # docs/rules.md “The seeds' cycle and rules” (seed 002 I.2): every Tây Ninh cadre, heads too, needs 2 immersion trips: 60 days are not enough.
     assert (by["hai@tn.vn"]["status"], by["hai@tn.vn"]["done_days"], by["hai@tn.vn"]["immersion_required"]) == (
         "at_risk",
         60,
@@ -159,9 +159,9 @@ def da_nang(dn_plan):
         end=date(2023, 12, 31),
         status=Exemption.Status.APPROVED,
     )
-    # Đà Nẵng's immersion trips are topic trips, category 1.3 (plan.immersion_categories, issue 14).
+    # Đà Nẵng's immersion trips are topic trips, category 1.3 (plan.immersion_categories, docs/rules.md “The seeds' cycle and rules”).
     make_trip(dn_plan, ill, category="1.3", start=date(2023, 2, 1), end=date(2023, 2, 5), days="5", immersion=True)
-    make_trip(  # the day after the first: "liên tiếp" (issue 19: at least one clear day between them)
+    make_trip(  # the day after the first: "liên tiếp" (docs/rules.md “The rules as the documents say them”: at least one clear day between them)
         dn_plan, ill, category="1.3", start=date(2023, 2, 6), end=date(2023, 2, 10), days="5", immersion=True
     )  # 15 days after
     make_trip(dn_plan, ill, start=date(2023, 3, 1), end=date(2023, 3, 20), days="20")

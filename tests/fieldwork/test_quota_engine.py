@@ -579,7 +579,7 @@ def test_past_planned_trips_count_as_planned_but_not_toward_on_track():
 
 
 def test_pending_trips_count_as_planned_and_toward_on_track():
-    # Issue 14 (docs/domain.md §7.4): a trip reported and awaiting the head's confirmation is
+    # docs/rules.md “The seeds' cycle and rules” (docs/domain.md §7.4): a trip reported and awaiting the head's confirmation is
     # "chờ xác nhận": not done, part of planned_days, and toward on_track like a future planned
     # trip, so a slow head does not put the cadre at risk.
     trips = [

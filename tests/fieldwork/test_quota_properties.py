@@ -249,7 +249,7 @@ def test_figures_match_the_day_by_day_oracle(rules, cadre, trip_list, as_of):
 @PROPERTY
 @given(plans(), cadres(), trip_lists(), as_of_days, st.data())
 def test_confirming_a_pending_trip_never_lowers_the_status(rules, cadre, trip_list, as_of, data):
-    # Issue 14: a pending trip counts toward on_track; confirming it can only help.
+    # docs/rules.md “The seeds' cycle and rules”: a pending trip counts toward on_track; confirming it can only help.
     pending = [i for i, t in enumerate(trip_list) if t.status == "pending"]
     if not pending:
         return
@@ -327,7 +327,7 @@ def test_check_trip_agrees_with_the_standing(rules, cadre, trip_list, data):
 @PROPERTY
 @given(plans(), cadres(), trip_lists(max_size=16), st.lists(as_of_days, min_size=1, max_size=14))
 def test_done_days_series_equals_the_engine_at_each_date(rules, cadre, trip_list, dates):
-    """Issue 11 §2: the dashboards' month-by-month series comes from one pass over the trips;
+    """docs/rules.md “Stored standings”: the dashboards' month-by-month series comes from one pass over the trips;
     at every date it is exactly the engine's done_days."""
     assert done_days_series(rules, trip_list, dates) == [
         compute_standing(rules, cadre, trip_list, d).done_days for d in dates

@@ -78,7 +78,7 @@ def test_the_head_approves_the_new_line_alone(people):
 
 def test_the_signed_form_names_who_approved_the_added_line(people):
     """Mẫu 1 signs under the registration's approver only what that approver approved: a line
-    added later and approved by a deputy says so (docs/rules.md, issue 14 — mẫu 1)."""
+    added later and approved by a deputy says so (docs/rules.md “Forms the Board signs”, mẫu 1)."""
     from fieldwork.services.delegations import create_delegation
 
     reg = _approved_year(people)

@@ -1,4 +1,4 @@
-"""The registration state machine (issue 5), transition by transition, through the services."""
+"""The registration state machine (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”), transition by transition, through the services."""
 
 from datetime import date
 from decimal import Decimal
@@ -92,7 +92,7 @@ def test_warnings_outside_focus_not_counted_and_short_immersion(people):
         actor=cadre, registration=reg, data=line(plan, start=date(2023, 2, 10), immersion=True)
     )
     assert any("ngắn hơn số ngày tối thiểu" in w for w in warnings)  # Tây Ninh: 30 days
-    # issue 19 (docs/domain.md §8): invited attendance is refused, with the reason, not warned about
+    # docs/rules.md “The rules as the documents say them” (docs/domain.md §8): invited attendance is refused, with the reason, not warned about
     moi = plan.categories.get(counts=False).code
     with pytest.raises(ValidationError) as exc:
         service.add_line(actor=cadre, registration=reg, data=line(plan, category=moi, start=date(2023, 2, 20)))

@@ -1,4 +1,4 @@
-"""Reporting a trip, confirming or returning it (issue 6 §1): state machine, permissions, files."""
+"""Reporting a trip, confirming or returning it (docs/rules.md “Results and mẫu 3”): state machine, permissions, files."""
 
 from datetime import date
 from decimal import Decimal

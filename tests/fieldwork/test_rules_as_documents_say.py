@@ -1,4 +1,4 @@
-"""Issue 19 §1: the rules as the seeds' documents say them (docs/domain.md §2, §5, §6, §7.6, §7.9).
+"""docs/rules.md “The rules as the documents say them”: the rules as the seeds' documents say them (docs/domain.md §2, §5, §6, §7.6, §7.9).
 
 a. Đà Nẵng "không thực hiện 02 đợt liên tiếp": at least one clear day between immersion trips.
 b. Deadlines keep the document's wording: "trước ngày 15/02/2023" makes 15/02 late.
@@ -130,7 +130,7 @@ def da_nang(dn_plan):
     return {
         "plan": dn_plan,
         "dept": dept,
-        # imported with the role `head` alone (issue 19 §1d): owes fieldwork, reminded too
+        # imported with the role `head` alone (docs/rules.md “The rules as the documents say them”): owes fieldwork, reminded too
         "head": UserFactory(
             department=dept, email="truong@dn.vn", position="Trưởng Ban", group_code="2.2", roles=["head"]
         ),

@@ -1,4 +1,4 @@
-"""Standing everywhere (issue 4 §5): "my standing" and the table of every cadre's standing."""
+"""Standing everywhere (docs/domain.md §5–§7): "my standing" and the table of every cadre's standing."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """A change to a large plan recomputes its stored standings in a background job with progress
-(issue 11 §2, fieldwork.standings_refresh): one job per change burst, run after the commit, the
+(docs/rules.md “Stored standings”, fieldwork.standings_refresh): one job per change burst, run after the commit, the
 rows then equal a fresh computation; a failed job says why and can be retried; no change is lost."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Stored coverage (issue 11 §2): the coverage page reads one stored row per place; after any
+"""Stored coverage (docs/rules.md “Stored standings”): the coverage page reads one stored row per place; after any
 sequence of trip changes the stored figures equal a fresh computation from the trips."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Stored standings (issue 11 §2): after any sequence of changes the stored rows equal a fresh
+"""Stored standings (docs/rules.md “Stored standings”): after any sequence of changes the stored rows equal a fresh
 computation by the engine, refreshed in the same transaction as the change."""
 
 from datetime import date, timedelta
@@ -296,7 +296,7 @@ def busy(people):
 
 
 def test_the_dashboard_from_stored_rows_equals_the_computed_one(busy):
-    """Issue 11 §2/§3: today's dashboard is summed in the database from the stored rows; every
+    """docs/rules.md “Stored standings”: today's dashboard is summed in the database from the stored rows; every
     figure equals the engine's computation of the same day (department totals, counts, headline,
     exemptions by reason, the at-risk list, the month-by-month series)."""
     from dataclasses import asdict
@@ -440,7 +440,7 @@ def test_a_late_quarter_report_reaches_the_stored_violations(people):
 @pytest.mark.parametrize("sort", ["name", "done", "remaining", "status"])
 @pytest.mark.parametrize("status", ["", "on_track", "at_risk"])
 def test_the_department_home_from_stored_rows_equals_the_computed_one(busy, sort, status):
-    """Issue 11 §2: the head's page counts, filters, sorts and pages today's stored rows in the
+    """docs/rules.md “Stored standings”: the head's page counts, filters, sorts and pages today's stored rows in the
     database; every figure and the order of every page equal the engine's computation."""
     from fieldwork.selectors.dashboards import department_home, members_page
 
@@ -465,7 +465,7 @@ def test_the_department_home_from_stored_rows_equals_the_computed_one(busy, sort
 
 
 def test_a_new_head_takes_the_late_report_onto_their_stored_standing(people):
-    """Issue 19 (docs/domain.md §7.9): LATE_REPORT follows the role `head`, in the stored rows too."""
+    """docs/rules.md “The rules as the documents say them” (docs/domain.md §7.9): LATE_REPORT follows the role `head`, in the stored rows too."""
     from accounts.models import UserRole
 
     plan = people["plan"]

@@ -1,4 +1,4 @@
-"""Issue 25 §5 and §7: a violation code never reaches a person (one module of words,
+"""docs/rules.md “A year in the life”: a violation code never reaches a person (one module of words,
 fieldwork/violations.py), and a status carries its reason in words (standing_terms.status_reason)."""
 
 from dataclasses import replace
@@ -108,7 +108,7 @@ def test_pages_show_words_not_codes(client, people):
 
 
 def test_no_pace_per_month_when_less_than_two_months_remain(tn_plan):
-    """Issue 25 §10: "Trung bình khoảng 16 ngày mỗi tháng còn lại" with 25 days left."""
+    """docs/rules.md “A year in the life”: "Trung bình khoảng 16 ngày mỗi tháng còn lại" with 25 days left."""
     from fieldwork.templatetags.standing_extras import panel_info
 
     s = _standing(done_days=Decimal(44), planned_days=Decimal(0), days_left=25)

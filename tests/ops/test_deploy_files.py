@@ -29,7 +29,7 @@ def test_web_is_healthy_when_ready_and_backups_have_a_volume():
         assert "backups:/app/backups" in c["services"][name]["volumes"]
 
 
-# Issue 22 §4: the proxy is the only way in, and the only one whose forwarded headers count -----
+# docs/security.md: the proxy is the only way in, and the only one whose forwarded headers count -----
 def test_only_the_proxy_is_published_and_web_trusts_only_its_address():
     import ipaddress
 

@@ -1,4 +1,4 @@
-"""Issue 22 §9: `COPY . .` bakes nothing secret or private into the image. .dockerignore is read
+"""docs/security.md: `COPY . .` bakes nothing secret or private into the image. .dockerignore is read
 with Docker's rules (patterns from the context's root, `**` for any folders, a folder's pattern
 excludes what is in it, `!` includes again, the last matching line wins)."""
 

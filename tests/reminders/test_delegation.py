@@ -1,4 +1,4 @@
-"""Delegation of approval (issue 12 §4): the deputy sees and acts only within the range and the
+"""Delegation of approval (docs/rules.md “Reminders, digests and delegation of approval”): the deputy sees and acts only within the range and the
 delegator's scope, never on their own line; the history says who acted for whom."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Digests (issue 12 §2) and the plan's reminder schedule: approvals waiting (weekly, deputies
+"""Digests (docs/rules.md “Reminders, digests and delegation of approval”) and the plan's reminder schedule: approvals waiting (weekly, deputies
 included), cadres at risk to heads and the Board's figures (monthly), results not reported."""
 
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""Exactly once (issue 12 §3): a second run, a second worker, a retried or duplicated email task
+"""Exactly once (docs/rules.md “Reminders, digests and delegation of approval”): a second run, a second worker, a retried or duplicated email task
 send nothing more; email off keeps the in-app notification."""
 
 import json
@@ -143,7 +143,7 @@ def test_daily_task_runs_every_organization_and_twice_sends_nothing(annual, monk
 
 
 def test_preferences_by_kind_and_channel(annual, django_capture_on_commit_callbacks):
-    """Issue 25 §15: deadlines by email only, digests in the app only: each reminder goes where
+    """docs/rules.md “A year in the life”: deadlines by email only, digests in the app only: each reminder goes where
     its kind's choice says, and a kind turned off everywhere is recorded, never sent again."""
     from fieldwork.reminders.models import DIGEST_KINDS
 

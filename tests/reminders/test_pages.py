@@ -1,4 +1,4 @@
-"""Where reminders show (issue 12 §5): the Board's log, the bell, the email preference, each
+"""Where reminders show (docs/rules.md “Reminders, digests and delegation of approval”): the Board's log, the bell, the email preference, each
 person's next deadlines."""
 
 from datetime import date
@@ -131,6 +131,6 @@ def test_query_budgets_do_not_grow(annual, client, n, django_assert_max_num_quer
         with django_assert_max_num_queries(12):
             assert client.get(reverse("fieldwork:delegations")).status_code == 200
         client.force_login(p["head"])
-        # +1: the person's returned trip reports (issue 25 §8).
+        # +1: the person's returned trip reports (docs/rules.md “A year in the life”).
         with django_assert_max_num_queries(31):
             assert client.get(reverse("fieldwork:my_standing") + "?year=2023").status_code == 200

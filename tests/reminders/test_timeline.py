@@ -1,4 +1,4 @@
-"""A whole plan year with the clock moved day by day (issue 12, done means): who is reminded on
+"""A whole plan year with the clock moved day by day (docs/rules.md “Reminders, digests and delegation of approval”): who is reminded on
 which day, for both registration cycles; nothing twice; nothing to whoever did their part; the
 exempt cadre never."""
 
@@ -46,7 +46,7 @@ def test_annual_cycle_whole_year(org_people):
     sent = run_days(p["org"].pk, D(2023, 1, 1), D(2024, 1, 5), actions)
 
     # mẫu 1 of the year, "trước ngày 15/02/2023": 7 days and 1 day before 15/02, then on 15/02
-    # itself, the first day it is late (issue 19, docs/domain.md §5).
+    # itself, the first day it is late (docs/rules.md “The rules as the documents say them”, docs/domain.md §5).
     assert days_of(sent, "dung@tn.vn", "registration_due") == [D(2023, 2, 8)]
     assert days_of(sent, "dung@tn.vn", "registration_late") == []
     assert days_of(sent, "em@tn.vn", "registration_due") == [D(2023, 2, 8), D(2023, 2, 14)]
@@ -127,7 +127,7 @@ def test_quarterly_cycle_whole_year(org_people):
     ]
     assert days_of(sent, "dung@tn.vn", "registration_late") == [D(2023, 7, 10), D(2023, 10, 10)]
     assert days_of(sent, "em@tn.vn", "registration_late") == [D(2023, m, 10) for m in (1, 4, 7, 10)]
-    # issue 19 (docs/domain.md §5): the plan names no mẫu 2 deadline, so no mẫu 2 reminder at all
+    # docs/rules.md “The rules as the documents say them” (docs/domain.md §5): the plan names no mẫu 2 deadline, so no mẫu 2 reminder at all
     # (it used to invent one five days after mẫu 1).
     assert not [s for s in sent if s[2].startswith("consolidation_")]
     assert not [s for s in sent if s[1] == "thu@tn.vn"]

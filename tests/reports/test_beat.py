@@ -1,4 +1,4 @@
-"""Celery beat's quarterly production (issue 7 §6), with a fixed clock."""
+"""Celery beat's quarterly production (docs/domain.md §8), with a fixed clock."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The report request page's cadre select (issue 11 §2): the chosen cadre only, others found by
+"""The report request page's cadre select (docs/rules.md “Stored standings”): the chosen cadre only, others found by
 a search of the user's organization; any person of the organization is still accepted."""
 
 from django.urls import reverse

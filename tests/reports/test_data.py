@@ -129,7 +129,7 @@ def test_compliance_departments_and_late_reports(report_data):
     ]
     quynh = next(c for c in doc.cadres if c.name == "Ngô Thị Quỳnh")
     assert quynh.status == "exempt" and quynh.note == "Miễn: Kế toán"
-    # issue 19 (docs/domain.md §7.9): the late mẫu 3 is the department's and its head's, not Dung's
+    # docs/rules.md “The rules as the documents say them” (docs/domain.md §7.9): the late mẫu 3 is the department's and its head's, not Dung's
     dung = doc.cadres[0]
     assert dung.note == ""
     hai = next(c for c in doc.cadres if c.name == "Võ Minh Hải")

@@ -1,4 +1,4 @@
-"""Issue 11 §3: the department totals of the Board dashboard and of the compliance report come
+"""docs/rules.md “Stored standings”: the department totals of the Board dashboard and of the compliance report come
 from one function (fieldwork.selectors.departments), and they agree."""
 
 from dataclasses import asdict, fields

@@ -1,5 +1,5 @@
 """Jobs: request -> Celery task (eager in tests) -> file in place -> done; idempotence,
-failures, the interrupted task, retries (issue 7 §3)."""
+failures, the interrupted task, retries (docs/domain.md §8)."""
 
 from pathlib import Path
 from unittest import mock

@@ -1,4 +1,4 @@
-"""Issue 19 §5: one meaning of "đạt". The dashboard's "đạt 60 ngày" counts the days only, as the
+"""docs/rules.md “The rules as the documents say them”: one meaning of "đạt". The dashboard's "đạt 60 ngày" counts the days only, as the
 compliance report's "Đạt số ngày phải đi" does; the figure for days and trips together is
 "hoàn thành (đủ ngày và đủ đợt)" everywhere. One function each (fieldwork.standing_terms)."""
 

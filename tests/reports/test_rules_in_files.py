@@ -1,4 +1,4 @@
-"""Issue 19 §1g, §1h, through the files the user downloads.
+"""docs/rules.md “The rules as the documents say them”, through the files the user downloads.
 
 g. LATE_REPORT is the department's (the head's duty): on the department's row and the head's
    standing, never in every member's "Ghi chú" (docs/domain.md §7.9).
@@ -47,7 +47,7 @@ def test_late_report_is_on_the_department_and_the_head_not_every_member_xlsx(bui
 
 def test_late_report_appears_once_in_the_pdf(build, report_data):
     text = pdf_text(build("compliance", "pdf", quarter=1))
-    assert text.count(LATE) == 1  # the head's note only; before issue 19, every member of d1 had it
+    assert text.count(LATE) == 1  # the head's note only; once every member of d1 had it
     assert "Gửi muộn" in text
 
 

@@ -1,4 +1,4 @@
-"""Issue 14 §5: forms the Board signs as they are. Each decision read back from the file: PDF text
+"""docs/rules.md “Forms the Board signs”: forms the Board signs as they are. Each decision read back from the file: PDF text
 (pypdf), XLSX cells (openpyxl)."""
 
 import re
@@ -267,7 +267,7 @@ def test_xlsx_numbers_and_thousands(report_data, build):
     p["plan"].period_end = date(2023, 12, 31)
     p["plan"].save()
     ws = load_workbook(build("compliance", "xlsx", today=date(2024, 1, 5))).active
-    # Issue 25 §16: a number cell, the thousands shown by the locale's format ("1.020" in Vietnamese).
+    # docs/rules.md “A year in the life”: a number cell, the thousands shown by the locale's format ("1.020" in Vietnamese).
     total = find(ws, "Số ngày đi cơ sở lũy kế từ đầu năm").offset(column=6)
     assert total.value == 1020 and total.data_type == "n" and total.number_format == "#,##0"
 

@@ -149,7 +149,7 @@ def test_compliance_workbook(build, report_data):
     assert find(ws, "BÁO CÁO")
     assert find(ws, "Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ").offset(column=6).value == "9/10"
     assert find(ws, "Cán bộ không thực hiện (miễn)").offset(column=6).value == "1 (Kế toán: 1)"
-    # Issue 25 §16: the summary's figures are number cells, shown with the locale's marks.
+    # docs/rules.md “A year in the life”: the summary's figures are number cells, shown with the locale's marks.
     days = find(ws, "Số ngày đi cơ sở trong quý").offset(column=6)
     assert days.value == 34.5 and days.number_format == "#,##0.0"
     avg = find(ws, "Bình quân ngày lũy kế / cán bộ").offset(column=6)
@@ -175,6 +175,6 @@ def test_compliance_workbook(build, report_data):
     assert names[0] == "Trần Thị Dung" and "Ngô Thị Quỳnh" in names and len(names) == 10
     em = next(r for r in data.iter_rows(min_row=2, values_only=True) if r[1] == "Lê Văn Em")
     assert em[9:11] == (2.5, 2.5) and em[7] == "at_risk" and em[15] == "Có"
-    # Issue 25 §5: the "Vi phạm" column in words, never an engine code.
+    # docs/rules.md “A year in the life”: the "Vi phạm" column in words, never an engine code.
     for r in data.iter_rows(min_row=2, values_only=True):
         assert not any(code in str(r[16] or "") for code in ("NOT_COUNTED", "IMMERSION_", "OVERLAP", "LATE_REPORT"))

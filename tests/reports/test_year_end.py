@@ -1,4 +1,4 @@
-"""Issue 14 §6: the year-end report (seed 000's shape) and the per-cadre year-end sheet with the
+"""docs/rules.md “Year-end report and sheet”: the year-end report (seed 000's shape) and the per-cadre year-end sheet with the
 approvers' remarks: data, files read back, pages with their access cases, jobs."""
 
 from datetime import date

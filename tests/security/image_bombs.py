@@ -1,4 +1,4 @@
-"""Small files that declare huge pictures (issue 22 §1), made without ever holding the picture in
+"""Small files that declare huge pictures (docs/security.md), made without ever holding the picture in
 memory: a PNG streamed through zlib, and a JPEG, WebP and GIF whose headers are patched."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 10 §1: a Board member cannot take over an account with more rights than their own
+"""docs/security.md “Accounts”: a Board member cannot take over an account with more rights than their own
 (change its email, then "forgot password"), superusers are in no organization's people list,
 and the Django admin is for administrators, each seeing their own organization only."""
 

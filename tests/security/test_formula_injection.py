@@ -1,4 +1,4 @@
-"""Issue 10 §3: every XLSX the product writes keeps user and imported text as text. A hostile
+"""docs/security.md “Files”: every XLSX the product writes keeps user and imported text as text. A hostile
 value sits in every user-supplied text field of the data set (names, positions, departments,
 content, location, results, shortcomings, proposals, summaries, comments, notes, the plan's
 and organization's texts); every workbook is built and every cell read back: the "Tổng" =SUM

@@ -1,4 +1,4 @@
-"""Issue 10 §4: imports read hostile workbooks lazily, with caps, with defusedxml, and turn
+"""docs/security.md “Files”: imports read hostile workbooks lazily, with caps, with defusedxml, and turn
 malformed XML into a clear error on the preview (never a 500). Each crafted file starts from a
 real workbook whose worksheet part is replaced."""
 

@@ -1,4 +1,4 @@
-"""Issue 22 §1: image bombs. A picture declaring more pixels than the server may decode is refused
+"""docs/security.md: image bombs. A picture declaring more pixels than the server may decode is refused
 from its header, before any decoding, with a clear Vietnamese message and the report kept; the
 measured peak of the process's resident memory stays small for PNG, WebP, GIF and JPEG bombs (a
 160 KB PNG used to take 620 MB), and the largest pictures still accepted stay within the budget

@@ -1,4 +1,4 @@
-"""Issue 10 §5: the client address comes from a configured number of trusted proxies (none by
+"""docs/security.md “Login and requests”: the client address comes from a configured number of trusted proxies (none by
 default), the lockout of 5 failures in 15 minutes is per real client and email, one address
 is limited across emails, password resets are throttled per email and per address, a lockout
 is not renewed by the attempts made during it, X-Forwarded-Proto is believed only behind a
@@ -123,7 +123,7 @@ def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy():
     assert _production_setting(
         "SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1", TRUSTED_PROXIES="172.30.0.10/32"
     ) == ("('HTTP_X_FORWARDED_PROTO', 'https')")
-    # Issue 22 §4: a count without the proxies' addresses trusts nobody.
+    # docs/security.md: a count without the proxies' addresses trusts nobody.
     assert _production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT="1") == "None"
 
 
@@ -134,7 +134,7 @@ def test_a_forged_x_forwarded_proto_does_not_make_a_request_secure(client, peopl
     assert resp.status_code == 301 and resp["Location"].startswith("https://")
 
 
-# Issue 22 §4: forwarded headers only from the proxies' own addresses ------------------------------
+# docs/security.md: forwarded headers only from the proxies' own addresses ------------------------------
 def test_a_client_that_reaches_gunicorn_directly_cannot_forge_its_address(client, people, settings):
     """.env.example trusts one proxy; a client that reaches port 8000 around the proxy invents a
     new X-Forwarded-For for each try: it is still its own address, and locked out."""

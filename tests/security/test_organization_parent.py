@@ -1,4 +1,4 @@
-"""Issue 22 §8: a child organization's administrator cannot detach it from its parent in the
+"""docs/rules.md “Nobody certifies their own days”: a child organization's administrator cannot detach it from its parent in the
 admin (its late submissions would vanish from the parent); the parent's administrator, or a
 superuser, changes `parent`, and the change is in the history of the child and of both parents."""
 

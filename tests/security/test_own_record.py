@@ -1,4 +1,4 @@
-"""Issue 22 §3 and §10: nobody changes their own department, position, group or dates of service
+"""docs/rules.md “Nobody certifies their own days”: nobody changes their own department, position, group or dates of service
 (a position can make one exempt, a group decides what one owes), by the form, an import or the
 admin; every change of these by anyone, and every creation, invitation and change of roles, is in
 the history with who and why; the Standing Committee's monthly digest names new department heads."""

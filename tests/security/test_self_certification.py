@@ -1,4 +1,4 @@
-"""Issue 22 §2: nobody certifies their own days through an import of mẫu 3 rows. A row for the
+"""docs/rules.md “Nobody certifies their own days”: nobody certifies their own days through an import of mẫu 3 rows. A row for the
 importer, or for anyone the importer may not confirm for, waits (REPORTED) for the person's real
 approver, who is told; the preview says so row by row. Rows the importer may confirm (a head's
 own department) are recorded as confirmed, by them."""

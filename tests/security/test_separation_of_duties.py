@@ -1,4 +1,4 @@
-"""Issue 10 §2: nobody raises their own roles or makes themself Secretary through the free-text
+"""docs/security.md “Accounts”: nobody raises their own roles or makes themself Secretary through the free-text
 position; whoever proposes an exemption never decides it; exemptions in import_cadres arrive as
 proposals unless an administrator imports them, and never for the importer themself."""
 
@@ -43,7 +43,7 @@ def test_board_cannot_make_someone_standing_or_secretary(client, people):
 
 def test_the_position_text_does_not_make_a_secretary(client, people):
     """An administrator writes "Bí thư" as a Standing member's position (nobody changes their own
-    position any more, issue 22 §3: tests/security/test_own_record.py)."""
+    position any more, docs/rules.md “Nobody certifies their own days”: tests/security/test_own_record.py)."""
     deputy = people["deputy"]
     client.force_login(UserFactory(department=people["d2"], email="qt@tn.vn", roles=["cadre", "admin"], is_staff=True))
     resp = client.post(edit_url(deputy), edit_data(deputy, position="Bí thư", reason="Thử"))

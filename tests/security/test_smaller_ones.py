@@ -1,4 +1,4 @@
-"""Issue 10 §6: multi-line comments and notification emails, request limits, the PDF
+"""docs/security.md “Login and requests”: multi-line comments and notification emails, request limits, the PDF
 url_fetcher, iCalendar tokens, report downloads re-checking today's permission."""
 
 import pytest

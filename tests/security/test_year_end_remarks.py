@@ -1,4 +1,4 @@
-"""Issue 22 §11: a peer who may also approve a cadre (a deputy who holds the head role in the
+"""docs/security.md: a peer who may also approve a cadre (a deputy who holds the head role in the
 same department) does not overwrite the head's year-end remark; only its writer, or the writer's
 deputy on a date the delegation is in force, changes it (docs/rules.md)."""
 

@@ -1,4 +1,4 @@
-"""Reminders through a real Celery beat and two real workers on Redis and PostgreSQL (issue 12,
+"""Reminders through a real Celery beat and two real workers on Redis and PostgreSQL (docs/rules.md “Reminders, digests and delegation of approval”,
 make test-worker): beat fires the daily task several times, both workers run it at once, and each
 reminder is recorded, notified and emailed exactly once."""
 

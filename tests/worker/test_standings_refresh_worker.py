@@ -1,5 +1,4 @@
-"""A change to a large plan recomputed by a real Celery worker on Redis and PostgreSQL (issue 11
-§2, make test-worker): the request only creates the job; the worker runs it in chunks and the
+"""A change to a large plan recomputed by a real Celery worker on Redis and PostgreSQL (docs/rules.md “Stored standings”, make test-worker): the request only creates the job; the worker runs it in chunks and the
 stored rows then equal a fresh computation."""
 
 import time

@@ -353,10 +353,10 @@ CONTENTS = {
 RESULTS = "Chi đoàn sinh hoạt đều, nội dung phong phú; đã hướng dẫn cập nhật sổ sách. Đề xuất tăng kinh phí cho hoạt động tại ấp."
 
 
-# The second, small demo organization (issue 14): Thành đoàn Đà Nẵng on the da-nang-2023 template —
+# The second, small demo organization (docs/rules.md “The seeds' cycle and rules”): Thành đoàn Đà Nẵng on the da-nang-2023 template —
 # quarterly registration, immersion trips of 5–7 days on topics (1.3), never back to back.
 DN_DOMAIN = "danang.test"
-# Đà Nẵng's own communes and wards (issue 25 §10: its cadres went to Đà Nẵng, not to Tây Ninh).
+# Đà Nẵng's own communes and wards (docs/rules.md “A year in the life”: its cadres went to Đà Nẵng, not to Tây Ninh).
 DN_LOCATIONS = [
     "Phường Hải Châu",
     "Xã Hòa Tiến",

@@ -7,11 +7,11 @@ Decisions (docs/rules.md):
   (met, on track, at risk, exempt). The 2026 plan is created once and never overwritten.
   Like the template it registers once for the year (annual cycle: one mẫu 1 per cadre, quarter 0).
 - Beside it, a second, small organization, Thành đoàn Đà Nẵng, on the `da-nang-2023` template:
-  quarterly registration, topic immersion trips (1.3) of 5–7 days, never back to back (issue 19). Two
+  quarterly registration, topic immersion trips (1.3) of 5–7 days, never back to back (docs/rules.md “The rules as the documents say them”). Two
   organizations side by side also show that nobody sees the other's data.
 - People are created once by email (a second run changes nothing); their trips are created
   only when they have none in the demo plan, so what you do in the demo is kept.
-- Every processed record has the status history the services would have written (issue 25 §9):
+- Every processed record has the status history the services would have written (docs/rules.md “A year in the life”):
   a registration sent then approved (or self-certified), a trip reported then confirmed or
   returned, each by the person who would have acted and on the day it happened. The records are
   written in bulk (load_demo runs in `make run` and the smoke test, with a time limit), with the
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         with transaction.atomic(), suspended():
             plan, people = load_demo()
             dn_plan, dn_people = load_demo_da_nang()
-        for p_plan in (plan, dn_plan):  # issue 11 §2: the stored standings, once
+        for p_plan in (plan, dn_plan):  # the stored standings, once (docs/rules.md “Stored standings”)
             call_command("refresh_standings", org=p_plan.organization.code, stdout=io.StringIO())
         today = timezone.localdate()
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD})")
@@ -119,7 +119,7 @@ def _at(day: date) -> datetime:
 
 
 class _History:
-    """The status history of the demo's records, written in two bulk statements (issue 25 §9):
+    """The status history of the demo's records, written in two bulk statements (docs/rules.md “A year in the life”):
     the actions and states are those the services record (fieldwork.services.history.record)."""
 
     def __init__(self, organization_id):
@@ -251,7 +251,7 @@ def load_demo():
 
 
 def load_demo_da_nang():
-    """The second demo organization: Thành đoàn Đà Nẵng, quarterly registration (issue 14)."""
+    """The second demo organization: Thành đoàn Đà Nẵng, quarterly registration (docs/rules.md “The seeds' cycle and rules”)."""
     plan = _live_plan(
         "da-nang-2023", f"Kế hoạch đi cơ sở theo chủ trương “1+2” của cán bộ Thành Đoàn năm {DEMO_YEAR} (dữ liệu mẫu)"
     )

@@ -1,4 +1,4 @@
-"""Recompute every stored standing (issue 11 §2): `manage.py refresh_standings [--org CODE]`.
+"""Recompute every stored standing (docs/rules.md “Stored standings”): `manage.py refresh_standings [--org CODE]`.
 
 The pages keep them fresh by themselves (refreshed with every change, daily by beat); this is
 for after a bulk load (load_demo, bench/orgs.py) or a restore."""

@@ -1,4 +1,4 @@
-"""The roll-up tests (issue 13): a small tree of organizations.
+"""The roll-up tests (docs/rules.md “Organizations in a tree and the roll-up”): a small tree of organizations.
 
 Trung ương Đoàn (tw, no plan)
 ├── Tỉnh đoàn Tây Ninh (tay-ninh: the `people` / `report_data` organization)

@@ -1,4 +1,4 @@
-"""Who reads what in the tree (issue 13), every role on every roll-up URL (tests/access.py):
+"""Who reads what in the tree (docs/rules.md “Organizations in a tree and the roll-up”), every role on every roll-up URL (tests/access.py):
 - a parent (any ancestor) reads its descendants' submissions and summaries, nothing else of theirs;
 - a child reads nothing of its parent or its siblings."""
 

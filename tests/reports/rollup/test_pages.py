@@ -1,4 +1,4 @@
-"""The roll-up pages (issue 13): the national view and a node, filters, pagination, a query budget
+"""The roll-up pages (docs/rules.md “Organizations in a tree and the roll-up”): the national view and a node, filters, pagination, a query budget
 that does not grow with the tree, and the child's page for sending its figures."""
 
 import re

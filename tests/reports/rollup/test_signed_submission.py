@@ -1,4 +1,4 @@
-"""Issue 20: a roll-up submission's PDF is signed by the child when it has a certificate; the
+"""docs/signing.md: a roll-up submission's PDF is signed by the child when it has a certificate; the
 parent sees "đã ký số" and the verification result beside it."""
 
 import hashlib

@@ -1,4 +1,4 @@
-"""Reporting up (issue 13): freezing, resubmission, lateness, and the figures' one source."""
+"""Reporting up (docs/rules.md “Organizations in a tree and the roll-up”): freezing, resubmission, lateness, and the figures' one source."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""A test certification authority made with `cryptography` (issue 20): a root, and signing
+"""A test certification authority made with `cryptography` (docs/signing.md): a root, and signing
 certificates issued by it as PKCS#12 files with their chain — valid, expired, not yet valid, or
 without the digital-signature key usage."""
 

@@ -1,4 +1,4 @@
-"""Installing an organization's certificate (issue 20 §2, docs/domain.md §10 `signing install`):
+"""Installing an organization's certificate (docs/signing.md, docs/domain.md §10 `signing install`):
 every refusal is a clear Vietnamese error and changes nothing; the private key is never in the
 database, a backup, a log or a response in clear."""
 

@@ -1,4 +1,4 @@
-"""The register of issued documents (issue 20 §1): every PDF and XLSX produced has an entry with
+"""The register of issued documents (docs/signing.md): every PDF and XLSX produced has an entry with
 its SHA-256; the PDF prints the code and a QR code on every page; entries are never edited."""
 
 import hashlib

@@ -1,4 +1,4 @@
-"""PAdES B-T (issue 20): with SIGNING_TSA_URL the signature carries an RFC 3161 timestamp. A test
+"""PAdES B-T (docs/signing.md): with SIGNING_TSA_URL the signature carries an RFC 3161 timestamp. A test
 timestamp authority answers on a local port (pyHanko's DummyTimeStamper behind http.server)."""
 
 import shutil

@@ -1,4 +1,4 @@
-"""The "Ký số" button on a report's page and the public page "Xác minh văn bản" (issue 20)."""
+"""The "Ký số" button on a report's page and the public page "Xác minh văn bản" (docs/signing.md)."""
 
 from datetime import date
 

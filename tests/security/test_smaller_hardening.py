@@ -1,6 +1,7 @@
-"""Issue 22, the low ones: §5 the report request page's cadre search, §6 Cache-Control on
-private pages, §7 an attachment's extension follows its sniffed type, §12 the Inspection
-Committee re-queues no report job."""
+"""Smaller hardening (docs/security.md “Nobody certifies their own days; no upload or header takes the
+server down”, rows 5, 6, 7 and 12): the report request page's cadre search, Cache-Control on private
+pages, an attachment's extension follows its sniffed type, the Inspection Committee re-queues no
+report job."""
 
 from datetime import date
 
