@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
-from fieldwork import uploads
+from fieldwork import cycles, uploads
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
 from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
@@ -215,14 +215,16 @@ def quarter(request):
     rows = []
     for q in range(1, 5):
         start, end = quarter_bounds(year, q)
+        deadline = quarter_deadline(plan, q) if plan else None  # None: the plan names no mẫu 3 deadline
         rows.append(
             {
                 "quarter": q,
                 "start": start,
                 "end": end,
                 "started": start <= today,
-                "deadline": quarter_deadline(plan, q) if plan else None,
-                "due": plan is not None and quarter_deadline(plan, q) < today,
+                "ended": end < today,
+                "deadline": deadline,
+                "due": cycles.is_late(plan, deadline, today),
                 **by_quarter[q],
             }
         )

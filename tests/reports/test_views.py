@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from fieldwork.models import Plan
 from reports import services
 from reports.models import ReportJob
 from tests.access import assert_access
@@ -258,3 +259,16 @@ def test_download_buttons_include(report_data, rf):
     assert html.count(f'action="{reverse("reports:request")}"') == 2
     assert f'name="department" value="{report_data["d1"].pk}"' in html
     assert 'value="pdf"' in html and 'value="xlsx"' in html
+
+
+def test_quarter_page_of_a_plan_that_names_no_mau3_deadline(report_data, client):
+    """Đà Nẵng's plan names no mẫu 3 deadline (docs/domain.md §5): the Board's quarter page says
+    so for a past quarter with no report, instead of answering 500."""
+    p = report_data
+    Plan.objects.filter(pk=p["plan"].pk).update(quarter_report_day=None)
+    client.force_login(p["board"])
+    resp = client.get(reverse("reports:quarter"), {"year": 2023})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "Chưa có báo cáo nào của quý này (kế hoạch không quy định hạn gửi mẫu 3)." in html
+    assert "hạn gửi mẫu 3 đã qua ngày" not in html
