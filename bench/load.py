@@ -55,6 +55,43 @@ HOST = "127.0.0.1"
 REDIRECTING = {"department plans"}
 
 
+def start_production_server(port: int, work: Path, **extra_env):
+    """gunicorn as the compose file runs it (DJANGO_DEBUG=0, hashed static files collected into
+    `work`), the benchmark's client standing for the trusted proxy; returns (process, log file)
+    once /healthz answers 200."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "DJANGO_DEBUG")}
+    env.update(
+        DJANGO_DEBUG="0",
+        ALLOWED_HOSTS=HOST,
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        CELERY_BROKER_URL="",
+        TRUSTED_PROXY_COUNT="1",
+        TRUSTED_PROXIES="127.0.0.1/32",  # X-Forwarded-Proto from the benchmark's client is believed
+        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+        **extra_env,
+    )
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    argv = gunicorn_argv(port)
+    print("server:", " ".join(argv), flush=True)
+    log = open(work / "gunicorn.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server, log
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            os.killpg(server.pid, signal.SIGKILL)
+            log.close()
+            raise SystemExit("gunicorn did not start:\n" + (work / "gunicorn.log").read_text()[-3000:])
+        time.sleep(0.5)
+
+
 def gunicorn_argv(port: int) -> list[str]:
     """gunicorn's command from docker-compose.yml's web service, bound to 127.0.0.1:port."""
     web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]["command"]
@@ -106,36 +143,8 @@ def main():
     users = users[: args.users]
 
     work = Path(tempfile.mkdtemp(prefix="fieldwork-load-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "DJANGO_DEBUG")}
-    env.update(
-        DJANGO_DEBUG="0",
-        ALLOWED_HOSTS=HOST,
-        STATIC_ROOT=str(work / "static"),
-        MEDIA_ROOT=str(work / "media"),
-        CELERY_BROKER_URL="",
-        TRUSTED_PROXY_COUNT="1",
-        TRUSTED_PROXIES="127.0.0.1/32",  # the benchmark's client stands for the proxy (X-Forwarded-Proto)
-        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-    )
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    argv = gunicorn_argv(args.port)
-    print("server:", " ".join(argv), flush=True)
-    log = open(work / "gunicorn.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server, log = start_production_server(args.port, work)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection(HOST, args.port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("gunicorn did not start:\n" + (work / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.5)
-
         timings = defaultdict(list)
         errors = defaultdict(int)
         lock = threading.Lock()

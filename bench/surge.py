@@ -64,7 +64,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from load import gunicorn_argv, percentile  # noqa: E402
+from load import percentile, start_production_server  # noqa: E402
 from orgs import notice_read  # noqa: E402
 
 from accounts.models import Department, Notification, Organization, User, UserRole  # noqa: E402
@@ -217,38 +217,9 @@ def main():
     cookies = {u.pk: session_cookie(u) for u in [*o["cadres"], *o["heads"], *o["boards"]]}
 
     work = Path(tempfile.mkdtemp(prefix="fieldwork-surge-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_TESTING", "DJANGO_DEBUG")}
-    env.update(
-        DJANGO_DEBUG="0",
-        ALLOWED_HOSTS=HOST,
-        STATIC_ROOT=str(work / "static"),
-        MEDIA_ROOT=str(work / "media"),
-        CELERY_BROKER_URL="",
-        EMAIL_URL="dummymail://",
-        TRUSTED_PROXY_COUNT="1",
-        TRUSTED_PROXIES="127.0.0.1/32",  # the benchmark's client stands for the proxy (X-Forwarded-Proto)
-        LOG_LEVEL="ERROR",
-        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-    )
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    argv = gunicorn_argv(args.port)
-    log = open(work / "gunicorn.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server, log = start_production_server(args.port, work, EMAIL_URL="dummymail://", LOG_LEVEL="ERROR")
     rec = Recorder()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                c = http.client.HTTPConnection(HOST, args.port, timeout=5)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("gunicorn did not start:\n" + (work / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.5)
-
         rnd = random.Random(15022)
         span = args.minutes * 60
         arrivals = sorted((rnd.uniform(0, span), c) for c in o["cadres"])
