@@ -26,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from config.logsafe import scrubbed_exc_info
+from core.logsafe import scrubbed_exc_info
 
 from . import history, rules
 from .models import Department, Organization, Role, User, UserRole

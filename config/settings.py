@@ -183,8 +183,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
-    # A file the disk could not hold is removed, never left half-written (config/storage.py).
-    "default": {"BACKEND": "config.storage.SafeFileSystemStorage"},
+    # A file the disk could not hold is removed, never left half-written (core/storage.py).
+    "default": {"BACKEND": "core.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not TESTING
@@ -319,7 +319,7 @@ LOGGING = {
     "filters": {
         "redact_secrets": {"()": "config.redaction.RedactSecretsFilter"},
         "context": {"()": "config.observability.ContextFilter"},
-        "scrub_exceptions": {"()": "config.logsafe.ScrubExceptionsFilter"},
+        "scrub_exceptions": {"()": "core.logsafe.ScrubExceptionsFilter"},
     },
     "formatters": {
         "json": {"()": "config.observability.JsonFormatter"},

@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from config.jobs import TRANSIENT
-from config.logsafe import scrubbed_exc_info
+from core.jobs import TRANSIENT
+from core.logsafe import scrubbed_exc_info
 from fieldwork.models import Plan, StandingsRefresh, StoredStanding
 from fieldwork.selectors import cadre_people
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from celery import shared_task
 
-from config.jobs import MAX_RETRIES, run_job
+from core.jobs import MAX_RETRIES, run_job
 
 
 @shared_task(name="fieldwork.tasks.refresh_stale_standings")

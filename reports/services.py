@@ -32,8 +32,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
-from config.logsafe import scrubbed_exc_info
-from config.storage import is_disk_full
+from core.logsafe import scrubbed_exc_info
+from core.storage import is_disk_full
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
 from fieldwork.quarters import quarter_bounds

@@ -11,7 +11,7 @@ from datetime import date
 
 from celery import shared_task
 
-from config.jobs import MAX_RETRIES, run_job
+from core.jobs import MAX_RETRIES, run_job
 
 from . import services
 

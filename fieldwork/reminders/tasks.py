@@ -10,7 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from config.logsafe import scrubbed_exc_info
+from core.logsafe import scrubbed_exc_info
 
 from . import services
 

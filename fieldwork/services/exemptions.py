@@ -24,7 +24,7 @@ from accounts import rules
 from accounts.models import Role, User
 from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_date, format_days
-from config.storage import saving_files
+from core.storage import saving_files
 from fieldwork import uploads
 from fieldwork.models import Exemption, ExemptionReason
 from fieldwork.services.history import notify, record

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts import rules
 from accounts.models import Notification
-from config.logsafe import scrubbed_exc_info
+from core.logsafe import scrubbed_exc_info
 from fieldwork.models import HistoryEntry
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_days, format_period
-from config.storage import saving_files
+from core.storage import saving_files
 from fieldwork import photo_metadata, uploads
 from fieldwork.models import Plan, Trip, TripAttachment
 from fieldwork.services.approvers import approvers_of

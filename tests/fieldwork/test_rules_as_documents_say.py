@@ -3,7 +3,7 @@
 a. Đà Nẵng "không thực hiện 02 đợt liên tiếp": at least one clear day between immersion trips.
 b. Deadlines keep the document's wording: "trước ngày 15/02/2023" makes 15/02 late.
 c. A deadline the plan does not name does not exist (Đà Nẵng: no mẫu 2, no mẫu 3 deadline).
-d. Who owes fieldwork is one definition, whatever the roles (fieldwork.owing).
+d. Who owes fieldwork is one definition, whatever the roles (accounts.owing).
 e. Duty exemptions are "either": by position, or granted to a named person; each template has "khác".
 f. No OUTSIDE_FOCUS on `any_group` categories (1.3).
 """
@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from accounts import rules
 from accounts.models import UserRole
+from accounts.owing import owes_fieldwork
 from fieldwork import cycles
 from fieldwork.models import Exemption, QuarterReport
-from fieldwork.owing import owes_fieldwork
 from fieldwork.quota import engine
 from fieldwork.reminders import deadlines as dl
 from fieldwork.reminders.selectors import due_on

@@ -96,16 +96,16 @@ def test_a_whole_run_logs_no_name_email_or_typed_text(client, people, caplog, ru
     leaks = [(r.name, s) for r in caplog.records for s in secrets if s.casefold() in record_text(r).casefold()]
     assert leaks == [], leaks
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert {r.name for r in failures} >= {"fieldwork.services.history", "config.jobs"}
+    assert {r.name for r in failures} >= {"fieldwork.services.history", "core.jobs"}
     # The traceback is still there for whoever debugs: the frames and the exception's kind.
-    job_failure = next(r for r in failures if r.name == "config.jobs")
+    job_failure = next(r for r in failures if r.name == "core.jobs")
     assert "ValueError" in record_text(job_failure) and "reports/services.py" in record_text(job_failure)
 
 
 def test_the_console_handler_drops_any_exceptions_message_django_or_celery_logs():
     """Django's "Internal Server Error" record and Celery's task failure log the exception with
     `exc_info` themselves: the console handler keeps the frames and the kind, never the message."""
-    from config.logsafe import ScrubExceptionsFilter
+    from core.logsafe import ScrubExceptionsFilter
 
     console = next(
         h for h in logging.getLogger().handlers if any(isinstance(f, ScrubExceptionsFilter) for f in h.filters)

@@ -110,7 +110,7 @@ def test_transient_error_is_retried(report_data, run_jobs):
 
     with (
         mock.patch("reports.services.gather", side_effect=flaky),
-        mock.patch("config.jobs.backoff", return_value=0),
+        mock.patch("core.jobs.backoff", return_value=0),
         run_jobs(),
     ):
         job = services.request_report(user=report_data["board"], kind="compliance", fmt="xlsx", year=2023, quarter=1)
@@ -122,7 +122,7 @@ def test_transient_error_is_retried(report_data, run_jobs):
 def test_transient_error_gives_up_after_three_retries(report_data, run_jobs):
     with (
         mock.patch("reports.services.gather", side_effect=OperationalError("down")),
-        mock.patch("config.jobs.backoff", return_value=0),
+        mock.patch("core.jobs.backoff", return_value=0),
         run_jobs(),
     ):
         job = services.request_report(user=report_data["board"], kind="compliance", fmt="xlsx", year=2023, quarter=1)

@@ -10,7 +10,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 
-from config.logsafe import scrubbed_exc_info
+from core.logsafe import scrubbed_exc_info
 
 logger = logging.getLogger(__name__)
 MAX_RETRIES = 3
