@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from accounts.selectors import people_with_role
 from config.logsafe import scrubbed_exc_info
 from config.storage import is_disk_full
 from fieldwork.models import Plan
@@ -319,9 +320,7 @@ def fail_overdue(*, now=None) -> int:
 
 # Celery beat ----------------------------------------------------------------------------------
 def board_members(organization_id) -> list[User]:
-    return list(
-        User.objects.filter(organization_id=organization_id, is_active=True, roles__code__in=[Role.BOARD]).distinct()
-    )
+    return list(people_with_role(organization_id, Role.BOARD))
 
 
 def produce_due_compliance_reports(*, today: date | None = None) -> list[ReportJob]:

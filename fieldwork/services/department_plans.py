@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Department, Role, User
+from accounts.selectors import people_with_role
 from fieldwork import cycles
 from fieldwork.cycles import period_label
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
@@ -162,10 +163,7 @@ def department_plan_url(dp: DepartmentPlan) -> str:
 
 
 def _standing_members(organization_id, exclude=None) -> list[User]:
-    qs = User.objects.filter(organization_id=organization_id, is_active=True, roles__code=Role.STANDING).distinct()
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return list(qs)
+    return list(people_with_role(organization_id, Role.STANDING, exclude=[exclude]))
 
 
 def submit(*, actor: User, plan: Plan, department: Department, quarter: int, version: int, now=None) -> DepartmentPlan:
