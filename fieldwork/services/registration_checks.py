@@ -1,8 +1,8 @@
 """The checks every registration service shares (docs/rules.md “Registration (mẫu 1) and the
 department plan (mẫu 2)”): who may act, which quarter a line belongs to, the registration locked for
 a decision, lines still valid when they are sent or decided, and where a registration is seen.
-Below registrations.py and change_requests.py, which both use them and import nothing of each
-other's checks."""
+Below registrations.py and change_requests.py, which both import it; registrations.py imports
+change_requests.py (a line added to an approved registration), never the reverse."""
 
 from __future__ import annotations
 
