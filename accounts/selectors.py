@@ -30,6 +30,21 @@ def members(organization_id):
     return User.objects.filter(organization_id=organization_id, is_superuser=False)
 
 
+def people_with_role(organization_id, *roles: str, department=None, exclude=(), active_only: bool = True):
+    """The organization's people holding any of `roles` (Role codes), each once, in name order
+    (User.Meta): the one query behind "the Board", "the Standing Committee", "the heads of …".
+    `department` narrows to its members; `exclude` leaves out these people (None ignored);
+    `active_only=False` keeps the deactivated."""
+    qs = User.objects.filter(organization_id=organization_id, roles__code__in=roles)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if department is not None:
+        qs = qs.filter(department=department)
+    if exclude:
+        qs = qs.exclude(pk__in=[u.pk for u in exclude if u is not None])
+    return qs.distinct()
+
+
 def people(organization_id, f: PeopleFilter | None = None):
     """The organization's people in Vietnamese order (sort_key), filtered. Search by name
     or email ignores case and diacritics ("nguyen van an" finds "Nguyễn Văn An"): the
@@ -80,7 +95,7 @@ def departments(organization_id, *, active_only: bool = False):
 
 
 def heads_of(department: Department) -> list[User]:
-    return list(department.members.filter(is_active=True, roles__code=Role.HEAD).order_by("sort_key"))
+    return list(people_with_role(department.organization_id, Role.HEAD, department=department).order_by("sort_key"))
 
 
 def not_yet_invited(organization_id):

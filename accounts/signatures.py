@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from . import rules
 from .models import Department, Role, User
+from .selectors import people_with_role
 from .vietnamese import nfc
 
 
@@ -66,11 +67,7 @@ def heads_of(department: Department | None) -> list[User]:
     then the other deputies, each in name order."""
     if department is None:
         return []
-    heads = list(
-        User.objects.filter(department=department, is_active=True, roles__code=Role.HEAD)
-        .distinct()
-        .order_by("sort_key", "email")
-    )
+    heads = list(people_with_role(department.organization_id, Role.HEAD, department=department))
     return sorted(heads, key=lambda p: not acts_as_chief(p))  # stable: name order within each
 
 

@@ -35,10 +35,9 @@ from accounts.vietnamese import (
 )
 from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
-from fieldwork.quarters import quarter_bounds
+from fieldwork.quarters import quarter_bounds, quarter_name
 from fieldwork.selectors.quarter_reports import quarter_trips, report_trips
 from fieldwork.services.department_plans import PLANNED_STATUSES, overview, planned_lines
-from fieldwork.services.registrations import quarter_name
 from fieldwork.standing_terms import IMMERSION_COLUMN, IMMERSION_MARK
 
 from .documents import Column, FormDocument, Header, Section, Signer

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Organization, Role, User
+from accounts.selectors import people_with_role
 from fieldwork.models import Plan
 from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.services.history import notify, record
@@ -112,9 +113,7 @@ def submit_rollup(
         comment=note,
         organization_id=org.pk,
     )
-    parent_board = User.objects.filter(
-        organization_id=org.parent_id, is_active=True, roles__code__in=[Role.BOARD]
-    ).distinct()
+    parent_board = people_with_role(org.parent_id, Role.BOARD)
     notify(
         list(parent_board),
         _("%(org)s đã gửi báo cáo quý %(q)s năm %(y)s%(again)s%(late)s.")

@@ -32,14 +32,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts import rules
 from accounts.models import Department, Organization, Role, User
+from accounts.selectors import people_with_role
 from core.logsafe import scrubbed_exc_info
 from core.storage import is_disk_full
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
-from fieldwork.quarters import quarter_bounds
+from fieldwork.quarters import quarter_bounds, quarter_name
 from fieldwork.services.history import notify
 from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
-from fieldwork.services.registrations import quarter_name
 
 from . import register
 from .data import check_params, gather, resolve
@@ -320,9 +320,7 @@ def fail_overdue(*, now=None) -> int:
 
 # Celery beat ----------------------------------------------------------------------------------
 def board_members(organization_id) -> list[User]:
-    return list(
-        User.objects.filter(organization_id=organization_id, is_active=True, roles__code__in=[Role.BOARD]).distinct()
-    )
+    return list(people_with_role(organization_id, Role.BOARD))
 
 
 def produce_due_compliance_reports(*, today: date | None = None) -> list[ReportJob]:

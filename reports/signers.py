@@ -12,6 +12,7 @@ and are re-exported here. This module adds what only the documents need:
 from __future__ import annotations
 
 from accounts.models import Department, Organization, Role, User
+from accounts.selectors import people_with_role
 from accounts.signatures import (  # noqa: F401 (re-exported)
     Signer,
     acts_as_chief,
@@ -59,10 +60,7 @@ def standing_signer(person: User | None, org: Organization, *, label: str = "") 
 def secretary_of(org: Organization) -> User | None:
     """Who signs for the Standing Committee: the Secretary, else the first Standing member."""
     people = list(
-        User.objects.filter(organization=org, is_active=True, roles__code__in=[Role.STANDING, Role.SECRETARY])
-        .prefetch_related("roles")
-        .distinct()
-        .order_by("sort_key", "email")
+        people_with_role(org.pk, Role.STANDING, Role.SECRETARY).prefetch_related("roles").order_by("sort_key", "email")
     )
     return next((p for p in people if p.is_secretary), people[0] if people else None)
 

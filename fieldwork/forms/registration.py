@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.text import END_BEFORE_START
 from fieldwork import locations
 from fieldwork.models import Category, Plan, Registration, Trip
-from fieldwork.services.registrations import check_line_quarter
-from fieldwork.services.trips import TripInput
+from fieldwork.services.registration_checks import check_line_quarter
+from fieldwork.trip_fields import TripInput, form_initial, from_form
 
 from .fields import DateInput, DaysField, TopicField, TripDatesMixin, topic_choices
 
@@ -124,19 +124,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
 
     @staticmethod
     def initial_from(trip: Trip) -> dict:
-        return {
-            "category": trip.category_id,
-            "start": trip.start,
-            "end": trip.end,
-            "days": trip.days,
-            "province": trip.province_code,
-            "ward": trip.ward_code,
-            "location_detail": locations.detail_of(trip.location, trip.province_code, trip.ward_code),
-            "content": trip.content,
-            "immersion": trip.immersion,
-            "travel_order": trip.travel_order,
-            "topic": trip.topic,
-        }
+        return form_initial(trip)
 
     def clean(self):
         data = super().clean()
@@ -163,20 +151,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
         return data
 
     def trip_input(self) -> TripInput:
-        d = self.cleaned_data
-        return TripInput(
-            category=d["category"],
-            start=d["start"],
-            end=d["end"],
-            days=d["days"],
-            location=d["location"],
-            content=d.get("content", ""),
-            immersion=d.get("immersion", False),
-            travel_order=d.get("travel_order", ""),
-            province_code=d.get("province", ""),
-            ward_code=d.get("ward", ""),
-            topic=d.get("topic", "") or "",
-        )
+        return from_form(self.cleaned_data)
 
 
 class SupplementLineForm(TripLineForm):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldwork.models import Category, Plan, Trip
 from fieldwork.services.results import check_upload
-from fieldwork.services.trips import TripInput
+from fieldwork.trip_fields import TRIP_FIELDS, from_form
 
 from .fields import DateInput, DaysField, TopicField, TripDatesMixin, topic_choices
 
@@ -73,23 +73,7 @@ class TripReportForm(TripDatesMixin, forms.Form):
 
     def __init__(self, *args, plan: Plan, trip: Trip | None = None, **kwargs):
         if trip is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                f: getattr(trip, f)
-                for f in (
-                    "category",
-                    "content",
-                    "start",
-                    "end",
-                    "days",
-                    "location",
-                    "immersion",
-                    "topic",
-                    "travel_order",
-                    "results",
-                    "shortcomings",
-                    "proposals",
-                )
-            }
+            kwargs["initial"] = {f: getattr(trip, f) for f in (*TRIP_FIELDS, "results", "shortcomings", "proposals")}
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.trip = trip
@@ -102,18 +86,10 @@ class TripReportForm(TripDatesMixin, forms.Form):
         from fieldwork.services.results import ReportInput
 
         d = self.cleaned_data
-        trip = TripInput(
-            category=d["category"],
-            start=d["start"],
-            end=d["end"],
-            days=d["days"],
-            location=d["location"].strip(),
-            content=d.get("content", "").strip(),
-            immersion=d.get("immersion", False),
-            travel_order=d.get("travel_order", "").strip(),
+        trip = from_form(
+            d,
             province_code=getattr(self.trip, "province_code", "") or "",
             ward_code=getattr(self.trip, "ward_code", "") or "",
-            topic=d.get("topic", "") or "",
         )
         return ReportInput(
             trip=trip, results=d["results"], shortcomings=d.get("shortcomings", ""), proposals=d.get("proposals", "")

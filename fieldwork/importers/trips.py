@@ -54,6 +54,7 @@ from fieldwork.models import Category, Plan, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import standings
 from fieldwork.services import trips as trip_services
+from fieldwork.trip_fields import fact_of, input_of
 
 
 @dataclass
@@ -203,17 +204,7 @@ def _attach_violations(plan: Plan, lines: list[TripLine]) -> None:
     for line in lines:
         key = ("import", line.row)
         by_key[key] = line
-        extra.setdefault(line.person.pk, []).append(
-            engine.TripFact(
-                key=key,
-                category_code=line.category.code,
-                start=line.start,
-                end=line.end,
-                days=line.days,
-                immersion=line.immersion,
-                status="done",
-            )
-        )
+        extra.setdefault(line.person.pk, []).append(fact_of(line, key=key, status="done"))
     people = User.objects.filter(pk__in=extra).select_related("department")
     for row in standings(plan, date(plan.year, 12, 31), people=people, extra_trips=extra):
         for v in row.standing.violations:
@@ -234,15 +225,7 @@ def apply_trips(result: TripImport, *, actor=None) -> TripImport:
             trips=[
                 trip_services.ImportedTrip(
                     person=line.person,
-                    data=trip_services.TripInput(
-                        category=line.category,
-                        start=line.start,
-                        end=line.end,
-                        days=line.days,
-                        location=line.location,
-                        content=line.content,
-                        immersion=line.immersion,
-                    ),
+                    data=input_of(line),
                     results=line.results,
                     row=line.row,
                 )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
 from accounts.owing import active_on, owes_fieldwork
+from accounts.selectors import people_with_role
 from accounts.vietnamese import format_date, format_days
 from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
@@ -102,9 +103,8 @@ class _PlanDay:
     def heads(self) -> dict[int, list[User]]:
         out = defaultdict(list)
         qs = (
-            User.objects.filter(organization_id=self.plan.organization_id, is_active=True, roles__code=Role.HEAD)
+            people_with_role(self.plan.organization_id, Role.HEAD)
             .exclude(department=None)
-            .distinct()
             .order_by("sort_key", "email")
         )
         for u in qs:
@@ -401,9 +401,7 @@ def _board_digest(day: _PlanDay) -> list[Due]:
     counts = defaultdict(int)
     for r in day.rows:
         counts[r.status] += 1
-    board = User.objects.filter(
-        organization_id=day.plan.organization_id, is_active=True, roles__code=Role.BOARD
-    ).distinct()
+    board = people_with_role(day.plan.organization_id, Role.BOARD)
     if not board:
         return []
     lines = [
@@ -479,9 +477,7 @@ def _new_heads_digest(day: _PlanDay) -> list[Due]:
                 "actor": e.actor.full_name if e.actor else _("dòng lệnh"),
             }
         )
-    standing = User.objects.filter(
-        organization_id=day.plan.organization_id, is_active=True, roles__code=Role.STANDING
-    ).distinct()
+    standing = people_with_role(day.plan.organization_id, Role.STANDING)
     return [
         Due(
             person=u,

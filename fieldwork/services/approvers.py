@@ -10,6 +10,7 @@ from __future__ import annotations
 from accounts import rules
 from accounts.delegations import deputies_of
 from accounts.models import Role, User
+from accounts.selectors import people_with_role
 
 
 def approvers_of(person: User) -> list[User]:
@@ -19,17 +20,14 @@ def approvers_of(person: User) -> list[User]:
     kind = rules.approver_kind(person)
     if kind == "self":
         return []
-    qs = User.objects.filter(organization_id=person.organization_id, is_active=True).exclude(pk=person.pk)
     if kind == "head":
-        qs = qs.filter(roles__code=Role.HEAD, department_id=person.department_id)
+        qs = people_with_role(person.organization_id, Role.HEAD, exclude=[person]).filter(
+            department_id=person.department_id
+        )
     else:  # "standing" and "secretary": the Secretary is a Standing Committee member (User.is_secretary)
-        qs = qs.filter(roles__code=Role.STANDING)
+        qs = people_with_role(person.organization_id, Role.STANDING, exclude=[person])
     # The rule has the last word (e.g. the Secretary is told apart by position, not by role).
-    direct = [
-        u
-        for u in qs.distinct().order_by("sort_key", "email").prefetch_related("roles")
-        if rules.can_approve_for(u, person)
-    ]
+    direct = [u for u in qs.order_by("sort_key", "email").prefetch_related("roles") if rules.can_approve_for(u, person)]
     # docs/rules.md “Reminders, digests and delegation of approval”: the deputies of an approver away receive what waits for them too (never their own).
     out = list(direct)
     for approver in direct:

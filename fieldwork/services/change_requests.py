@@ -13,12 +13,8 @@ is the year's plan, what changes during the year goes through a change request).
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,52 +22,19 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import User
 from accounts.vietnamese import format_date
-from fieldwork.models import Category, ChangeRequest, Plan, Registration, Trip
+from fieldwork.models import ChangeRequest, Registration, Trip
 from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
-from fieldwork.services.registrations import (
-    StaleVersion,
+from fieldwork.services.registration_checks import (
     check_line_quarter,
     check_own_writer,
     check_writer,
-    line_fields,
     own_registration_url,
     registration_url,
-    trip_input,
 )
-from fieldwork.services.trips import TripInput, validate_trip
-
-
-def proposed_of(data: TripInput) -> dict:
-    return {
-        "category": data.category.code,
-        "start": data.start.isoformat(),
-        "end": data.end.isoformat(),
-        "days": str(Decimal(data.days)),
-        "location": data.location.strip(),
-        "content": data.content.strip(),
-        "immersion": bool(data.immersion),
-        "topic": (data.topic or "").strip(),
-        "travel_order": data.travel_order.strip(),
-        "province_code": data.province_code,
-        "ward_code": data.ward_code,
-    }
-
-
-def input_of(plan: Plan, proposed: dict) -> TripInput:
-    return TripInput(
-        category=Category.objects.get(plan=plan, code=proposed["category"]),
-        start=date.fromisoformat(proposed["start"]),
-        end=date.fromisoformat(proposed["end"]),
-        days=Decimal(proposed["days"]),
-        location=proposed["location"],
-        content=proposed.get("content", ""),
-        immersion=bool(proposed.get("immersion")),
-        travel_order=proposed.get("travel_order", ""),
-        province_code=proposed.get("province_code", ""),
-        ward_code=proposed.get("ward_code", ""),
-        topic=proposed.get("topic", ""),
-    )
+from fieldwork.services.transitions import StaleVersion, update_versioned
+from fieldwork.services.trips import validate_trip
+from fieldwork.trip_fields import TripInput, input_of, input_of_payload, model_fields, payload_of
 
 
 def _changeable(actor: User, trip: Trip) -> Trip:
@@ -134,7 +97,7 @@ def request_change(
             check_line_quarter(current.registration, data.start)
         warnings = validate_trip(current.plan, current.person, data, exclude_pk=current.pk)
         cr = _open_change(
-            actor, current, kind=ChangeRequest.Kind.CHANGE, proposed=proposed_of(data), reason=reason, now=now
+            actor, current, kind=ChangeRequest.Kind.CHANGE, proposed=payload_of(data), reason=reason, now=now
         )
     return cr, warnings
 
@@ -149,7 +112,7 @@ def request_cancel(*, actor: User, trip: Trip, reason: str, now=None) -> ChangeR
 def request_addition(
     *, actor: User, registration: Registration, trip: Trip, data: TripInput, reason: str = "", now=None
 ):
-    """The line `trip` (a draft just added by registration_lines.add_line, in its transaction) to
+    """The line `trip` (a draft just added by registrations.add_line, in its transaction) to
     the approved `registration`: a request for that line alone. The registration and its approved
     lines stay approved; the approver is told and decides the new line by itself (the Secretary's
     is self-certified at once). The reason is optional: a new trip needs no excuse."""
@@ -157,7 +120,7 @@ def request_addition(
     cr = ChangeRequest.objects.create(
         trip=trip,
         kind=ChangeRequest.Kind.ADD,
-        proposed=proposed_of(data),
+        proposed=payload_of(data),
         reason=(reason or "").strip(),
         requested_by=actor,
     )
@@ -191,7 +154,7 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
         raise StaleVersion(_("Đề nghị này đã được người khác xử lý. Trang đã được tải lại với trạng thái mới nhất."))
     from_status = Trip.Status.APPROVED
     if cr.kind == ChangeRequest.Kind.ADD:
-        validate_trip(trip.plan, trip.person, trip_input(trip), exclude_pk=trip.pk)  # others may have changed since
+        validate_trip(trip.plan, trip.person, input_of(trip), exclude_pk=trip.pk)  # others may have changed since
         fields = {
             "status": Trip.Status.APPROVED,
             "planned_start": trip.start,
@@ -203,26 +166,25 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
         fields = {"status": Trip.Status.CANCELLED, "status_comment": cr.reason}
         action, to_state = "cancelled", Trip.Status.CANCELLED
     else:
-        data = input_of(trip.plan, cr.proposed)
+        data = input_of_payload(trip.plan, cr.proposed)
         if trip.registration_id:
             check_line_quarter(trip.registration, data.start)
         validate_trip(trip.plan, trip.person, data, exclude_pk=trip.pk)  # others may have changed since
         fields = {
-            **line_fields(data),
+            **model_fields(data),
             "planned_start": data.start,
             "planned_end": data.end,
-            "planned_days": Decimal(data.days),
+            "planned_days": data.days,
         }
         action, to_state = "changed", Trip.Status.APPROVED
-    if not Trip.objects.filter(pk=trip.pk, version=trip.version, status=from_status).update(
-        version=F("version") + 1,
+    update_versioned(
+        trip,
+        version=trip.version,
+        from_status=from_status,
+        message=_("Đợt đi đã được thay đổi ở nơi khác. Trang đã được tải lại với trạng thái mới nhất."),
         updated_at=now,
         **fields,
-    ):
-        raise StaleVersion(_("Đợt đi đã được thay đổi ở nơi khác. Trang đã được tải lại với trạng thái mới nhất."))
-    from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
-
-    trips_changed(trip.plan_id, [trip.person_id])
+    )
     record(
         trip,
         actor=actor,
@@ -270,13 +232,14 @@ def decide_change(
             to_state, action = trip.status, "change_rejected"
             if cr.kind == ChangeRequest.Kind.ADD:
                 # The added line is not part of the plan: it stays listed as not approved, with why.
-                Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).update(
-                    status=Trip.Status.REJECTED, status_comment=comment, version=F("version") + 1, updated_at=now
+                update_versioned(
+                    trip,
+                    version=trip.version,
+                    from_status=Trip.Status.DRAFT,
+                    status=Trip.Status.REJECTED,
+                    status_comment=comment,
+                    updated_at=now,
                 )
-                # docs/rules.md “Stored standings”: same transaction
-                from fieldwork.stored_standings import trips_changed
-
-                trips_changed(trip.plan_id, [trip.person_id])
                 to_state, action = Trip.Status.REJECTED, "add_rejected"
             record(
                 trip,

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import Department, Role, User
 from accounts.owing import owes_fieldwork
+from accounts.selectors import people_with_role
 from fieldwork import cycles
 from fieldwork.cycles import period_label
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
 from fieldwork.selectors import cadre_people, standings
 from fieldwork.services.history import notify, record
-from fieldwork.services.transitions import check_version, update_versioned
+from fieldwork.services.transitions import check_version, decide_submitted, update_versioned
 
 # Lines that appear in mẫu 2: registered trips once approved, whatever happened next
 # (docs/domain.md §8: "registered (planned) trips of the quarter, not imported results").
@@ -162,10 +163,7 @@ def department_plan_url(dp: DepartmentPlan) -> str:
 
 
 def _standing_members(organization_id, exclude=None) -> list[User]:
-    qs = User.objects.filter(organization_id=organization_id, is_active=True, roles__code=Role.STANDING).distinct()
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return list(qs)
+    return list(people_with_role(organization_id, Role.STANDING, exclude=[exclude]))
 
 
 def submit(*, actor: User, plan: Plan, department: Department, quarter: int, version: int, now=None) -> DepartmentPlan:
@@ -260,38 +258,23 @@ def decide(
                 _("Chỉ phê duyệt hoặc trả lại được kế hoạch đang chờ phê duyệt (hiện tại: %(s)s).")
                 % {"s": dp.get_status_display()}
             )
-        if not approve and not comment:
-            raise ValidationError({"comment": [_("Hãy ghi lý do trả lại để ban biết cần sửa gì.")]})
-        to_state = DepartmentPlan.Status.APPROVED if approve else DepartmentPlan.Status.RETURNED
-        update_versioned(
-            dp,
-            version=version,
-            from_status=DepartmentPlan.Status.SUBMITTED,
-            status=to_state,
-            decided_by=actor,
-            decided_at=now,
-            comment=comment,
-        )
-        record(
-            dp,
-            actor=actor,
-            action="approved" if approve else "returned",
-            from_state=dp.status,
-            to_state=to_state,
-            comment=comment,
-            object_type="departmentplan",
-            organization_id=dp.department.organization_id,
-        )
         text = (
             _("Kế hoạch đi cơ sở %(p)s của %(d)s đã được Thường trực phê duyệt.")
             if approve
             else _("Kế hoạch đi cơ sở %(p)s của %(d)s bị trả lại: %(c)s")
         )
-        heads = [dp.submitted_by] if dp.submitted_by_id else []
-        notify(
-            heads,
-            text % {"p": period_label(dp.plan.year, dp.quarter), "d": dp.department.name, "c": comment},
-            department_plan_url(dp),
+        decide_submitted(
+            dp,
+            actor=actor,
+            version=version,
+            approve=approve,
+            comment=comment,
+            now=now,
+            object_type="departmentplan",
+            reason_required=_("Hãy ghi lý do trả lại để ban biết cần sửa gì."),
+            recipients=[dp.submitted_by] if dp.submitted_by_id else [],
+            message=text % {"p": period_label(dp.plan.year, dp.quarter), "d": dp.department.name, "c": comment},
+            url=department_plan_url(dp),
         )
     dp.refresh_from_db()
     return dp

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Role, User
+from accounts.selectors import people_with_role
 from accounts.text import END_BEFORE_START
 from accounts.vietnamese import format_date, format_days
 from core.storage import saving_files
@@ -76,11 +77,7 @@ class ExemptionInput:
 
 
 def _standing_members(organization_id, exclude=()):
-    return list(
-        User.objects.filter(organization_id=organization_id, is_active=True, roles__code=Role.STANDING)
-        .exclude(pk__in=[u.pk for u in exclude if u is not None])
-        .distinct()
-    )
+    return list(people_with_role(organization_id, Role.STANDING, exclude=exclude))
 
 
 def _url(exemption: Exemption) -> str:

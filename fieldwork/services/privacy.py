@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import CorrectionRequest, Delegation, Notification, Organization, Role, User
 from accounts.privacy_signals import person_anonymized, photo_evidence_withdrawn
+from accounts.selectors import people_with_role
 from accounts.services import end_sessions
 from accounts.vietnamese import nfc
 from fieldwork.models import Exemption, ExemptionReason, TripAttachment
@@ -57,11 +58,7 @@ ANONYMOUS_POSITION = "Cán bộ"
 
 # Correction requests -----------------------------------------------------------------------------
 def _board(organization_id, exclude=()) -> list[User]:
-    return list(
-        User.objects.filter(organization_id=organization_id, is_active=True, roles__code__in=[Role.BOARD])
-        .exclude(pk__in=[u.pk for u in exclude])
-        .distinct()
-    )
+    return list(people_with_role(organization_id, Role.BOARD, exclude=exclude))
 
 
 @transaction.atomic

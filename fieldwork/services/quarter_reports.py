@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Department, Role, User
+from accounts.selectors import people_with_role
 from fieldwork import cycles
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
@@ -36,9 +37,7 @@ def check_quarter(plan: Plan, quarter: int) -> None:
 
 
 def _board_members(organization_id) -> list[User]:
-    return list(
-        User.objects.filter(organization_id=organization_id, is_active=True, roles__code__in=[Role.BOARD]).distinct()
-    )
+    return list(people_with_role(organization_id, Role.BOARD))
 
 
 @transaction.atomic

@@ -30,7 +30,8 @@ from fieldwork import photo_metadata, uploads
 from fieldwork.models import Plan, Trip, TripAttachment
 from fieldwork.services.approvers import approvers_of
 from fieldwork.services.history import notify, record
-from fieldwork.services.trips import TripInput, validate_trip
+from fieldwork.services.trips import validate_trip
+from fieldwork.trip_fields import TripInput, apply_to
 from fieldwork.uploads import clean_filename
 
 # A cadre may report (or correct) a trip in these states; CONFIRMED is locked.
@@ -132,20 +133,7 @@ def report_trip(
     elif trip.planned_start is None and trip.status == Trip.Status.APPROVED:
         # Keep what was planned: the report may change dates and days.
         trip.planned_start, trip.planned_end, trip.planned_days = trip.start, trip.end, trip.days
-    for field in (
-        "category",
-        "start",
-        "end",
-        "days",
-        "location",
-        "content",
-        "immersion",
-        "travel_order",
-        "province_code",
-        "ward_code",
-        "topic",
-    ):
-        setattr(trip, field, getattr(data, field))
+    apply_to(trip, data)
     trip.results = report.results.strip()
     trip.shortcomings = (report.shortcomings or "").strip()
     trip.proposals = (report.proposals or "").strip()

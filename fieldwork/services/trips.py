@@ -7,8 +7,6 @@ so the counting rules are enforced once, by the quota engine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from accounts.text import END_BEFORE_START
 from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
+from fieldwork.trip_fields import TripInput, fact_of, model_fields
 from fieldwork.violations import violation_message as violation_message  # re-exported
 
 # Codes refused when a trip is registered or reported on the web (docs/domain.md §7.2–7.4);
@@ -33,33 +32,6 @@ def not_counted_refusal(category: Category) -> str:
     ) % {"c": category.name}
 
 
-@dataclass
-class TripInput:
-    category: Category
-    start: date
-    end: date
-    days: Decimal
-    location: str
-    content: str = ""
-    immersion: bool = False
-    travel_order: str = ""
-    province_code: str = ""
-    ward_code: str = ""
-    topic: str = ""  # one of the category's topics (docs/domain.md §10), or ""
-
-
-def as_fact(trip: Trip | TripInput, *, key=None, status: str = "planned") -> engine.TripFact:
-    return engine.TripFact(
-        key=key if key is not None else getattr(trip, "pk", None) or "new",
-        category_code=trip.category.code,
-        start=trip.start,
-        end=trip.end,
-        days=Decimal(trip.days),
-        immersion=trip.immersion,
-        status=status,
-    )
-
-
 def cadre_of(plan: Plan, person) -> engine.Cadre:
     return engine.Cadre(
         key=person.pk, group_code=person.group_code, active_from=person.active_from, active_to=person.active_to
@@ -68,21 +40,13 @@ def cadre_of(plan: Plan, person) -> engine.Cadre:
 
 def check(plan: Plan, person, data: TripInput, *, exclude_pk=None) -> tuple[engine.Violation, ...]:
     others = [
-        engine.TripFact(
-            key=t.pk,
-            category_code=t.category.code,
-            start=t.start,
-            end=t.end,
-            days=t.days,
-            immersion=t.immersion,
-            status=TRIP_STATUS_TO_ENGINE[t.status],
-        )
+        fact_of(t, key=t.pk, status=TRIP_STATUS_TO_ENGINE[t.status])
         for t in Trip.objects.filter(plan=plan, person=person)
         .exclude(pk=exclude_pk)
         .exclude(status__in=[Trip.Status.CANCELLED, Trip.Status.REJECTED])
         .select_related("category")
     ]
-    return engine.check_trip(rules_for(plan), cadre_of(plan, person), as_fact(data, key=exclude_pk or "new"), others)
+    return engine.check_trip(rules_for(plan), cadre_of(plan, person), fact_of(data, key=exclude_pk or "new"), others)
 
 
 def check_topic(data: TripInput) -> str:
@@ -194,14 +158,7 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
             Trip(
                 plan=plan,
                 person=item.person,
-                category=d.category,
-                start=d.start,
-                end=d.end,
-                days=days,
-                location=d.location[:300],
-                content=d.content,
-                topic=d.topic,
-                immersion=d.immersion,
+                **{**model_fields(d), "days": days, "location": d.location[:300]},
                 results=item.results,
                 status=Trip.Status.REPORTED if waits else Trip.Status.CONFIRMED,
                 source=Trip.Source.IMPORT,

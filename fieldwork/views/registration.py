@@ -19,9 +19,12 @@ from accounts import rules
 from fieldwork import cycles
 from fieldwork.forms.registration import SupplementLineForm, TripLineForm
 from fieldwork.models import Plan, Registration, Trip
+from fieldwork.quarters import quarter_name
 from fieldwork.selectors.inbox import pending_requests
 from fieldwork.services import department_plans
 from fieldwork.services import registrations as service
+from fieldwork.services.registration_checks import quarter_url
+from fieldwork.services.transitions import StaleVersion
 from fieldwork.services.trips import validate_trip
 
 from .common import (
@@ -47,7 +50,7 @@ EDITABLE = (Registration.Status.DRAFT, Registration.Status.RETURNED, Registratio
 
 
 def _quarter_url(plan, quarter) -> str:
-    return service.quarter_url(plan, quarter)
+    return quarter_url(plan, quarter)
 
 
 @login_required
@@ -156,8 +159,8 @@ def _detail_context(request, plan, quarter, registration, form):
         "approver_kind": rules.approver_kind(request.user),
         "years": plan_years(request),
         "downloads": template_exists("reports/_download_buttons.html"),
-        "action_url": service.quarter_url(plan, quarter),
-        "previous_quarter": service.quarter_name(quarter - 1) if quarter > periods[0] > 0 else None,
+        "action_url": quarter_url(plan, quarter),
+        "previous_quarter": quarter_name(quarter - 1) if quarter > periods[0] > 0 else None,
         "validate_url": reverse("fieldwork:registration_validate", args=[quarter]),
         "other_year": _other_year_link(plan, form),
     }
@@ -281,7 +284,7 @@ def registration_submit(request, quarter):
         reg = service.submit(
             actor=request.user, registration=registration, version=int_or(request.POST.get("version"), -1)
         )
-    except service.StaleVersion as exc:
+    except StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -313,7 +316,7 @@ def registration_copy_previous(request, quarter):
                     "Đã sao chép %(n)s đợt từ quý %(p)s (dời 3 tháng) vào bản đăng ký, chưa gửi. "
                     "Hãy xem lại ngày, số ngày và địa điểm trước khi gửi."
                 )
-                % {"n": len(added), "p": service.quarter_name(quarter - 1)},
+                % {"n": len(added), "p": quarter_name(quarter - 1)},
             )
         else:
             messages.warning(request, _("Không sao chép được đợt nào."))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,6 +23,9 @@ from fieldwork.models import Category, ChangeRequest, Registration
 from fieldwork.selectors.inbox import inbox, pending_requests
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
+from fieldwork.services.registration_checks import own_registration_url
+from fieldwork.services.transitions import StaleVersion
+from fieldwork.trip_fields import parse_payload
 
 from .common import (
     PAGE_SIZE,
@@ -101,7 +102,7 @@ def _review_context(request, reg, *, approve_form=None, return_form=None, confli
 def registration_review(request, pk):
     reg = _registration(request, pk)
     if reg.person_id == request.user.pk:
-        return redirect(service.own_registration_url(reg))
+        return redirect(own_registration_url(reg))
     return render(request, "fieldwork/registration/review.html", _review_context(request, reg))
 
 
@@ -131,7 +132,7 @@ def _decide(request, pk, *, approve: bool):
                 messages.success(
                     request, _("Đã trả lại bản đăng ký của %(n)s kèm ý kiến.") % {"n": reg.person.full_name}
                 )
-        except service.StaleVersion as exc:
+        except StaleVersion as exc:
             # Lose nothing: the page comes back with the new state and what the user typed.
             reg.refresh_from_db()
             forms = {
@@ -226,19 +227,19 @@ def approvals(request):
 
 
 def _readable(cr, cats):
-    p = cr.proposed or {}
-    if not p:
+    if not cr.proposed:
         return {}
-    cat = cats.get((cr.trip.plan_id, p.get("category")))
+    p = parse_payload(cr.proposed)
+    cat = cats.get((cr.trip.plan_id, p["category"]))
     return {
-        "category": str(cat) if cat else p.get("category"),
-        "start": format_date(date.fromisoformat(p["start"])),
-        "end": format_date(date.fromisoformat(p["end"])),
-        "days": format_days(Decimal(p["days"])),
-        "location": p.get("location", ""),
-        "content": p.get("content", ""),
-        "immersion": p.get("immersion", False),
-        "travel_order": p.get("travel_order", ""),
+        "category": str(cat) if cat else p["category"],
+        "start": format_date(p["start"]),
+        "end": format_date(p["end"]),
+        "days": format_days(p["days"]),
+        "location": p["location"],
+        "content": p["content"],
+        "immersion": p["immersion"],
+        "travel_order": p["travel_order"],
     }
 
 
@@ -269,7 +270,7 @@ def change_request_decide(request, pk):
         changes.decide_change(
             actor=request.user, change_request=cr, approve=action == "approve", comment=request.POST.get("comment", "")
         )
-    except service.StaleVersion as exc:
+    except StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         flash_errors(request, exc)

@@ -20,7 +20,7 @@ from fieldwork.forms.registration import ApproveForm, ReturnForm
 from fieldwork.models import DepartmentPlan
 from fieldwork.services import department_plans as service
 from fieldwork.services.history import history_of
-from fieldwork.services.registrations import StaleVersion
+from fieldwork.services.transitions import StaleVersion
 
 from .common import (
     add_errors,

@@ -15,8 +15,11 @@ from accounts import rules
 from fieldwork import locations
 from fieldwork.forms.registration import CancelRequestForm, ChangeRequestForm, TripLineForm
 from fieldwork.models import ChangeRequest, Trip
+from fieldwork.quarters import quarter_name
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
+from fieldwork.services.registration_checks import own_registration_url
+from fieldwork.services.transitions import StaleVersion
 
 from .common import add_errors, flash_errors, org_id, own_work_view
 
@@ -38,7 +41,7 @@ def _own_line(request, pk) -> Trip:
 def registration_line_edit(request, pk):
     trip = _own_line(request, pk)
     reg = trip.registration
-    back = service.own_registration_url(reg)
+    back = own_registration_url(reg)
     if trip.status != Trip.Status.DRAFT:
         messages.error(request, _("Đợt này đã được phê duyệt nên không sửa trực tiếp được. Hãy gửi đề nghị thay đổi."))
         if trip.status == Trip.Status.APPROVED:
@@ -64,7 +67,7 @@ def registration_line_edit(request, pk):
             "registration": reg,
             "plan": trip.plan,
             "back": back,
-            "quarter_name": service.quarter_name(reg.quarter),
+            "quarter_name": quarter_name(reg.quarter),
             "preview": service.preview(plan=trip.plan, person=request.user),
         },
     )
@@ -81,17 +84,17 @@ def registration_line_delete(request, pk):
         flash_errors(request, exc)
     else:
         messages.success(request, _("Đã xóa đợt đi khỏi bản đăng ký."))
-    return redirect(service.own_registration_url(trip.registration))
+    return redirect(own_registration_url(trip.registration))
 
 
 def _request_page(request, trip, form, *, kind: str, send, done: dict):
     """The change / cancel request page of an approved line: `send()` asks the service and
     returns the request (and warnings); `done` the message for a self-certified or a sent one."""
-    back = service.own_registration_url(trip.registration)
+    back = own_registration_url(trip.registration)
     if request.method == "POST" and form.is_valid():
         try:
             cr, warnings = send()
-        except service.StaleVersion as exc:
+        except StaleVersion as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -109,7 +112,7 @@ def _request_page(request, trip, form, *, kind: str, send, done: dict):
             "back": back,
             "kind": kind,
             "plan": trip.plan,
-            "quarter_name": service.quarter_name(trip.registration.quarter),
+            "quarter_name": quarter_name(trip.registration.quarter),
         },
     )
 
@@ -167,7 +170,7 @@ def change_request_withdraw(request, pk):
         raise PermissionDenied  # a colleague or the approver: not theirs to withdraw
     try:
         changes.withdraw_change(actor=request.user, change_request=cr)
-    except service.StaleVersion as exc:
+    except StaleVersion as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -177,7 +180,7 @@ def change_request_withdraw(request, pk):
         else:
             messages.success(request, _("Đã rút đề nghị. Đợt đi giữ nguyên như đã phê duyệt."))
     if cr.trip.registration_id:
-        return redirect(service.own_registration_url(cr.trip.registration))
+        return redirect(own_registration_url(cr.trip.registration))
     return redirect("fieldwork:registrations")
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fieldwork.models import Category, ChangeRequest, Plan, Registration, Trip
 from fieldwork.services import registrations as service
-from fieldwork.services.trips import TripInput
+from fieldwork.trip_fields import TripInput
 from tests.factories import PASSWORD
 
 from .conftest import login, shot

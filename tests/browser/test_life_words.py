@@ -150,7 +150,7 @@ def _registration_sent_twice(people):
     from decimal import Decimal
 
     from fieldwork.models import Category
-    from fieldwork.services.trips import TripInput
+    from fieldwork.trip_fields import TripInput
 
     plan, cadre, head = people["plan"], people["cadre"], people["head"]
     with time_machine.travel(timezone.make_aware(datetime(2023, 2, 5, 8, 30)), tick=False):

@@ -44,8 +44,8 @@ def _enrich_demo():
     from fieldwork.management.commands._demo_data import DEMO_YEAR
     from fieldwork.models import Category, Registration, Trip, TripAttachment
     from fieldwork.services import change_requests, registrations
-    from fieldwork.services.registration_lines import add_line, registration_for
-    from fieldwork.services.trips import TripInput
+    from fieldwork.services.registrations import add_line, registration_for
+    from fieldwork.trip_fields import TripInput
 
     call_command("load_demo", verbosity=0)
     xuan = User.objects.get(email="xuan.mt@tayninh.test")

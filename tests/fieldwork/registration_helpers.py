@@ -8,7 +8,7 @@ import pytest
 from fieldwork.models import Category
 from fieldwork.quarters import WHOLE_YEAR
 from fieldwork.services import registrations as service
-from fieldwork.services.trips import TripInput
+from fieldwork.trip_fields import TripInput
 
 
 def tan_dong() -> str:

@@ -13,7 +13,7 @@ from accounts.models import Notification
 from fieldwork.models import Category, HistoryEntry, Trip, TripAttachment
 from fieldwork.selectors import standing_for
 from fieldwork.services import results as svc
-from fieldwork.services.trips import TripInput
+from fieldwork.trip_fields import TripInput
 from tests.access import assert_access
 from tests.factories import make_trip
 

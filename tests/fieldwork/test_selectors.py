@@ -10,7 +10,8 @@ from accounts.models import User
 from fieldwork.models import Category, Exemption, ExemptionReason, Trip
 from fieldwork.selectors import cadre_people, current_plan, rules_for, standing_for, standings
 from fieldwork.selectors.plans import plan_affected
-from fieldwork.services.trips import ImportedTrip, TripInput, create_imported_trips
+from fieldwork.services.trips import ImportedTrip, create_imported_trips
+from fieldwork.trip_fields import TripInput
 from tests.factories import UserFactory, make_plan, make_trip
 
 
