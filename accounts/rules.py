@@ -433,9 +433,9 @@ def can_view_standings(user) -> bool:
 
 # Own fieldwork (decision of the lead) ----------------------------------------------------------
 def is_subject_cadre(user) -> bool:
-    """Someone the 1+2 rule applies to: fieldwork.owing.owes_fieldwork (a group, active — whatever
+    """Someone the 1+2 rule applies to: accounts.owing.owes_fieldwork (a group, active — whatever
     the roles, docs/domain.md §2)."""
-    from fieldwork.owing import owes_fieldwork
+    from .owing import owes_fieldwork
 
     return bool(user and user.is_authenticated) and owes_fieldwork(user)
 

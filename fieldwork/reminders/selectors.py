@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Role, User
+from accounts.owing import active_on, owes_fieldwork
 from accounts.vietnamese import format_date, format_days
 from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
-from fieldwork.owing import active_on, owes_fieldwork
 from fieldwork.quarters import WHOLE_YEAR, quarter_name
 from fieldwork.selectors import standings
 from fieldwork.services.approvers import approvers_of
@@ -89,7 +89,7 @@ class _PlanDay:
 
     @property
     def owing_cadres(self) -> list[User]:
-        """Who owes fieldwork on the day (fieldwork.owing.owes_fieldwork: a group, active, not
+        """Who owes fieldwork on the day (accounts.owing.owes_fieldwork: a group, active, not
         exempt — whatever the roles: a head with the role `head` alone is reminded too)."""
         return [r.person for r in self.rows if owes_fieldwork(r.person, r.status, self.as_of)]
 

@@ -76,7 +76,7 @@ def position_reasons(plan: Plan) -> dict[str, str]:
 
 
 def cadre_people(plan: Plan):
-    """Everyone of the organization who is subject to the plan — fieldwork.owing's rule as a query
+    """Everyone of the organization who is subject to the plan — accounts.owing's rule as a query
     (docs/domain.md §2): people with a group, whatever their roles, active at some point of the
     period (including those who left during the year); the engine then marks the exempt."""
     return (

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from accounts import rules
 from accounts.models import Department, Role, User
+from accounts.owing import owes_fieldwork
 from fieldwork import cycles
 from fieldwork.cycles import period_label
 from fieldwork.models import DepartmentPlan, Plan, Registration, Trip
-from fieldwork.owing import owes_fieldwork
 from fieldwork.selectors import cadre_people, standings
 from fieldwork.services.history import notify, record
 from fieldwork.services.transitions import check_version, update_versioned
@@ -54,7 +54,7 @@ class MemberRow:
     registration: Registration | None
     late: bool
     lines: int = 0
-    owes: bool = True  # fieldwork.owing.owes_fieldwork: an exempt or departed member owes no mẫu 1
+    owes: bool = True  # accounts.owing.owes_fieldwork: an exempt or departed member owes no mẫu 1
 
     @property
     def status_label(self) -> str:
@@ -114,7 +114,7 @@ def overview(plan: Plan, department: Department, quarter: int, today: date | Non
     today = today or timezone.localdate()
     deadline = registration_deadline(plan, quarter)
     # The members and their standings (the engine says who is exempt): who owes a mẫu 1 is
-    # fieldwork.owing's one rule (docs/domain.md §2), never the roles.
+    # accounts.owing's one rule (docs/domain.md §2), never the roles.
     on = min(max(today, plan.period_start), plan.period_end)
     standing_rows = standings(plan, on, people=cadre_people(plan).filter(department=department))
     members = [r.person for r in standing_rows]

@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from accounts import rules
 from accounts.models import UserRole
+from accounts.owing import owes_fieldwork
 from fieldwork import cycles
 from fieldwork.models import Exemption, QuarterReport
-from fieldwork.owing import owes_fieldwork
 from fieldwork.quota import engine
 from fieldwork.reminders import deadlines as dl
 from fieldwork.reminders.selectors import due_on
