@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
         from .text import refuse_control_characters
 
         forms.CharField.default_validators = [refuse_control_characters]
+
+        # docs/style.md “Each app owns its pages”: the menus, and the pages of accounts in them.
+        from . import navigation, registry
+
+        registry.register(self.label, menus=navigation.MENUS, items=navigation.ITEMS)

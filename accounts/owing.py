@@ -8,6 +8,10 @@ A head imported with the role `head` alone, a Standing Committee member, a Board
 counted, listed, reminded and printed exactly as a cadre is when they have a group; a person with
 no group owes nothing, whatever their roles.
 
+The rule reads only the person's own fields (group, active, dates), so it lives with the person in
+`accounts`, where the permissions (accounts/rules.py `is_subject_cadre`) ask it too; fieldwork's
+quota, pages and reminders import it from here (docs/style.md: imports point one way).
+
 - `owes_fieldwork(person, status, on)`: the rule for one person on a day (`status`: the engine's
   standing status, "exempt" when exempt; None when the question is only whether they do fieldwork
   at all, e.g. may record their own trips);

@@ -14,10 +14,13 @@ class FieldworkConfig(AppConfig):
         # fieldwork.uploads.check_image_size refuses above MAX_IMAGE_PIXELS itself, first.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
-        from fieldwork import stored_coverage, stored_standings
+        from accounts import registry
+        from fieldwork import navigation, stored_coverage, stored_standings
         from fieldwork.services import history, privacy
 
         stored_standings.connect()
         stored_coverage.connect()
         privacy.connect()
         history.connect()
+        # docs/style.md “Each app owns its pages”: fieldwork's pages in the menus.
+        registry.register(self.label, items=navigation.ITEMS)

@@ -8,9 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
 
 from accounts import rules
 from fieldwork.cycles import registration_periods
@@ -129,19 +126,3 @@ def int_param(request, name: str, choices=None, default=None):
     if value is None or (choices is not None and value not in choices):
         return default
     return value
-
-
-def template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
-def url_exists(name: str) -> bool:
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True

@@ -17,9 +17,7 @@ from fieldwork.selectors import coverage as coverage_selector
 from fieldwork.selectors import dashboards
 from fieldwork.services import quarter_reports
 
-from .common import int_param, org_id, pick_plan, read_page, template_exists
-
-STANDING_PANEL = "fieldwork/standing/_panel.html"
+from .common import int_param, org_id, pick_plan, read_page
 
 
 def _as_of(request, plan):
@@ -54,7 +52,7 @@ def cadre_dashboard(request):
             "own": person.pk == request.user.pk,
             "standing": data.standing,
             "as_of": as_of,
-            "has_standing_panel": template_exists(STANDING_PANEL),
+            "has_standing_panel": True,  # the page shows fieldwork/standing/_panel.html, its own partial
             "status_labels": standing_terms.STATUS_LABELS,
         },
     )
@@ -140,7 +138,6 @@ def organization_dashboard(request):
             "count_labels": standing_terms.STATUS_COUNT_LABELS,  # docs/rules.md “The rules as the documents say them”: met = "hoàn thành (đủ ngày và đủ đợt)"
             "status_badges": standing_terms.STATUS_BADGES,
             "read_only": rules.is_read_only(user),
-            "has_download_buttons": template_exists("reports/_download_buttons.html"),
             "quarter": quarter_reports.quarter_of_date(as_of),
         },
     )

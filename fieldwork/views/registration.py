@@ -35,7 +35,6 @@ from .common import (
     own_work_view,
     pick_plan,
     plan_years,
-    template_exists,
 )
 from .registration_lines import (  # noqa: F401 (re-exported: fieldwork/urls_registration.py names them here)
     change_request_withdraw,
@@ -158,7 +157,6 @@ def _detail_context(request, plan, quarter, registration, form):
         "deadline_words": cycles.deadline_words(plan, cycles.registration_deadline(plan, quarter)),
         "approver_kind": rules.approver_kind(request.user),
         "years": plan_years(request),
-        "downloads": template_exists("reports/_download_buttons.html"),
         "action_url": quarter_url(plan, quarter),
         "previous_quarter": quarter_name(quarter - 1) if quarter > periods[0] > 0 else None,
         "validate_url": reverse("fieldwork:registration_validate", args=[quarter]),

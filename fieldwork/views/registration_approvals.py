@@ -34,7 +34,6 @@ from .common import (
     int_or,
     org_id,
     plan_years,
-    template_exists,
     write_view,
 )
 
@@ -93,7 +92,6 @@ def _review_context(request, reg, *, approve_form=None, return_form=None, confli
         "conflict": conflict,
         "kept_comment": kept_comment,
         "inbox_link": rules.is_approver(user),
-        "downloads": template_exists("reports/_download_buttons.html"),
     }
 
 

@@ -30,8 +30,6 @@ from .common import (
     org_id,
     pick_plan,
     plan_years,
-    template_exists,
-    url_exists,
     write_view,
 )
 
@@ -75,7 +73,6 @@ def department_plans(request):
             "quarters": [(q, period_title(q)) for q in quarters],
             "years": plan_years(request),
             # The whole organization's mẫu 2 (docs/domain.md §8), offered where the reports app is.
-            "has_download_buttons": template_exists("reports/_download_buttons.html"),
         },
     )
 
@@ -107,11 +104,6 @@ def _context(
         and (rules.can_decide_department_plan(user, dp) and dp.submitted_by_id != user.pk)
     )
     start, end = period_bounds(plan, quarter)
-    downloads = None
-    if template_exists("reports/_download_buttons.html"):
-        downloads = "include"
-    elif url_exists("reports:request"):
-        downloads = "link"
     return {
         "plan": plan,
         "department": department,
@@ -131,7 +123,6 @@ def _context(
         "history": list(history_of(dp, "departmentplan")) if dp else [],
         "quarters": [(q, period_title(q)) for q in registration_periods(plan)],
         "years": plan_years(request),
-        "downloads": downloads,
         "conflict": conflict,
         "kept_comment": kept_comment,
         "today": timezone.localdate(),

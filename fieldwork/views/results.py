@@ -28,7 +28,7 @@ from fieldwork.services import results as results_service
 from fieldwork.services.history import history_of
 from fieldwork.standing_terms import IMMERSION_MARK
 
-from .common import add_errors, int_param, org_id, pick_plan, read_page, template_exists
+from .common import add_errors, int_param, org_id, pick_plan, read_page
 
 PAGE_SIZE = 25
 
@@ -298,7 +298,6 @@ def quarter_report(request, department_pk, quarter):
             "overdue": not data.submitted and cycles.is_late(plan, data.deadline, today),
             "today": today,
             "quarters": quarter_reports.plan_quarters(plan),
-            "has_download_buttons": template_exists("reports/_download_buttons.html"),
             "history": list(history_of(data.report, "quarterreport")) if data.report else [],
         },
     )
@@ -331,6 +330,5 @@ def quarter_reports_overview(request):
             "today": today,
             "own_department": None if rules.sees_whole_organization(user) else user.department,
             # The whole organization's mẫu 3 of each quarter (docs/domain.md §8), for the Board.
-            "has_download_buttons": template_exists("reports/_download_buttons.html"),
         },
     )
