@@ -14,10 +14,9 @@ class FieldworkConfig(AppConfig):
         # fieldwork.uploads.check_image_size refuses above MAX_IMAGE_PIXELS itself, first.
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
-        from fieldwork import stored_coverage, stored_standings
         from fieldwork.services import history, privacy
+        from fieldwork.stored import changes
 
-        stored_standings.connect()
-        stored_coverage.connect()
+        changes.connect()  # also registers the Celery task of fieldwork.stored.plan_refresh
         privacy.connect()
         history.connect()

@@ -34,11 +34,12 @@ from accounts import rules
 from accounts.models import Department, Organization, Role, User
 from config.logsafe import scrubbed_exc_info
 from config.storage import is_disk_full
+from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
 from fieldwork.quarters import quarter_bounds
 from fieldwork.services.history import notify
-from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
+from fieldwork.services.quarter_reports import plan_quarters
 from fieldwork.services.registrations import quarter_name
 
 from . import register

@@ -220,7 +220,7 @@ def _apply(cr: ChangeRequest, trip: Trip, *, actor: User, comment: str, now) -> 
         **fields,
     ):
         raise StaleVersion(_("Đợt đi đã được thay đổi ở nơi khác. Trang đã được tải lại với trạng thái mới nhất."))
-    from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+    from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
     trips_changed(trip.plan_id, [trip.person_id])
     record(
@@ -274,7 +274,7 @@ def decide_change(
                     status=Trip.Status.REJECTED, status_comment=comment, version=F("version") + 1, updated_at=now
                 )
                 # docs/rules.md “Stored standings”: same transaction
-                from fieldwork.stored_standings import trips_changed
+                from fieldwork.stored.changes import trips_changed
 
                 trips_changed(trip.plan_id, [trip.person_id])
                 to_state, action = Trip.Status.REJECTED, "add_rejected"
@@ -334,7 +334,7 @@ def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> 
                 object_type="registration",
             )
             Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).delete()  # its request goes with it
-            from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+            from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
             trips_changed(trip.plan_id, [trip.person_id])
         else:

@@ -174,7 +174,7 @@ def update_line(*, actor: User, trip: Trip, data: TripInput) -> list[str]:
         check_line_quarter(reg, data.start)
         warnings = validate_trip(reg.plan, reg.person, data, exclude_pk=trip.pk)
         Trip.objects.filter(pk=trip.pk).update(version=F("version") + 1, updated_at=timezone.now(), **line_fields(data))
-        from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+        from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
         trips_changed(trip.plan_id, [trip.person_id])
     return warnings

@@ -138,7 +138,7 @@ def _approve_lines(reg: Registration) -> None:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
-    from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+    from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
     trips_changed(reg.plan_id, [reg.person_id])
 
