@@ -18,7 +18,7 @@ from quota import build, delete_org  # noqa: F401 (bench/quota.py, bench/ is on 
 
 from accounts.models import Department, Organization, User, UserRole
 from fieldwork.models import Exemption, ExemptionReason, Plan
-from fieldwork.stored_standings import suspended
+from fieldwork.stored.changes import suspended
 
 
 def org_code(n_cadres: int, tag: str) -> str:

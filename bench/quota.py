@@ -109,7 +109,7 @@ def delete_org(code: str) -> None:
     """The benchmark's organization and everything in it (people and plans are protected from a
     plain cascade: the order matters)."""
     from fieldwork.models import Exemption
-    from fieldwork.stored_standings import suspended
+    from fieldwork.stored.changes import suspended
 
     org = Organization.objects.filter(code=code).first()
     if org is None:

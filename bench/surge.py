@@ -71,7 +71,7 @@ from accounts.models import Department, Notification, Organization, User, UserRo
 from accounts.vietnamese import name_sort_key  # noqa: E402
 from fieldwork.models import Category, HistoryEntry, Registration, Trip, place_parts_key  # noqa: E402
 from fieldwork.services.plans import load_plan, read_plan_source  # noqa: E402
-from fieldwork.stored_standings import suspended  # noqa: E402
+from fieldwork.stored.changes import suspended  # noqa: E402
 
 HOST = "127.0.0.1"
 CSRF = "s" * 32

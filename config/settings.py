@@ -295,7 +295,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=5),
     },
 }
-CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks")
+CELERY_IMPORTS = ("fieldwork.reminders.tasks", "fieldwork.tasks", "fieldwork.stored.plan_refresh")
 
 # Personal data (docs/privacy.md, docs/domain.md §10 `privacy purge`): a person is anonymized this many
 # years after their end date; trip attachments (and exemption documents) are deleted this many years
@@ -305,7 +305,7 @@ PRIVACY_ATTACHMENT_RETENTION_YEARS = env.int("PRIVACY_ATTACHMENT_RETENTION_YEARS
 
 # docs/rules.md “Stored standings”: a change to a plan (its groups, categories, exemption reasons) recomputes the stored
 # standings of all its cadres in the request only up to this many cadres; above, a background job
-# (fieldwork.standings_refresh) recomputes them in chunks of STANDINGS_REFRESH_CHUNK with progress.
+# (fieldwork.stored.plan_refresh) recomputes them in chunks of STANDINGS_REFRESH_CHUNK with progress.
 STANDINGS_SYNC_LIMIT = env.int("STANDINGS_SYNC_LIMIT", default=300)
 STANDINGS_REFRESH_CHUNK = env.int("STANDINGS_REFRESH_CHUNK", default=500)
 

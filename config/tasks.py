@@ -32,13 +32,13 @@ def daily_backup() -> dict:
 def watchdog() -> dict:
     """Jobs running past their time limit are marked failed (their page offers "Thử lại"), and
     reminder emails whose message never reached the broker are queued again."""
-    from fieldwork import standings_refresh
     from fieldwork.reminders.services import requeue_unsent_emails
+    from fieldwork.stored import plan_refresh
     from reports import services as reports
 
     out = {
         "reports_failed": reports.fail_overdue(),
-        "refreshes_failed": standings_refresh.fail_overdue(),
+        "refreshes_failed": plan_refresh.fail_overdue(),
         "emails_requeued": requeue_unsent_emails(),
     }
     if any(out.values()):

@@ -2,7 +2,7 @@
 docs/rules.md “Stored standings”): a transient database error is retried with backoff (10, 20, 40 s, at most
 MAX_RETRIES times) and the job shows "waiting"; after the last retry, or on any other error, the
 job is marked failed with its reason, for the user to retry. Used by reports.tasks and
-fieldwork.tasks."""
+fieldwork.stored.plan_refresh."""
 
 from __future__ import annotations
 

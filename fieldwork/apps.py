@@ -15,11 +15,11 @@ class FieldworkConfig(AppConfig):
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
 
         from accounts import registry
-        from fieldwork import navigation, stored_coverage, stored_standings
+        from fieldwork import navigation
         from fieldwork.services import history, privacy
+        from fieldwork.stored import changes
 
-        stored_standings.connect()
-        stored_coverage.connect()
+        changes.connect()  # also registers the Celery task of fieldwork.stored.plan_refresh
         privacy.connect()
         history.connect()
         # docs/style.md “Each app owns its pages”: fieldwork's pages in the menus.

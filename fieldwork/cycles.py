@@ -120,6 +120,12 @@ def quarter_report_deadline(plan, quarter: int) -> date | None:
     return end.replace(day=min(plan.quarter_report_day, end.day))
 
 
+def quarter_deadline(plan, quarter: int) -> date | None:
+    """The quarter's mẫu 3 deadline, or None: the name the pages, the reports and the mẫu 3
+    service use (`quarter_report_deadline`)."""
+    return quarter_report_deadline(plan, quarter)
+
+
 BEFORE = "before"
 BY = "by"
 

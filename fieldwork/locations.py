@@ -5,15 +5,22 @@ zones). A trip keeps the structured codes (Trip.province_code, Trip.ward_code; G
 zero-padded: "80", "27727") and a readable text ("Xã Tân Đông, Tỉnh Tây Ninh"). A Union
 unit ("Huyện đoàn Châu Thành", a school's Union) is written as free text, alone or in front
 of the commune ("Chi đoàn ấp 3, Xã Tân Đông, Tỉnh Tây Ninh").
+
+Place names are compared in one normalized form (`place_key`; Trip.location_key keeps it per
+comma-separated part) and ordered in Vietnamese (`place_sort_key`); an organization's province
+and its communes/wards (`province_of`, `ward_index`) are looked up here for the coverage page,
+its stored figures and the trip form.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward, WardCode
 
-from accounts.vietnamese import nfc, strip_diacritics
+from accounts.vietnamese import name_sort_key, nfc, strip_diacritics
 
 
 def _collate(text: str) -> str:
@@ -124,3 +131,97 @@ def ward_example(province_code: str) -> tuple[str, str]:
     name = communes[len(communes) // 2]
     short = name.split(" ", 1)[1] if " " in name else name
     return name, strip_diacritics(short).casefold()
+
+
+# Place names compared and ordered ----------------------------------------------------------------
+def place_key(text: str) -> str:
+    """A place name compared as the coverage page compares it: NFC, case, accents and
+    punctuation ignored ("Xã Tân Đông" -> "xa tan dong")."""
+    text = strip_diacritics(nfc(text or "")).casefold()
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def place_parts_key(location: str) -> str:
+    """Each comma-separated part of a location, normalized, joined by "|" (Trip.location_key)."""
+    return "|".join(place_key(part) for part in (location or "").split(","))[:400]
+
+
+def place_sort_key(text: str) -> str:
+    """Vietnamese order for place names: syllable by syllable, in reading order (no reordering
+    of words as for people's names)."""
+    return "".join(name_sort_key(w) for w in nfc(text).split())
+
+
+_PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp ", "tinh doan ", "thanh doan ")
+WARD_PREFIXES = ("xa ", "phuong ", "dac khu ")
+
+
+def bare(key: str, prefixes) -> str:
+    """A normalized name without its leading kind ("xa tan dong" -> "tan dong")."""
+    for p in prefixes:
+        if key.startswith(p):
+            return key[len(p) :]
+    return key
+
+
+def province_of(organization):
+    """The organization's province from the `vietnam-provinces` list, by name (Organization.place,
+    then its name without "Tỉnh đoàn"/"Thành đoàn"); None when nothing matches."""
+    return province_named(organization.place, organization.name)
+
+
+def province_named(place: str | None, name: str | None):
+    return _province_named(place or "", name or "")
+
+
+@lru_cache(maxsize=256)
+def _province_named(place: str, name: str):
+    wanted = {bare(place_key(place), _PROVINCE_PREFIXES), bare(place_key(name), _PROVINCE_PREFIXES)}
+    wanted.discard("")
+    for p in Province.iter_all():
+        if bare(place_key(p.name), _PROVINCE_PREFIXES) in wanted:
+            return p
+    return None
+
+
+def province_code(province) -> int | None:
+    return None if province is None else int(province.code)
+
+
+@dataclass(frozen=True)
+class WardIndex:
+    """The province's communes/wards: by code, by full-name key, by bare-name key (only when
+    unique), and in the order of the "not visited" list."""
+
+    by_code: dict
+    by_name: dict
+    by_bare: dict
+    in_order: tuple
+
+
+def ward_index(province) -> WardIndex:
+    return _ward_index_of(province_code(province))
+
+
+@lru_cache(maxsize=64)
+def _ward_index_of(code: int | None) -> WardIndex:
+    """The package's data does not change while the process runs: built once per province."""
+    by_code, by_name, bares = {}, {}, defaultdict(list)
+    if code is not None:
+        for w in Ward.iter_by_province(code):
+            by_code[int(w.code)] = w
+            key = place_key(w.name)
+            by_name[key] = w
+            bares[bare(key, WARD_PREFIXES)].append(w)
+    in_order = sorted(
+        by_code.values(), key=lambda w: place_sort_key(bare(w.name.casefold(), ("xã ", "phường ", "đặc khu ")))
+    )
+    return WardIndex(by_code, by_name, {k: v[0] for k, v in bares.items() if len(v) == 1}, tuple(in_order))
+
+
+def ward_from_code(code: str):
+    try:
+        return Ward.from_code(int(code))
+    except (TypeError, ValueError):
+        return None

@@ -11,20 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Organization
-from accounts.vietnamese import nfc, strip_diacritics
-
-
-def place_key(text: str) -> str:
-    """A place name compared as the coverage page compares it: NFC, case, accents and
-    punctuation ignored ("Xã Tân Đông" -> "xa tan dong")."""
-    text = strip_diacritics(nfc(text or "")).casefold()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
-
-
-def place_parts_key(location: str) -> str:
-    """Each comma-separated part of a location, normalized, joined by "|" (Trip.location_key)."""
-    return "|".join(place_key(part) for part in (location or "").split(","))[:400]
+from fieldwork.locations import place_parts_key  # Trip.location_key, one normalization of place names
 
 
 class Plan(models.Model):
@@ -286,7 +273,7 @@ class Trip(models.Model):
         _("số ngày đi"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
     location = models.CharField(_("địa điểm"), max_length=300)
-    # docs/rules.md “Stored standings”: `location` normalized once, when saved (fieldwork.models.place_parts_key):
+    # docs/rules.md “Stored standings”: `location` normalized once, when saved (fieldwork.locations.place_parts_key):
     # the coverage page matches these parts instead of normalizing every trip on every view.
     location_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     province_code = models.CharField(max_length=10, blank=True)
@@ -496,7 +483,7 @@ from fieldwork.reminders.models import ReminderPreference, ReminderSchedule, Sen
 class StoredStanding(models.Model):
     """docs/rules.md “Stored standings”: the engine's standing of one cadre under one plan at `as_of` (today, or the
     period's end once it is over), stored so that pages read it instead of recomputing every
-    cadre per view. Written only by fieldwork.stored_standings, in the same transaction as the
+    cadre per view. Written only by fieldwork.stored.standings, in the same transaction as the
     change that moved it; `data` is the engine's Standing serialized, the other columns are
     copies the pages filter and sort on. `months`: done days at each month's end of the period
     (the dashboards' cumulative series; they do not depend on today)."""
@@ -554,7 +541,7 @@ class StandingsRefresh(models.Model):
     """docs/rules.md “Stored standings”: the background recomputation of a whole plan's stored standings after the
     plan, its groups, categories or exemption reasons changed, when the plan has more cadres than
     `settings.STANDINGS_SYNC_LIMIT` (smaller plans are refreshed in the request). Written by
-    fieldwork.standings_refresh; one active (queued or running) job per plan. A change arriving
+    fieldwork.stored.plan_refresh; one active (queued or running) job per plan. A change arriving
     while the job runs sets `restart`: the job goes over the plan again before it is done."""
 
     class Status(models.TextChoices):
@@ -630,7 +617,7 @@ class StoredCoverageState(models.Model):
 class StoredCoverageVisit(models.Model):
     """docs/rules.md “Stored standings”: one cadre's CONFIRMED trips to one place under one plan, per spelling of the
     place (`spelling`: the ward's name, or the trip's location with spaces collapsed; "" when the
-    trip names no place). Written only by fieldwork.stored_coverage, with the cadre's trips."""
+    trip names no place). Written only by fieldwork.stored.coverage, with the cadre's trips."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -101,7 +101,7 @@ def remaining(standing) -> Decimal:
 # as_of ------------------------------------------------------------------------------------------
 def default_as_of(plan, today: date | None = None) -> date:
     """Today, or the period's end once the plan's period is over: what every page shows by
-    default, and the date the stored standings are computed at (fieldwork.stored_standings)."""
+    default, and the date the stored standings are computed at (fieldwork.stored.standings)."""
     today = today or timezone.localdate()
     return plan.period_end if today > plan.period_end else today
 

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from accounts import rules
 from accounts.models import Organization, Role, User
 from accounts.selectors import people_with_role
+from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan
 from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.services.history import notify, record
-from fieldwork.services.quarter_reports import quarter_deadline
 
 from .models import ReportJob, RollupSubmission
 from .rollup import organization_figures

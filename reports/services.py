@@ -35,11 +35,12 @@ from accounts.models import Department, Organization, Role, User
 from accounts.selectors import people_with_role
 from core.logsafe import scrubbed_exc_info
 from core.storage import is_disk_full
+from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
 from fieldwork.quarters import quarter_bounds, quarter_name
 from fieldwork.services.history import notify
-from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
+from fieldwork.services.quarter_reports import plan_quarters
 
 from . import register
 from .data import check_params, gather, resolve

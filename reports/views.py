@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
 from fieldwork import cycles, uploads
+from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan
 from fieldwork.selectors import current_plan
-from fieldwork.services.quarter_reports import quarter_bounds, quarter_deadline
+from fieldwork.services.quarter_reports import quarter_bounds
 
 from . import selectors, services
 from .forms import JobFilterForm, ReportRequestForm

@@ -106,7 +106,7 @@ class TripLineForm(TripDatesMixin, forms.Form):
     def _local_examples(self, plan: Plan) -> None:
         """docs/rules.md “A year in the life”: the organization's own province first (a new line starts there, its
         communes listed) and examples from it: a Đà Nẵng cadre reads Đà Nẵng, not Tây Ninh."""
-        from fieldwork.selectors.coverage import province_code, province_of
+        from fieldwork.locations import province_code, province_of
 
         place = plan.organization.place
         code = province_code(province_of(plan.organization))

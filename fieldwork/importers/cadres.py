@@ -33,7 +33,7 @@ from fieldwork.importers.workbook import ImportFailed, RowError
 from fieldwork.models import Exemption, Plan
 from fieldwork.services.exemptions import notify_proposal
 from fieldwork.services.history import record
-from fieldwork.stored_standings import batch
+from fieldwork.stored.changes import batch
 
 __all__ = ["COLUMNS", "CadreImport", "PersonLine", "apply_cadres", "default_plan", "import_cadres", "read_cadres"]
 

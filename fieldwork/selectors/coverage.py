@@ -4,8 +4,9 @@ cadres visited in the plan's year, how often, and which wards of its province we
 Wards come from the `vietnam-provinces` package (34 provinces since 1/7/2025).
 
 docs/rules.md “Stored standings”: the page reads the stored figures (`StoredCoverage`, one row per place, kept by
-fieldwork.stored_coverage with the trips), a page of them at a time; `computed_coverage` is the
-same figures computed from the trips (the reference the stored ones are checked against).
+fieldwork.stored.coverage with the trips), a page of them at a time; `computed_coverage` is the
+same figures computed from the trips (the reference the stored ones are checked against). Place
+names, provinces and their wards: fieldwork.locations.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, F, Sum
@@ -21,8 +21,18 @@ from django.db.models.functions import Collate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.vietnamese import name_sort_key, nfc
-from fieldwork.models import Plan, StoredCoverage, Trip, place_key, place_parts_key
+from accounts.vietnamese import nfc
+from fieldwork.locations import (
+    WARD_PREFIXES,
+    WardIndex,
+    bare,
+    place_parts_key,
+    place_sort_key,
+    province_of,
+    ward_from_code,
+    ward_index,
+)
+from fieldwork.models import Plan, StoredCoverage, Trip
 
 ZERO = Decimal(0)
 NO_PLACE = gettext_noop("(không ghi địa điểm)")  # the name of trips that name no place
@@ -38,108 +48,17 @@ class CoverageRow:
     cadre_count: int
 
 
-def place_sort_key(text: str) -> str:
-    """Vietnamese order for place names: syllable by syllable, in reading order (no reordering
-    of words as for people's names)."""
-    return "".join(name_sort_key(w) for w in nfc(text).split())
-
-
-def _place_key(text: str) -> str:
-    return place_key(text)  # one normalization: fieldwork.models (Trip.location_key)
-
-
-_PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp ", "tinh doan ", "thanh doan ")
-
-
-def _bare(key: str, prefixes) -> str:
-    for p in prefixes:
-        if key.startswith(p):
-            return key[len(p) :]
-    return key
-
-
-def province_of(organization):
-    """The organization's province from the `vietnam-provinces` list, by name (Organization.place,
-    then its name without "Tỉnh đoàn"/"Thành đoàn"); None when nothing matches."""
-    return province_named(organization.place, organization.name)
-
-
-def province_named(place: str | None, name: str | None):
-    return _province_named(place or "", name or "")
-
-
-@lru_cache(maxsize=256)
-def _province_named(place: str, name: str):
-    from vietnam_provinces import Province
-
-    wanted = {_bare(_place_key(place), _PROVINCE_PREFIXES), _bare(_place_key(name), _PROVINCE_PREFIXES)}
-    wanted.discard("")
-    for p in Province.iter_all():
-        if _bare(_place_key(p.name), _PROVINCE_PREFIXES) in wanted:
-            return p
-    return None
-
-
-def province_code(province) -> int | None:
-    return None if province is None else int(province.code)
-
-
-_WARD_PREFIXES = ("xa ", "phuong ", "dac khu ")
-
-
-@dataclass(frozen=True)
-class WardIndex:
-    """The province's communes/wards: by code, by full-name key, by bare-name key (only when
-    unique), and in the order of the "not visited" list."""
-
-    by_code: dict
-    by_name: dict
-    by_bare: dict
-    in_order: tuple
-
-
-def ward_index(province) -> WardIndex:
-    return _ward_index_of(province_code(province))
-
-
-@lru_cache(maxsize=64)
-def _ward_index_of(code: int | None) -> WardIndex:
-    """The package's data does not change while the process runs: built once per province."""
-    from vietnam_provinces import Ward
-
-    by_code, by_name, bare = {}, {}, defaultdict(list)
-    if code is not None:
-        for w in Ward.iter_by_province(code):
-            by_code[int(w.code)] = w
-            key = _place_key(w.name)
-            by_name[key] = w
-            bare[_bare(key, _WARD_PREFIXES)].append(w)
-    in_order = sorted(
-        by_code.values(), key=lambda w: place_sort_key(_bare(w.name.casefold(), ("xã ", "phường ", "đặc khu ")))
-    )
-    return WardIndex(by_code, by_name, {k: v[0] for k, v in bare.items() if len(v) == 1}, tuple(in_order))
-
-
-def _ward_from_code(code: str):
-    from vietnam_provinces import Ward
-
-    try:
-        return Ward.from_code(int(code))
-    except (TypeError, ValueError):
-        return None
-
-
 def _resolve(ward_code: str, location_key: str, index: WardIndex) -> tuple[str, str | None]:
     """(coverage key, ward name or None) of a place: its ward code, else the first part of its
     normalized location naming a ward of the province, else the normalized text itself."""
     ward = None
     if ward_code:
         ward = index.by_code.get(int(ward_code)) if ward_code.isdigit() else None
-        ward = ward or _ward_from_code(ward_code)
+        ward = ward or ward_from_code(ward_code)
     parts = location_key.split("|") if location_key else []
     if ward is None:
         for part in parts:
-            ward = index.by_name.get(part) or index.by_bare.get(_bare(part, _WARD_PREFIXES))
+            ward = index.by_name.get(part) or index.by_bare.get(bare(part, WARD_PREFIXES))
             if ward is not None:
                 break
     if ward is not None:
@@ -254,13 +173,11 @@ class Coverage:
 
 def coverage(plan: Plan) -> Coverage:
     """Where the organization's cadres went this year: CONFIRMED trips only (done and confirmed),
-    read from the stored figures (built first if they never were, or were built against another
-    province). A number of queries and rows independent of the number of cadres and trips."""
-    from fieldwork import stored_coverage
-
+    read from the stored figures as they are (the page has them built first when they never were,
+    or were built against another province: fieldwork.views.fresh). A number of queries and rows
+    independent of the number of cadres and trips."""
     province = province_of(plan.organization)
     index = ward_index(province)
-    stored_coverage.ensure_built(plan, province)
     seen = {
         int(k[1:])
         for k in StoredCoverage.objects.filter(plan=plan, kind="ward").values_list("place", flat=True)

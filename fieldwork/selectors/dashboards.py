@@ -18,15 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from fieldwork import charts
-from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label
+from fieldwork.cycles import WHOLE_YEAR, is_annual, period_label, quarter_deadline
 from fieldwork.models import DepartmentPlan, Plan, QuarterReport, Registration, StoredStanding, Trip
 from fieldwork.privacy import ReasonLabels
 from fieldwork.quota import engine
 from fieldwork.selectors import StandingRow, cadre_people, standing_inputs, standings
 from fieldwork.selectors import quarter_reports as quarter_report_reads
 from fieldwork.selectors.departments import department_totals, stored_department_totals
-from fieldwork.services import quarter_reports
-from fieldwork.services.trips import violation_message
+from fieldwork.selectors.stored import month_ends, monthly_totals, ordered, rows_of, stored_as_of
 from fieldwork.standing_terms import (
     STATUS_BADGES,
     STATUS_LABELS,
@@ -36,7 +35,7 @@ from fieldwork.standing_terms import (
     status_rank,
 )
 from fieldwork.standing_terms import progress_pct as pct_class
-from fieldwork.stored_standings import ensure_fresh, month_ends, monthly_totals, ordered, rows_of, stored_as_of
+from fieldwork.violations import violation_message
 
 MONTHS_SHORT = ["T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12"]
 ZERO = Decimal(0)
@@ -218,7 +217,8 @@ def department_home(
 ) -> DepartmentHome:
     """The head's page. Today's standings are read from the stored rows, counted, filtered,
     sorted and paged in the database (docs/rules.md “Stored standings”: a department of 800 costs what a page of 50
-    shows); another date's are computed by the engine for the department's cadres."""
+    shows; the view has them made fresh first: fieldwork.views.fresh); another date's are computed
+    by the engine for the department's cadres."""
     # Mẫu 1 and mẫu 2 follow the plan's registration cycle (fieldwork.cycles): under the annual
     # cycle the year's, whatever quarter is chosen for mẫu 3.
     period = WHOLE_YEAR if is_annual(plan) else quarter
@@ -226,7 +226,6 @@ def department_home(
     if stored is None:
         stored = as_of == stored_as_of(plan)
     if stored:  # today's: read, not computed (`stored` forced: the tests comparing both paths)
-        ensure_fresh(plan)
         base = StoredStanding.objects.filter(plan=plan, department=department)
         counts = Counter(dict(base.values_list("status").annotate(n=Count("pk")).order_by()))
         total = sum(counts.values())
@@ -268,7 +267,7 @@ def department_home(
         counts={s: counts.get(s, 0) for s in STATUS_ORDER},
         department_plan=DepartmentPlan.objects.filter(plan=plan, department=department, quarter=period).first(),
         quarter_report=QuarterReport.objects.filter(plan=plan, department=department, quarter=quarter).first(),
-        deadline=quarter_reports.quarter_deadline(plan, quarter),
+        deadline=quarter_deadline(plan, quarter),
         to_confirm=list(to_confirm.select_related("person", "category").order_by("reported_at", "pk")[:SHOWN]),
         to_confirm_total=to_confirm.count(),
         registration_counts=dict(reg_counts),
@@ -344,7 +343,8 @@ def organization_dashboard(
     the department totals (fieldwork.selectors.departments, the same function as the reports'),
     so the headline, the counts and the "Theo ban" table cannot disagree. Today's figures are
     summed in the database from the stored standings (a few dozen rows read whatever the number
-    of cadres: docs/rules.md “Stored standings”); another date's from the engine."""
+    of cadres: docs/rules.md “Stored standings”; made fresh by the view first: fieldwork.views.fresh);
+    another date's from the engine."""
     points = checkpoints(plan, as_of)
     if stored is None:
         stored = as_of == stored_as_of(plan)

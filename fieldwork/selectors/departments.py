@@ -157,9 +157,7 @@ def stored_department_totals(plan: Plan) -> list[DepartmentTotals]:
     tests/fieldwork/test_stored_standings.py checks it equals `department_totals(stored rows)`."""
     from accounts.models import Department
     from fieldwork.models import StoredStanding
-    from fieldwork.stored_standings import ensure_fresh
 
-    ensure_fresh(plan)
     rows = (
         StoredStanding.objects.filter(plan=plan)
         .values("department_id", "status")

@@ -1,6 +1,6 @@
 """Mẫu 3 reads (docs/domain.md §8): the department's confirmed trips of a quarter, the form's
 contents, and which departments have submitted, late or not. Deadlines:
-fieldwork.services.quarter_reports.quarter_deadline."""
+fieldwork.cycles.quarter_deadline."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Department
 from fieldwork import cycles
+from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan, QuarterReport, Trip
 from fieldwork.quarters import plan_quarters, quarter_bounds
-from fieldwork.services.quarter_reports import quarter_deadline
 
 
 def quarter_trips(plan: Plan, quarter: int):

@@ -297,7 +297,7 @@ def withdraw_change(*, actor: User, change_request: ChangeRequest, now=None) -> 
                 object_type="registration",
             )
             Trip.objects.filter(pk=trip.pk, status=Trip.Status.DRAFT).delete()  # its request goes with it
-            from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+            from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
             trips_changed(trip.plan_id, [trip.person_id])
         else:

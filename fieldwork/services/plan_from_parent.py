@@ -15,7 +15,7 @@ from accounts.models import Organization
 from fieldwork.models import Plan
 from fieldwork.services.history import record
 from fieldwork.services.plans import load_plan, organization_dict, plan_to_dict
-from fieldwork.stored_standings import batched
+from fieldwork.stored.changes import batched
 
 # Plan fields that plan_to_dict may not carry (the shared contract of fd3485b): copied as they are.
 # The document number and date are the parent's own document, never the child's: left blank.

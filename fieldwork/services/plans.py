@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 from accounts.vietnamese import nfc
 from fieldwork.models import Category, ExemptionReason, Group, Plan
-from fieldwork.stored_standings import batched
+from fieldwork.stored.changes import batched
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "plan_templates"
 

@@ -8,7 +8,7 @@ QuarterReport.late: LATE_REPORT on the department and its head (docs/domain.md Â
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,15 +20,11 @@ from accounts import rules
 from accounts.models import Department, Role, User
 from accounts.selectors import people_with_role
 from fieldwork import cycles
+from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.quarters import quarter_of as quarter_of_date  # noqa: F401 (used by views)
 from fieldwork.services.history import notify, record
-
-
-def quarter_deadline(plan: Plan, quarter: int) -> date | None:
-    """The quarter's máº«u 3 deadline, or None (fieldwork.cycles.quarter_report_deadline)."""
-    return cycles.quarter_report_deadline(plan, quarter)
 
 
 def check_quarter(plan: Plan, quarter: int) -> None:

@@ -116,7 +116,7 @@ def update_line(*, actor: User, trip: Trip, data: TripInput) -> list[str]:
         Trip.objects.filter(pk=trip.pk).update(
             version=F("version") + 1, updated_at=timezone.now(), **model_fields(data)
         )
-        from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+        from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
         trips_changed(trip.plan_id, [trip.person_id])
     return warnings
@@ -187,7 +187,7 @@ def _approve_lines(reg: Registration) -> None:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
-    from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+    from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
     trips_changed(reg.plan_id, [reg.person_id])
 

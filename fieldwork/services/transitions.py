@@ -40,7 +40,7 @@ def update_versioned(obj, *, version: int, from_status=None, message: str | None
     if not qs.update(version=F("version") + 1, **fields):
         raise StaleVersion(message)
     if getattr(obj, "plan_id", None) and getattr(obj, "person_id", None) and type(obj).__name__ == "Trip":
-        from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+        from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
         trips_changed(obj.plan_id, [obj.person_id])
 

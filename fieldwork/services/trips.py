@@ -171,7 +171,7 @@ def create_imported_trips(*, actor, plan: Plan, trips: list[ImportedTrip]) -> li
         for o in objs:  # bulk_create calls no save(): the normalized location here (docs/rules.md “Stored standings”)
             o.location_key = place_parts_key(o.location)
         created = Trip.objects.bulk_create(objs)
-        from fieldwork.stored_standings import trips_changed  # docs/rules.md “Stored standings”: same transaction
+        from fieldwork.stored.changes import trips_changed  # docs/rules.md “Stored standings”: same transaction
 
         for plan_id in {o.plan_id for o in objs}:
             trips_changed(plan_id, [o.person_id for o in objs if o.plan_id == plan_id])

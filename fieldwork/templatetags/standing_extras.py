@@ -15,7 +15,6 @@ from django import template
 
 from fieldwork.models import Trip
 from fieldwork.privacy import reason_label
-from fieldwork.services.trips import violation_message
 from fieldwork.standing_terms import (
     default_as_of,
     progress_pct,
@@ -23,6 +22,7 @@ from fieldwork.standing_terms import (
     status_label,
 )
 from fieldwork.standing_terms import remaining as standing_remaining
+from fieldwork.violations import violation_message
 
 register = template.Library()
 

@@ -13,8 +13,7 @@ from django import template
 from accounts import rules
 from accounts.vietnamese import format_number
 from fieldwork.models import StandingsRefresh
-from fieldwork.standings_refresh import latest
-from fieldwork.stored_standings import stored_as_of
+from fieldwork.selectors.stored import latest_refresh, stored_as_of
 
 register = template.Library()
 
@@ -31,7 +30,7 @@ def banner(user, plan, job) -> dict:
 def standings_refresh_banner(context, plan, as_of=None):
     if plan is None or (as_of is not None and as_of != stored_as_of(plan)):
         return None  # another date than today's is computed, not read from the stored rows
-    job = latest(plan)
+    job = latest_refresh(plan)
     if job is None or job.status == StandingsRefresh.Status.DONE:
         return None
     return banner(context["request"].user, plan, job)

@@ -18,6 +18,7 @@ from fieldwork.selectors import dashboards
 from fieldwork.services import quarter_reports
 
 from .common import int_param, org_id, pick_plan, read_page
+from .fresh import fresh_coverage, fresh_standings
 
 
 def _as_of(request, plan):
@@ -87,6 +88,7 @@ def department_home(request):
     sort = sort if sort in dashboards.SORTS else "name"
     status = request.GET.get("status", "")
     status = status if status in standing_terms.STATUS_LABELS else ""
+    fresh_standings(plan, as_of)
     data = dashboards.department_home(plan, department, as_of, quarter, sort=sort, status=status)
     page = dashboards.members_page(data, request.GET.get("page"))
     can_lead = rules.can_lead_department(user, department) and not rules.is_read_only(user)
@@ -123,6 +125,7 @@ def organization_dashboard(request):
         raise PermissionDenied
     plan = pick_plan(request)
     as_of, as_of_form = _as_of(request, plan)
+    fresh_standings(plan, as_of)
     data = dashboards.organization_dashboard(plan, as_of, viewer=user)
     page = dashboards.at_risk_page(data, request.GET.get("page"))
     return render(
@@ -149,6 +152,7 @@ def coverage(request):
     if not rules.sees_whole_organization(request.user):
         raise PermissionDenied
     plan = pick_plan(request)
+    fresh_coverage(plan)
     data = coverage_selector.coverage(plan)
     view = request.GET.get("view", "visited")
     view = view if view in ("visited", "unvisited") else "visited"

@@ -15,14 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import rules
-from fieldwork import cycles, standings_refresh
+from fieldwork import cycles
 from fieldwork.forms.plans import PlanCreateForm, PlanEditor
 from fieldwork.models import Plan
 from fieldwork.quarters import plan_quarters
 from fieldwork.selectors.plans import next_year, plan_affected
+from fieldwork.selectors.stored import latest_refresh, recorded_trips
 from fieldwork.services import plans as plan_services
 from fieldwork.services.history import history_of
-from fieldwork.stored_standings import recorded_trips
+from fieldwork.stored import plan_refresh
+
+from .fresh import fresh_standings
 
 AFFECTED_SHOWN = 20  # people shown per rule; the rest are counted and linked (docs/rules.md “Stored standings”)
 
@@ -64,6 +67,7 @@ def plans(request):
 @login_required
 def plan_detail(request, pk):
     plan = _plan(request, pk)
+    fresh_standings(plan)
     trips = recorded_trips(plan)
     return render(
         request,
@@ -81,7 +85,7 @@ def plan_detail(request, pk):
             ],
             "can_write": _can_write(request.user),
             "history": history_of(plan)[:20],
-            "refresh_job": standings_refresh.latest(plan),
+            "refresh_job": latest_refresh(plan),
         },
     )
 
@@ -110,7 +114,7 @@ def plan_edit(request, pk):
             "plan": plan,
             "editor": editor,
             "rule_errors": rule_errors,
-            "refresh_job": standings_refresh.latest(plan),  # a plan just created (from a template, the parent's)
+            "refresh_job": latest_refresh(plan),  # a plan just created (from a template, the parent's)
             "can_write": True,
         },
     )
@@ -193,7 +197,7 @@ def standings_refresh_status(request, pk):
     """The htmx partial polled while the plan's standings are recomputed in the background
     (docs/rules.md “Stored standings”): the plan page's progress, or (?v=banner) the dashboards' banner."""
     plan = _plan(request, pk)  # another organization's plan: 404; not a plan reader: 403
-    job = standings_refresh.latest(plan)
+    job = latest_refresh(plan)
     if request.GET.get("v") == "banner":
         from fieldwork.templatetags.standings_refresh import banner
 
@@ -223,7 +227,7 @@ def standings_refresh_retry(request, pk):
     if not rules.can_edit_plan(request.user, plan):
         raise PermissionDenied
     try:
-        standings_refresh.retry(user=request.user, plan=plan)
+        plan_refresh.retry(user=request.user, plan=plan)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

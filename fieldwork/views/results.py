@@ -326,7 +326,7 @@ def quarter_reports_overview(request):
             "plan": plan,
             "rows": rows,
             "quarters": quarter_reports.plan_quarters(plan),
-            "deadlines": [quarter_reports.quarter_deadline(plan, q) for q in quarter_reports.plan_quarters(plan)],
+            "deadlines": [cycles.quarter_deadline(plan, q) for q in quarter_reports.plan_quarters(plan)],
             "today": today,
             "own_department": None if rules.sees_whole_organization(user) else user.department,
             # The whole organization's mẫu 3 of each quarter (docs/domain.md §8), for the Board.

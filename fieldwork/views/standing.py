@@ -16,10 +16,11 @@ from accounts.vietnamese import strip_diacritics
 from fieldwork.models import Plan, StoredStanding
 from fieldwork.selectors import cadre_people, standing_for, standings
 from fieldwork.selectors.dashboards import SORTS
+from fieldwork.selectors.stored import ordered, rows_of, stored_as_of
 from fieldwork.standing_terms import STATUS_LABELS, pick_as_of, progress_pct
-from fieldwork.stored_standings import ensure_fresh, ordered, rows_of, stored_as_of
 
 from .common import pick_plan, read_page
+from .fresh import fresh_standings
 
 PAGE_SIZE = 50
 
@@ -114,7 +115,7 @@ def standings_table(request):
 
 
 def _stored_page(request, plan, dept_id, group, status, q, sort, *, head):
-    ensure_fresh(plan)
+    fresh_standings(plan)
     qs = StoredStanding.objects.filter(plan=plan)
     if head or dept_id is not None:  # a head without a department sees nobody, as cadre_people would
         qs = qs.filter(department_id=dept_id)
@@ -138,7 +139,7 @@ def _computed_page(request, plan, as_of, people, status, q, sort):
     if q:
         key = _search_key(q)
         rows = [r for r in rows if key in _search_key(r.person.full_name) or key in r.person.email.lower()]
-    key = SORTS.get(sort)  # the department home's orders (stored rows: stored_standings.ordered)
+    key = SORTS.get(sort)  # the department home's orders (stored rows: fieldwork.selectors.stored.ordered)
     if key:
         rows = sorted(rows, key=key)  # stable: ties stay in name order
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

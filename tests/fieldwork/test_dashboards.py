@@ -11,7 +11,7 @@ from accounts.models import User, UserRole
 from fieldwork import standing_terms
 from fieldwork.models import Category, Trip
 from fieldwork.selectors import dashboards, standings, standings_series
-from fieldwork.stored_standings import refresh
+from fieldwork.stored.standings import refresh
 from tests.access import assert_access
 from tests.factories import DepartmentFactory, UserFactory, make_trip
 

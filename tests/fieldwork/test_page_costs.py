@@ -75,7 +75,7 @@ def test_a_line_edited_through_the_service_keeps_its_key_and_its_stored_standing
     from fieldwork.models import StoredStanding, Trip
     from fieldwork.selectors import standing_for
     from fieldwork.services import registrations as service
-    from fieldwork.stored_standings import refresh, serialize
+    from fieldwork.stored.standings import refresh, serialize
 
     from .registration_helpers import line, registered
 

@@ -9,11 +9,11 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from fieldwork import standings_refresh
 from fieldwork.models import Plan, StandingsRefresh, StoredStanding
 from fieldwork.selectors import cadre_people
 from fieldwork.services.plans import plan_to_dict, save_plan
-from fieldwork.stored_standings import ensure_fresh, refresh
+from fieldwork.stored import plan_refresh as standings_refresh
+from fieldwork.stored.standings import ensure_fresh, refresh
 from tests.access import assert_access
 from tests.factories import make_trip
 
@@ -197,7 +197,7 @@ def test_a_transient_error_every_time_fails_the_job_after_the_retries(
     big, monkeypatch, django_capture_on_commit_callbacks
 ):
     from config import jobs
-    from fieldwork import tasks
+    from fieldwork.stored import plan_refresh as tasks
 
     def down(plan, ids, **kw):
         raise OperationalError("could not connect")
@@ -255,7 +255,7 @@ def test_a_change_while_the_job_runs_makes_it_go_over_the_plan_again(
 
 
 def test_the_task_is_idempotent(big, django_capture_on_commit_callbacks):
-    from fieldwork.tasks import refresh_plan_standings
+    from fieldwork.stored.plan_refresh import refresh_plan_standings
 
     with django_capture_on_commit_callbacks(execute=True):
         _save(big, 40)

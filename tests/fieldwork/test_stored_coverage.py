@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from fieldwork.models import Plan, StoredCoverage, StoredCoverageState, StoredCoverageVisit, Trip, place_parts_key
-from fieldwork.selectors import coverage as cov
 from fieldwork.services.transitions import update_versioned
-from fieldwork.stored_coverage import _visits, rebuild
-from fieldwork.stored_standings import refresh, trips_changed
+from fieldwork.stored.changes import trips_changed
+from fieldwork.stored.coverage import _visits, rebuild
+from fieldwork.stored.standings import refresh
 from tests.factories import UserFactory, make_trip
+from tests.fieldwork import coverage_page as cov
 
 
 def tay_ninh_code(name="xa tan dong") -> str:

@@ -15,17 +15,10 @@ from accounts.models import User
 from fieldwork.models import Exemption, Group, Plan, QuarterReport, StoredStanding, Trip
 from fieldwork.quota import engine
 from fieldwork.selectors import standing_inputs, standings
+from fieldwork.selectors.stored import month_ends, rows_of, stored_as_of
 from fieldwork.services.transitions import update_versioned
-from fieldwork.stored_standings import (
-    batch,
-    ensure_fresh,
-    month_ends,
-    refresh,
-    refresh_stale,
-    rows_of,
-    serialize,
-    stored_as_of,
-)
+from fieldwork.stored.changes import batch
+from fieldwork.stored.standings import ensure_fresh, refresh, refresh_stale, serialize
 from tests.factories import UserFactory, make_trip
 
 
@@ -408,7 +401,7 @@ def test_the_daily_job_is_scheduled_and_refreshes_stale_rows(people, settings):
 
 def test_changes_in_a_batch_are_refreshed_once_per_plan(people, monkeypatch):
     """Changes inside batch() are refreshed once at the end, not once per save."""
-    from fieldwork import stored_standings
+    from fieldwork.stored import changes as stored_standings
 
     calls = []
     real = stored_standings.refresh

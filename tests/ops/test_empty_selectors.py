@@ -6,13 +6,14 @@ from datetime import date
 import pytest
 
 from accounts.models import User
-from fieldwork import stored_coverage, stored_standings
 from fieldwork.models import StoredStanding
 from fieldwork.selectors import cadre_people, standings
 from fieldwork.selectors.coverage import visit_groups
 from fieldwork.selectors.departments import period_standings
 from fieldwork.selectors.standing import standing_inputs, standings_series
-from fieldwork.standings_refresh import refresh_chunk
+from fieldwork.stored import changes as stored_standings
+from fieldwork.stored import coverage as stored_coverage
+from fieldwork.stored.plan_refresh import refresh_chunk
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def small_chunks(monkeypatch):
 def test_worker_recomputes_a_large_plan(people, settings, small_chunks, worker):  # noqa: F811
     from fieldwork.models import Plan, StandingsRefresh, StoredStanding
     from fieldwork.services.plans import plan_to_dict, save_plan
-    from fieldwork.stored_standings import refresh
+    from fieldwork.stored.standings import refresh
     from tests.factories import make_trip
     from tests.fieldwork.test_stored_standings import assert_stored_equals_fresh
 

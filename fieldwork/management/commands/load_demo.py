@@ -62,7 +62,7 @@ from fieldwork.models import Category, Exemption, ExemptionReason, HistoryEntry,
 from fieldwork.selectors import standings
 from fieldwork.services.history import record
 from fieldwork.services.plans import copy_plan_to_year, cycle_change_error, load_plan, read_plan_source
-from fieldwork.stored_standings import suspended
+from fieldwork.stored.changes import suspended
 
 # The demo cadre who agreed to keep the time and place of her photos (docs/privacy.md); the others did not.
 PHOTO_EVIDENCE = {"xuan"}

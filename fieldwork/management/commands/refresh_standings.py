@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
-from fieldwork.stored_standings import refresh_organization
+from fieldwork.stored.standings import refresh_organization
 
 
 class Command(BaseCommand):

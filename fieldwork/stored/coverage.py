@@ -9,34 +9,27 @@ organization on every view.
   places only), in the same transaction.
 - `StoredCoverageState`: the plan's figures were built, against which province.
 
-Hooked on fieldwork.stored_standings.refresh, which runs (once per batch) whenever any of a
+Hooked on fieldwork.stored.standings.refresh, which runs (once per batch) whenever any of a
 person's trips change: `refresh(plan, person_ids)`; `refresh(plan)` (the whole plan:
-`refresh_standings`, load_demo, the bench, the daily job) rebuilds everything (`rebuild`).
-The page builds them when they never were (`ensure_built`: an existing database after the
-migration) or when the organization's province is no longer the one they were built against.
+`refresh_standings`, load_demo, the bench, the daily job) rebuilds everything (`rebuild`). A
+change of the organization's province rebuilds them (fieldwork.stored.changes); a person deleted
+takes their visits out of the places (`places_of`, then `recount`).
+The page's view builds them when they never were (`ensure_built`: an existing database after the
+migration, a large plan recomputed by the background job) or were built against another province.
+Read by fieldwork.selectors.coverage.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
-from django.db.models.signals import post_delete, pre_delete
 
+from fieldwork.locations import province_code, province_named, province_of, ward_index
 from fieldwork.models import Plan, StoredCoverage, StoredCoverageState, StoredCoverageVisit
-from fieldwork.selectors.coverage import (
-    kind_of,
-    pick_name,
-    province_code,
-    province_named,
-    province_of,
-    stored_sort_key,
-    visit_groups,
-    ward_index,
-)
+from fieldwork.selectors.coverage import kind_of, pick_name, stored_sort_key, visit_groups
 
 _MISSING = object()
 
@@ -190,49 +183,25 @@ def refresh(plan: Plan, person_ids=None) -> None:
         recompute_places(plan, {k[1] for k in gone} | {k[1] for k in changed})
 
 
-def ensure_built(plan: Plan, province) -> None:
-    """The page's safety net: figures never built (a database from before them) or built
-    against another province are built first. One query when they are there."""
+def ensure_built(plan: Plan, province=_MISSING) -> None:
+    """The page's safety net, called by its view before reading: figures never built (a database
+    from before them) or built against another province are built first. One query when they
+    are there."""
+    if province is _MISSING:
+        province = province_of(plan.organization)
     state = StoredCoverageState.objects.filter(plan=plan).values_list("province_code").first()
     if state is None or state[0] != province_code(province):
         rebuild(plan, province)
 
 
-# A person deleted: the trips go by CASCADE without a refresh (fieldwork.stored_standings._skip),
-# so do the person's visits; the places they were counted in are summed again.
-_deleting = threading.local()
+def places_of(person_id) -> set:
+    """(plan_id, place) of every place the person's visits are counted in."""
+    return set(StoredCoverageVisit.objects.filter(person_id=person_id).values_list("plan_id", "place"))
 
 
-def _origin_is_organization(kwargs) -> bool:
-    from accounts.models import Organization
-
-    origin = kwargs.get("origin")
-    model = getattr(origin, "model", None) or type(origin)
-    return origin is not None and model is Organization  # the plans go too
-
-
-def _suspended() -> bool:
-    """Inside fieldwork.stored_standings.suspended() (bulk loads and deletions followed by
-    `refresh_standings`): nothing is recomputed."""
-    from fieldwork import stored_standings
-
-    return bool(getattr(stored_standings._pending(), "suspended", 0))
-
-
-def _before_person_deleted(sender, instance, **kwargs):
-    if kwargs.get("raw") or _origin_is_organization(kwargs) or _suspended():
-        return
-    pairs = set(StoredCoverageVisit.objects.filter(person_id=instance.pk).values_list("plan_id", "place"))
-    if pairs:
-        if not hasattr(_deleting, "pairs"):
-            _deleting.pairs = {}
-        _deleting.pairs[instance.pk] = pairs
-
-
-def _after_person_deleted(sender, instance, **kwargs):
-    pairs = getattr(_deleting, "pairs", {}).pop(instance.pk, None)
-    if not pairs:
-        return
+def recount(pairs) -> None:
+    """The places of (plan_id, place) pairs summed again from the stored visits (after a person's
+    visits went with them), one plan at a time under its lock."""
     by_plan: dict = defaultdict(set)
     for plan_id, place in pairs:
         by_plan[plan_id].add(place)
@@ -242,8 +211,15 @@ def _after_person_deleted(sender, instance, **kwargs):
             recompute_places(plan, by_plan[plan.pk])
 
 
-def connect() -> None:
-    from accounts.models import User
-
-    pre_delete.connect(_before_person_deleted, sender=User, dispatch_uid="stored-coverage-user-pre")
-    post_delete.connect(_after_person_deleted, sender=User, dispatch_uid="stored-coverage-user-post")
+def rebuild_if_province_changed(organization) -> int:
+    """The organization's plans whose figures were built against another province than its own
+    (its place or name changed) are rebuilt: the places are resolved against the province's
+    communes/wards. Returns how many plans were."""
+    province = province_of(organization)
+    stale = StoredCoverageState.objects.filter(plan__organization=organization).exclude(
+        province_code=province_code(province)
+    )
+    plans = list(Plan.objects.filter(pk__in=stale.values("plan_id")).select_related("organization").order_by("pk"))
+    for plan in plans:
+        rebuild(plan, province)
+    return len(plans)

@@ -3,9 +3,9 @@ the whole plan when the plan changes (a background job with progress)").
 
 A change to a plan, its groups, categories or exemption reasons changes the standing of every
 cadre subject to it. Up to `settings.STANDINGS_SYNC_LIMIT` cadres the rows are recomputed in the
-request's transaction, as before (fieldwork.stored_standings._flush). Above, `refresh_later`
+request's transaction, as before (fieldwork.stored.changes). Above, `refresh_later`
 creates (or joins) the plan's `StandingsRefresh` in that transaction and the Celery task
-`fieldwork.tasks.refresh_plan_standings` runs it after the commit: the cadres in chunks of
+`refresh_plan_standings` (below) runs it after the commit: the cadres in chunks of
 `settings.STANDINGS_REFRESH_CHUNK`, the progress written after each chunk, then the rows of people
 no longer subject removed.
 
@@ -18,14 +18,17 @@ One active job per plan (a partial unique constraint). A change arriving while o
 So no change is lost, and a burst of changes costs at most one more pass.
 
 Per-person changes (trips, exemptions, a person's fields) stay synchronous; while a job runs,
-pages read the rows as they are (`ensure_fresh` does not recompute the plan) under a banner.
+pages read the rows as they are (`ensure_fresh` does not recompute the plan) under a banner. The
+job's state is read by fieldwork.selectors.stored (`latest_refresh`, `refresh_in_progress`).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from types import SimpleNamespace
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,33 +38,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rules
-from core.jobs import TRANSIENT
+from core.jobs import MAX_RETRIES, TRANSIENT, run_job
 from core.logsafe import scrubbed_exc_info
 from fieldwork.models import Plan, StandingsRefresh, StoredStanding
 from fieldwork.selectors import cadre_people
+from fieldwork.selectors.stored import active_refreshes, latest_refresh, stalled_before
+from fieldwork.stored import standings
 
 logger = logging.getLogger(__name__)
 
 Status = StandingsRefresh.Status
-
-
-def _stalled_before():
-    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
-def _active(plan_id):
-    return StandingsRefresh.objects.filter(plan_id=plan_id, status__in=StandingsRefresh.ACTIVE)
-
-
-# Reading ---------------------------------------------------------------------------------------
-def in_progress(plan: Plan) -> bool:
-    """A job is queued or running for the plan (and not stalled: a job whose worker was lost
-    no longer keeps the pages' safety net from healing the rows)."""
-    return _active(plan.pk).exclude(status=Status.RUNNING, started_at__lt=_stalled_before()).exists()
-
-
-def latest(plan: Plan) -> StandingsRefresh | None:
-    return StandingsRefresh.objects.filter(plan=plan).order_by("-created_at", "-pk").first()
 
 
 # Scheduling (inside the change's transaction) -------------------------------------------------
@@ -79,7 +65,7 @@ def schedule(plan: Plan, *, requested_by=None, total: int = 0) -> StandingsRefre
     one, enqueued once the transaction commits. See the module docstring for why no change is lost."""
     with transaction.atomic():
         for _attempt in range(3):
-            job = _active(plan.pk).select_for_update().first()
+            job = active_refreshes(plan.pk).select_for_update().first()
             if job is not None:
                 if job.is_stalled:  # its worker was lost: start it again rather than wait for it
                     _requeue(job)
@@ -101,8 +87,6 @@ def enqueue(job: StandingsRefresh) -> None:
     job_id = job.pk
 
     def send():
-        from fieldwork.tasks import refresh_plan_standings
-
         try:
             refresh_plan_standings.delay(job_id)
         except Exception as exc:  # noqa: BLE001 - the broker is unreachable: failed, for "Thử lại"
@@ -130,8 +114,8 @@ def retry(*, user, plan: Plan) -> StandingsRefresh:
     if not rules.can_edit_plan(user, plan):
         raise PermissionDenied
     with transaction.atomic():
-        job = latest(plan)
-        retryable = Q(status=Status.FAILED) | Q(status=Status.RUNNING, started_at__lt=_stalled_before())
+        job = latest_refresh(plan)
+        retryable = Q(status=Status.FAILED) | Q(status=Status.RUNNING, started_at__lt=stalled_before())
         if job is None or not StandingsRefresh.objects.filter(retryable, pk=job.pk).exists():
             raise ValidationError(_("Chỉ thử lại được lần tính lại bị lỗi."))
         try:
@@ -151,8 +135,6 @@ def refresh_chunk(plan: Plan, person_ids: list[int], *, today: date | None = Non
     """Recompute some cadres' rows. Their existing rows are locked first, in one order: a trip
     confirmed meanwhile (whose transaction refreshes its cadre's row) either commits before this
     chunk reads the trips, or writes its row after this chunk's, never under it."""
-    from fieldwork.stored_standings import refresh
-
     with transaction.atomic():
         list(
             StoredStanding.objects.select_for_update()
@@ -160,14 +142,12 @@ def refresh_chunk(plan: Plan, person_ids: list[int], *, today: date | None = Non
             .order_by("person_id")
             .values_list("pk", flat=True)
         )
-        return refresh(plan, person_ids, today=today)
+        return standings.refresh(plan, person_ids, today=today)
 
 
 def run(job_id, *, today: date | None = None, chunk_size: int | None = None) -> StandingsRefresh | None:
     """Recompute the job's plan. Idempotent: a finished job is left as it is; a redelivered
     running one starts its pass over (recomputing a row twice gives the same row)."""
-    from fieldwork.stored_standings import remove_gone
-
     chunk_size = chunk_size or settings.STANDINGS_REFRESH_CHUNK
     job = StandingsRefresh.objects.filter(pk=job_id).first()
     if job is None or job.status not in StandingsRefresh.ACTIVE:
@@ -194,7 +174,7 @@ def run(job_id, *, today: date | None = None, chunk_size: int | None = None) -> 
             chunk = ids[start : start + chunk_size]
             refresh_chunk(plan, chunk, today=today)
             _set(job.pk, done=start + len(chunk))
-        remove_gone(plan)
+        standings.remove_gone(plan)
         with transaction.atomic():
             job = StandingsRefresh.objects.select_for_update().filter(pk=job.pk).first()
             if job is None or job.status != Status.RUNNING:
@@ -252,3 +232,20 @@ def mark_waiting(job_id, exc: BaseException, attempt: int) -> None:
         )
     except DatabaseError:
         logger.warning("standings refresh %s: could not record the retry", job_id)
+
+
+# The Celery task (its name kept from when it lived in fieldwork.tasks: messages already queued
+# under it still run) ----------------------------------------------------------------------------
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, name="fieldwork.tasks.refresh_plan_standings")
+def refresh_plan_standings(self, job_id: int, today: str | None = None):
+    """Run one StandingsRefresh. Acks-late like every task (settings): a worker killed in the middle
+    leaves the message on the broker and another worker runs the job again from the start.
+    Transient database errors are retried with backoff (at most 3 times); any other error marks
+    the job failed with the reason, for the Board to retry."""
+
+    def job():
+        done = run(job_id, today=date.fromisoformat(today) if today else None)
+        return {"job": job_id, "status": done.status if done else None}
+
+    marks = SimpleNamespace(mark_failed=mark_failed, mark_waiting=mark_waiting)
+    return run_job(self, job_id, job, marks, "standings refresh")
