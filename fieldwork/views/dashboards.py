@@ -53,6 +53,7 @@ def cadre_dashboard(request):
             "as_of_form": as_of_form,
             "own": person.pk == request.user.pk,
             "standing": data.standing,
+            "panel_trips": data.trips,
             "as_of": as_of,
             "has_standing_panel": template_exists(STANDING_PANEL),
             "status_labels": standing_terms.STATUS_LABELS,
