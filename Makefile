@@ -104,8 +104,8 @@ bench-pages: install ## every Board/Standing/head page at 25 and 10,000 cadres (
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)" 2>/dev/null || true
 	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/pages.py --keep
 
-bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz
-	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT)
+bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz (LOAD_ARGS="--cadres 25": the small organization)
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT) $(LOAD_ARGS)
 
 bench-surge: install ## the deadline day: 500 cadres submit mẫu 1 through gunicorn on PostgreSQL while heads approve and the Board reads
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(BENCH_DB)_surge WITH (FORCE)" -c "CREATE DATABASE $(BENCH_DB)_surge"
