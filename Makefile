@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 REDIS_URL ?= redis://127.0.0.1:6379/15
 WORKER_DB ?= fieldwork_worker
-DEBIAN_TEST_PACKAGES := chromium poppler-utils docker-compose
+DEBIAN_TEST_PACKAGES := chromium poppler-utils docker-compose nginx-light
 export DJANGO_SETTINGS_MODULE := config.settings
 
 SMOKE_PORT ?= 8000
@@ -45,7 +45,7 @@ demo: install .env
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 
-system-deps: ## Debian packages the test suites need (chromium, pdftoppm, docker-compose)
+system-deps: ## Debian packages the test suites need (chromium, pdftoppm, docker-compose, nginx)
 	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -57,7 +57,7 @@ test: install ## the whole suite on SQLite (browser and real-worker suites: test
 test-pg: install ## the same suite on the machine's PostgreSQL, in a fresh database
 	DJANGO_TESTING=1 DATABASE_URL=$(PG_URL)/fieldwork_ci_$$$$ $(VENV)/bin/pytest -q -n 2 -m "$(UNIT_MARKERS)" --create-db
 
-test-deploy: install system-deps ## deployment checks that need Debian packages (docker-compose)
+test-deploy: install system-deps ## deployment checks that need Debian packages (docker-compose, nginx)
 	DJANGO_TESTING=1 $(VENV)/bin/pytest -q -m deploy -p no:xdist
 
 smoke: install ## the compose file's web, worker and beat commands on this machine (PostgreSQL, Redis, DEBUG off)
@@ -104,8 +104,8 @@ bench-pages: install ## every Board/Standing/head page at 25 and 10,000 cadres (
 	psql "$(PG_URL)/postgres" -qc "CREATE DATABASE $(BENCH_DB)" 2>/dev/null || true
 	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/pages.py --keep
 
-bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz
-	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT)
+bench-load: install ## 50 concurrent users through gunicorn on 127.0.0.1:$(PORT), p50/p95 per page beside /healthz (LOAD_ARGS="--cadres 25": the small organization)
+	DATABASE_URL=$(PG_URL)/$(BENCH_DB) $(PY) bench/load.py --port $(PORT) $(LOAD_ARGS)
 
 bench-surge: install ## the deadline day: 500 cadres submit mẫu 1 through gunicorn on PostgreSQL while heads approve and the Board reads
 	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $(BENCH_DB)_surge WITH (FORCE)" -c "CREATE DATABASE $(BENCH_DB)_surge"

@@ -88,11 +88,12 @@ class CadreDashboard:
     status_label: str
     status_badge: str
     days_left: int
+    trips: dict = field(default_factory=dict)  # pk -> the person's trips of the plan (the panel's violations)
 
 
 def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = None) -> CadreDashboard:
     today = today or timezone.localdate()
-    people = User.objects.filter(pk=person.pk).select_related("department")
+    people = [person]  # as the view read them in this request: not read again
     points = checkpoints(plan, as_of)
     # One engine run at the last point, the cumulative done days at every point from one pass
     # over the trips (engine.done_days_series, docs/rules.md “Stored standings”).
@@ -111,18 +112,11 @@ def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = 
             ),
         ],
     )
-    upcoming = list(
-        Trip.objects.filter(plan=plan, person=person, status=Trip.Status.APPROVED, end__gte=as_of)
-        .select_related("category")
-        .order_by("start")[:5]
-    )
-    to_fix = list(
-        Trip.objects.filter(
-            plan=plan, person=person, status__in=[Trip.Status.RETURNED, Trip.Status.APPROVED], end__lt=today
-        )
-        .select_related("category")
-        .order_by("start")[:10]
-    )
+    # One read of the person's trips of the plan (a year's few): the upcoming ones, those to
+    # report or correct, and the trips the standing's violations name (the panel).
+    mine = list(Trip.objects.filter(plan=plan, person=person).select_related("category").order_by("start", "pk"))
+    upcoming = [t for t in mine if t.status == Trip.Status.APPROVED and t.end >= as_of][:5]
+    to_fix = [t for t in mine if t.status in (Trip.Status.RETURNED, Trip.Status.APPROVED) and t.end < today][:10]
     return CadreDashboard(
         plan=plan,
         person=person,
@@ -137,6 +131,7 @@ def cadre_dashboard(plan: Plan, person: User, as_of: date, today: date | None = 
         status_label=str(STATUS_LABELS.get(standing.status, standing.status)),
         status_badge=STATUS_BADGES.get(standing.status, "secondary"),
         days_left=max(0, (plan.period_end - as_of).days),
+        trips={t.pk: t for t in mine},
     )
 
 

@@ -15,7 +15,7 @@ from functools import wraps
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, FloatField, Func, IntegerField, Q
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, When
 from django.db.models.functions import Cast
 
 from accounts.models import Role, User
@@ -314,5 +314,6 @@ def current_plan(organization_id, on: date | None = None) -> Plan | None:
     from django.utils import timezone
 
     on = on or timezone.localdate()
-    qs = Plan.objects.filter(organization_id=organization_id)
-    return qs.filter(year=on.year).first() or qs.order_by("-year").first()
+    # One query (every page asks): that year's plan first, then the others newest first.
+    this_year = Case(When(year=on.year, then=0), default=1, output_field=IntegerField())
+    return Plan.objects.filter(organization_id=organization_id).order_by(this_year, "-year").first()

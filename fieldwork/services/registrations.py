@@ -272,9 +272,7 @@ def preview(*, plan: Plan, person: User, typed: TripInput | None = None, exclude
     # registered) and what only this screen adds (draft lines, the line being typed), each counted
     # by the engine, so "82/60" reads as 44 + 35 + 3 and the home page's 44 and 35 are the same.
     # One read of the data, the engine run with and without the drafts.
-    plan_rules, _people, inputs = standing_inputs(
-        plan, people=User.objects.filter(pk=person.pk).select_related("department")
-    )
+    plan_rules, _people, inputs = standing_inputs(plan, people=[person])  # as the caller read them
     cadre, trips = inputs[0]
     sent = engine.compute_all(plan_rules, [(cadre, trips)], as_of)[0]
     standing = engine.compute_all(plan_rules, [(cadre, [*trips, *extra])], as_of)[0] if extra else sent

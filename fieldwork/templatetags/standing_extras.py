@@ -108,9 +108,17 @@ def panel_info(
 
 @register.simple_tag(takes_context=True)
 def standing_panel_info(context, standing, plan, as_of=None):
-    """The panel of `person` (the context's, else the signed-in user's own) as the user may read it."""
+    """The panel of `person` (the context's, else the signed-in user's own) as the user may read it.
+    `panel_trips` in the context (pk -> the person's trips, read by the view) spares a second read."""
     viewer = context.get("user")
-    return panel_info(standing, plan, as_of or None, viewer=viewer, person=context.get("person") or viewer)
+    return panel_info(
+        standing,
+        plan,
+        as_of or None,
+        context.get("panel_trips"),
+        viewer=viewer,
+        person=context.get("person") or viewer,
+    )
 
 
 @register.filter

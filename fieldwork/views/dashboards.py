@@ -52,6 +52,7 @@ def cadre_dashboard(request):
             "as_of_form": as_of_form,
             "own": person.pk == request.user.pk,
             "standing": data.standing,
+            "panel_trips": data.trips,
             "as_of": as_of,
             "has_standing_panel": True,  # the page shows fieldwork/standing/_panel.html, its own partial
             "status_labels": standing_terms.STATUS_LABELS,

@@ -164,3 +164,62 @@ def test_the_plan_page_counts_recorded_trips_from_the_stored_rows(client, people
     client.force_login(people["board"])
     resp = client.get(reverse("fieldwork:plan_detail", args=[plan.pk]))
     assert resp.context["trip_count"] == 3
+
+
+def _cadre_trips(plan, person, week: int, n: int):
+    """n trips of each state a cadre's pages list apart: returned reports, approved trips to
+    report, confirmed ones, draft lines of a registration, and overlapping pairs (violations
+    that name their trips on the panel)."""
+    from datetime import date, timedelta
+
+    from fieldwork.models import Trip
+    from tests.factories import make_trip
+
+    day = date(2023, 1, 2) + timedelta(weeks=week)
+    for i in range(n):
+        for status in (Trip.Status.RETURNED, Trip.Status.APPROVED, Trip.Status.CONFIRMED, Trip.Status.DRAFT):
+            make_trip(plan, person, start=day, end=day, days="1", status=status, location=f"Xã {week} {i} {status}")
+            day += timedelta(days=1)
+        make_trip(plan, person, start=day, end=day + timedelta(days=1), days="2", location="Xã Chồng 1")
+        make_trip(
+            plan, person, start=day + timedelta(days=1), end=day + timedelta(days=1), days="1", location="Chồng 2"
+        )
+        day += timedelta(days=3)
+
+
+CADRE_PAGES = {  # docs/rules.md “Stored standings”: the most a cadre's own page reads, whatever their trips
+    "fieldwork:cadre_dashboard": 14,
+    "fieldwork:my_trips": 9,
+    "fieldwork:registrations": 16,
+}
+
+
+def test_a_cadres_own_pages_read_the_same_whatever_their_trips(client, people):
+    """The cadre's dashboard, trips and registrations read a fixed number of times: no read per
+    trip or per returned report, the person not read again by the page, their trips once (the
+    upcoming, those to fix and those a violation names), the current plan once."""
+    plan, cadre = people["plan"], people["cadre"]
+    _cadre_trips(plan, cadre, 0, 1)
+    _cadre_trips(plan, people["cadre2"], 0, 1)
+    client.force_login(cadre)
+
+    def counts():
+        out = {}
+        for name in CADRE_PAGES:
+            client.get(reverse(name))  # warm: the session's first write
+            with CaptureQueriesContext(connection) as ctx:
+                resp = client.get(reverse(name))
+            assert resp.status_code == 200, name
+            out[name] = len(ctx.captured_queries)
+        return out
+
+    few = counts()
+    for name, most in CADRE_PAGES.items():
+        assert few[name] <= most, (name, few[name])
+    _cadre_trips(plan, cadre, 8, 12)  # 12 more of each: returned reports, trips to report, violations
+    _cadre_trips(plan, people["cadre2"], 8, 12)
+    assert counts() == few
+
+    body = client.get(reverse("fieldwork:cadre_dashboard")).content.decode()
+    assert "Xã 0 0 returned" in body and "Xã 0 0 approved" in body  # to report or correct, from the one read
+    assert "Xã Chồng 1" in body  # a violation names its trip on the panel, from the same read
