@@ -35,9 +35,10 @@ from fieldwork.standing_terms import COMPLETED, MET_DAYS, STATUS_LABELS, percent
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 from fieldwork.violations import violation_labels
 
-from .data import Params, header, plan_document, stem
+from .document_parts import header, plan_document, stem
 from .documents import Header, Signer
-from .signers import board_department, board_issuer, board_recipients, board_signer  # noqa: F401 (re-exported)
+from .params import Params
+from .signers import board_issuer, board_recipients, board_signer
 
 ZERO = Decimal(0)
 STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "exempt")

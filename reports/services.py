@@ -42,8 +42,9 @@ from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
 from fieldwork.services.registrations import quarter_name
 
 from . import register
-from .data import check_params, gather, resolve
+from .builders import gather
 from .models import ReportJob, ScheduledRun
+from .params import check_params, resolve
 
 logger = logging.getLogger(__name__)
 

@@ -37,10 +37,19 @@ from fieldwork.selectors.departments import DepartmentTotals, department_totals,
 from fieldwork.standing_terms import COMPLETED, STATUS_LABELS, meets_days, year_as_of
 
 from .compliance import MET_ALL, MET_DAYS, MET_NOTE
-from .data import Params, header, organization_header, plan_document, standing_committee, stem, union_body
+from .document_parts import header, organization_header, plan_document, standing_committee, stem
 from .documents import Column, FormDocument, Header, Signer
 from .models import CadreRemark, YearEndText
-from .signers import board_issuer, board_recipients, board_signer, head_signer, secretary_of, standing_signer
+from .params import Params
+from .signers import (
+    board_issuer,
+    board_recipients,
+    board_signer,
+    head_signer,
+    secretary_of,
+    standing_signer,
+    union_body,
+)
 
 ZERO = Decimal(0)
 NOT_WRITTEN = "(Ban Tổ chức – Kiểm tra chưa nhập nội dung.)"

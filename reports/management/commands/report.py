@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import Department, User
 from accounts.vietnamese import nfc
 from reports import services
-from reports.data import KINDS, check_params
 from reports.models import ReportJob
+from reports.params import KINDS, check_params
 from reports.signing import SigningError
 from reports.signing.service import document_of, sign_document, usable_certificate
 from reports.tasks import build_report
