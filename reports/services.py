@@ -43,6 +43,7 @@ from fieldwork.services.registrations import quarter_name
 
 from . import register
 from .builders import gather
+from .files import file_of, job_dir
 from .models import ReportJob, ScheduledRun
 from .params import check_params, resolve
 
@@ -156,21 +157,6 @@ def regenerate_compliance(*, user: User, year: int, quarter: int) -> list[Report
 
 
 # Produce (inside the Celery task) ---------------------------------------------------------------
-def job_dir(job: ReportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports" / str(job.organization_id) / str(job.pk)
-
-
-def file_of(job: ReportJob) -> Path | None:
-    """The job's file when it is done and really there, inside MEDIA_ROOT/reports/."""
-    if job.status != ReportJob.Status.DONE or not job.file_path:
-        return None
-    root = (Path(settings.MEDIA_ROOT) / "reports").resolve()
-    path = (Path(settings.MEDIA_ROOT) / job.file_path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    return path
-
-
 def _set(job_id, **fields) -> None:
     ReportJob.objects.filter(pk=job_id).update(**fields)
 
