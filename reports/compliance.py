@@ -27,10 +27,9 @@ from accounts.vietnamese import format_number, format_short_date
 from fieldwork import cycles
 from fieldwork.models import Plan, QuarterReport
 from fieldwork.privacy import Audience, ReasonLabels
-from fieldwork.quarters import plan_quarters, quarter_of
+from fieldwork.quarters import plan_quarters, quarter_name, quarter_of
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from fieldwork.services.quarter_reports import quarter_deadline
-from fieldwork.services.registrations import quarter_name
 from fieldwork.standing_terms import COMPLETED, MET_DAYS, STATUS_LABELS, percent, year_as_of
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 from fieldwork.violations import violation_labels

@@ -24,8 +24,7 @@ from accounts.vietnamese import (
     union_code,
 )
 from fieldwork.models import Plan, Trip
-from fieldwork.quarters import quarter_bounds
-from fieldwork.services.registrations import quarter_name
+from fieldwork.quarters import quarter_bounds, quarter_name
 from fieldwork.standing_terms import IMMERSION_COLUMN, IMMERSION_MARK
 
 from .documents import Column, Header

@@ -23,9 +23,9 @@ from accounts.models import Department, Organization, User
 from accounts.vietnamese import format_period
 from fieldwork import cycles
 from fieldwork.models import ChangeRequest, DepartmentPlan, Plan, QuarterReport, Registration, Trip
+from fieldwork.quarters import quarter_name
 from fieldwork.selectors.quarter_reports import quarter_trips, report_trips
 from fieldwork.services.department_plans import PLANNED_STATUSES, overview, planned_lines
-from fieldwork.services.registrations import quarter_name
 
 from .document_parts import (
     days_col,

@@ -59,7 +59,7 @@ def qr_data_uri(text: str) -> str:
 
 def period_label(kind: str, params: dict) -> str:
     """What the document covers, as its first lines say: "Quý I/2023", "Năm 2023"."""
-    from fieldwork.services.registrations import quarter_name
+    from fieldwork.quarters import quarter_name
 
     year, quarter = params.get("year"), params.get("quarter")
     if quarter:

@@ -36,10 +36,9 @@ from core.logsafe import scrubbed_exc_info
 from core.storage import is_disk_full
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
-from fieldwork.quarters import quarter_bounds
+from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.services.history import notify
-from fieldwork.services.quarter_reports import plan_quarters, quarter_deadline
-from fieldwork.services.registrations import quarter_name
+from fieldwork.services.quarter_reports import quarter_deadline
 
 from . import register
 from .builders import gather
