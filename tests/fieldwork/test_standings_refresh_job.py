@@ -181,7 +181,7 @@ def test_transient_database_errors_are_retried_by_the_task(big, monkeypatch, dja
         return real(plan, ids, **kw)
 
     monkeypatch.setattr(standings_refresh, "refresh_chunk", flaky)
-    from config import jobs
+    from core import jobs
 
     waits = []
     monkeypatch.setattr(jobs, "backoff", lambda n: waits.append(n) or 0)
@@ -196,7 +196,7 @@ def test_transient_database_errors_are_retried_by_the_task(big, monkeypatch, dja
 def test_a_transient_error_every_time_fails_the_job_after_the_retries(
     big, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from config import jobs
+    from core import jobs
     from fieldwork import tasks
 
     def down(plan, ids, **kw):
