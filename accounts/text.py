@@ -19,7 +19,7 @@ END_BEFORE_START = _("“Đến ngày” phải bằng hoặc sau “Từ ngày�
 
 # The Standing Committee's group, ONE name on every page and form (docs/rules.md “A year in the life”): the people of no
 # department are listed under it; documents qualify it with the Union body ("Thường trực Tỉnh
-# đoàn", reports.data.standing_committee).
+# đoàn", reports.document_parts.standing_committee).
 STANDING_GROUP = _("Thường trực")
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -153,7 +153,8 @@ def _rss_kib() -> int:
 
 def _child(org_id, fmt, queue):
     connection.close()  # a fresh connection in the child
-    from reports.data import gather, resolve
+    from reports.builders import gather
+    from reports.params import resolve
     from reports.services import build_file
 
     org = Organization.objects.get(pk=org_id)

@@ -34,9 +34,10 @@ from fieldwork.standing_terms import COMPLETED, MET_DAYS, STATUS_LABELS, percent
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 from fieldwork.violations import violation_labels
 
-from .data import Params, header, plan_document, stem
+from .document_parts import header, plan_document, stem
 from .documents import Header, Signer
-from .signers import board_department, board_issuer, board_recipients, board_signer  # noqa: F401 (re-exported)
+from .params import Params
+from .signers import board_issuer, board_recipients, board_signer
 
 ZERO = Decimal(0)
 STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "exempt")
@@ -191,15 +192,47 @@ def columns(quarter: int | None, min_days: int) -> tuple[list[str], list[str]]:
 
 
 def compliance(p: Params, today: date) -> ComplianceReport:
+    """The quarter's (or the year's) report: one engine run at as_of, then the department table,
+    the cadre table and the summary drawn from them."""
     plan, quarter = p.plan, p.quarter
     as_of = report_as_of(p.year, quarter, today) if quarter else year_as_of(plan, today)
     period = period_standings(plan, as_of, quarter)
-    rows = period.rows
     labels = ReasonLabels(plan, Audience.OUTSIDE if p.figures_only else p.viewer)
-    reports = {(r.department_id, r.quarter): r for r in QuarterReport.objects.filter(plan=plan)}
+    dept_lines = _department_lines(plan, quarter, period, as_of, today)
+    cadres, exempt_by_reason = _cadre_lines(period, labels, {d.department_id: d.name for d in dept_lines})
+    status_counts = Counter(c.status for c in cadres)
+    summary = _summary(plan, quarter, dept_lines, cadres, status_counts, exempt_by_reason)
+    dept_columns, cadre_columns = columns(quarter, plan.min_days)
+    return ComplianceReport(
+        header=header(p.organization, board_issuer(p.organization), "TCKT", today),
+        title="BÁO CÁO",
+        subtitle=_subtitle(p),
+        reference=_reference(plan, as_of),
+        as_of=as_of,
+        year=p.year,
+        quarter=quarter,
+        min_days=plan.min_days,
+        summary=summary,
+        departments=dept_lines,
+        cadres=cadres,
+        status_counts=[(code, str(STATUS_LABELS[code]), status_counts[code]) for code in STATUS_ORDER],
+        signer=_figures_signer(board_signer(p.organization)) if p.figures_only else board_signer(p.organization),
+        recipients=board_recipients(p.organization),
+        file_stem=_file_stem(p),
+        dept_columns=dept_columns,
+        cadre_columns=cadre_columns,
+        met_note=MET_NOTE % {"n": plan.min_days},
+        shows_sensitive=labels.shows_sensitive,
+        figures_only=p.figures_only,
+    )
 
-    dept_lines = []
-    for t in department_totals(rows, period.period_days):
+
+def _department_lines(plan: Plan, quarter: int | None, period, as_of: date, today: date) -> list[DepartmentLine]:
+    """The department table: the selectors' totals, each with its mẫu 3 state for the quarter or
+    the year ("—" for the Standing Committee, which sends none)."""
+    reports = {(r.department_id, r.quarter): r for r in QuarterReport.objects.filter(plan=plan)}
+    lines = []
+    for t in department_totals(period.rows, period.period_days):
         if t.department_id is None:
             mau3, late = "—", False
         elif quarter:
@@ -208,12 +241,15 @@ def compliance(p: Params, today: date) -> ComplianceReport:
             )
         else:
             mau3, late = mau3_year_state(plan, reports, t.department_id, as_of, today)
-        dept_lines.append(DepartmentLine.of(t, mau3=mau3, late=late))
-    dept_name = {d.department_id: d.name for d in dept_lines}
+        lines.append(DepartmentLine.of(t, mau3=mau3, late=late))
+    return lines
 
+
+def _cadre_lines(period, labels: ReasonLabels, dept_name: dict) -> tuple[list[CadreLine], Counter]:
+    """The cadre table, and the exempt cadres counted by reason as this file's reader may read it."""
     cadres: list[CadreLine] = []
     exempt_by_reason: Counter = Counter()
-    for r in rows:
+    for r in period.rows:
         person, s = r.person, r.standing
         exempt = s.status == "exempt"
         days = period.period_days.get(person.pk, ZERO)
@@ -241,9 +277,20 @@ def compliance(p: Params, today: date) -> ComplianceReport:
                 exemption_masked=labels.is_masked(s.exemption, person),
             )
         )
+    return cadres, exempt_by_reason
+
+
+def _summary(
+    plan: Plan,
+    quarter: int | None,
+    dept_lines: list[DepartmentLine],
+    cadres: list[CadreLine],
+    status_counts: Counter,
+    exempt_by_reason: Counter,
+) -> list[tuple[str, str | int | Decimal]]:
+    """The figures at the top of the report, in the order the Board reads them."""
     subject = [c for c in cadres if c.status != "exempt"]
     n_subject = len(subject)
-    status_counts = Counter(c.status for c in cadres)
     imm_required = [c for c in subject if c.immersion_required]
     late = [d.name for d in dept_lines if d.late]
     total_period = sum((d.period_days for d in dept_lines), ZERO)
@@ -251,7 +298,7 @@ def compliance(p: Params, today: date) -> ComplianceReport:
     when = _("trong quý") if quarter else _("trong năm")
     pending = [c for c in subject if c.pending_days]
     total_pending = sum((c.pending_days for c in pending), ZERO)
-    summary = [
+    return [
         (
             _("Cán bộ thuộc diện phải đi cơ sở / tổng số cán bộ"),
             f"{format_number(n_subject)}/{format_number(len(cadres))}",
@@ -301,37 +348,26 @@ def compliance(p: Params, today: date) -> ComplianceReport:
         ),
         (_("Ban, văn phòng gửi mẫu 3 muộn hoặc chưa gửi"), f"{len(late)}: {'; '.join(late)}" if late else 0),
     ]
+
+
+def _subtitle(p: Params) -> str:
+    what = f"quý {quarter_name(p.quarter)} năm {p.year}" if p.quarter else f"năm {p.year}"
+    return f"Tình hình thực hiện chủ trương “1+2” {what}"
+
+
+def _reference(plan: Plan, as_of: date) -> str:
+    """The line under the title: the day the figures are counted to, and the plan's document."""
     document = plan_document(plan)
-    reference = f"(Số liệu tính đến ngày {format_short_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
-    dept_columns, cadre_columns = columns(quarter, plan.min_days)
-    what = f"quý {quarter_name(quarter)} năm {p.year}" if quarter else f"năm {p.year}"
-    return ComplianceReport(
-        header=header(p.organization, board_issuer(p.organization), "TCKT", today),
-        title="BÁO CÁO",
-        subtitle=f"Tình hình thực hiện chủ trương “1+2” {what}",
-        reference=reference,
-        as_of=as_of,
-        year=p.year,
-        quarter=quarter,
-        min_days=plan.min_days,
-        summary=summary,
-        departments=dept_lines,
-        cadres=cadres,
-        status_counts=[(code, str(STATUS_LABELS[code]), status_counts[code]) for code in STATUS_ORDER],
-        signer=_figures_signer(board_signer(p.organization)) if p.figures_only else board_signer(p.organization),
-        recipients=board_recipients(p.organization),
-        file_stem=stem(
-            "bao-cao-1-2",
-            p.organization.code,
-            p.year,
-            f"q{quarter}" if quarter else "ca-nam",
-            "so-lieu" * p.figures_only,
-        ),
-        dept_columns=dept_columns,
-        cadre_columns=cadre_columns,
-        met_note=MET_NOTE % {"n": plan.min_days},
-        shows_sensitive=labels.shows_sensitive,
-        figures_only=p.figures_only,
+    return f"(Số liệu tính đến ngày {format_short_date(as_of)}" + (f"; thực hiện {document})" if document else ")")
+
+
+def _file_stem(p: Params) -> str:
+    return stem(
+        "bao-cao-1-2",
+        p.organization.code,
+        p.year,
+        f"q{p.quarter}" if p.quarter else "ca-nam",
+        "so-lieu" * p.figures_only,
     )
 
 

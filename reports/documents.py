@@ -1,7 +1,8 @@
 """The shape of a report document, shared by the XLSX and PDF builders.
 
-A builder never queries the database: reports/data.py and reports/compliance.py gather
-everything into these dataclasses first, so both formats show exactly the same figures.
+The XLSX and PDF writers never query the database: the document builders (reports/mau_forms.py,
+reports/compliance.py, reports/yearend.py, reports/rollup_document.py) gather everything into these
+dataclasses first, so both formats show exactly the same figures.
 """
 
 from __future__ import annotations

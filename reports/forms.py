@@ -8,8 +8,8 @@ from accounts import rules
 from accounts.forms import DateInput
 from accounts.models import Department, User
 
-from .data import check_params
 from .models import ReportJob
+from .params import check_params
 
 
 class CadreSelect(forms.Select):

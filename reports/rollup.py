@@ -25,7 +25,9 @@ from accounts.vietnamese import _syllable_key, format_date, nfc
 from fieldwork.models import Plan
 from fieldwork.quarters import quarter_bounds, quarter_name
 
+from .compliance import compliance
 from .models import RollupSubmission
+from .params import Params
 
 COUNT_KEYS = ("total", "subject", "went", "met", "on_track", "at_risk", "not_met", "exempt", "late_forms")
 DAY_KEYS = ("quarter_days", "done_days")
@@ -71,9 +73,6 @@ def figures_of(doc) -> dict:
 def organization_figures(plan: Plan, quarter: int, today: date) -> dict:
     """What `plan.organization` reports for the quarter: its compliance report's figures, as of
     the quarter's last day or today while the quarter runs (refused before the quarter starts)."""
-    from .compliance import compliance
-    from .data import Params
-
     doc = compliance(Params(organization=plan.organization, plan=plan, year=plan.year, quarter=quarter), today)
     return figures_of(doc)
 

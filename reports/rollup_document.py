@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.vietnamese import format_short_date
 from fieldwork.standing_terms import quarter_as_of as report_as_of
 
-from .data import Params, header, stem
+from .document_parts import header, stem
 from .documents import Header, Signer
+from .params import Params
 from .rollup import COLUMNS, LIVE, Rollup, quarter_label, rollup_tree
 from .signers import board_issuer, board_recipients, board_signer
 

@@ -38,13 +38,14 @@ from core.storage import is_disk_full
 from fieldwork.cycles import quarter_deadline
 from fieldwork.models import Plan
 from fieldwork.privacy import Audience
-from fieldwork.quarters import quarter_bounds, quarter_name
+from fieldwork.quarters import plan_quarters, quarter_bounds, quarter_name
 from fieldwork.services.history import notify
-from fieldwork.services.quarter_reports import plan_quarters
 
 from . import register
-from .data import check_params, gather, resolve
+from .builders import gather
+from .files import file_of, job_dir
 from .models import ReportJob, ScheduledRun
+from .params import check_params, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -156,21 +157,6 @@ def regenerate_compliance(*, user: User, year: int, quarter: int) -> list[Report
 
 
 # Produce (inside the Celery task) ---------------------------------------------------------------
-def job_dir(job: ReportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports" / str(job.organization_id) / str(job.pk)
-
-
-def file_of(job: ReportJob) -> Path | None:
-    """The job's file when it is done and really there, inside MEDIA_ROOT/reports/."""
-    if job.status != ReportJob.Status.DONE or not job.file_path:
-        return None
-    root = (Path(settings.MEDIA_ROOT) / "reports").resolve()
-    path = (Path(settings.MEDIA_ROOT) / job.file_path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    return path
-
-
 def _set(job_id, **fields) -> None:
     ReportJob.objects.filter(pk=job_id).update(**fields)
 

@@ -24,6 +24,7 @@ from fieldwork.selectors import current_plan
 from fieldwork.services.quarter_reports import quarter_bounds
 
 from . import selectors, services
+from .files import file_of
 from .forms import JobFilterForm, ReportRequestForm
 from .models import ReportJob
 from .signing import SigningError
@@ -178,7 +179,7 @@ def download(request, pk):
     job = _job(request, pk)
     if not rules.can_download_report_job(request.user, job):
         raise PermissionDenied  # today's permission, not the one of the day it was requested
-    path = services.file_of(job)
+    path = file_of(job)
     if path is None:
         raise Http404(_("Báo cáo chưa sẵn sàng."))
     return uploads.attachment_response(path.open("rb"), filename=job.file_name)

@@ -30,7 +30,8 @@ from fieldwork import uploads
 from fieldwork.models import Plan
 from fieldwork.quarters import quarter_bounds, quarter_of
 
-from . import rollup_services, services
+from . import rollup_services
+from .files import file_of
 from .models import ReportJob, RollupSubmission
 from .rollup import organization_figures, rollup_tree
 
@@ -216,7 +217,7 @@ def _signed(s: RollupSubmission) -> dict:
     from .verification import verify_bytes
 
     job = s.pdf_job
-    path = services.file_of(job) if job is not None else None
+    path = file_of(job) if job is not None else None
     document = document_of(job) if path is not None else None
     if document is None:
         return {}
@@ -252,7 +253,7 @@ def figure_rows(f: dict) -> list[tuple[str, object]]:
 def submission_download(request, pk, fmt):
     s = _submission(request, pk)
     job = {"pdf": s.pdf_job, "xlsx": s.xlsx_job}.get(fmt)
-    path = services.file_of(job) if job is not None else None
+    path = file_of(job) if job is not None else None
     if path is None:
         raise Http404(_("Tệp báo cáo chưa sẵn sàng."))
     return uploads.attachment_response(path.open("rb"), filename=job.file_name)

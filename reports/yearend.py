@@ -37,10 +37,19 @@ from fieldwork.selectors.departments import DepartmentTotals, department_totals,
 from fieldwork.standing_terms import COMPLETED, STATUS_LABELS, meets_days, year_as_of
 
 from .compliance import MET_ALL, MET_DAYS, MET_NOTE
-from .data import Params, header, organization_header, plan_document, standing_committee, stem, union_body
+from .document_parts import header, organization_header, plan_document, standing_committee, stem
 from .documents import Column, FormDocument, Header, Signer
 from .models import CadreRemark, YearEndText
-from .signers import board_issuer, board_recipients, board_signer, head_signer, secretary_of, standing_signer
+from .params import Params
+from .signers import (
+    board_issuer,
+    board_recipients,
+    board_signer,
+    head_signer,
+    secretary_of,
+    standing_signer,
+    union_body,
+)
 
 ZERO = Decimal(0)
 NOT_WRITTEN = "(Ban Tổ chức – Kiểm tra chưa nhập nội dung.)"
@@ -271,6 +280,8 @@ def standing_first(totals: list[DepartmentTotals], rows, org) -> list[Department
 
 
 def year_end(p: Params, today: date) -> YearEndReport:
+    """The year-end report of the issue `p.issue`: every figure from one engine run at as_of, then
+    each part in the order the report prints it."""
     plan, org = p.plan, p.organization
     upward = p.issue == "upward"
     as_of = chosen_as_of(plan, p.as_of, today)
@@ -278,24 +289,99 @@ def year_end(p: Params, today: date) -> YearEndReport:
     rows = period_standings(plan, as_of).rows
     totals = standing_first(department_totals(rows), rows, org)
     labels = ReasonLabels(plan, p.viewer)  # what this reader may read of a sensitive reason (§6)
+    reason_of = _reason_words(labels, upward=upward)
     body = union_body(org)
+    document = plan_document(plan)
+    general = _general(p, rows, totals, reason_of, on=on, body=body, document=document)
+    not_subject = _not_subject(rows, reason_of, upward=upward)
+    text = YearEndText.objects.filter(plan=plan).first()
+    issued, signer, recipients = _issue(org, upward=upward, today=today)
+    return YearEndReport(
+        header=issued,
+        title="BÁO CÁO",
+        subtitle=f"Kết quả thực hiện chủ trương “1+2” của cán bộ cơ quan {body} năm {p.year}",
+        reference=f"(Số liệu tính đến ngày {on}" + (f"; thực hiện {document})" if document else ")"),
+        as_of=as_of,
+        year=p.year,
+        issue=p.issue,
+        general=general,
+        departments=totals,
+        positions=_position_lines(rows),
+        not_subject=not_subject,
+        days=_days(rows, totals),
+        categories=_category_lines(plan, as_of),
+        not_met=[] if upward else _not_met_lines(rows, body),
+        not_met_summary=_not_met_summary(rows, on),
+        strengths=(text.strengths.strip() if text else "") or NOT_WRITTEN,
+        limitations=(text.limitations.strip() if text else "") or NOT_WRITTEN,
+        proposals=(text.proposals.strip() if text else "") or NOT_WRITTEN,
+        signer=signer,
+        recipients=recipients,
+        file_stem=stem("bao-cao-cuoi-nam-1-2", org.code, p.year, "gui-cap-tren" if upward else ""),
+        met_note=MET_NOTE % {"n": plan.min_days},
+        dept_columns=DEPT_COLUMNS,
+        shows_sensitive=labels.shows_sensitive,
+    )
+
+
+def _subject(rows) -> list:
+    return [r for r in rows if r.standing.status != "exempt"]
+
+
+def _exempt(rows) -> list:
+    return [r for r in rows if r.standing.status == "exempt"]
+
+
+def _reason_words(labels: ReasonLabels, *, upward: bool):
+    """A cadre's reason for not being subject, as this issue may say it: a personal reason never
+    goes up the tree (docs/domain.md §6); no exemption: no working day in the plan's period."""
 
     def reason_of(r) -> str:
         code = r.standing.exemption
         if not code:
             return NO_REASON
-        if upward:  # a personal reason never goes up the tree
+        if upward:
             return reason_label_sent_up(labels.by_code.get(code, code))
         return labels.of(code, r.person)
 
-    subject_rows = [r for r in rows if r.standing.status != "exempt"]
-    n_subject = len(subject_rows)
+    return reason_of
+
+
+def _general(p: Params, rows, totals: list[DepartmentTotals], reason_of, *, on: str, body: str, document: str):
+    """Part I: who went, by department, then the shares who went and who met the rule."""
+    plan = p.plan
+    n_subject = len(_subject(rows))
+    exempt_rows = _exempt(rows)
     went = sum(t.went for t in totals)
     met_days = sum(t.met_days for t in totals)
     met = sum(t.met for t in totals)
-    exempt_rows = [r for r in rows if r.standing.status == "exempt"]
+    opening = f"Thực hiện {document}, trong" if document else "Trong"
+    if went:
+        first = (
+            f"{opening} năm {p.year}, có {went} cán bộ chuyên trách cơ quan {body} thực hiện đi cơ sở theo chủ "
+            "trương “1+2”, cụ thể như sau: "
+        )
+    else:
+        first = (
+            f"{opening} năm {p.year}, tính đến ngày {on}, chưa có cán bộ chuyên trách cơ quan {body} nào thực hiện "
+            "đi cơ sở theo chủ trương “1+2”: "
+        )
+    not_went = n_subject - went
+    away = _who_did_not_go(exempt_rows, not_went, reason_of)
+    return [
+        first + "; ".join(_department_sentences(rows, totals, reason_of)) + ".",
+        f"Số lượng cán bộ đi cơ sở trên tổng số cán bộ của {body} thuộc diện phải đi cơ sở tính đến ngày {on} là: "
+        f"{went}/{n_subject} đồng chí ({format_percent(went, n_subject)})."
+        + (f" {two(len(exempt_rows) + not_went)} đồng chí không đi cơ sở gồm: {'; '.join(away)}." if away else ""),
+        f"Số lượng cán bộ đi cơ sở đạt số ngày theo quy định ({plan.min_days} ngày, hoặc số ngày được tính giảm) "
+        f"đạt tỉ lệ {format_percent(met_days, n_subject)} ({met_days}/{n_subject} đồng chí) tính đến ngày {on}; "
+        # docs/rules.md “The rules as the documents say them”: the days-and-trips figure has one name everywhere (fieldwork.standing_terms.COMPLETED)
+        f"{COMPLETED[:1].lower()}{COMPLETED[1:]}: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
+    ]
 
-    # Part I: by department, the Standing Committee first, in the seed's words: the number is who went.
+
+def _department_sentences(rows, totals: list[DepartmentTotals], reason_of) -> list[str]:
+    """By department, the Standing Committee first, in the seed's words: the number is who went."""
     by_dept_people: dict = defaultdict(list)
     for r in rows:
         by_dept_people[r.person.department_id].append(r)
@@ -330,19 +416,11 @@ def year_end(p: Params, today: date) -> YearEndReport:
         if extra:
             text += " (" + "; ".join(extra) + ")"
         sentences.append(text)
-    document = plan_document(plan)
-    opening = f"Thực hiện {document}, trong" if document else "Trong"
-    if went:
-        first = (
-            f"{opening} năm {p.year}, có {went} cán bộ chuyên trách cơ quan {body} thực hiện đi cơ sở theo chủ "
-            "trương “1+2”, cụ thể như sau: "
-        )
-    else:
-        first = (
-            f"{opening} năm {p.year}, tính đến ngày {on}, chưa có cán bộ chuyên trách cơ quan {body} nào thực hiện "
-            "đi cơ sở theo chủ trương “1+2”: "
-        )
-    not_went = n_subject - went
+    return sentences
+
+
+def _who_did_not_go(exempt_rows, not_went: int, reason_of) -> list[str]:
+    """Those not subject, counted by reason, and those subject who have not gone yet."""
     away = []
     if exempt_rows:
         by_reason = Counter(lower_first(reason_of(r)) for r in exempt_rows)
@@ -353,16 +431,11 @@ def year_end(p: Params, today: date) -> YearEndReport:
         )
     if not_went:
         away.append(f"{two(not_went)} đồng chí thuộc diện phải đi cơ sở nhưng chưa đi")
-    general = [
-        first + "; ".join(sentences) + ".",
-        f"Số lượng cán bộ đi cơ sở trên tổng số cán bộ của {body} thuộc diện phải đi cơ sở tính đến ngày {on} là: "
-        f"{went}/{n_subject} đồng chí ({format_percent(went, n_subject)})."
-        + (f" {two(len(exempt_rows) + not_went)} đồng chí không đi cơ sở gồm: {'; '.join(away)}." if away else ""),
-        f"Số lượng cán bộ đi cơ sở đạt số ngày theo quy định ({plan.min_days} ngày, hoặc số ngày được tính giảm) "
-        f"đạt tỉ lệ {format_percent(met_days, n_subject)} ({met_days}/{n_subject} đồng chí) tính đến ngày {on}; "
-        # docs/rules.md “The rules as the documents say them”: the days-and-trips figure has one name everywhere (fieldwork.standing_terms.COMPLETED)
-        f"{COMPLETED[:1].lower()}{COMPLETED[1:]}: {met}/{n_subject} đồng chí ({format_percent(met, n_subject)}).",
-    ]
+    return away
+
+
+def _position_lines(rows) -> list[PositionLine]:
+    """Who went and who met the days, by position, in the seed's order of positions."""
     positions: dict = {}
     for r in rows:
         key = nfc(r.person.position).strip().casefold() or "—"
@@ -374,29 +447,44 @@ def year_end(p: Params, today: date) -> YearEndReport:
             line.subject += 1
             line.went += Decimal(r.standing.done_days) > 0
             line.met_days += meets_days(r.standing)
-    # Not subject, by reason (seed 000: "08 đồng chí không đi cơ sở gồm …"); names only inside.
+    return sorted(positions.values(), key=lambda x: position_rank(x.position))
+
+
+def _not_subject(rows, reason_of, *, upward: bool) -> list[str]:
+    """Not subject, by reason (seed 000: "08 đồng chí không đi cơ sở gồm …"); names only inside."""
     exempt_names: dict = defaultdict(list)
-    for r in exempt_rows:
+    for r in _exempt(rows):
         exempt_names[reason_of(r)].append(r.person.full_name)
-    not_subject = [
+    return [
         f"{reason[:1].upper() + reason[1:]}: {two(len(names))} đồng chí" + ("" if upward else f" ({', '.join(names)})")
         for reason, names in sorted(exempt_names.items())
     ]
 
-    # Days and immersion trips.
+
+def _days(rows, totals: list[DepartmentTotals]) -> list[str]:
+    """Days and immersion trips."""
+    subject_rows = _subject(rows)
+    n_subject = len(subject_rows)
     total_days = sum((t.done_days for t in totals), ZERO)
     immersion = sum(t.immersion_done for t in totals)
     imm_required = [r for r in subject_rows if r.standing.immersion_required]
     imm_ok = sum(r.standing.immersion_done >= r.standing.immersion_required for r in imm_required)
     average = (total_days / n_subject).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if n_subject else ZERO
-    days = [
+    return [
         f"Tổng số ngày đi cơ sở của cán bộ thuộc diện phải đi cơ sở: {format_number(total_days)} ngày, bình quân "
         f"{format_number(average)} ngày/đồng chí (tính cộng dồn, theo quý bắt đầu của từng đợt).",
         f"Số đợt {IMMERSION} đạt yêu cầu: {format_number(immersion)} đợt; "
         f"{imm_ok}/{len(imm_required)} đồng chí đủ số đợt phải thực hiện ({format_percent(imm_ok, len(imm_required))}).",
     ]
-    not_met_rows = [r for r in subject_rows if r.standing.status != "met"]
-    not_met = [
+
+
+def _not_met_rows(rows) -> list:
+    return [r for r in _subject(rows) if r.standing.status != "met"]
+
+
+def _not_met_lines(rows, body: str) -> list[NotMetLine]:
+    """The internal issue: who did not meet the rule, by name, and why."""
+    return [
         NotMetLine(
             name=r.person.full_name,
             department=r.person.department.name if r.person.department else f"Thường trực {body}",
@@ -407,50 +495,28 @@ def year_end(p: Params, today: date) -> YearEndReport:
             status_label=str(STATUS_LABELS.get(r.standing.status, r.standing.status)),
             why=why_not_met(r.standing),
         )
-        for r in not_met_rows
+        for r in _not_met_rows(rows)
     ]
+
+
+def _not_met_summary(rows, on: str) -> list[str]:
+    """Both issues: how many did not meet the rule, short of days or of immersion trips."""
+    not_met_rows = _not_met_rows(rows)
+    n_subject = len(_subject(rows))
     short_days = sum(Decimal(r.standing.done_days) < r.standing.required_days for r in not_met_rows)
     short_trips = sum(r.standing.immersion_done < r.standing.immersion_required for r in not_met_rows)
-    not_met_summary = [
+    return [
         f"Số cán bộ chưa đạt yêu cầu tính đến ngày {on}: {len(not_met_rows)}/{n_subject} đồng chí"
         + (f" (chưa đủ số ngày: {short_days}; chưa đủ số đợt {IMMERSION}: {short_trips})." if not_met_rows else ".")
     ]
-    text = YearEndText.objects.filter(plan=plan).first()
-    reference = f"(Số liệu tính đến ngày {on}" + (f"; thực hiện {document})" if document else ")")
+
+
+def _issue(org, *, upward: bool, today: date) -> tuple[Header, Signer, list[str]]:
+    """The header, signer and recipients of the issue: the organization's report sent up (its
+    Standing Committee signs), or the Board's internal report."""
     if upward:
-        issued = organization_header(org, "TCKT", today)
-        signer = standing_signer(secretary_of(org), org)
-        recipients = upward_recipients(org)
-    else:
-        issued = header(org, board_issuer(org), "TCKT", today)
-        signer = board_signer(org)
-        recipients = board_recipients(org)
-    return YearEndReport(
-        header=issued,
-        title="BÁO CÁO",
-        subtitle=f"Kết quả thực hiện chủ trương “1+2” của cán bộ cơ quan {body} năm {p.year}",
-        reference=reference,
-        as_of=as_of,
-        year=p.year,
-        issue=p.issue,
-        general=general,
-        departments=totals,
-        positions=sorted(positions.values(), key=lambda x: position_rank(x.position)),
-        not_subject=not_subject,
-        days=days,
-        categories=_category_lines(plan, as_of),
-        not_met=[] if upward else not_met,
-        not_met_summary=not_met_summary,
-        strengths=(text.strengths.strip() if text else "") or NOT_WRITTEN,
-        limitations=(text.limitations.strip() if text else "") or NOT_WRITTEN,
-        proposals=(text.proposals.strip() if text else "") or NOT_WRITTEN,
-        signer=signer,
-        recipients=recipients,
-        file_stem=stem("bao-cao-cuoi-nam-1-2", org.code, p.year, "gui-cap-tren" if upward else ""),
-        met_note=MET_NOTE % {"n": plan.min_days},
-        dept_columns=DEPT_COLUMNS,
-        shows_sensitive=labels.shows_sensitive,
-    )
+        return organization_header(org, "TCKT", today), standing_signer(secretary_of(org), org), upward_recipients(org)
+    return header(org, board_issuer(org), "TCKT", today), board_signer(org), board_recipients(org)
 
 
 def upward_recipients(org) -> list[str]:

@@ -40,7 +40,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Department, User, UserRole  # noqa: E402
 from fieldwork.models import Category, DepartmentPlan, QuarterReport, Registration, Trip  # noqa: E402
 from fieldwork.services.plans import load_plan, read_plan_source  # noqa: E402
-from reports import services  # noqa: E402
+from reports.files import file_of  # noqa: E402
 from reports.models import CadreRemark, ReportJob, YearEndText  # noqa: E402
 from reports.tasks import build_report  # noqa: E402
 
@@ -211,7 +211,7 @@ def render(org, jobs: dict, out: Path) -> list[Path]:
         job = ReportJob.objects.create(organization=org, kind=kind, format="pdf", params=params)
         build_report.apply(args=[str(job.pk)], kwargs={"today": "2023-12-20"})
         job.refresh_from_db()
-        path = services.file_of(job)
+        path = file_of(job)
         if path is None:
             raise SystemExit(f"{name}: {job.status} {job.error}")
         pdf = out / f"{name}.pdf"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.files import file_of
 from reports.models import DocumentSignature, IssuedDocument, ReportJob, SigningCertificate
 
 from . import SignerMeta, SigningError
@@ -101,7 +102,6 @@ def sign_document(*, document: IssuedDocument, user=None, now=None) -> DocumentS
     one (the unsigned file is kept beside it), record the signature in the register and the
     document's history. `user` None: the command line, on the organization's behalf."""
     from fieldwork.services.history import record
-    from reports import services
 
     if user is not None and not can_sign(user, document):
         raise SigningError(_("Bạn không phải người ký văn bản này, hoặc văn bản không ký số được."))
@@ -111,7 +111,7 @@ def sign_document(*, document: IssuedDocument, user=None, now=None) -> DocumentS
         raise SigningError(_("Văn bản đã được ký số."))
     cert = usable_certificate(document.organization_id, now=now)
     job = document.job
-    path = services.file_of(job) if job is not None else None
+    path = file_of(job) if job is not None else None
     if path is None:
         raise SigningError(_("Không tìm thấy tệp của văn bản để ký."))
     data = path.read_bytes()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from fieldwork.models import Trip
 from fieldwork.selectors import standing_for
 from reports.compliance import compliance
-from reports.data import Params
+from reports.params import Params
 from tests.factories import make_trip
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from fieldwork.models import ChangeRequest, HistoryEntry, Registration, Trip
 from fieldwork.quarters import WHOLE_YEAR
 from fieldwork.services import change_requests as changes
 from fieldwork.services import registrations as service
-from reports.data import Params, mau1
+from reports.mau_forms import mau1
+from reports.params import Params
 from tests.access import assert_access
 
 from .registration_helpers import fast_passwords, line, line_post, submitted  # noqa: F401

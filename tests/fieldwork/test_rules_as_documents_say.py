@@ -193,7 +193,8 @@ ROLES = ("cadre", "head", "board", "standing", "inspection")
 
 
 def test_who_owes_fieldwork_agrees_everywhere_for_every_combination_of_roles(tn_plan):
-    from reports.data import Params, gather
+    from reports.builders import gather
+    from reports.params import Params
 
     org = tn_plan.organization
     dept = DepartmentFactory(organization=org, name="Ban Phong trào")

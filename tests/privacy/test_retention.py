@@ -20,8 +20,9 @@ from accounts.models import Notification, User
 from fieldwork.models import Exemption, HistoryEntry, StoredStanding, TripAttachment
 from fieldwork.services.privacy import purge
 from fieldwork.tasks import apply_retention
-from reports.data import Params, gather
+from reports.builders import gather
 from reports.models import CadreRemark
+from reports.params import Params
 from reports.privacy import personal_data
 from reports.xlsx import build_xlsx
 from tests.factories import make_trip

@@ -112,7 +112,8 @@ REPORT_DAY = date(2023, 4, 15)
 @pytest.fixture
 def build(report_data, tmp_path):
     """build(kind, fmt, **params) -> path of the produced file (data + builder, no job)."""
-    from reports.data import Params, gather
+    from reports.builders import gather
+    from reports.params import Params
     from reports.pdf import build_pdf
     from reports.xlsx import build_xlsx
 

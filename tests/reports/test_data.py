@@ -1,4 +1,4 @@
-"""What each form shows (reports/data.py, reports/compliance.py): the decisions."""
+"""What each form shows (reports/mau_forms.py, reports/document_parts.py, reports/compliance.py): the decisions."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 
 from fieldwork.models import Trip
 from reports.compliance import compliance, percent
-from reports.data import Params, department_code, mau1, mau2
+from reports.document_parts import department_code
+from reports.mau_forms import mau1, mau2
+from reports.params import Params
 from tests.factories import DepartmentFactory, make_trip
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from fieldwork.selectors.dashboards import organization_dashboard
 from fieldwork.selectors.departments import DepartmentTotals, department_totals, period_standings
 from reports.compliance import compliance
-from reports.data import Params
+from reports.params import Params
 
 pytestmark = pytest.mark.django_db
 

@@ -98,7 +98,7 @@ def test_failed_move_is_not_done(report_data, run_jobs):
 
 
 def test_transient_error_is_retried(report_data, run_jobs):
-    from reports.data import gather as real_gather
+    from reports.builders import gather as real_gather
 
     calls = []
 

@@ -150,7 +150,7 @@ def test_pdf_has_svg_chart(report_data):
     from datetime import date
 
     from reports.compliance import compliance
-    from reports.data import Params
+    from reports.params import Params
     from reports.pdf.chart import status_chart
 
     doc = compliance(

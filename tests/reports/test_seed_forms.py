@@ -18,8 +18,10 @@ from fieldwork.importers.trips import import_trips, read_trips
 from fieldwork.models import Category, DepartmentPlan, QuarterReport, Registration, Trip
 from fieldwork.standing_terms import IMMERSION_MARK
 from reports import services
-from reports.data import Params, department_code, mau3
+from reports.document_parts import department_code
 from reports.documents import Header
+from reports.mau_forms import mau3
+from reports.params import Params
 from tests.access import assert_access
 from tests.factories import DepartmentFactory, UserFactory, make_plan, make_trip
 from tests.reports.conftest import pdf_text
@@ -113,7 +115,7 @@ def test_the_reference_line_is_printed_with_blanks_while_the_number_is_unknown(r
 
 def test_dates_in_running_text_are_written_as_the_seeds_write_them(dn_plan, tmp_path):
     """Đà Nẵng's guide: "Hướng dẫn số 20-HD/TĐTN-TCKT, ngày 06/4/2023" (seed 000)."""
-    from reports.data import reference
+    from reports.document_parts import reference
 
     assert reference(dn_plan) == (
         "(Kèm theo Hướng dẫn số 20-HD/TĐTN-TCKT, ngày 06/4/2023 của Ban Thường vụ Thành đoàn)"

@@ -15,8 +15,8 @@ from fieldwork.models import Category, Exemption, ExemptionReason, Trip
 from fieldwork.selectors import cadre_people, standing_inputs, standings
 from fieldwork.selectors.departments import period_standings
 from reports import services, yearend_services
-from reports.data import Params
 from reports.models import ReportJob
+from reports.params import Params
 from reports.yearend import chosen_as_of, year_end
 from tests.factories import DepartmentFactory, UserFactory, make_plan, make_trip
 from tests.reports.conftest import pdf_text

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from fieldwork.models import DepartmentPlan, QuarterReport, Registration, Trip
 from fieldwork.selectors.dashboards import organization_dashboard
 from reports.compliance import MET_DAYS, MET_NOTE, compliance
-from reports.data import Params
+from reports.params import Params
 from tests.factories import DepartmentFactory, UserFactory, make_trip
 from tests.reports.conftest import pdf_text
 from tests.reports.test_xlsx import find
@@ -273,7 +273,7 @@ def test_xlsx_numbers_and_thousands(report_data, build):
 
 
 def _long_form(n: int):
-    from reports.data import header
+    from reports.document_parts import header
     from reports.documents import Column, FormDocument, Signer
 
     return FormDocument(

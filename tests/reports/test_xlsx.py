@@ -126,7 +126,8 @@ def test_mau3_done_trips_total_formula(build, report_data):
 
 
 def test_mau3_total_computes_in_python_too(report_data):
-    from reports.data import Params, mau3
+    from reports.mau_forms import mau3
+    from reports.params import Params
 
     doc = mau3(
         Params(

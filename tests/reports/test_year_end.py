@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports import services, yearend_services
-from reports.data import Params
 from reports.models import CadreRemark, ReportJob, YearEndText
+from reports.params import Params
 from reports.selectors import visible_jobs
 from reports.yearend import year_end, year_sheet
 from tests.access import assert_access

@@ -18,8 +18,9 @@ from django.utils import timezone
 from accounts.models import Department, User
 from accounts.vietnamese import nfc
 from reports import services
-from reports.data import KINDS, check_params
+from reports.files import file_of
 from reports.models import ReportJob
+from reports.params import KINDS, check_params
 from reports.signing import SigningError
 from reports.signing.service import document_of, sign_document, usable_certificate
 from reports.tasks import build_report
@@ -102,7 +103,7 @@ class Command(BaseCommand):
             date.fromisoformat(today)
         build_report.apply(args=[str(job.pk)], kwargs={"today": today})
         job.refresh_from_db()
-        path = services.file_of(job)
+        path = file_of(job)
         if path is None:
             raise CommandError(f"Không tạo được báo cáo: {job.error or job.get_status_display()}")
         if o["sign"]:
@@ -111,7 +112,7 @@ class Command(BaseCommand):
             except SigningError as exc:
                 raise CommandError(str(exc)) from exc
             job.refresh_from_db()
-            path = services.file_of(job)
+            path = file_of(job)
         shutil.copyfile(path, o["output"])
         self.stdout.write(f"{o['output']} ({job.file_size} byte)")
         if settings.DEBUG:

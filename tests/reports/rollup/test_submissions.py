@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fieldwork.models import HistoryEntry
 from reports.compliance import compliance
-from reports.data import Params
 from reports.models import ReportJob, RollupSubmission
+from reports.params import Params
 from reports.rollup import SUBMITTED, organization_figures, rollup_tree
 from reports.rollup_services import submit_rollup
 from tests.factories import UserFactory, make_trip
