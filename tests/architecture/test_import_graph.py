@@ -241,25 +241,3 @@ def test_imports_point_down_the_layers():
     upward = upward_imports(graph)
     listing = "\n".join(f"    {m} (layer {layer_of(m)}) → {t} (layer {layer_of(t)})" for m, t in upward)
     assert len(upward) <= MAX_UPWARD, f"{len(upward)} imports from a lower layer to a higher one:\n{listing}"
-
-
-WRITERS = (
-    "fieldwork.services",
-    "fieldwork.stored",
-    "fieldwork.tasks",
-    "fieldwork.importers",
-    "fieldwork.reminders.services",
-)
-
-
-def test_selectors_import_no_writer():
-    """docs/style.md “Services write, selectors read”: a read never imports what writes."""
-    graph = import_graph()
-    bad = sorted(
-        (m, t)
-        for m, ts in graph.items()
-        if m.startswith("fieldwork.selectors")
-        for t in ts
-        if any(t == w or t.startswith(w + ".") for w in WRITERS)
-    )
-    assert not bad, "selectors that import a writer:\n" + "\n".join(f"    {m} → {t}" for m, t in bad)
