@@ -261,83 +261,124 @@ def _overlap_group(group, end: int, viols: list) -> None:
 
 
 def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
-    """The counting pass for one cadre. Returns half-day figures, immersion counts and raw
-    violations (sort order, code, trip, detail)."""
+    """The counting pass for one cadre (docs/domain.md §7), as four steps: read the trips,
+    sum the counted half-days, cap overlapping groups, walk the immersion trips. Returns
+    half-day figures, immersion counts and raw violations (sort order, code, trip, detail)."""
+    viols: list = []
+    items, candidates = _read_trips(ctx, group_entry, trips, as_of, viols)
+    totals = _counted_halves(items)
+    if _flag_overlaps(items, viols):  # §7.4: cap each overlapping group of counted trips at its union
+        totals = _capped_halves(items)
+    return (*totals, *_qualifying_immersions(ctx, candidates, viols), viols)
+
+
+def _read_trips(ctx: _Ctx, group_entry, trips, as_of: int, viols: list) -> tuple[list, list]:
+    """Each trip as an item (start, end, index, capped half-days, declared half-days, class,
+    counted, trip), with the violations a trip has on its own (§7.9) and the immersion
+    candidates of the right length (§7.5). Cancelled and rejected trips are left out; drafts
+    only take part in overlaps (§7.3)."""
     group, imm_lo, imm_hi = group_entry
     ps, pe, counting = ctx.ps, ctx.pe, ctx.counting
-    focus = group.focus
-    halves = _HALVES
-    items = []
-    viols = []
-    done_h = all_h = fut_h = pend_h = 0
     imm_cats = ctx.imm_cats
-    any_group = ctx.any_group
-    candidates = None
+    items = []
+    candidates = []
     for idx, t in enumerate(trips):
-        try:
-            st = _STATUS[t.status]
-        except KeyError:
-            raise ValueError(f"trip {t.key!r}: unknown status {t.status!r}") from None
+        st = _status(t)
         if st == 3:
             continue
         s = t.start.toordinal()
         e = t.end.toordinal()
         if e < s:
             raise ValueError(f"trip {t.key!r}: ends before it starts")
-        try:
-            h = halves[t.days]
-        except (KeyError, TypeError):
-            try:
-                h = _halves(t.days)
-            except ValueError as exc:
-                raise ValueError(f"trip {t.key!r}: {exc}") from None
+        h = _trip_halves(t)
         span2 = 2 * (e - s + 1)
         hc = h if h <= span2 else span2
         if st == 2:
             items.append((s, e, idx, hc, h, _X, False, t))
             continue
-        if e > as_of:
-            cls = _F
-        else:
-            cls = _D if st == 0 else _N if st == 4 else _P
+        cls = _F if e > as_of else _D if st == 0 else _N if st == 4 else _P
         cat = t.category_code
         inside = s >= ps and e <= pe
         counted = inside and cat in counting
         items.append((s, e, idx, hc, h, cls, counted, t))
-        if counted:
-            all_h += hc
-            if cls == _D:
-                done_h += hc
-                fut_h += hc
-            elif cls == _F:
-                fut_h += hc
-            elif cls == _N:
-                fut_h += hc
-                pend_h += hc
-            # §7.5: where the plan names immersion categories, a flagged trip of another category
-            # is an ordinary trip: it counts its days, never qualifies, and carries no violation
-            # (§7.9 has no code for it; the registration form warns instead, docs/rules.md).
-            if t.immersion and (not imm_cats or cat in imm_cats):
-                if imm_lo is not None and hc < imm_lo:
-                    viols.append((s, e, idx, "IMMERSION_TOO_SHORT", t, f"{_fmt(hc)} < {_fmt(imm_lo)} days"))
-                elif imm_hi is not None and hc > imm_hi:
-                    viols.append((s, e, idx, "IMMERSION_TOO_LONG", t, f"{_fmt(hc)} > {_fmt(imm_hi)} days"))
-                else:
-                    if candidates is None:
-                        candidates = []
-                    candidates.append((cls != _D, e, s, idx, cls, t))
-        if h > span2:
-            viols.append((s, e, idx, "DAYS_EXCEED_SPAN", t, f"{_fmt(h)} days > span {span2 // 2}"))
-        if not inside:
-            viols.append((s, e, idx, "OUTSIDE_PERIOD", t, f"{t.start}..{t.end} not within the period"))
-        if cat not in counting:
-            viols.append((s, e, idx, "NOT_COUNTED_CATEGORY", t, f"category {cat}"))
-        elif focus and cat not in focus and cat not in any_group:
-            viols.append((s, e, idx, "OUTSIDE_FOCUS", t, f"category {cat} not in focus {'/'.join(sorted(focus))}"))
-        if t.late:
-            viols.append((s, e, idx, "LATE_REPORT", t, f"quarter {quarter_of(t.start)}"))
+        # §7.5: where the plan names immersion categories, a flagged trip of another category
+        # is an ordinary trip: it counts its days, never qualifies, and carries no violation
+        # (§7.9 has no code for it; the registration form warns instead, docs/rules.md).
+        if counted and t.immersion and (not imm_cats or cat in imm_cats):
+            if imm_lo is not None and hc < imm_lo:
+                viols.append((s, e, idx, "IMMERSION_TOO_SHORT", t, f"{_fmt(hc)} < {_fmt(imm_lo)} days"))
+            elif imm_hi is not None and hc > imm_hi:
+                viols.append((s, e, idx, "IMMERSION_TOO_LONG", t, f"{_fmt(hc)} > {_fmt(imm_hi)} days"))
+            else:
+                candidates.append((cls != _D, e, s, idx, cls, t))
+        _trip_violations(ctx, group.focus, t, (s, e, idx), h, span2, inside, viols)
+    return items, candidates
 
-    # docs/domain.md §7.3: overlapping trips (all not cancelled/rejected, drafts included).
+
+def _status(t) -> int:
+    try:
+        return _STATUS[t.status]
+    except KeyError:
+        raise ValueError(f"trip {t.key!r}: unknown status {t.status!r}") from None
+
+
+def _trip_halves(t) -> int:
+    try:
+        return _HALVES[t.days]
+    except (KeyError, TypeError):
+        try:
+            return _halves(t.days)
+        except ValueError as exc:
+            raise ValueError(f"trip {t.key!r}: {exc}") from None
+
+
+def _trip_violations(ctx: _Ctx, focus, t, where: tuple, h: int, span2: int, inside: bool, viols: list) -> None:
+    """§7.9: what is wrong with a trip on its own: more days than its span, outside the
+    period, a category that does not count or is outside the group's focus, a late report."""
+    s, e, idx = where
+    cat = t.category_code
+    if h > span2:
+        viols.append((s, e, idx, "DAYS_EXCEED_SPAN", t, f"{_fmt(h)} days > span {span2 // 2}"))
+    if not inside:
+        viols.append((s, e, idx, "OUTSIDE_PERIOD", t, f"{t.start}..{t.end} not within the period"))
+    if cat not in ctx.counting:
+        viols.append((s, e, idx, "NOT_COUNTED_CATEGORY", t, f"category {cat}"))
+    elif focus and cat not in focus and cat not in ctx.any_group:
+        viols.append((s, e, idx, "OUTSIDE_FOCUS", t, f"category {cat} not in focus {'/'.join(sorted(focus))}"))
+    if t.late:
+        viols.append((s, e, idx, "LATE_REPORT", t, f"quarter {quarter_of(t.start)}"))
+
+
+def _counted_halves(items) -> tuple[int, int, int, int]:
+    """(done, done + future and pending, all counted, pending) half-days, each trip capped at
+    its span (§7.4), before overlapping groups are capped."""
+    done_h = all_h = fut_h = pend_h = 0
+    for it in items:
+        if not it[6]:
+            continue
+        hc, cls = it[3], it[5]
+        all_h += hc
+        if cls == _D:
+            done_h += hc
+            fut_h += hc
+        elif cls == _F:
+            fut_h += hc
+        elif cls == _N:
+            fut_h += hc
+            pend_h += hc
+    return done_h, fut_h, all_h, pend_h
+
+
+def _capped_halves(items) -> tuple[int, int, int, int]:
+    """The same figures with each overlapping group capped at its union (§7.4)."""
+    done_h = _capped(items, _DONE)
+    return done_h, _capped(items, _FUTURE), _capped(items, _ALL), _capped(items, _DONE_PENDING) - done_h
+
+
+def _flag_overlaps(items: list, viols: list) -> bool:
+    """docs/domain.md §7.3: sorts `items`, flags OVERLAP in each group of overlapping trips (all
+    not cancelled/rejected, drafts included) whose declared days exceed their union; says
+    whether any trips overlap."""
     items.sort()
     overlap = False
     first = k = 0
@@ -355,40 +396,40 @@ def _evaluate(ctx: _Ctx, group_entry, trips, as_of: int):
     if k - first > 1:
         overlap = True
         _overlap_group(items[first:k], ce, viols)
-    if overlap:  # §7.4: cap each overlapping group of counted trips at its union
-        done_h = _capped(items, _DONE)
-        fut_h = _capped(items, _FUTURE)
-        all_h = _capped(items, _ALL)
-        pend_h = _capped(items, _DONE_PENDING) - done_h
+    return overlap
 
-    # §7.5–7.6: qualifying immersion trips; done first, then planned, each in date order
-    # (by end date: rules.md "Date order of the back-to-back walk").
+
+def _qualifying_immersions(ctx: _Ctx, candidates: list, viols: list) -> tuple[int, int, int, int, tuple]:
+    """§7.5–7.6: (done, planned, future, pending, keys of the done) qualifying immersion trips;
+    done first, then planned, each in date order (by end date: rules.md "Date order of the
+    back-to-back walk"); a trip too close to an accepted one is IMMERSION_BACK_TO_BACK."""
     imm_done = imm_planned = imm_future = imm_pending = 0
     imm_keys = ()
-    if candidates:
-        candidates.sort()
-        gap = ctx.gap
-        accepted = []
-        for _, e, s, idx, cls, t in candidates:
-            if gap is not None:
-                near = next((a for a in accepted if s - a[1] < gap and a[0] - e < gap), None)
-                if near is not None:
-                    d = s - near[1] if s >= near[0] else near[0] - e
-                    viols.append(
-                        (s, e, idx, "IMMERSION_BACK_TO_BACK", t, f"{d} days from another immersion trip, min {gap}")
-                    )
-                    continue
-                accepted.append((s, e))
-            if cls == _D:
-                imm_done += 1
-                imm_keys += (t.key,)
-            else:
-                imm_planned += 1
-                if cls in (_F, _N):
-                    imm_future += 1
-                if cls == _N:
-                    imm_pending += 1
-    return done_h, fut_h, all_h, pend_h, imm_done, imm_planned, imm_future, imm_pending, imm_keys, viols
+    if not candidates:
+        return imm_done, imm_planned, imm_future, imm_pending, imm_keys
+    candidates.sort()
+    gap = ctx.gap
+    accepted = []
+    for _, e, s, idx, cls, t in candidates:
+        if gap is not None:
+            near = next((a for a in accepted if s - a[1] < gap and a[0] - e < gap), None)
+            if near is not None:
+                d = s - near[1] if s >= near[0] else near[0] - e
+                viols.append(
+                    (s, e, idx, "IMMERSION_BACK_TO_BACK", t, f"{d} days from another immersion trip, min {gap}")
+                )
+                continue
+            accepted.append((s, e))
+        if cls == _D:
+            imm_done += 1
+            imm_keys += (t.key,)
+        else:
+            imm_planned += 1
+            if cls in (_F, _N):
+                imm_future += 1
+            if cls == _N:
+                imm_pending += 1
+    return imm_done, imm_planned, imm_future, imm_pending, imm_keys
 
 
 def _violations(raw) -> tuple[Violation, ...]:

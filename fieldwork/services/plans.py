@@ -75,136 +75,197 @@ class PlanSpec:
     data: dict
 
     def validate(self) -> None:
+        """Every error of the description at once, in the order of its keys; a date that cannot be
+        read stops at once."""
         d = self.data
+        missing = _missing_keys(d)
+        if missing:
+            raise ValidationError(missing)
         errors: list[str] = []
-        for key in (
-            "organization",
-            "year",
-            "period",
-            "min_days",
-            "exemption_policy",
-            "groups",
-            "categories",
-            "exemption_reasons",
+        for step in (
+            _period_errors,
+            _code_errors,
+            _topic_errors,
+            _group_errors,
+            _exemption_reason_errors,
+            _cycle_errors,
+            _immersion_category_errors,
+            _document_errors,
+            _deadline_errors,
         ):
-            if key not in d:
-                errors.append(_("Thiếu khóa bắt buộc “%(key)s”.") % {"key": key})
+            errors += step(d)
         if errors:
             raise ValidationError(errors)
-        year = int(d["year"])
-        start = _date(d["period"].get("start"), "period.start")
-        end = _date(d["period"].get("end"), "period.end")
-        if start > end:
-            errors.append(_("Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”."))
-        if start.year != year or end.year != year:
-            errors.append(_("Thời gian kế hoạch phải nằm trong năm %(year)s.") % {"year": year})
-        if int(d["min_days"]) <= 0:
-            errors.append(_("Số ngày tối thiểu phải lớn hơn 0."))
-        if d["exemption_policy"] not in Plan.ExemptionPolicy.values:
-            errors.append(_("Chế độ miễn phải là “full” hoặc “prorate”."))
-        gap = d.get("immersion_min_gap_days")
-        if gap is not None and int(gap) < 0:
-            errors.append(_("Khoảng cách giữa hai đợt không được âm."))
-        labels = {"groups": _("Đối tượng"), "categories": _("Nội dung"), "exemption_reasons": _("Lý do miễn")}
-        for key, items in (
-            ("groups", d["groups"]),
-            ("categories", d["categories"]),
-            ("exemption_reasons", d["exemption_reasons"]),
-        ):
-            label = labels[key]
-            codes = [str(i.get("code", "")).strip() for i in items]
-            if any(not c for c in codes):
-                errors.append(_("%(what)s: có mục thiếu mã.") % {"what": label})
-            dup = sorted({c for c in codes if codes.count(c) > 1})
-            if dup:
-                errors.append(_("%(what)s: mã bị trùng: %(codes)s.") % {"what": label, "codes": ", ".join(dup)})
-        category_codes = {str(c.get("code")) for c in d["categories"]}
-        for c in d["categories"]:
-            errors += topics_errors(c)
-        for g in d["groups"]:
-            lo = _opt_days(g.get("immersion_min_days"), f"groups[{g.get('code')}].immersion_min_days")
-            hi = _opt_days(g.get("immersion_max_days"), f"groups[{g.get('code')}].immersion_max_days")
-            if lo is not None and hi is not None and lo > hi:
-                errors.append(_("Đối tượng %(code)s: số ngày tối thiểu lớn hơn tối đa.") % {"code": g.get("code")})
-            unknown = [f for f in g.get("focus", []) if f not in category_codes]
-            if unknown:
+
+
+REQUIRED_KEYS = (
+    "organization",
+    "year",
+    "period",
+    "min_days",
+    "exemption_policy",
+    "groups",
+    "categories",
+    "exemption_reasons",
+)
+
+
+def _missing_keys(d: dict) -> list[str]:
+    return [_("Thiếu khóa bắt buộc “%(key)s”.") % {"key": key} for key in REQUIRED_KEYS if key not in d]
+
+
+def _period_errors(d: dict) -> list[str]:
+    """The period inside the year, the minimum, the exemption policy, the gap between immersion trips."""
+    errors = []
+    year = int(d["year"])
+    start = _date(d["period"].get("start"), "period.start")
+    end = _date(d["period"].get("end"), "period.end")
+    if start > end:
+        errors.append(_("Thời gian kế hoạch: “Đến ngày” phải bằng hoặc sau “Từ ngày”."))
+    if start.year != year or end.year != year:
+        errors.append(_("Thời gian kế hoạch phải nằm trong năm %(year)s.") % {"year": year})
+    if int(d["min_days"]) <= 0:
+        errors.append(_("Số ngày tối thiểu phải lớn hơn 0."))
+    if d["exemption_policy"] not in Plan.ExemptionPolicy.values:
+        errors.append(_("Chế độ miễn phải là “full” hoặc “prorate”."))
+    gap = d.get("immersion_min_gap_days")
+    if gap is not None and int(gap) < 0:
+        errors.append(_("Khoảng cách giữa hai đợt không được âm."))
+    return errors
+
+
+def _code_errors(d: dict) -> list[str]:
+    """Every group, category and exemption reason has a code, none twice."""
+    errors = []
+    labels = {"groups": _("Đối tượng"), "categories": _("Nội dung"), "exemption_reasons": _("Lý do miễn")}
+    for key, label in labels.items():
+        codes = [str(i.get("code", "")).strip() for i in d[key]]
+        if any(not c for c in codes):
+            errors.append(_("%(what)s: có mục thiếu mã.") % {"what": label})
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            errors.append(_("%(what)s: mã bị trùng: %(codes)s.") % {"what": label, "codes": ", ".join(dup)})
+    return errors
+
+
+def _topic_errors(d: dict) -> list[str]:
+    return [e for c in d["categories"] for e in topics_errors(c)]
+
+
+def _group_errors(d: dict) -> list[str]:
+    """Each group's immersion bounds, focus categories and number of immersion trips."""
+    errors = []
+    category_codes = {str(c.get("code")) for c in d["categories"]}
+    for g in d["groups"]:
+        lo = _opt_days(g.get("immersion_min_days"), f"groups[{g.get('code')}].immersion_min_days")
+        hi = _opt_days(g.get("immersion_max_days"), f"groups[{g.get('code')}].immersion_max_days")
+        if lo is not None and hi is not None and lo > hi:
+            errors.append(_("Đối tượng %(code)s: số ngày tối thiểu lớn hơn tối đa.") % {"code": g.get("code")})
+        unknown = [f for f in g.get("focus", []) if f not in category_codes]
+        if unknown:
+            errors.append(
+                _("Đối tượng %(code)s: nội dung trọng tâm không có trong danh mục: %(codes)s.")
+                % {"code": g.get("code"), "codes": ", ".join(unknown)}
+            )
+        if int(g.get("immersion_trips", 0)) < 0:
+            errors.append(_("Đối tượng %(code)s: số đợt không được âm.") % {"code": g.get("code")})
+    return errors
+
+
+def _exemption_reason_errors(d: dict) -> list[str]:
+    """Each exemption reason's scope, sensitivity and minimum length (individual reasons only)."""
+    errors = []
+    for r in d["exemption_reasons"]:
+        if r.get("scope") not in ExemptionReason.Scope.values:
+            errors.append(
+                _("Lý do miễn %(code)s: phạm vi phải là “position”, “individual” hoặc “either”.")
+                % {"code": r.get("code")}
+            )
+        if not isinstance(r.get("sensitive", False), bool):
+            errors.append(_("Lý do miễn %(code)s: “sensitive” phải là true hoặc false.") % {"code": r.get("code")})
+        months = r.get("min_months")
+        if months not in (None, ""):
+            if not _is_int(months) or int(months) < 1:
                 errors.append(
-                    _("Đối tượng %(code)s: nội dung trọng tâm không có trong danh mục: %(codes)s.")
-                    % {"code": g.get("code"), "codes": ", ".join(unknown)}
-                )
-            if int(g.get("immersion_trips", 0)) < 0:
-                errors.append(_("Đối tượng %(code)s: số đợt không được âm.") % {"code": g.get("code")})
-        for r in d["exemption_reasons"]:
-            if r.get("scope") not in ExemptionReason.Scope.values:
-                errors.append(
-                    _("Lý do miễn %(code)s: phạm vi phải là “position”, “individual” hoặc “either”.")
+                    _("Lý do miễn %(code)s: thời gian tối thiểu phải là số tháng nguyên dương.")
                     % {"code": r.get("code")}
                 )
-            if not isinstance(r.get("sensitive", False), bool):
-                errors.append(_("Lý do miễn %(code)s: “sensitive” phải là true hoặc false.") % {"code": r.get("code")})
-            months = r.get("min_months")
-            if months not in (None, ""):
-                if not _is_int(months) or int(months) < 1:
-                    errors.append(
-                        _("Lý do miễn %(code)s: thời gian tối thiểu phải là số tháng nguyên dương.")
-                        % {"code": r.get("code")}
-                    )
-                elif r.get("scope") not in ExemptionReason.GRANTABLE:
-                    errors.append(
-                        _("Lý do miễn %(code)s: chỉ lý do cá nhân mới có thời gian tối thiểu (min_months).")
-                        % {"code": r.get("code")}
-                    )
-        # Optional keys of docs/rules.md “The seeds' cycle and rules” (docs/domain.md §10); absent, they keep older files valid.
-        if d.get("deadline_wording", Plan.DeadlineWording.BEFORE) not in Plan.DeadlineWording.values:
-            errors.append(
-                _("Cách ghi hạn (deadline_wording) phải là “before” (trước ngày …) hoặc “by” (chậm nhất ngày …).")
-            )
-        for c in d["categories"]:
-            if not isinstance(c.get("any_group", False), bool):
-                errors.append(_("Nội dung %(code)s: “any_group” phải là true hoặc false.") % {"code": c.get("code")})
-        cycle = d.get("registration_cycle", Plan.RegistrationCycle.QUARTERLY)
-        if cycle not in Plan.RegistrationCycle.values:
-            errors.append(_("Chu kỳ đăng ký (registration_cycle) phải là “annual” hoặc “quarterly”."))
-        imm = d.get("immersion_categories") or []
-        if not isinstance(imm, list):
-            errors.append(_('immersion_categories phải là một danh sách mã nội dung, ví dụ ["1.3"].'))
-        else:
-            counting = {str(c.get("code")) for c in d["categories"] if c.get("counts", True)}
-            bad = [str(c) for c in imm if str(c) not in counting]
-            if bad:
+            elif r.get("scope") not in ExemptionReason.GRANTABLE:
                 errors.append(
-                    _(
-                        "Nội dung của đợt “cùng ăn, cùng ở, cùng làm” phải là nội dung được tính ngày trong danh mục: "
-                        "%(codes)s không hợp lệ."
-                    )
-                    % {"codes": ", ".join(bad)}
+                    _("Lý do miễn %(code)s: chỉ lý do cá nhân mới có thời gian tối thiểu (min_months).")
+                    % {"code": r.get("code")}
                 )
-        doc = d.get("document") or {}
-        if not isinstance(doc, dict):
-            errors.append(_('document phải có dạng {"number": …, "date": "YYYY-MM-DD"}.'))
-        else:
-            if len(str(doc.get("number") or "")) > 100:
-                errors.append(_("Số văn bản kế hoạch dài quá 100 ký tự."))
-            if doc.get("date"):
-                _date(doc["date"], "document.date")
-        dl = d.get("deadlines") or {}
-        for key in ("registration", "consolidation"):
-            if dl.get(key):
-                _date(dl[key], f"deadlines.{key}")
-        if (
-            dl.get("registration")
-            and dl.get("consolidation")
-            and _date(dl["consolidation"], "deadlines.consolidation") < _date(dl["registration"], "x")
-        ):
-            errors.append(_("Hạn tổng hợp (mẫu 2) không được trước hạn đăng ký (mẫu 1)."))
-        qd = dl.get("quarter_report_day")
-        if qd is not None and not (1 <= int(qd) <= 31):
-            errors.append(_("Ngày hạn báo cáo quý phải từ 1 đến 31."))
-        rqd = dl.get("registration_quarter_day")
-        if rqd is not None and not (_is_int(rqd) and 1 <= int(rqd) <= 31):
-            errors.append(_("Ngày hạn đăng ký trong tháng đầu quý (registration_quarter_day) phải từ 1 đến 31."))
-        if errors:
-            raise ValidationError(errors)
+    return errors
+
+
+def _cycle_errors(d: dict) -> list[str]:
+    """Optional keys of docs/rules.md “The seeds' cycle and rules” (docs/domain.md §10); absent, they
+    keep older files valid: the deadline wording, the categories' any_group, the registration cycle."""
+    errors = []
+    if d.get("deadline_wording", Plan.DeadlineWording.BEFORE) not in Plan.DeadlineWording.values:
+        errors.append(
+            _("Cách ghi hạn (deadline_wording) phải là “before” (trước ngày …) hoặc “by” (chậm nhất ngày …).")
+        )
+    for c in d["categories"]:
+        if not isinstance(c.get("any_group", False), bool):
+            errors.append(_("Nội dung %(code)s: “any_group” phải là true hoặc false.") % {"code": c.get("code")})
+    cycle = d.get("registration_cycle", Plan.RegistrationCycle.QUARTERLY)
+    if cycle not in Plan.RegistrationCycle.values:
+        errors.append(_("Chu kỳ đăng ký (registration_cycle) phải là “annual” hoặc “quarterly”."))
+    return errors
+
+
+def _immersion_category_errors(d: dict) -> list[str]:
+    """The categories an immersion trip may be: a list of counting categories."""
+    imm = d.get("immersion_categories") or []
+    if not isinstance(imm, list):
+        return [_('immersion_categories phải là một danh sách mã nội dung, ví dụ ["1.3"].')]
+    counting = {str(c.get("code")) for c in d["categories"] if c.get("counts", True)}
+    bad = [str(c) for c in imm if str(c) not in counting]
+    if not bad:
+        return []
+    return [
+        _(
+            "Nội dung của đợt “cùng ăn, cùng ở, cùng làm” phải là nội dung được tính ngày trong danh mục: "
+            "%(codes)s không hợp lệ."
+        )
+        % {"codes": ", ".join(bad)}
+    ]
+
+
+def _document_errors(d: dict) -> list[str]:
+    """The plan's own document: its number and date."""
+    doc = d.get("document") or {}
+    if not isinstance(doc, dict):
+        return [_('document phải có dạng {"number": …, "date": "YYYY-MM-DD"}.')]
+    errors = []
+    if len(str(doc.get("number") or "")) > 100:
+        errors.append(_("Số văn bản kế hoạch dài quá 100 ký tự."))
+    if doc.get("date"):
+        _date(doc["date"], "document.date")
+    return errors
+
+
+def _deadline_errors(d: dict) -> list[str]:
+    """The registration and consolidation deadlines in order, the days of the month of the quarterly ones."""
+    errors = []
+    dl = d.get("deadlines") or {}
+    for key in ("registration", "consolidation"):
+        if dl.get(key):
+            _date(dl[key], f"deadlines.{key}")
+    if (
+        dl.get("registration")
+        and dl.get("consolidation")
+        and _date(dl["consolidation"], "deadlines.consolidation") < _date(dl["registration"], "x")
+    ):
+        errors.append(_("Hạn tổng hợp (mẫu 2) không được trước hạn đăng ký (mẫu 1)."))
+    qd = dl.get("quarter_report_day")
+    if qd is not None and not (1 <= int(qd) <= 31):
+        errors.append(_("Ngày hạn báo cáo quý phải từ 1 đến 31."))
+    rqd = dl.get("registration_quarter_day")
+    if rqd is not None and not (_is_int(rqd) and 1 <= int(rqd) <= 31):
+        errors.append(_("Ngày hạn đăng ký trong tháng đầu quý (registration_quarter_day) phải từ 1 đến 31."))
+    return errors
 
 
 MAX_TOPIC = 500
