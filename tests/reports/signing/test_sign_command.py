@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from reports.models import DocumentSignature, IssuedDocument
 
@@ -71,7 +72,7 @@ def test_signed_report_is_valid_for_pyhanko(board_head, installed, ca, tmp_path)
         "kind": "Báo cáo tình hình thực hiện quý",
         "organization": doc.organization.name,
         "period": "Quý I/2023",
-        "issued_at": doc.created_at.date().isoformat(),
+        "issued_at": timezone.localdate(doc.created_at).isoformat(),
     }
 
 
