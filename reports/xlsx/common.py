@@ -9,6 +9,8 @@ from __future__ import annotations
 from copy import copy
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -24,6 +26,34 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 RULE_BORDER = Border(top=THIN)
 RULE = object()  # the rule under the Union's name, in union_header
 MM = 1 / 25.4  # openpyxl margins are in inches
+
+
+# The register of issued documents (docs/signing.md) ------------------------------------------------------
+def register_text(doc) -> str:
+    """ "Mã văn bản: … · Xác minh tại …" for a document the register has given a code, else "":
+    the PDF prints it in every page's footer; the workbook in every sheet's printed footer and
+    under the signatures."""
+    code = getattr(doc, "register_code", "")
+    if not code:
+        return ""
+    from reports.register import verify_url
+
+    return _("Mã văn bản: %(code)s · Xác minh tại %(url)s") % {"code": code, "url": verify_url()}
+
+
+def new_workbook(doc) -> Workbook:
+    """A write-only workbook whose properties carry the document's register code (File ›
+    Properties shows it; `manage.py verify` reads the file's hash, not this)."""
+    wb = Workbook(write_only=True)
+    code = getattr(doc, "register_code", "")
+    if code:
+        wb.properties.identifier = code
+    return wb
+
+
+def footer_text(text: str) -> str:
+    """Excel's header/footer language reads "&" as a code: a literal one is "&&"."""
+    return text.replace("&", "&&")
 
 
 # Cell values (docs/security.md “Files”) ---------------------------------------------------------------------
@@ -101,8 +131,9 @@ def figure_format(value) -> str | None:
     return INT_FORMAT if value == int(value) else HALF_FORMAT
 
 
-def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = None):
-    """A4, fit to width, margins of docs/domain.md §9 (top/bottom 20, left 30, right 15 mm)."""
+def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = None, register: str = ""):
+    """A4, fit to width, margins of docs/domain.md §9 (top/bottom 20, left 30, right 15 mm); the
+    register's line (register_text) in the footer of every printed page, the first one included."""
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -120,6 +151,11 @@ def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = No
     ws.oddHeader.center.text = "&P"
     ws.oddHeader.center.font = FONT_NAME
     ws.HeaderFooter.differentFirst = True
+    if register:
+        for footer in (ws.oddFooter, ws.firstFooter):
+            footer.right.text = footer_text(register)
+            footer.right.font = FONT_NAME
+            footer.right.size = 8
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     if title_rows:
@@ -129,8 +165,9 @@ def setup(ws, *, landscape: bool, widths: list[int], title_rows: str | None = No
 class SheetWriter:
     """Streams rows to a write-only worksheet, remembering merges (written at save)."""
 
-    def __init__(self, ws, ncols: int):
+    def __init__(self, ws, ncols: int, register: str = ""):
         self.ws = ws
+        self.register = register  # register_text(doc): written under the signatures
         self.ncols = ncols
         self.row = 0
         self._styles: dict = {}
@@ -265,6 +302,9 @@ class SheetWriter:
             self.append(cells)
             self.merge(1, split)
             self.merge(split + 1, self.ncols)
+        if self.register:
+            self.blank()
+            self.line(self.register, font(9, italic=True), A_LEFT)
 
 
 def signer_lines(s: Signer, heading: int = 0) -> list[tuple[str | None, object]]:

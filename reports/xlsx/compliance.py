@@ -3,8 +3,6 @@ sheet of plain per-cadre data with an autofilter for the Board's own analysis.""
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-
 from accounts.vietnamese import format_number
 from fieldwork.violations import violation_labels
 from reports.compliance import ComplianceReport
@@ -19,6 +17,8 @@ from .common import (
     F_CELL_BOLD,
     SheetWriter,
     font,
+    new_workbook,
+    register_text,
     setup,
 )
 
@@ -49,12 +49,12 @@ DATA_COLUMNS = [
 
 
 def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> None:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(doc)
     ws = wb.create_sheet("Báo cáo")
     n = len(WIDTHS)
     split = 4
-    setup(ws, landscape=True, widths=WIDTHS)
-    w = SheetWriter(ws, n)
+    setup(ws, landscape=True, widths=WIDTHS, register=register_text(doc))
+    w = SheetWriter(ws, n, register=register_text(doc))
     F_NOTE = font(11, italic=True)
     w.union_header(doc.header, split)
     w.titles(doc.title, doc.subtitle, doc.reference)
@@ -125,7 +125,7 @@ def build_compliance(doc: ComplianceReport, path, progress=lambda pct: None) -> 
 
     # Sheet 2: one header row, one row per cadre, numbers as numbers, an autofilter.
     data = wb.create_sheet("Dữ liệu cán bộ")
-    setup(data, landscape=True, widths=[wd for _, wd in DATA_COLUMNS], title_rows="1:1")
+    setup(data, landscape=True, widths=[wd for _, wd in DATA_COLUMNS], title_rows="1:1", register=register_text(doc))
     data.freeze_panes = "C2"
     last = total + 1
     data.auto_filter.ref = f"A1:{chr(ord('A') + len(DATA_COLUMNS) - 1)}{last}"

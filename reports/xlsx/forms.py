@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from reports.documents import FormDocument
@@ -20,6 +19,8 @@ from .common import (
     Formula,
     SheetWriter,
     fit_widths,
+    new_workbook,
+    register_text,
     setup,
 )
 
@@ -27,17 +28,19 @@ SHEET_TITLES = {"mau1": "Mẫu 1", "mau2": "Mẫu 2", "mau3": "Mẫu 3", "yearsh
 
 
 def build_form(doc: FormDocument, path, progress=lambda pct: None) -> None:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(doc)
     ws = wb.create_sheet(SHEET_TITLES.get(doc.kind, "Báo cáo"))
     n = len(doc.columns)
     split = max(2, n // 2)
-    w = SheetWriter(ws, n)
+    w = SheetWriter(ws, n, register=register_text(doc))
     widths = fit_widths(doc.columns, doc.rows)
     # Rows before the table: 5 header + title block + intro; computed so print titles and
     # the frozen pane can be set before streaming (write-only sheets are set up first).
     title_block = 1 + bool(doc.subtitle) + bool(doc.reference) + 1
     header_row = 5 + title_block + len(doc.intro) + 1
-    setup(ws, landscape=doc.landscape, widths=widths, title_rows=f"{header_row}:{header_row}")
+    setup(
+        ws, landscape=doc.landscape, widths=widths, title_rows=f"{header_row}:{header_row}", register=register_text(doc)
+    )
     ws.freeze_panes = f"A{header_row + 1}"
 
     w.union_header(doc.header, split)

@@ -5,12 +5,22 @@ grand total. Organization names are user text: always written as text, never as 
 
 from __future__ import annotations
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from reports.rollup_document import RollupReport
 
-from .common import A_CELL_CENTER, A_LEFT, BORDER, F_BODY, F_CELL, F_CELL_BOLD, SheetWriter, setup
+from .common import (
+    A_CELL_CENTER,
+    A_LEFT,
+    BORDER,
+    F_BODY,
+    F_CELL,
+    F_CELL_BOLD,
+    SheetWriter,
+    new_workbook,
+    register_text,
+    setup,
+)
 
 WIDTHS = [40, 12, 12, 10, 12, 10, 10, 34]
 _INDENTS: dict[int, Alignment] = {}
@@ -32,11 +42,11 @@ def text(w: SheetWriter, value, font=F_CELL, align=A_LEFT, border=BORDER):
 
 
 def build_rollup(doc: RollupReport, path, progress=lambda pct: None) -> None:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(doc)
     ws = wb.create_sheet("Tổng hợp")
     n = len(doc.columns)
-    setup(ws, landscape=True, widths=WIDTHS)
-    w = SheetWriter(ws, n)
+    setup(ws, landscape=True, widths=WIDTHS, register=register_text(doc))
+    w = SheetWriter(ws, n, register=register_text(doc))
     w.union_header(doc.header, 3)
     w.titles(doc.title, doc.subtitle, doc.reference)
     for line in doc.summary:

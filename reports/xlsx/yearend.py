@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl import Workbook
-
 from accounts.vietnamese import format_number
 from reports.compliance import MET_DAYS
 from reports.yearend import CATEGORY_COLUMNS, NOT_MET_COLUMNS, POSITION_COLUMNS, TOPIC_COLUMNS, YearEndReport
@@ -21,6 +19,8 @@ from .common import (
     F_CELL,
     SheetWriter,
     font,
+    new_workbook,
+    register_text,
     setup,
 )
 
@@ -54,10 +54,10 @@ def _table(w: SheetWriter, titles: list[str], rows: list[list]) -> None:
 
 
 def build_year_end(doc: YearEndReport, path, progress=lambda pct: None) -> None:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(doc)
     ws = wb.create_sheet("Báo cáo cuối năm")
-    setup(ws, landscape=False, widths=WIDTHS)
-    w = SheetWriter(ws, N)
+    setup(ws, landscape=False, widths=WIDTHS, register=register_text(doc))
+    w = SheetWriter(ws, N, register=register_text(doc))
     w.union_header(doc.header, 3)
     w.titles(doc.title, doc.subtitle, doc.reference)
 

@@ -59,6 +59,28 @@ def test_pdf_prints_the_code_and_a_qr_code_on_every_page(report_data, people):
             assert dark > 50, image.name
 
 
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [("compliance", {}), ("compliance", {"figures_only": True}), ("mau3", {}), ("yearend", {"quarter": None})],
+)
+def test_xlsx_prints_the_code_in_every_sheets_footer_and_under_the_signatures(report_data, people, kind, params):
+    """The workbook a user downloads carries its register code where a reader finds it: the printed
+    footer of every sheet (first page too), the line under the signatures, the file's properties."""
+    from openpyxl import load_workbook
+
+    job = produce(people, kind=kind, fmt="xlsx", **params)
+    code = IssuedDocument.objects.get(job=job).code
+    wb = load_workbook(services.file_of(job))
+    line = f"Mã văn bản: {code} · Xác minh tại http://127.0.0.1:8000/xac-minh/"
+    assert wb.properties.identifier == code
+    for ws in wb.worksheets:
+        assert ws.oddFooter.right.text == line and ws.firstFooter.right.text == line, ws.title
+    main = wb.worksheets[0]
+    texts = [c.value for row in main.iter_rows() for c in row if isinstance(c.value, str)]
+    assert texts[-1] == line
+    assert sum(line in t for t in texts) == 1
+
+
 def test_qr_code_leads_to_the_verification_page_of_the_code():
     from reports.register import qr_data_uri, verify_url
 
