@@ -2,7 +2,7 @@
 # docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”: registering trips (mẫu 1), approvals, the department's plan (mẫu 2).
 from django.urls import path
 
-from .views import registration, registration_approvals, registration_department
+from .views import registration, registration_approvals, registration_department, registration_lines
 
 urlpatterns: list = [
     # The cadre's registration (mẫu 1)
@@ -15,12 +15,12 @@ urlpatterns: list = [
         name="registration_copy_previous",
     ),
     path("dang-ky/quy-<int:quarter>/gui/", registration.registration_submit, name="registration_submit"),
-    path("dang-ky/dong/<int:pk>/sua/", registration.registration_line_edit, name="registration_line_edit"),
-    path("dang-ky/dong/<int:pk>/xoa/", registration.registration_line_delete, name="registration_line_delete"),
-    path("dang-ky/dong/<int:pk>/de-nghi-thay-doi/", registration.trip_change_request, name="trip_change_request"),
-    path("dang-ky/dong/<int:pk>/de-nghi-huy/", registration.trip_cancel_request, name="trip_cancel_request"),
-    path("dang-ky/de-nghi/<int:pk>/rut/", registration.change_request_withdraw, name="change_request_withdraw"),
-    path("dia-ban/xa-phuong/", registration.wards, name="wards"),
+    path("dang-ky/dong/<int:pk>/sua/", registration_lines.registration_line_edit, name="registration_line_edit"),
+    path("dang-ky/dong/<int:pk>/xoa/", registration_lines.registration_line_delete, name="registration_line_delete"),
+    path("dang-ky/dong/<int:pk>/de-nghi-thay-doi/", registration_lines.trip_change_request, name="trip_change_request"),
+    path("dang-ky/dong/<int:pk>/de-nghi-huy/", registration_lines.trip_cancel_request, name="trip_cancel_request"),
+    path("dang-ky/de-nghi/<int:pk>/rut/", registration_lines.change_request_withdraw, name="change_request_withdraw"),
+    path("dia-ban/xa-phuong/", registration_lines.wards, name="wards"),
     # Approval
     path("phe-duyet/", registration_approvals.approvals, name="approvals"),
     path("dang-ky/so/<int:pk>/", registration_approvals.registration_review, name="registration_review"),

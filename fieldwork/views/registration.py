@@ -1,7 +1,7 @@
 """The cadre's registration (mẫu 1) by registration period (fieldwork.cycles: the whole year
 under the annual cycle, each quarter under the quarterly one): the periods, one period with its
 add-a-line form, live validation, copying the previous quarter, submitting (docs/rules.md “Registration (mẫu 1) and the department plan (mẫu 2)”, docs/rules.md “The seeds' cycle and rules”).
-The views of one line live in registration_lines.py (re-exported here for the URLs)."""
+The views of one line live in registration_lines.py."""
 
 from __future__ import annotations
 
@@ -35,14 +35,6 @@ from .common import (
     own_work_view,
     pick_plan,
     plan_years,
-)
-from .registration_lines import (  # noqa: F401 (re-exported: fieldwork/urls_registration.py names them here)
-    change_request_withdraw,
-    registration_line_delete,
-    registration_line_edit,
-    trip_cancel_request,
-    trip_change_request,
-    wards,
 )
 
 EDITABLE = (Registration.Status.DRAFT, Registration.Status.RETURNED, Registration.Status.APPROVED)
