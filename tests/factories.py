@@ -1,5 +1,6 @@
 """factory-boy factories shared by every test module."""
 
+import functools
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,21 @@ from fieldwork.models import Category, Plan, Trip
 from fieldwork.services.plans import load_plan, read_plan_source
 
 PASSWORD = "Mat-khau-Thu-2023!"
+
+
+def standings_once(fixture):
+    """A fixture that builds a data set: the stored standings it touches are refreshed once, at its
+    end (`fieldwork.stored_standings.batch`), rather than after each person, trip or role saved.
+    The rows are the same (a refresh recomputes from the database); the setup is faster."""
+
+    @functools.wraps(fixture)
+    def wrapper(*args, **kwargs):
+        from fieldwork.stored_standings import batch
+
+        with batch():
+            return fixture(*args, **kwargs)
+
+    return wrapper
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
