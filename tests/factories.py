@@ -14,6 +14,12 @@ from fieldwork.services.plans import load_plan, read_plan_source
 PASSWORD = "Mat-khau-Thu-2023!"
 
 
+def _standings_batch():
+    from fieldwork.stored_standings import batch
+
+    return batch()
+
+
 def standings_once(fixture):
     """A fixture that builds a data set: the stored standings it touches are refreshed once, at its
     end (`fieldwork.stored_standings.batch`), rather than after each person, trip or role saved.
@@ -21,9 +27,7 @@ def standings_once(fixture):
 
     @functools.wraps(fixture)
     def wrapper(*args, **kwargs):
-        from fieldwork.stored_standings import batch
-
-        with batch():
+        with _standings_batch():
             return fixture(*args, **kwargs)
 
     return wrapper
@@ -62,6 +66,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     # accounts have; tests/privacy/test_notice.py covers a person who has not.
     notice_version = NOTICE_VERSION
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def create(cls, **kwargs):
+        # Saved, its password set, saved again with its roles: its stored standings refreshed once.
+        with _standings_batch():
+            return super().create(**kwargs)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
