@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from tests.factories import standings_once
+
 os.environ.setdefault("DJANGO_TESTING", "1")
 
 
@@ -35,6 +37,7 @@ def dn_plan(db):
 
 
 @pytest.fixture
+@standings_once
 def people(tn_plan):
     """A small Tây Ninh organization: two departments, a head each, cadres, the Board,
     Standing Committee (Secretary and a deputy), Inspection; plus a stranger in another org."""

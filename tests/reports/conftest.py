@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from fieldwork.models import DepartmentPlan, QuarterReport, Registration, Trip
-from tests.factories import UserFactory, make_trip
+from tests.factories import UserFactory, make_trip, standings_once
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,7 @@ def run_jobs(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+@standings_once
 def report_data(people):
     """Quarter I of 2023:
     - Dung (d1): registration approved by the head: two lines (1.1 30 days immersion, 1.3 10 days);

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from accounts.models import Organization
-from tests.factories import DepartmentFactory, UserFactory, make_plan, make_trip
+from tests.factories import DepartmentFactory, UserFactory, make_plan, make_trip, standings_once
 
 
 def child(code: str, name: str, parent: Organization):
@@ -25,6 +25,7 @@ def child(code: str, name: str, parent: Organization):
 
 
 @pytest.fixture
+@standings_once
 def tree(report_data):
     p = report_data
     tn = p["org"]
