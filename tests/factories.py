@@ -15,14 +15,14 @@ PASSWORD = "Mat-khau-Thu-2023!"
 
 
 def _standings_batch():
-    from fieldwork.stored_standings import batch
+    from fieldwork.stored.changes import batch
 
     return batch()
 
 
 def standings_once(fixture):
     """A fixture that builds a data set: the stored standings it touches are refreshed once, at its
-    end (`fieldwork.stored_standings.batch`), rather than after each person, trip or role saved.
+    end (`fieldwork.stored.changes.batch`), rather than after each person, trip or role saved.
     The rows are the same (a refresh recomputes from the database); the setup is faster."""
 
     @functools.wraps(fixture)
