@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Department
@@ -46,7 +47,7 @@ class Mau3:
     plan: Plan
     department: Department
     quarter: int
-    trips: list
+    trips: QuerySet  # the rows in the form's order; a page shows a slice (fieldwork.views.results)
     total_days: Decimal
     deadline: date | None
     report: QuarterReport | None
@@ -57,7 +58,7 @@ class Mau3:
 
 
 def mau3(plan: Plan, department: Department, quarter: int) -> Mau3:
-    trips = list(report_trips(plan, department, quarter))
+    trips = report_trips(plan, department, quarter)
     report = (
         QuarterReport.objects.filter(plan=plan, department=department, quarter=quarter)
         .select_related("submitted_by")
@@ -68,7 +69,8 @@ def mau3(plan: Plan, department: Department, quarter: int) -> Mau3:
         department=department,
         quarter=quarter,
         trips=trips,
-        total_days=sum((t.days for t in trips), Decimal(0)),  # "Tổng": the sum of declared days (docs/domain.md §8)
+        # "Tổng": the sum of declared days (docs/domain.md §8), over the whole quarter, in the database.
+        total_days=trips.order_by().aggregate(total=Sum("days"))["total"] or Decimal(0),
         deadline=quarter_deadline(plan, quarter),
         report=report,
     )

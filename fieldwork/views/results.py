@@ -31,6 +31,7 @@ from fieldwork.standing_terms import IMMERSION_MARK
 from .common import add_errors, int_param, org_id, pick_plan, read_page
 
 PAGE_SIZE = 25
+MAU3_PAGE_SIZE = 100  # rows of mẫu 3 on one page (quarter_report)
 
 
 def _trip(request, pk) -> Trip:
@@ -281,11 +282,16 @@ def quarter_report(request, department_pk, quarter):
                 messages.success(request, _("Đã lưu."))
             return redirect(reverse("fieldwork:quarter_report", args=[department.pk, quarter]) + f"?year={plan.year}")
     today = timezone.localdate()
+    # A department of hundreds of cadres has thousands of rows in a quarter: the page shows them
+    # MAU3_PAGE_SIZE at a time (numbered on from the page before); the total is the quarter's, and
+    # the PDF and XLSX carry the whole form.
+    page = Paginator(data.trips, MAU3_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "fieldwork/results/quarter_report.html",
         {
             "m": data,
+            "page": page,
             "plan": plan,
             "department": department,
             "quarter": quarter,

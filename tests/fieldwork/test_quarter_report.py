@@ -267,3 +267,28 @@ def test_mau3_page_shows_its_history(client, people, q1_trips):
         ")", ""
     )
     assert "Gửi muộn: hạn trước ngày 27/03/2023" in history
+
+
+def test_mau3_page_shows_a_large_quarter_a_page_at_a_time_numbered_on(client, people, q1_trips, monkeypatch):
+    """A department of hundreds of cadres: the page lists MAU3_PAGE_SIZE rows at a time, the STT
+    goes on from the page before, the "Tổng" is the whole quarter's on every page."""
+    from fieldwork.views import results
+
+    monkeypatch.setattr(results, "MAU3_PAGE_SIZE", 1)
+    client.force_login(people["head"])
+    url = reverse("fieldwork:quarter_report", args=[people["d1"].pk, 1])
+    first = client.get(url + "?year=2023").content.decode()
+    second = client.get(url + "?year=2023&page=2").content.decode()
+    rows = []
+    for html in (first, second):
+        body = html.split('data-testid="mau3"')[1].split("</table>")[0].split("<tbody>")[1]
+        trs = [tr for tr in body.split("</tr>") if tr.strip().startswith("<tr>")]
+        assert len(trs) == 1
+        cells = trs[0].split("</td>")
+        rows.append((cells[0].rsplit(">", 1)[-1], cells[1].rsplit(">", 1)[-1]))
+        total = html.split('data-testid="mau3-total">')[1].split("<")[0]
+        assert total == "6,5"
+        assert "Dòng " in html and "trên 2 dòng" in html
+        assert "page=" in html.split('data-testid="mau3-pages"')[1]
+    assert [stt for stt, _ in rows] == ["1", "2"]
+    assert rows[0][1] != rows[1][1]  # two different people: Dung, then Hải
