@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ from .common import (
     plan_years,
     write_view,
 )
+
+MEMBERS_PAGE_SIZE = 50  # rows of the members' table on one page (department_plan)
 
 
 def _department(request, pk) -> Department:
@@ -113,6 +116,9 @@ def _context(
         "quarter_start": start,
         "quarter_end": end,
         "overview": ov,
+        # A department of hundreds: its members' table a page at a time (the counts above it and
+        # the submission's checks are over everyone).
+        "members_page": Paginator(ov.members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page")),
         "department_plan": dp,
         "version": version,
         "status_label": service.state_label(dp),

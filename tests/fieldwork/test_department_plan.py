@@ -206,3 +206,26 @@ def test_two_standing_members_at_once(client, people):
     assert "đã được người khác xử lý" in html and "Xem lại quý I" in html
     dp.refresh_from_db()
     assert dp.status == DepartmentPlan.Status.APPROVED and dp.decided_by == people["deputy"]
+
+
+def test_members_table_a_page_at_a_time_counts_over_everyone(client, people, monkeypatch):
+    """A department of hundreds: the members' table shows MEMBERS_PAGE_SIZE rows a page, every
+    member on some page exactly once, and the "chưa gửi đăng ký" count is over the whole department."""
+    from fieldwork.views import registration_department
+
+    client.force_login(people["head"])
+    url = _url(people)
+    whole = client.get(url).content.decode()
+    everyone = whole.count('data-testid="member-row"')
+    assert everyone >= 2
+    badge = whole.split("người chưa gửi đăng ký")[0].rsplit(">", 1)[-1].strip()
+    monkeypatch.setattr(registration_department, "MEMBERS_PAGE_SIZE", 1)
+    names = []
+    for page in range(1, everyone + 1):
+        html = client.get(url + f"&page={page}").content.decode()
+        rows = html.split('data-testid="member-row"')[1:]
+        assert len(rows) == 1
+        names.append(rows[0].split('class="fw-semibold">')[1].split("<")[0])
+        assert html.split("người chưa gửi đăng ký")[0].rsplit(">", 1)[-1].strip() == badge
+        assert f"Trang {page}/{everyone}" in html
+    assert len(set(names)) == everyone
