@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.architecture.url_roles import PERSONAS
+from tests.demo_db import demo_loaded
 
 # (persona of tests/architecture/url_roles.py, URL name) → the most queries the page may make: the
 # count on the demo organization when the table was written, plus two.
@@ -102,24 +102,17 @@ def _measure(users) -> dict:
 @pytest.fixture(scope="module")
 def counts(django_db_setup, django_db_blocker):
     """Query counts of every page of BUDGETS: the demo organization, grown a little, grown more."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-            from accounts.models import User
-            from fieldwork.models import Plan
+    with demo_loaded(django_db_blocker):
+        from accounts.models import User
+        from fieldwork.models import Plan
 
-            users = {p: User.objects.get(email=e) for p, e in PERSONAS.items() if e}
-            plan = Plan.objects.filter(organization=users["board"].organization).order_by("-year").first()
-            demo = _measure(users)
-            _grow(plan, 1)
-            small = _measure(users)
-            _grow(plan, 8)
-            yield demo, small, _measure(users)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        users = {p: User.objects.get(email=e) for p, e in PERSONAS.items() if e}
+        plan = Plan.objects.filter(organization=users["board"].organization).order_by("-year").first()
+        demo = _measure(users)
+        _grow(plan, 1)
+        small = _measure(users)
+        _grow(plan, 8)
+        yield demo, small, _measure(users)
 
 
 @pytest.mark.parametrize(("persona", "name"), sorted(BUDGETS))

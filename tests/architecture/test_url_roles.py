@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from tests.architecture.url_roles import NOT_OPENED_BY_DEMO, PERSONAS, ROLES
 from tests.browser.site_pages import routes
+from tests.demo_db import demo_loaded
 from tests.walk.test_no_server_error import _arguments
 
 # Routes that are Django's, not the project's: the language switch (django.conf.urls.i18n).
@@ -40,15 +39,8 @@ def test_every_url_says_who_may_open_it():
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo organizations, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_loaded(django_db_blocker):
+        yield
 
 
 def _refused(resp) -> bool:

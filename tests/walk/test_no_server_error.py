@@ -16,12 +16,11 @@ import re
 from collections.abc import Callable
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from tests.browser.site_pages import routes
+from tests.demo_db import demo_loaded
 
 pytestmark = pytest.mark.walk
 
@@ -240,15 +239,8 @@ def garbage_form(page: bytes, seed: int) -> dict:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The two demo organizations, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with demo_loaded(django_db_blocker):
+        yield
 
 
 @pytest.mark.parametrize("email", DEMO_EMAILS)
