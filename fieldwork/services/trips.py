@@ -16,7 +16,7 @@ from fieldwork.models import Category, Plan, Trip, place_parts_key
 from fieldwork.quota import engine
 from fieldwork.selectors import TRIP_STATUS_TO_ENGINE, rules_for
 from fieldwork.trip_fields import TripInput, fact_of, model_fields
-from fieldwork.violations import violation_message as violation_message  # re-exported
+from fieldwork.violations import violation_message
 
 # Codes refused when a trip is registered or reported on the web (docs/domain.md §7.2–7.4);
 # imports record them as violations instead.

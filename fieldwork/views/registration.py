@@ -40,10 +40,6 @@ from .common import (
 EDITABLE = (Registration.Status.DRAFT, Registration.Status.RETURNED, Registration.Status.APPROVED)
 
 
-def _quarter_url(plan, quarter) -> str:
-    return quarter_url(plan, quarter)
-
-
 @login_required
 @require_GET
 def registrations(request):
@@ -195,7 +191,7 @@ def registration_detail(request, quarter):
                     )
                 for w in warnings:
                     messages.warning(request, w)
-                return redirect(_quarter_url(plan, quarter))
+                return redirect(quarter_url(plan, quarter))
         registration = Registration.objects.filter(plan=plan, person=request.user, quarter=quarter).first()
     return render(
         request, "fieldwork/registration/detail.html", _detail_context(request, plan, quarter, registration, form)
@@ -283,7 +279,7 @@ def registration_submit(request, quarter):
             messages.success(request, _("Bản đăng ký đã được ghi nhận (tự xác nhận)."))
         else:
             messages.success(request, _("Đã gửi bản đăng ký để phê duyệt. Bạn sẽ nhận được thông báo khi có kết quả."))
-    return redirect(_quarter_url(plan, quarter))
+    return redirect(quarter_url(plan, quarter))
 
 
 @login_required
@@ -312,4 +308,4 @@ def registration_copy_previous(request, quarter):
             messages.warning(request, _("Không sao chép được đợt nào."))
         for m in skipped:
             messages.warning(request, m)
-    return redirect(_quarter_url(plan, quarter))
+    return redirect(quarter_url(plan, quarter))
